@@ -1,0 +1,108 @@
+"""Places named in a requirement (zones, towns, landmarks; zh, en or pinyin) and how near a park is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from matcher.models import Park, Place, Zone
+from matcher.text import normalize, pinyin_key, squash
+
+# Generic endings dropped before romanising, so "Xueyuan Road" finds 学院路 via "xueyuan".
+_GENERIC_ENDINGS = ("街道", "中路", "南路", "东路", "路", "镇", "村")
+MIN_PINYIN_KEY = 5  # shorter romanisations ("siji") occur inside ordinary English words
+PINYIN_FUZZY_CUTOFF = 90.0
+
+SAME_TOWN = 0.7  # a landmark in the park's town, but not the park's own address
+SAME_ZONE = 0.3  # a place in the same half of the district
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """A place recognised in a requirement's text."""
+
+    place: Place
+    surface: str
+
+
+def _pinyin_keys(place: Place) -> set[str]:
+    keys = set()
+    for term in (place.name_zh, *place.terms_zh):
+        stem = term
+        for ending in _GENERIC_ENDINGS:
+            if stem.endswith(ending) and len(stem) > len(ending) + 1:
+                stem = stem[: -len(ending)]
+                break
+        for variant in (term, stem):
+            key = pinyin_key(variant)
+            if len(key) >= MIN_PINYIN_KEY:
+                keys.add(key)
+    return keys
+
+
+class Gazetteer:
+    """The places of data/places.csv, indexed by Chinese terms, English terms and pinyin."""
+
+    def __init__(self, places: Sequence[Place]) -> None:
+        self.places = tuple(places)
+        self._zh = sorted(
+            ((normalize(t), p) for p in places for t in (p.name_zh, *p.terms_zh)),
+            key=lambda item: -len(item[0]),
+        )
+        self._en = sorted(
+            ((normalize(t), p) for p in places for t in (p.name_en, *p.terms_en)),
+            key=lambda item: -len(item[0]),
+        )
+        self._pinyin = [(key, p) for p in places for key in sorted(_pinyin_keys(p))]
+
+    def find(self, text: str, *, zones: bool = True, fuzzy: bool = True) -> list[PlaceHit]:
+        """Places named in the text: Chinese terms, English names, then pinyin spellings."""
+        norm = normalize(text)
+        hits: dict[str, PlaceHit] = {}
+        consumed = norm
+        for term, place in self._zh:
+            if term in consumed:
+                hits.setdefault(place.place_id, PlaceHit(place, term))
+                consumed = consumed.replace(term, " ")
+        for term, place in self._en:
+            if f" {term} " in f" {consumed} ":
+                hits.setdefault(place.place_id, PlaceHit(place, term))
+                consumed = f" {consumed} ".replace(f" {term} ", " ")
+        squashed = squash(consumed)
+        for key, place in self._pinyin:
+            if place.place_id in hits:
+                continue
+            if key in squashed or (
+                fuzzy and len(squashed) >= MIN_PINYIN_KEY
+                and fuzz.partial_ratio(key, squashed) >= PINYIN_FUZZY_CUTOFF
+            ):
+                hits[place.place_id] = PlaceHit(place, key)
+        found = list(hits.values())
+        if not zones:
+            found = [h for h in found if h.place.kind != "zone"]
+        return found
+
+
+def park_haystack(park: Park) -> str:
+    """The published text a place name can be found in for this park."""
+    return normalize(" ".join([park.name_zh, park.location_zh, park.town or "", park.positioning_zh]))
+
+
+def nearness(place: Place, park: Park) -> float:
+    """1 if the park is at or in the place, SAME_TOWN / SAME_ZONE if merely near, else 0."""
+    if place.kind == "zone":
+        return 1.0 if park.zone == place.zone else 0.0
+    haystack = park_haystack(park)
+    if any(normalize(t) in haystack for t in (place.name_zh, *place.terms_zh)):
+        return 1.0
+    if place.town and park.town and place.town == park.town:
+        return SAME_TOWN
+    return SAME_ZONE if place.zone == park.zone else 0.0
+
+
+def zone_name(zone: Zone, lang: str) -> str:
+    if lang == "zh":
+        return "北区" if zone == Zone.NORTH else "南区"
+    return "north zone" if zone == Zone.NORTH else "south zone"

@@ -1,0 +1,194 @@
+"""Bilingual reason templates: every reason a user sees exists in Chinese and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matcher.text import format_area_en, format_area_zh
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One explanation line in both languages."""
+
+    zh: str
+    en: str
+
+
+def area_pair(area_m2: float) -> tuple[str, str]:
+    return format_area_zh(area_m2), format_area_en(area_m2)
+
+
+LEVEL_ZH = {"primary": "主导产业", "secondary": "配套/拓展方向", "name": "仅见于园区名称"}
+LEVEL_EN = {
+    "primary": "a listed sector",
+    "secondary": "a supporting line",
+    "name": "in the park's name only",
+}
+
+
+def sector_same(query: str, sector_zh: str, sector_en: str, park_term: str, level: str) -> Reason:
+    return Reason(
+        f"产业匹配：“{query}”→{sector_zh}，园区定位含“{park_term}”（{LEVEL_ZH[level]}）",
+        f"Sector match: “{query}” → {sector_en}; the park lists “{park_term}” ({LEVEL_EN[level]})",
+    )
+
+
+def sector_related(
+    query: str, q_zh: str, q_en: str, p_zh: str, p_en: str, park_term: str, relation: str
+) -> Reason:
+    kind_zh = {"is_a": "上下位相关", "related": "相关", "via": "间接相关"}[relation]
+    kind_en = {"is_a": "broader/narrower", "related": "related", "via": "indirectly related"}[
+        relation
+    ]
+    return Reason(
+        f"相关产业：“{query}”→{q_zh}，与园区的{p_zh}（“{park_term}”）{kind_zh}",
+        f"Related sector: “{query}” → {q_en}, {kind_en} to the park's {p_en} (“{park_term}”)",
+    )
+
+
+def sector_missing(query: str, q_zh: str, q_en: str) -> Reason:
+    return Reason(
+        f"产业不符：园区定位不含{q_zh}（“{query}”）",
+        f"No sector fit: the park does not list {q_en} (“{query}”)",
+    )
+
+
+def no_park_lists(text: str) -> Reason:
+    return Reason(
+        f"没有园区的产业定位包含“{text}”，18个园区均不匹配该产业",
+        f"No park lists “{text}” in its published positioning; none of the 18 parks fits this sector",
+    )
+
+
+def sector_unrecognised(text: str) -> Reason:
+    return Reason(
+        f"未能识别产业“{text}”：不在产业目录中，也没有园区列出",
+        f"Sector not recognised: “{text}” is not in the taxonomy and no park lists it",
+    )
+
+
+def area_enough(need: float, have: float, figure: str) -> Reason:
+    nz, ne = area_pair(need)
+    hz, he = area_pair(have)
+    fz, fe = FIGURE[figure]
+    return Reason(f"面积充足：需求 {nz}，园区{fz} {hz}", f"Enough space: need {ne}, park's {fe} {he}")
+
+
+def area_below_max(need_max: float, have: float, figure: str) -> Reason:
+    nz, ne = area_pair(need_max)
+    hz, he = area_pair(have)
+    fz, fe = FIGURE[figure]
+    return Reason(
+        f"面积上限 {nz} 以内可满足：园区{fz} {hz}",
+        f"Fits the maximum of {ne}: park's {fe} {he}",
+    )
+
+
+def area_short_of_max(need_max: float, have: float, figure: str) -> Reason:
+    nz, ne = area_pair(need_max)
+    hz, he = area_pair(have)
+    fz, fe = FIGURE[figure]
+    return Reason(
+        f"可满足最小需求，但达不到上限 {nz}：园区{fz} {hz}",
+        f"Meets the minimum but not the maximum of {ne}: park's {fe} {he}",
+    )
+
+
+def area_underground_only(need: float, above: float, total: float) -> Reason:
+    nz, ne = area_pair(need)
+    az, ae = area_pair(above)
+    tz, te = area_pair(total)
+    return Reason(
+        f"地上面积不足：需求 {nz}，园区地上建筑面积 {az}，仅计入地下空间（总建筑面积 {tz}）才够",
+        f"Short of above-ground space: need {ne}, park has {ae} above ground; "
+        f"only its total floor area of {te} (incl. underground) is enough",
+    )
+
+
+def area_too_small(need: float, total: float, figure: str) -> Reason:
+    nz, ne = area_pair(need)
+    tz, te = area_pair(total)
+    fz, fe = FIGURE[figure]
+    return Reason(
+        f"面积不足：需求 {nz}，园区{fz} {tz}，无法容纳",
+        f"Too small: need {ne}, park's {fe} is {te}; it cannot fit",
+    )
+
+
+def area_expansion(expansion: float) -> Reason:
+    xz, xe = area_pair(expansion)
+    return Reason(
+        f"园区未来可提供{xz}以上扩展空间（尚未建成，未计入）",
+        f"The park announces over {xe} of future expansion space (not yet built; not counted)",
+    )
+
+
+def above_ground_unknown() -> Reason:
+    return Reason(
+        "地上面积：未知（来源未公布），按建筑面积比较",
+        "Above-ground area: unknown (not published); compared with the floor area given",
+    )
+
+
+FIGURE = {
+    "above_ground": ("地上建筑面积", "above-ground floor area"),
+    "building": ("建筑面积", "floor area"),
+    "total": ("总建筑面积", "total floor area"),
+}
+
+
+def location_at(place_zh: str, place_en: str) -> Reason:
+    return Reason(f"区位匹配：位于{place_zh}", f"Location match: in {place_en}")
+
+
+def location_same_town(place_zh: str, place_en: str, town_zh: str) -> Reason:
+    return Reason(
+        f"区位相近：{place_zh}与园区同在{town_zh}",
+        f"Near: {place_en} is in the park's town ({town_zh})",
+    )
+
+
+def location_same_zone(place_zh: str, place_en: str, zone_zh: str, zone_en: str) -> Reason:
+    return Reason(
+        f"区位部分匹配：{place_zh}与园区同属{zone_zh}",
+        f"Partly near: {place_en} and the park are both in the {zone_en}",
+    )
+
+
+def location_elsewhere(wanted_zh: str, wanted_en: str, where_zh: str, where_en: str) -> Reason:
+    return Reason(
+        f"区位不符：需求{wanted_zh}，园区位于{where_zh}",
+        f"Location mismatch: asked for {wanted_en}, park is in {where_en}",
+    )
+
+
+def location_unrecognised(text: str) -> Reason:
+    return Reason(
+        f"未识别的区位“{text}”，区位未计入评分",
+        f"Location “{text}” not recognised; location was not scored",
+    )
+
+
+def location_from_sector_text(place_zh: str, place_en: str) -> Reason:
+    return Reason(
+        f"区位取自需求描述中的“{place_zh}”",
+        f"Location taken from the description: {place_en}",
+    )
+
+
+def excluded_area() -> Reason:
+    return Reason("已排除：面积为硬性条件且不满足", "Excluded: area is a hard constraint and fails")
+
+
+def excluded_location() -> Reason:
+    return Reason(
+        "已排除：区位为硬性条件且不满足", "Excluded: location is a hard constraint and fails"
+    )
+
+
+def nothing_asked() -> Reason:
+    return Reason(
+        "未填写产业、面积或区位，按园区编号列出",
+        "No sector, area or location given; parks are listed by id",
+    )

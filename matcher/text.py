@@ -1,0 +1,52 @@
+"""Text normalisation shared by sector and location matching, and area formatting for reasons."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pypinyin import lazy_pinyin
+
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to half-width, ㎡ to m2), case-folded, whitespace collapsed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def is_cjk(char: str) -> bool:
+    """True for a CJK unified ideograph (the characters Chinese text is written in)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def has_cjk(text: str) -> bool:
+    """True if the text contains any Chinese character."""
+    return any(is_cjk(c) for c in text)
+
+
+def is_ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def pinyin_key(text: str) -> str:
+    """Toneless pinyin of the Chinese characters, lower case, no separators: 西北旺 -> xibeiwang."""
+    return "".join(lazy_pinyin(text)).lower()
+
+
+def squash(text: str) -> str:
+    """Lower-case ASCII letters and digits only, so 'Xi Bei-Wang' and 'xibeiwang' compare equal."""
+    return _NOT_ALNUM.sub("", normalize(text))
+
+
+def format_area_zh(area_m2: float) -> str:
+    """Area the way Chinese announcements write it: 35000 -> '3.5万㎡', 8000 -> '8000㎡'."""
+    if area_m2 >= 10_000:
+        return f"{area_m2 / 10_000:.4g}万㎡"
+    return f"{area_m2:.0f}㎡"
+
+
+def format_area_en(area_m2: float) -> str:
+    """Area with thousands separators: 35000 -> '35,000 m²'."""
+    return f"{area_m2:,.0f} m²"
