@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
 from functools import cache
 from typing import Literal
 
@@ -251,113 +254,192 @@ class Ranker:
 
     # -- putting it together ----------------------------------------------------------------------
 
+    def area_outcomes(self, requirement: Requirement) -> list[Outcome]:
+        return [self.compare_area(requirement, park) for park in self.catalogue.parks]
+
+    def sector_outcomes(self, requirement: Requirement, seen: Understanding) -> list[Outcome]:
+        return [self.compare_sector(requirement, seen, park) for park in self.catalogue.parks]
+
+    def location_outcomes(self, requirement: Requirement, seen: Understanding) -> list[Outcome]:
+        return [self.compare_location(requirement, seen, park) for park in self.catalogue.parks]
+
+    def no_park_lists_note(self, requirement: Requirement, sector: Sequence[Outcome]) -> Reason | None:
+        """The plain statement owed when a recognised sector is listed by no park at all."""
+        if requirement.asks_sector and all(o.score == 0 for o in sector):
+            return msg.no_park_lists(requirement.sector_text.strip() or "、".join(requirement.sector_ids))
+        return None
+
     def rank(self, requirement: Requirement) -> list[Match]:
         """Every park as a Match, best first; ties broken by park_id."""
         seen = self.understand(requirement)
-        drafts = [self._score_park(requirement, seen, park) for park in self.catalogue.parks]
-        if requirement.asks_sector and seen.sector_hits and all(
-            d.sector.score == 0 for d in drafts
-        ):
-            note = msg.no_park_lists(requirement.sector_text.strip() or "、".join(requirement.sector_ids))
-            drafts = [
-                d.model_copy(
-                    update={"reasons_zh": (note.zh, *d.reasons_zh), "reasons_en": (note.en, *d.reasons_en)}
+        sector = self.sector_outcomes(requirement, seen)
+        area = self.area_outcomes(requirement)
+        location = self.location_outcomes(requirement, seen)
+        table = combine(
+            sector=_scores_row(sector),
+            area=_scores_row(area),
+            feasible=np.array([[o.feasible for o in area]]),
+            location=_scores_row(location),
+            weights=np.array([[requirement.weights.sector, requirement.weights.area, requirement.weights.location]]),
+            area_is_hard=np.array([requirement.area_is_hard]),
+            location_is_hard=np.array([requirement.location_is_hard]),
+        )
+        note = self.no_park_lists_note(requirement, sector)
+        order = table.order()[0]
+        matches = []
+        for rank_no, j in enumerate(order, start=1):
+            park = self.catalogue.parks[j]
+            matches.append(
+                build_match(
+                    park, rank_no, table, 0, j, (sector[j], area[j], location[j]), note,
+                    requirement.area_is_hard, requirement.location_is_hard,
                 )
-                for d in drafts
-            ]
-        ordered = sorted(drafts, key=lambda m: (m.excluded, -m.score, m.park_id))
-        return [m.model_copy(update={"rank": i}) for i, m in enumerate(ordered, start=1)]
-
-    def _score_park(self, requirement: Requirement, seen: Understanding, park: Park) -> Match:
-        sector = self.compare_sector(requirement, seen, park)
-        area = self.compare_area(requirement, park)
-        location = self.compare_location(requirement, seen, park)
-        weights = requirement.weights
-        raw = {"sector": weights.sector, "area": weights.area, "location": weights.location}
-        outcomes = {"sector": sector, "area": area, "location": location}
-        asked = {k: raw[k] for k, o in outcomes.items() if o.score is not None}
-        weight_sum = sum(asked.values())
-        shares = {k: (w / weight_sum if weight_sum > 0 else 1 / len(asked)) for k, w in asked.items()}
-
-        sector_fit = sector.score is None or sector.score > 0
-        floor, width = BANDS[(area.feasible, sector_fit)]
-        points = {k: width * shares[k] * (outcomes[k].score or 0.0) for k in asked}
-        excluded_reasons = []
-        if requirement.area_is_hard and not area.feasible:
-            excluded_reasons.append(msg.excluded_area())
-        if requirement.location_is_hard and location.score == 0:
-            excluded_reasons.append(msg.excluded_location())
-        excluded = bool(excluded_reasons)
-        if not asked:
-            floor, points = 0.0, {}
-        score = 0.0 if excluded else round(floor + sum(points.values()), 1)
-
-        components = {
-            name: Component(
-                name=name,  # type: ignore[arg-type]
-                score=None if o.score is None else round(o.score, 4),
-                weight=round(shares.get(name, 0.0), 4),
-                points=0.0 if excluded else round(points.get(name, 0.0), 2),
-                reasons_zh=tuple(r.zh for r in o.reasons),
-                reasons_en=tuple(r.en for r in o.reasons),
             )
-            for name, o in outcomes.items()
-        }
-        all_reasons = list(excluded_reasons)
-        for o in (sector, area, location):
-            all_reasons.extend(o.reasons)
-        if not asked:
-            all_reasons.append(msg.nothing_asked())
-        return Match(
-            park_id=park.park_id,
-            park_name_zh=park.name_zh,
-            park_name_en=park.name_en,
-            rank=1,
-            score=score,
-            fit=Fit.NONE if excluded or not asked else fit_label(sector, area, location),
-            feasible=area.feasible,
-            excluded=excluded,
-            band_floor=0.0 if excluded else floor,
-            sector=components["sector"],
-            area=components["area"],
-            location=components["location"],
-            matched_terms=sector.terms,
-            area_compared=area.figure,
-            reasons_zh=tuple(r.zh for r in all_reasons),
-            reasons_en=tuple(r.en for r in all_reasons),
-        )
+        return matches
 
 
-_ORDER = [Fit.NONE, Fit.WEAK, Fit.PARTIAL, Fit.STRONG]
+def _scores_row(outcomes: Sequence[Outcome]) -> NDArray[np.float64]:
+    return np.array([[np.nan if o.score is None else o.score for o in outcomes]], dtype=float)
 
 
-def _at_most(fit: Fit, cap: Fit) -> Fit:
-    return fit if _ORDER.index(fit) <= _ORDER.index(cap) else cap
+FIT_CODES = (Fit.NONE, Fit.WEAK, Fit.PARTIAL, Fit.STRONG)
+COMPONENTS = ("sector", "area", "location")
 
 
-def fit_label(sector: Outcome, area: Outcome, location: Outcome) -> Fit:
+@dataclass(frozen=True)
+class ScoreTable:
+    """Scores of n requirements x P parks, with the parts that explain each one."""
+
+    score: NDArray[np.float64]  # (n, P) 0-100, rounded to 0.1
+    floor: NDArray[np.float64]  # (n, P) the band each park starts from
+    points: NDArray[np.float64]  # (n, P, 3) what sector, area, location added
+    shares: NDArray[np.float64]  # (n, 3) each asked component's share of the weighting
+    components: NDArray[np.float64]  # (n, P, 3) raw component scores, nan = not asked
+    fit: NDArray[np.int8]  # (n, P) index into FIT_CODES
+    excluded: NDArray[np.bool_]  # (n, P)
+    feasible: NDArray[np.bool_]  # (n, P)
+
+    def order(self) -> NDArray[np.intp]:
+        """Park indices per row, best first: not excluded, higher score, lower park index."""
+        n, p = self.score.shape
+        tenths = np.rint(self.score * 10).astype(np.int64)
+        key = (self.excluded.astype(np.int64) * 2000 + (1000 - tenths)) * p + np.arange(p)
+        return np.argsort(key, axis=1, kind="stable")
+
+
+def combine(
+    *,
+    sector: NDArray[np.float64],
+    area: NDArray[np.float64],
+    feasible: NDArray[np.bool_],
+    location: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    area_is_hard: NDArray[np.bool_],
+    location_is_hard: NDArray[np.bool_],
+) -> ScoreTable:
+    """Banded weighted total for n requirements x P parks; nan components were not asked."""
+    comps = np.stack([sector, area, location], axis=2)  # (n, P, 3)
+    asked = ~np.isnan(comps[:, 0, :])  # (n, 3): a component is asked for all parks or none
+    raw = np.where(asked, weights, 0.0)
+    total = raw.sum(axis=1, keepdims=True)
+    count = asked.sum(axis=1, keepdims=True)
+    shares = np.where(
+        total > 0, raw / np.where(total > 0, total, 1.0), np.where(asked, 1.0 / np.maximum(count, 1), 0.0)
+    )
+    sector_fit = ~asked[:, [0]] | (np.nan_to_num(sector) > 0)
+    floor = np.zeros_like(sector)
+    width = np.zeros_like(sector)
+    for (fits_area, fits_sector), (band_floor, band_width) in BANDS.items():
+        mask = (feasible == fits_area) & (sector_fit == fits_sector)
+        floor[mask] = band_floor
+        width[mask] = band_width
+    anything = asked.any(axis=1, keepdims=True)
+    floor = np.where(anything, floor, 0.0)
+    points = width[:, :, None] * shares[:, None, :] * np.nan_to_num(comps)
+    excluded = (area_is_hard[:, None] & ~feasible) | (
+        location_is_hard[:, None] & asked[:, [2]] & (np.nan_to_num(location, nan=1.0) == 0)
+    )
+    score = np.where(excluded, 0.0, np.round(floor + points.sum(axis=2), 1))
+    points = np.where(excluded[:, :, None], 0.0, points)
+    floor = np.where(excluded, 0.0, floor)
+    fit = fit_codes(comps, asked, feasible)
+    fit = np.where(excluded | ~anything, 0, fit).astype(np.int8)
+    return ScoreTable(score, floor, points, shares, comps, fit, excluded, feasible)
+
+
+def fit_codes(
+    comps: NDArray[np.float64], asked: NDArray[np.bool_], feasible: NDArray[np.bool_]
+) -> NDArray[np.int8]:
     """Sector decides the label; area and location can only lower it."""
-    if sector.score is not None:
-        if sector.score <= 0:
-            return Fit.NONE
-        fit = (
-            Fit.STRONG
-            if sector.score >= STRONG_SECTOR
-            else Fit.PARTIAL
-            if sector.score >= PARTIAL_SECTOR
-            else Fit.WEAK
+    sector, area, location = (comps[:, :, i] for i in range(3))
+    by_sector = np.select(
+        [sector <= 0, sector >= STRONG_SECTOR, sector >= PARTIAL_SECTOR], [0, 3, 2], default=1
+    )
+    others = comps[:, :, 1:]
+    counted = (~np.isnan(others)).sum(axis=2)
+    mean_others = np.nan_to_num(others).sum(axis=2) / np.maximum(counted, 1)
+    by_others = np.select(
+        [mean_others >= 0.9, mean_others >= 0.5, mean_others > 0], [3, 2, 1], default=0
+    )
+    fit = np.where(asked[:, [0]], by_sector, by_others)
+    fit = np.where(~feasible, np.minimum(fit, 1), fit)
+    fit = np.where(asked[:, [1]] & feasible & (np.nan_to_num(area, nan=1.0) < 1.0), np.minimum(fit, 2), fit)
+    loc = np.nan_to_num(location, nan=1.0)
+    fit = np.where(asked[:, [2]] & (loc < 1.0), np.minimum(fit, np.where(loc > 0, 2, 1)), fit)
+    return fit.astype(np.int8)
+
+
+def build_match(
+    park: Park,
+    rank_no: int,
+    table: ScoreTable,
+    i: int,
+    j: int,
+    outcomes: tuple[Outcome, Outcome, Outcome],
+    note: Reason | None,
+    area_is_hard: bool,
+    location_is_hard: bool,
+) -> Match:
+    """One Match from row i, park j of a ScoreTable and the comparisons' reasons."""
+    excluded = bool(table.excluded[i, j])
+    reasons: list[Reason] = [note] if note else []
+    if excluded and area_is_hard and not table.feasible[i, j]:
+        reasons.append(msg.excluded_area())
+    elif excluded and location_is_hard:
+        reasons.append(msg.excluded_location())
+    for outcome in outcomes:
+        reasons.extend(outcome.reasons)
+    if np.isnan(table.components[i, j]).all():
+        reasons.append(msg.nothing_asked())
+    components = [
+        Component(
+            name=name,  # type: ignore[arg-type]
+            score=None if np.isnan(table.components[i, j, k]) else round(float(table.components[i, j, k]), 4),
+            weight=round(float(table.shares[i, k]), 4),
+            points=round(float(table.points[i, j, k]), 2),
+            reasons_zh=tuple(r.zh for r in outcome.reasons),
+            reasons_en=tuple(r.en for r in outcome.reasons),
         )
-    else:
-        others = [o.score for o in (area, location) if o.score is not None]
-        mean = sum(others) / len(others)
-        fit = Fit.STRONG if mean >= 0.9 else Fit.PARTIAL if mean >= 0.5 else Fit.WEAK if mean > 0 else Fit.NONE
-    if not area.feasible:
-        fit = _at_most(fit, Fit.WEAK)
-    elif area.score is not None and area.score < 1.0:
-        fit = _at_most(fit, Fit.PARTIAL)
-    if location.score is not None and location.score < 1.0:
-        fit = _at_most(fit, Fit.PARTIAL if location.score > 0 else Fit.WEAK)
-    return fit
+        for k, (name, outcome) in enumerate(zip(COMPONENTS, outcomes, strict=True))
+    ]
+    return Match(
+        park_id=park.park_id,
+        park_name_zh=park.name_zh,
+        park_name_en=park.name_en,
+        rank=rank_no,
+        score=float(table.score[i, j]),
+        fit=FIT_CODES[int(table.fit[i, j])],
+        feasible=bool(table.feasible[i, j]),
+        excluded=excluded,
+        band_floor=float(table.floor[i, j]),
+        sector=components[0],
+        area=components[1],
+        location=components[2],
+        matched_terms=outcomes[0].terms,
+        area_compared=outcomes[1].figure,
+        reasons_zh=tuple(r.zh for r in reasons),
+        reasons_en=tuple(r.en for r in reasons),
+    )
 
 
 @cache
@@ -382,4 +464,4 @@ def score_breakdown(match: Match) -> list[tuple[str, float]]:
     return steps
 
 
-__all__: Sequence[str] = ["Ranker", "fit_label", "rank", "ranker_for", "score_breakdown"]
+__all__: Sequence[str] = ["Ranker", "combine", "rank", "ranker_for", "score_breakdown"]

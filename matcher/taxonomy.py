@@ -10,7 +10,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from matcher.models import Sector, SectorRelation
-from matcher.text import has_cjk, is_ascii_alnum, is_cjk, normalize
+from matcher.text import has_cjk, is_ascii_alnum, is_cjk, normalize, normalize_keep_case
 
 # Fuzzy matching only fills gaps the exact scan left. A Chinese alias must have at least
 # four characters (one wrong character in three is a different word), an English one five.
@@ -19,6 +19,8 @@ FUZZY_MIN_EN = 5
 FUZZY_CUTOFF_ZH = 75.0
 FUZZY_CUTOFF_EN = 85.0
 MAX_ENGLISH_NGRAM = 4
+# Credits along a two-step path below this are noise, not a relation anyone would state.
+MIN_PATH_CREDIT = 0.2
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9&+\-]*")
 
@@ -74,11 +76,16 @@ class Taxonomy:
     def find_exact(self, text: str) -> list[SectorHit]:
         """Every alias occurring in the text, longest first, non-overlapping."""
         norm = normalize(text)
+        # Show users their own spelling ("IC", not "ic") where case folding kept positions.
+        shown = normalize_keep_case(text)
+        shown = shown if len(shown) == len(norm) else norm
         hits = []
         for m in self._scanner.finditer(norm):
             alias = self._ordered_aliases[m.lastindex - 1] if m.lastindex else m.group(0)
             hits.append(
-                SectorHit(self._alias_owner[alias], m.group(0), alias, 1.0, "exact", m.start())
+                SectorHit(
+                    self._alias_owner[alias], shown[m.start() : m.end()], alias, 1.0, "exact", m.start()
+                )
             )
         return hits
 
@@ -169,7 +176,7 @@ class Taxonomy:
                 if mid2 != mid or p == q:
                     continue
                 value = first.value * second.value
-                if value > credits.get((q, p), Credit(0, "related")).value:
+                if value >= MIN_PATH_CREDIT and value > credits.get((q, p), Credit(0, "related")).value:
                     credits[(q, p)] = Credit(value, "via", mid)
         return credits
 

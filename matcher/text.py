@@ -16,6 +16,11 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
+def normalize_keep_case(text: str) -> str:
+    """NFKC with whitespace collapsed, case kept: for showing users their own words."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
 def is_cjk(char: str) -> bool:
     """True for a CJK unified ideograph (the characters Chinese text is written in)."""
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"

@@ -1,0 +1,41 @@
+# `make app` and `make test` each set everything up on a fresh machine first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+GOLD := ../shared/eval/dev.csv
+
+.PHONY: setup app test lint typecheck unit eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[app,test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+app: setup
+	$(BIN)/streamlit run streamlit_app.py
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy matcher
+
+unit: setup
+	$(BIN)/pytest
+
+eval: setup
+	@if [ -f $(GOLD) ]; then $(BIN)/python -m matcher eval $(GOLD); else echo "no $(GOLD): skipping dev-set figures"; fi
+
+test: lint typecheck eval unit
+
+bench: setup
+	$(BIN)/python benchmarks/rank_latency.py
+	$(BIN)/python benchmarks/batch.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

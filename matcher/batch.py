@@ -1,0 +1,609 @@
+"""Batch matching of lead lists: read any CSV/XLSX, validate every row, score in bulk, write.
+
+Every input row comes out: matched rows as their top K parks with status=ok, faulty rows
+once with status=error and a message naming the column and the bad value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from charset_normalizer import from_bytes
+
+from matcher.areas import AreaError, AreaRange, parse_area
+from matcher.catalogue import Catalogue, default_data_dir
+from matcher.exports import write_csv, xlsx_bytes
+from matcher.messages import Reason
+from matcher.models import Requirement, Weights
+from matcher.scoring import FIT_CODES, Outcome, Ranker, combine, ranker_for
+from matcher.text import normalize
+
+INPUT_COLUMNS = ("request_id", "sector", "min_area_m2", "max_area_m2", "preferred_location")
+LONG_COLUMNS = [
+    "request_id",
+    "rank",
+    "park_id",
+    "park_name_zh",
+    "score",
+    "fit",
+    "sector_score",
+    "area_score",
+    "location_score",
+    "reason_zh",
+    "reason_en",
+    "status",
+    "error",
+]
+CHUNK_ROWS = 50_000
+SNIFF_BYTES = 1 << 16
+
+ProgressCallback = Callable[[int, int | None], None]  # rows done, rows in total if known
+
+
+class BatchError(ValueError):
+    """The file as a whole cannot be read (not a table, no sector column, ...)."""
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did, for the CLI's closing line and the app's summary."""
+
+    rows_read: int = 0
+    rows_matched: int = 0
+    rows_with_errors: int = 0
+    duplicate_ids: list[str] = field(default_factory=list)
+    generated_ids: int = 0
+    encoding: str = ""
+    delimiter: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # original header -> canonical
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        text = (
+            f"rows read: {self.rows_read}, matched: {self.rows_matched}, "
+            f"with errors: {self.rows_with_errors}"
+        )
+        if self.duplicate_ids:
+            shown = ", ".join(self.duplicate_ids[:5])
+            more = " …" if len(self.duplicate_ids) > 5 else ""
+            text += f", duplicate ids: {len(self.duplicate_ids)} ({shown}{more})"
+        if self.generated_ids:
+            text += f", ids generated: {self.generated_ids}"
+        return text
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def detect_encoding(sample: bytes) -> str:
+    """BOMs first, then strict UTF-8, then GB18030 (covers GBK), then charset-normalizer."""
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in sample:
+        # UTF-16 without a BOM puts a zero byte beside every ASCII character.
+        zeros_odd = sample[1::2].count(0) / max(len(sample) // 2, 1)
+        zeros_even = sample[0::2].count(0) / max(len(sample) // 2, 1)
+        if zeros_odd > 0.3 and zeros_even < 0.05:
+            return "utf-16-le"
+        if zeros_even > 0.3 and zeros_odd < 0.05:
+            return "utf-16-be"
+        raise BatchError("the file looks binary, not a CSV text file (文件不是文本格式的CSV)")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            _decode_prefix(sample, encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(sample).best()
+    if best is None:
+        raise BatchError("cannot tell the file's text encoding; pass --encoding (无法识别文件编码)")
+    return str(best.encoding)
+
+
+def _decode_prefix(sample: bytes, encoding: str) -> str:
+    """Decode a file's first bytes, forgiving only a character cut at the sample's end."""
+    for cut in range(4):
+        try:
+            return sample[: len(sample) - cut].decode(encoding)
+        except UnicodeDecodeError:
+            if cut == 3 or len(sample) < SNIFF_BYTES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, tab or semicolon, whichever splits the header and first lines consistently."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",\t;").delimiter
+    except csv.Error:
+        counts = {d: lines[0].count(d) for d in ",\t;"}
+        return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def load_column_aliases(data_dir: Path | None = None) -> dict[str, str]:
+    """Normalised header variant -> canonical column name, from data/column_aliases.csv."""
+    path = (data_dir or default_data_dir()) / "column_aliases.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {_header_key(row["alias"]): row["column"] for row in csv.DictReader(handle)}
+
+
+def _header_key(header: str) -> str:
+    return normalize(header).replace("_", " ").replace("（", "(").replace("）", ")").strip()
+
+
+def map_headers(headers: Sequence[str], aliases: dict[str, str]) -> dict[str, str]:
+    """Original header -> canonical name for the headers we recognise; the first wins."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for header in headers:
+        key = _header_key(str(header))
+        canonical = aliases.get(key) or aliases.get(key.split("(")[0].strip())
+        if canonical and canonical not in taken:
+            mapping[str(header)] = canonical
+            taken.add(canonical)
+    return mapping
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """An opened input file: its chunks of raw text cells, and how it was read."""
+
+    chunks: Iterator[pd.DataFrame]
+    encoding: str
+    delimiter: str
+    total_rows: int | None
+
+
+def open_table(
+    path: Path, *, encoding: str | None = None, sheet: str | None = None, chunk_rows: int = CHUNK_ROWS
+) -> TableSource:
+    """Open a CSV (any common encoding and delimiter) or XLSX as chunks of string cells."""
+    if not path.exists():
+        raise BatchError(f"{path}: file not found (文件不存在)")
+    if path.stat().st_size == 0:
+        raise BatchError(f"{path.name}: the file is empty (文件为空)")
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(path, sheet)
+    chosen = encoding or detect_encoding(head)
+    try:
+        text_head = _decode_prefix(head, chosen)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise BatchError(f"{path.name}: cannot decode as {chosen}: {error}") from error
+    delimiter = sniff_delimiter(text_head)
+    handle_text = path.open(encoding=chosen, errors="strict", newline="")
+    reader = pd.read_csv(
+        handle_text,
+        sep=delimiter,
+        dtype=str,
+        keep_default_na=False,
+        chunksize=chunk_rows,
+        skip_blank_lines=True,
+        engine="c",
+    )
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        try:
+            yield from reader
+        except UnicodeDecodeError as error:
+            raise BatchError(
+                f"{path.name}: not valid {chosen} text further into the file; pass --encoding "
+                f"(文件编码不一致)"
+            ) from error
+        except pd.errors.ParserError as error:
+            raise BatchError(f"{path.name}: not a well-formed table: {error}") from error
+        finally:
+            handle_text.close()
+
+    return TableSource(chunks(), chosen, delimiter, None)
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> TableSource:
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, engine="openpyxl")
+    except ValueError as error:
+        raise BatchError(f"{path.name}: {error}") from error
+    except Exception as error:  # openpyxl raises several types for a broken workbook
+        raise BatchError(f"{path.name}: not a readable Excel workbook ({error})") from error
+    frame = frame.fillna("")
+    return TableSource(iter([frame]), "xlsx", "", len(frame))
+
+
+# -- validating ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValidatedChunk:
+    """A chunk's rows as plain arrays, with an error message (or '') per row."""
+
+    request_id: list[str]
+    sector: list[str]
+    location: list[str]
+    min_area: np.ndarray
+    max_area: np.ndarray
+    error: list[str]
+    extras: pd.DataFrame
+
+
+class AreaCache:
+    """parse_area for each distinct cell once: lead lists repeat the same few area texts."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, AreaRange | str] = {}
+
+    def parse(self, cell: str) -> AreaRange | str:
+        found = self._seen.get(cell)
+        if found is None:
+            try:
+                found = parse_area(cell)
+            except AreaError as error:
+                found = str(error)
+            if len(self._seen) < 200_000:
+                self._seen[cell] = found
+        return found
+
+
+def validate_chunk(
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    first_row: int,
+    seen_ids: set[str],
+    summary: BatchSummary,
+    areas: AreaCache,
+) -> ValidatedChunk:
+    """Check each row's cells; generate missing ids; report duplicates; never drop a row."""
+    by_name = {canonical: original for original, canonical in mapping.items()}
+    n = len(frame)
+
+    def column(name: str) -> list[str]:
+        if name not in by_name:
+            return [""] * n
+        return [normalize_cell(v) for v in frame[by_name[name]].tolist()]
+
+    ids = column("request_id")
+    sector = column("sector")
+    location = column("preferred_location")
+    min_cells = column("min_area_m2")
+    max_cells = column("max_area_m2")
+    min_area = np.full(n, np.nan)
+    max_area = np.full(n, np.nan)
+    errors = [""] * n
+    for i in range(n):
+        problems: list[str] = []
+        if not ids[i]:
+            ids[i] = f"row-{first_row + i}"
+            summary.generated_ids += 1
+        elif ids[i] in seen_ids:
+            summary.duplicate_ids.append(ids[i])
+            problems.append(f"request_id: duplicate id '{ids[i]}' (编号重复)")
+        seen_ids.add(ids[i])
+        low = areas.parse(min_cells[i]) if min_cells[i] else AreaRange(None, None)
+        high = areas.parse(max_cells[i]) if max_cells[i] else AreaRange(None, None)
+        if isinstance(low, str):
+            problems.append(f"min_area_m2: {low}")
+        if isinstance(high, str):
+            problems.append(f"max_area_m2: {high}")
+        if isinstance(low, AreaRange) and isinstance(high, AreaRange):
+            lo = low.min_m2
+            hi = high.max_m2 if high.max_m2 is not None else high.min_m2
+            if low.max_m2 is not None:  # a range written in the minimum column
+                hi = low.max_m2 if hi is None else hi
+            if lo is None and low.max_m2 is None and high.min_m2 is None and high.max_m2 is None:
+                pass
+            if lo is not None and hi is not None and lo > hi:
+                problems.append(
+                    f"min_area_m2: '{min_cells[i]}' is more than max_area_m2 '{max_cells[i]}' "
+                    f"(最小面积大于最大面积)"
+                )
+            else:
+                min_area[i] = np.nan if lo is None else lo
+                max_area[i] = np.nan if hi is None else hi
+        if not problems and not (sector[i] or location[i] or min_cells[i] or max_cells[i]):
+            problems.append("sector: the row has no sector, area or location (该行没有任何需求信息)")
+        errors[i] = "; ".join(problems)
+    extras = frame[[c for c in frame.columns if c not in mapping]].reset_index(drop=True)
+    return ValidatedChunk(ids, sector, location, min_area, max_area, errors, extras)
+
+
+def normalize_cell(value: object) -> str:
+    """NFKC and trimmed, keeping case (ids and names are shown back to users as written)."""
+    import unicodedata
+
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+# -- scoring ------------------------------------------------------------------------------------
+
+
+class BatchScorer:
+    """Scores many requirements at once, computing each distinct sector or place text once."""
+
+    def __init__(self, ranker: Ranker, weights: Weights | None = None) -> None:
+        self.ranker = ranker
+        self.weights = weights or Weights()
+        self._sector: dict[str, tuple[np.ndarray, list[Outcome], Reason | None]] = {}
+        self._location: dict[tuple[str, str], tuple[np.ndarray, list[Outcome]]] = {}
+        self.parks = ranker.catalogue.parks
+
+    def _sector_row(self, text: str) -> tuple[np.ndarray, list[Outcome], Reason | None]:
+        cached = self._sector.get(text)
+        if cached is None:
+            requirement = Requirement(sector_text=text)
+            seen = self.ranker.understand(requirement)
+            outcomes = self.ranker.sector_outcomes(requirement, seen)
+            scores = np.array([np.nan if o.score is None else o.score for o in outcomes])
+            cached = (scores, outcomes, self.ranker.no_park_lists_note(requirement, outcomes))
+            self._sector[text] = cached
+        return cached
+
+    def _location_row(self, location: str, sector: str) -> tuple[np.ndarray, list[Outcome]]:
+        key = (location, "" if location else sector)
+        cached = self._location.get(key)
+        if cached is None:
+            requirement = Requirement(sector_text=key[1], preferred_location=location)
+            seen = self.ranker.understand(requirement)
+            outcomes = self.ranker.location_outcomes(requirement, seen)
+            scores = np.array([np.nan if o.score is None else o.score for o in outcomes])
+            cached = (scores, outcomes)
+            self._location[key] = cached
+        return cached
+
+    def score(self, chunk: ValidatedChunk, top_k: int) -> pd.DataFrame:
+        """Long-format rows for one validated chunk, in input order."""
+        ok = np.array([not e for e in chunk.error])
+        rows = np.flatnonzero(ok)
+        n_parks = len(self.parks)
+        sector = np.full((len(rows), n_parks), np.nan)
+        location = np.full((len(rows), n_parks), np.nan)
+        for r, i in enumerate(rows):
+            if chunk.sector[i]:
+                sector[r] = self._sector_row(chunk.sector[i])[0]
+            location[r] = self._location_row(chunk.location[i], chunk.sector[i])[0]
+        area, feasible = area_matrix(self.ranker, chunk.min_area[rows], chunk.max_area[rows])
+        weights = np.array([[self.weights.sector, self.weights.area, self.weights.location]])
+        table = combine(
+            sector=sector,
+            area=area,
+            feasible=feasible,
+            location=location,
+            weights=np.repeat(weights, len(rows), axis=0),
+            area_is_hard=np.zeros(len(rows), dtype=bool),
+            location_is_hard=np.zeros(len(rows), dtype=bool),
+        )
+        order = table.order()[:, :top_k]
+        return self._long_rows(chunk, rows, table, order)
+
+    def _long_rows(self, chunk: ValidatedChunk, rows: np.ndarray, table: object, order: np.ndarray) -> pd.DataFrame:
+        from matcher.scoring import ScoreTable
+
+        assert isinstance(table, ScoreTable)
+        k = order.shape[1]
+        out_index = np.repeat(rows, k)
+        park_idx = order.reshape(-1)
+        row_pos = np.repeat(np.arange(len(rows)), k)
+        park_ids = np.array([p.park_id for p in self.parks])
+        names = np.array([p.name_zh for p in self.parks])
+        comps = table.components[row_pos, park_idx]
+        reasons_zh: list[str] = []
+        reasons_en: list[str] = []
+        for pos, i, j in zip(row_pos, out_index, park_idx, strict=True):
+            zh, en = self._reasons(chunk, int(i), int(j), bool(table.feasible[pos, j]))
+            reasons_zh.append(zh)
+            reasons_en.append(en)
+        ok = pd.DataFrame(
+            {
+                "_row": out_index,
+                "request_id": [chunk.request_id[i] for i in out_index],
+                "rank": np.tile(np.arange(1, k + 1), len(rows)),
+                "park_id": park_ids[park_idx],
+                "park_name_zh": names[park_idx],
+                "score": table.score[row_pos, park_idx],
+                "fit": [FIT_CODES[c].value for c in table.fit[row_pos, park_idx]],
+                "sector_score": np.round(comps[:, 0], 4),
+                "area_score": np.round(comps[:, 1], 4),
+                "location_score": np.round(comps[:, 2], 4),
+                "reason_zh": reasons_zh,
+                "reason_en": reasons_en,
+                "status": "ok",
+                "error": "",
+            }
+        )
+        bad = [i for i, e in enumerate(chunk.error) if e]
+        failed = pd.DataFrame(
+            {
+                "_row": bad,
+                "request_id": [chunk.request_id[i] for i in bad],
+                "rank": pd.array([pd.NA] * len(bad), dtype="Int64"),
+                "park_id": "",
+                "park_name_zh": "",
+                "score": np.nan,
+                "fit": "",
+                "sector_score": np.nan,
+                "area_score": np.nan,
+                "location_score": np.nan,
+                "reason_zh": "",
+                "reason_en": "",
+                "status": "error",
+                "error": [chunk.error[i] for i in bad],
+            }
+        )
+        frames = [f for f in (ok, failed) if len(f)]
+        merged = pd.concat(frames, ignore_index=True) if frames else failed
+        merged["rank"] = merged["rank"].astype("Int64")
+        merged = merged.sort_values(["_row", "rank"], kind="stable", na_position="first")
+        extras = chunk.extras.iloc[merged["_row"].to_numpy()].reset_index(drop=True)
+        merged = merged.drop(columns="_row").reset_index(drop=True)
+        return pd.concat([merged, extras], axis=1) if len(extras.columns) else merged
+
+    def _reasons(self, chunk: ValidatedChunk, i: int, j: int, feasible: bool) -> tuple[str, str]:
+        reasons: list[Reason] = []
+        if chunk.sector[i]:
+            _, outcomes, note = self._sector_row(chunk.sector[i])
+            if note:
+                reasons.append(note)
+            reasons.extend(outcomes[j].reasons)
+        low, high = chunk.min_area[i], chunk.max_area[i]
+        if not (np.isnan(low) and np.isnan(high)):
+            requirement = Requirement(
+                min_area_m2=None if np.isnan(low) else float(low),
+                max_area_m2=None if np.isnan(high) else float(high),
+            )
+            reasons.extend(self.ranker.compare_area(requirement, self.parks[j]).reasons)
+        reasons.extend(self._location_row(chunk.location[i], chunk.sector[i])[1][j].reasons)
+        return "；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons)
+
+
+def area_matrix(ranker: Ranker, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Area scores and feasibility for n (min, max) pairs x all parks, as compare_area decides."""
+    from matcher import scoring
+
+    parks = ranker.catalogue.parks
+    above = np.array([np.nan if p.above_ground_area_m2 is None else p.above_ground_area_m2 for p in parks])
+    total = np.array([p.total_area_m2 for p in parks])
+    usable = np.where(np.isnan(above), total, above)[None, :]
+    lo = low[:, None]
+    hi = high[:, None]
+    asked = ~(np.isnan(lo) & np.isnan(hi))
+    has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
+    only_max = np.where(usable >= hi, 1.0, scoring.PARTIAL_BELOW_MAX)
+    fits_usable = np.where(
+        ~np.isnan(hi) & (usable < hi), scoring.SHORT_OF_MAX, 1.0
+    )
+    underground = ~np.isnan(above)[None, :] & (lo <= total[None, :])
+    with_min = np.where(
+        lo <= usable, fits_usable, np.where(underground, scoring.UNDERGROUND_ONLY, 0.0)
+    )
+    score = np.where(has_min, with_min, only_max)
+    score = np.where(asked, score, np.nan)
+    feasible = ~(has_min & (lo > usable) & ~underground)
+    return score, feasible
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def wide_rows(long: pd.DataFrame, top_k: int) -> pd.DataFrame:
+    """One row per request: park_1, score_1, fit_1 … park_K, plus status and error."""
+    base_cols = [c for c in long.columns if c not in LONG_COLUMNS]
+    firsts = long.drop_duplicates("request_id", keep="first").set_index("request_id")
+    ok = long[long["status"] == "ok"]
+    wide = pd.DataFrame(index=firsts.index)
+    for k in range(1, top_k + 1):
+        at = ok[ok["rank"] == k].set_index("request_id")
+        wide[f"park_{k}"] = at["park_id"]
+        wide[f"park_name_{k}"] = at["park_name_zh"]
+        wide[f"score_{k}"] = at["score"]
+        wide[f"fit_{k}"] = at["fit"]
+    first_reason = ok[ok["rank"] == 1].set_index("request_id")
+    wide["reason_zh_1"] = first_reason["reason_zh"]
+    wide["reason_en_1"] = first_reason["reason_en"]
+    wide["status"] = firsts["status"]
+    wide["error"] = firsts["error"]
+    for col in base_cols:
+        wide[col] = firsts[col]
+    return wide.reset_index()
+
+
+OutputFormat = Literal["long", "wide"]
+
+
+def run_batch(
+    source: Path,
+    output: Path | None,
+    *,
+    top_k: int = 5,
+    output_format: OutputFormat = "long",
+    encoding: str | None = None,
+    output_encoding: str = "utf-8-sig",
+    sheet: str | None = None,
+    catalogue: Catalogue | None = None,
+    weights: Weights | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: ProgressCallback | None = None,
+) -> tuple[BatchSummary, pd.DataFrame | None]:
+    """Match every row of `source`; write to `output` (CSV or .xlsx) or return the frame."""
+    started = time.perf_counter()
+    table = open_table(source, encoding=encoding, sheet=sheet, chunk_rows=chunk_rows)
+    summary = BatchSummary(encoding=table.encoding, delimiter=table.delimiter)
+    scorer = BatchScorer(ranker_for(catalogue), weights)
+    aliases = load_column_aliases(catalogue.data_dir if catalogue else None)
+    seen_ids: set[str] = set()
+    areas = AreaCache()
+    collected: list[pd.DataFrame] = []
+    to_xlsx = output is not None and output.suffix.lower() == ".xlsx"
+    header_written = False
+    mapping: dict[str, str] | None = None
+    for chunk in table.chunks:
+        if mapping is None:
+            mapping = map_headers(list(chunk.columns), aliases)
+            summary.columns = mapping
+            if not any(v in ("sector", "min_area_m2", "max_area_m2", "preferred_location") for v in mapping.values()):
+                raise BatchError(
+                    "no requirement columns found: expected headers such as sector/行业, "
+                    "min_area_m2/最小面积, preferred_location/区位; found "
+                    + ", ".join(map(str, chunk.columns))
+                )
+        validated = validate_chunk(chunk, mapping, summary.rows_read + 1, seen_ids, summary, areas)
+        summary.rows_read += len(chunk)
+        bad = sum(1 for e in validated.error if e)
+        summary.rows_with_errors += bad
+        summary.rows_matched += len(chunk) - bad
+        rows = scorer.score(validated, top_k)
+        if output is None or to_xlsx or output_format == "wide":
+            collected.append(rows)
+        else:
+            write_csv(rows, output, output_encoding, append=header_written)
+            header_written = True
+        if progress:
+            progress(summary.rows_read, table.total_rows)
+    if mapping is None:
+        raise BatchError(f"{source.name}: no header row found (文件没有表头)")
+    result = pd.concat(collected, ignore_index=True) if collected else pd.DataFrame(columns=LONG_COLUMNS)
+    if output_format == "wide" and collected:
+        result = wide_rows(result, top_k)
+    if output is not None:
+        if to_xlsx:
+            output.write_bytes(xlsx_bytes({"matches": result}))
+        elif output_format == "wide" or not header_written:
+            write_csv(result, output, output_encoding)
+    summary.seconds = time.perf_counter() - started
+    return summary, (result if output is None else None)
+
+
+def read_table_bytes(name: str, data: bytes, **kwargs: object) -> Path:
+    """Save uploaded bytes to a temporary file so the same reader handles uploads."""
+    import tempfile
+
+    suffix = Path(name).suffix or ".csv"
+    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)
+    with handle:
+        handle.write(data)
+    return Path(handle.name)
+
+
+__all__ = [
+    "LONG_COLUMNS",
+    "BatchError",
+    "BatchSummary",
+    "detect_encoding",
+    "io",
+    "map_headers",
+    "open_table",
+    "run_batch",
+]

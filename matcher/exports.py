@@ -1,0 +1,85 @@
+"""Writing tables users open in spreadsheets: CSV with BOM and XLSX, safe from formula injection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from io import BytesIO
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.utils import get_column_letter
+
+# OWASP CSV injection: a cell starting with one of these may run as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe; numbers pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every text column neutralised; numeric columns untouched."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    return safe
+
+
+def write_csv(frame: pd.DataFrame, target: Path | BytesIO, encoding: str = "utf-8-sig", append: bool = False) -> None:
+    """CSV with a BOM by default so Excel shows Chinese correctly; appends without a header."""
+    safe = neutralise_frame(frame)
+    if isinstance(target, BytesIO):
+        target.write(safe.to_csv(index=False).encode(encoding))
+        return
+    if append:
+        encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # one BOM, at the start
+    safe.to_csv(target, index=False, encoding=encoding, mode="a" if append else "w", header=not append)
+
+
+def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:
+    buffer = BytesIO()
+    write_csv(frame, buffer, encoding)
+    return buffer.getvalue()
+
+
+def _fill_sheet(sheet: object, frame: pd.DataFrame, headers: Sequence[str] | None) -> None:
+    ws = sheet  # openpyxl Worksheet; kept loosely typed because openpyxl ships no stubs
+    titles = list(headers) if headers is not None else [str(c) for c in frame.columns]
+    ws.append(titles)  # type: ignore[attr-defined]
+    for row in frame.itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and pd.isna(v)) else v for v in row])  # type: ignore[attr-defined]
+    # A text cell must stay text: openpyxl would store "=..." as a live formula.
+    for row in ws.iter_rows(min_row=2):  # type: ignore[attr-defined]
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.value = neutralise(cell.value)
+                cell.data_type = TYPE_STRING
+    for index, title in enumerate(titles, start=1):
+        values = [title, *(str(v) for v in frame.iloc[:200, index - 1].tolist())]
+        width = max(_display_width(v) for v in values)
+        ws.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)  # type: ignore[attr-defined]
+    ws.freeze_panes = "A2"  # type: ignore[attr-defined]
+
+
+def _display_width(text: str) -> int:
+    """Characters count double when they are CJK, as spreadsheets render them."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame], headers: Mapping[str, Sequence[str]] | None = None
+) -> bytes:
+    """An XLSX workbook with one sheet per frame, text neutralised, widths fitted."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for name, frame in sheets.items():
+        _fill_sheet(workbook.create_sheet(title=name[:31]), frame, (headers or {}).get(name))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
