@@ -46,9 +46,49 @@ _LAND_UNITS = {
     "km2": "km²",
 }
 _MULTIPLIERS = {"万": 10_000.0, "千": 1_000.0, "k": 1_000.0}
-_MIN_WORDS = ("以上", "及以上", "至少", "不少于", "不低于", "起", "at least", "min", "minimum", ">=", ">", "≥", "+")
-_MAX_WORDS = ("以内", "以下", "及以下", "不超过", "不大于", "最多", "至多", "up to", "at most", "max", "maximum", "<=", "<", "≤")
-_APPROX_WORDS = ("约", "大约", "左右", "approximately", "approx.", "approx", "about", "around", "ca.", "~")
+_MIN_WORDS = (
+    "以上",
+    "及以上",
+    "至少",
+    "不少于",
+    "不低于",
+    "起",
+    "at least",
+    "min",
+    "minimum",
+    ">=",
+    ">",
+    "≥",
+    "+",
+)
+_MAX_WORDS = (
+    "以内",
+    "以下",
+    "及以下",
+    "不超过",
+    "不大于",
+    "最多",
+    "至多",
+    "up to",
+    "at most",
+    "max",
+    "maximum",
+    "<=",
+    "<",
+    "≤",
+)
+_APPROX_WORDS = (
+    "约",
+    "大约",
+    "左右",
+    "approximately",
+    "approx.",
+    "approx",
+    "about",
+    "around",
+    "ca.",
+    "~",
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _RANGE_SEPARATORS = re.compile(r"\s*(?:-|–|—|~|～|至|到|to)\s*")
 
@@ -68,10 +108,11 @@ class AreaRange:
 def _unit_factor(rest: str, original: str) -> float:
     rest = rest.strip().rstrip(".").strip()
     for unit, label in sorted(_LAND_UNITS.items(), key=lambda kv: -len(kv[0])):
-        if rest == unit or rest.endswith(unit) and not rest.endswith("m2"):
+        if rest == unit or (rest.endswith(unit) and not rest.endswith("m2")):
             raise AreaError(
                 f"'{original}' is in {label}, a unit of land area, not floor space; "
-                f"give the floor area in m² (土地面积单位“{label.split()[0]}”不是建筑面积，请填写平方米)"
+                f"give the floor area in m² "
+                f"(土地面积单位“{label.split()[0]}”不是建筑面积，请填写平方米)"
             )
     if not rest:
         return 1.0

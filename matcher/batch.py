@@ -7,7 +7,6 @@ once with status=error and a message naming the column and the bad value.
 from __future__ import annotations
 
 import csv
-import io
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +22,18 @@ from matcher.catalogue import Catalogue, default_data_dir
 from matcher.exports import write_csv, xlsx_bytes
 from matcher.messages import Reason
 from matcher.models import Requirement, Weights
-from matcher.scoring import FIT_CODES, Outcome, Ranker, combine, ranker_for
-from matcher.text import normalize
+from matcher.scoring import (
+    FIT_CODES,
+    PARTIAL_BELOW_MAX,
+    SHORT_OF_MAX,
+    UNDERGROUND_ONLY,
+    Outcome,
+    Ranker,
+    ScoreTable,
+    combine,
+    ranker_for,
+)
+from matcher.text import normalize, normalize_keep_case
 
 INPUT_COLUMNS = ("request_id", "sector", "min_area_m2", "max_area_m2", "preferred_location")
 LONG_COLUMNS = [
@@ -168,7 +177,11 @@ class TableSource:
 
 
 def open_table(
-    path: Path, *, encoding: str | None = None, sheet: str | None = None, chunk_rows: int = CHUNK_ROWS
+    path: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> TableSource:
     """Open a CSV (any common encoding and delimiter) or XLSX as chunks of string cells."""
     if not path.exists():
@@ -272,7 +285,7 @@ def validate_chunk(
     def column(name: str) -> list[str]:
         if name not in by_name:
             return [""] * n
-        return [normalize_cell(v) for v in frame[by_name[name]].tolist()]
+        return [normalize_keep_case(str(v)) for v in frame[by_name[name]].tolist()]
 
     ids = column("request_id")
     sector = column("sector")
@@ -302,8 +315,6 @@ def validate_chunk(
             hi = high.max_m2 if high.max_m2 is not None else high.min_m2
             if low.max_m2 is not None:  # a range written in the minimum column
                 hi = low.max_m2 if hi is None else hi
-            if lo is None and low.max_m2 is None and high.min_m2 is None and high.max_m2 is None:
-                pass
             if lo is not None and hi is not None and lo > hi:
                 problems.append(
                     f"min_area_m2: '{min_cells[i]}' is more than max_area_m2 '{max_cells[i]}' "
@@ -313,19 +324,12 @@ def validate_chunk(
                 min_area[i] = np.nan if lo is None else lo
                 max_area[i] = np.nan if hi is None else hi
         if not problems and not (sector[i] or location[i] or min_cells[i] or max_cells[i]):
-            problems.append("sector: the row has no sector, area or location (该行没有任何需求信息)")
+            problems.append(
+                "sector: the row has no sector, area or location (该行没有任何需求信息)"
+            )
         errors[i] = "; ".join(problems)
     extras = frame[[c for c in frame.columns if c not in mapping]].reset_index(drop=True)
     return ValidatedChunk(ids, sector, location, min_area, max_area, errors, extras)
-
-
-def normalize_cell(value: object) -> str:
-    """NFKC and trimmed, keeping case (ids and names are shown back to users as written)."""
-    import unicodedata
-
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 # -- scoring ------------------------------------------------------------------------------------
@@ -389,10 +393,9 @@ class BatchScorer:
         order = table.order()[:, :top_k]
         return self._long_rows(chunk, rows, table, order)
 
-    def _long_rows(self, chunk: ValidatedChunk, rows: np.ndarray, table: object, order: np.ndarray) -> pd.DataFrame:
-        from matcher.scoring import ScoreTable
-
-        assert isinstance(table, ScoreTable)
+    def _long_rows(
+        self, chunk: ValidatedChunk, rows: np.ndarray, table: ScoreTable, order: np.ndarray
+    ) -> pd.DataFrame:
         k = order.shape[1]
         out_index = np.repeat(rows, k)
         park_idx = order.reshape(-1)
@@ -471,24 +474,20 @@ class BatchScorer:
 
 def area_matrix(ranker: Ranker, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Area scores and feasibility for n (min, max) pairs x all parks, as compare_area decides."""
-    from matcher import scoring
-
     parks = ranker.catalogue.parks
-    above = np.array([np.nan if p.above_ground_area_m2 is None else p.above_ground_area_m2 for p in parks])
+    above = np.array(
+        [np.nan if p.above_ground_area_m2 is None else p.above_ground_area_m2 for p in parks]
+    )
     total = np.array([p.total_area_m2 for p in parks])
     usable = np.where(np.isnan(above), total, above)[None, :]
     lo = low[:, None]
     hi = high[:, None]
-    asked = ~(np.isnan(lo) & np.isnan(hi))
     has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
-    only_max = np.where(usable >= hi, 1.0, scoring.PARTIAL_BELOW_MAX)
-    fits_usable = np.where(
-        ~np.isnan(hi) & (usable < hi), scoring.SHORT_OF_MAX, 1.0
-    )
+    asked = has_min | ~np.isnan(hi)
+    only_max = np.where(usable >= hi, 1.0, PARTIAL_BELOW_MAX)
+    fits_usable = np.where(~np.isnan(hi) & (usable < hi), SHORT_OF_MAX, 1.0)
     underground = ~np.isnan(above)[None, :] & (lo <= total[None, :])
-    with_min = np.where(
-        lo <= usable, fits_usable, np.where(underground, scoring.UNDERGROUND_ONLY, 0.0)
-    )
+    with_min = np.where(lo <= usable, fits_usable, np.where(underground, UNDERGROUND_ONLY, 0.0))
     score = np.where(has_min, with_min, only_max)
     score = np.where(asked, score, np.nan)
     feasible = ~(has_min & (lo > usable) & ~underground)
@@ -553,13 +552,17 @@ def run_batch(
         if mapping is None:
             mapping = map_headers(list(chunk.columns), aliases)
             summary.columns = mapping
-            if not any(v in ("sector", "min_area_m2", "max_area_m2", "preferred_location") for v in mapping.values()):
+            if not any(
+                v in ("sector", "min_area_m2", "max_area_m2", "preferred_location")
+                for v in mapping.values()
+            ):
                 raise BatchError(
                     "no requirement columns found: expected headers such as sector/行业, "
                     "min_area_m2/最小面积, preferred_location/区位; found "
                     + ", ".join(map(str, chunk.columns))
                 )
-        validated = validate_chunk(chunk, mapping, summary.rows_read + 1, seen_ids, summary, areas)
+        # Generated ids name the spreadsheet line (the header is line 1).
+        validated = validate_chunk(chunk, mapping, summary.rows_read + 2, seen_ids, summary, areas)
         summary.rows_read += len(chunk)
         bad = sum(1 for e in validated.error if e)
         summary.rows_with_errors += bad
@@ -574,7 +577,9 @@ def run_batch(
             progress(summary.rows_read, table.total_rows)
     if mapping is None:
         raise BatchError(f"{source.name}: no header row found (文件没有表头)")
-    result = pd.concat(collected, ignore_index=True) if collected else pd.DataFrame(columns=LONG_COLUMNS)
+    result = (
+        pd.concat(collected, ignore_index=True) if collected else pd.DataFrame(columns=LONG_COLUMNS)
+    )
     if output_format == "wide" and collected:
         result = wide_rows(result, top_k)
     if output is not None:
@@ -586,23 +591,11 @@ def run_batch(
     return summary, (result if output is None else None)
 
 
-def read_table_bytes(name: str, data: bytes, **kwargs: object) -> Path:
-    """Save uploaded bytes to a temporary file so the same reader handles uploads."""
-    import tempfile
-
-    suffix = Path(name).suffix or ".csv"
-    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)
-    with handle:
-        handle.write(data)
-    return Path(handle.name)
-
-
 __all__ = [
     "LONG_COLUMNS",
     "BatchError",
     "BatchSummary",
     "detect_encoding",
-    "io",
     "map_headers",
     "open_table",
     "run_batch",

@@ -72,7 +72,7 @@ def _parse_tags(value: str) -> tuple[SectorTag, ...]:
         if not item.strip():
             continue
         sector_id, _, level = item.strip().partition(":")
-        tags.append(SectorTag(sector_id=sector_id.strip(), level=level.strip() or "primary"))  # type: ignore[arg-type]
+        tags.append(SectorTag(sector_id=sector_id.strip(), level=level.strip() or "primary"))
     return tuple(tags)
 
 
@@ -186,7 +186,9 @@ def load_catalogue(data_dir: Path | None = None) -> Catalogue:
         directory / SECTORS_FILE, Sector, _list_fields("aliases_zh", "aliases_en"), problems
     )
     relations = _validate(directory / RELATIONS_FILE, SectorRelation, dict, problems)
-    places = _validate(directory / PLACES_FILE, Place, _list_fields("terms_zh", "terms_en"), problems)
+    places = _validate(
+        directory / PLACES_FILE, Place, _list_fields("terms_zh", "terms_en"), problems
+    )
     problems.extend(_cross_checks(parks, sectors, relations, places))
     if problems:
         raise CatalogueError(problems)

@@ -33,7 +33,9 @@ def _area(value: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=None, help="curated tables (default: data/)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="curated tables (default: data/)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     rank = sub.add_parser("rank", help="rank the parks for one requirement")
@@ -68,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _rank(args: argparse.Namespace, console: Console) -> int:
-    weights = Weights(**dict(zip(("sector", "area", "location"), args.weights, strict=True))) if args.weights else Weights()
+    weights = (
+        Weights(**dict(zip(("sector", "area", "location"), args.weights, strict=True)))
+        if args.weights
+        else Weights()
+    )
     requirement = Requirement(
         sector_text=args.sector,
         sector_ids=tuple(args.sector_id),
@@ -81,7 +87,9 @@ def _rank(args: argparse.Namespace, console: Console) -> int:
     )
     matches = Ranker(load_catalogue(args.data_dir)).rank(requirement)[: args.top]
     if args.json:
-        print(json.dumps([m.model_dump(mode="json") for m in matches], ensure_ascii=False, indent=2))
+        print(
+            json.dumps([m.model_dump(mode="json") for m in matches], ensure_ascii=False, indent=2)
+        )
         return 0
     table = Table(show_lines=True)
     for title in ("#", "park", "score", "fit", "sector", "area", "location", "reasons"):
@@ -102,8 +110,12 @@ def _rank(args: argparse.Namespace, console: Console) -> int:
 
 def _batch(args: argparse.Namespace, console: Console) -> int:
     with Progress(
-        TextColumn("matching"), BarColumn(), TextColumn("{task.completed} rows"), TimeElapsedColumn(),
-        console=Console(stderr=True), disable=args.no_progress,
+        TextColumn("matching"),
+        BarColumn(),
+        TextColumn("{task.completed} rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=args.no_progress,
     ) as bar:
         task = bar.add_task("batch", total=None)
         summary, _ = run_batch(
@@ -138,7 +150,8 @@ def _eval(args: argparse.Namespace, console: Console) -> int:
         for row in report.rows:
             console.print(
                 f"{row.request_id} {row.sector_text!r}: {' '.join(row.ranked[:5])} "
-                f"gold={dict(row.grades)} nDCG@5={row.ndcg5 if row.ndcg5 is None else round(row.ndcg5, 3)} "
+                f"gold={dict(row.grades)} "
+                f"nDCG@5={'-' if row.ndcg5 is None else round(row.ndcg5, 3)} "
                 f"top fit={row.top_fit.value}"
             )
     for lang in ("zh", "en"):
@@ -146,10 +159,10 @@ def _eval(args: argparse.Namespace, console: Console) -> int:
             f"{lang}: nDCG@5 {report.ndcg5(lang):.3f}  Hit@1 {report.hit1(lang):.3f}  "
             f"MRR {report.mrr(lang):.3f}"
         )
-    console.print(f"rows with gold: {report.graded_rows}, without (no park fits): {len(report.empty_rows)}")
     console.print(
-        f"nDCG@5 {report.ndcg5():.3f}  Hit@1 {report.hit1():.3f}  MRR {report.mrr():.3f}"
+        f"rows with gold: {report.graded_rows}, without (no park fits): {len(report.empty_rows)}"
     )
+    console.print(f"nDCG@5 {report.ndcg5():.3f}  Hit@1 {report.hit1():.3f}  MRR {report.mrr():.3f}")
     console.print(
         f"no-fit rows flagged weak/none: {report.empty_flagged} of {len(report.empty_rows)}"
     )

@@ -10,6 +10,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 # OWASP CSV injection: a cell starting with one of these may run as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,15 +32,25 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def write_csv(frame: pd.DataFrame, target: Path | BytesIO, encoding: str = "utf-8-sig", append: bool = False) -> None:
+def write_csv(
+    frame: pd.DataFrame, target: Path | BytesIO, encoding: str = "utf-8-sig", append: bool = False
+) -> None:
     """CSV with a BOM by default so Excel shows Chinese correctly; appends without a header."""
     safe = neutralise_frame(frame)
     if isinstance(target, BytesIO):
-        target.write(safe.to_csv(index=False).encode(encoding))
+        target.write(safe.to_csv(index=False, lineterminator="\r\n").encode(encoding))
         return
     if append:
         encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # one BOM, at the start
-    safe.to_csv(target, index=False, encoding=encoding, mode="a" if append else "w", header=not append)
+    # CRLF rows make the csv module quote a bare \r inside a cell, and suit Excel.
+    safe.to_csv(
+        target,
+        index=False,
+        encoding=encoding,
+        mode="a" if append else "w",
+        header=not append,
+        lineterminator="\r\n",
+    )
 
 
 def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:
@@ -48,23 +59,22 @@ def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:
     return buffer.getvalue()
 
 
-def _fill_sheet(sheet: object, frame: pd.DataFrame, headers: Sequence[str] | None) -> None:
-    ws = sheet  # openpyxl Worksheet; kept loosely typed because openpyxl ships no stubs
+def _fill_sheet(ws: Worksheet, frame: pd.DataFrame, headers: Sequence[str] | None) -> None:
     titles = list(headers) if headers is not None else [str(c) for c in frame.columns]
-    ws.append(titles)  # type: ignore[attr-defined]
-    for row in frame.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and pd.isna(v)) else v for v in row])  # type: ignore[attr-defined]
+    ws.append(titles)
+    for values in frame.itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and pd.isna(v)) else v for v in values])
     # A text cell must stay text: openpyxl would store "=..." as a live formula.
-    for row in ws.iter_rows(min_row=2):  # type: ignore[attr-defined]
-        for cell in row:
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
             if isinstance(cell.value, str):
                 cell.value = neutralise(cell.value)
                 cell.data_type = TYPE_STRING
     for index, title in enumerate(titles, start=1):
         values = [title, *(str(v) for v in frame.iloc[:200, index - 1].tolist())]
         width = max(_display_width(v) for v in values)
-        ws.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)  # type: ignore[attr-defined]
-    ws.freeze_panes = "A2"  # type: ignore[attr-defined]
+        ws.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+    ws.freeze_panes = "A2"
 
 
 def _display_width(text: str) -> int:

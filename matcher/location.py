@@ -1,4 +1,4 @@
-"""Places named in a requirement (zones, towns, landmarks; zh, en or pinyin) and how near a park is."""
+"""Places named in a requirement (zones, towns, landmarks in zh, en or pinyin) and nearness."""
 
 from __future__ import annotations
 
@@ -75,7 +75,8 @@ class Gazetteer:
             if place.place_id in hits:
                 continue
             if key in squashed or (
-                fuzzy and len(squashed) >= MIN_PINYIN_KEY
+                fuzzy
+                and len(squashed) >= MIN_PINYIN_KEY
                 and fuzz.partial_ratio(key, squashed) >= PINYIN_FUZZY_CUTOFF
             ):
                 hits[place.place_id] = PlaceHit(place, key)
@@ -87,7 +88,9 @@ class Gazetteer:
 
 def park_haystack(park: Park) -> str:
     """The published text a place name can be found in for this park."""
-    return normalize(" ".join([park.name_zh, park.location_zh, park.town or "", park.positioning_zh]))
+    return normalize(
+        " ".join([park.name_zh, park.location_zh, park.town or "", park.positioning_zh])
+    )
 
 
 def nearness(place: Place, park: Park) -> float:

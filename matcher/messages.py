@@ -56,8 +56,8 @@ def sector_missing(query: str, q_zh: str, q_en: str) -> Reason:
 
 def no_park_lists(text: str) -> Reason:
     return Reason(
-        f"没有园区的产业定位包含“{text}”，18个园区均不匹配该产业",
-        f"No park lists “{text}” in its published positioning; none of the 18 parks fits this sector",
+        f"没有园区的产业定位包含“{text}”，所有园区均不匹配该产业",
+        f"No park lists “{text}” in its published positioning; none of the parks fits this sector",
     )
 
 
@@ -72,7 +72,9 @@ def area_enough(need: float, have: float, figure: str) -> Reason:
     nz, ne = area_pair(need)
     hz, he = area_pair(have)
     fz, fe = FIGURE[figure]
-    return Reason(f"面积充足：需求 {nz}，园区{fz} {hz}", f"Enough space: need {ne}, park's {fe} {he}")
+    return Reason(
+        f"面积充足：需求 {nz}，园区{fz} {hz}", f"Enough space: need {ne}, park's {fe} {he}"
+    )
 
 
 def area_below_max(need_max: float, have: float, figure: str) -> Reason:

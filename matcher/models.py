@@ -159,7 +159,8 @@ class Requirement(BaseModel):
 
     @property
     def asks_area(self) -> bool:
-        return self.min_area_m2 is not None or self.max_area_m2 is not None
+        """A minimum of 0 asks nothing; a maximum alone still says how much is wanted."""
+        return bool(self.min_area_m2) or self.max_area_m2 is not None
 
 
 class TermMatch(BaseModel):

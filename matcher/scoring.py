@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from functools import cache
-from typing import Literal
 
 from matcher import messages as msg
 from matcher.catalogue import Catalogue, default_catalogue
@@ -41,6 +41,12 @@ BANDS: dict[tuple[bool, bool], tuple[float, float]] = {
     (False, True): (10.0, 9.9),
     (False, False): (0.0, 9.9),
 }
+
+# A location marked hard keeps parks at the place or in its town, not merely in its zone.
+HARD_LOCATION_MIN = 0.7
+# In Chinese and English noun phrases the last noun is the head: "AI芯片" and "AI chips" are
+# chips. When a query names several sectors, the last one named counts this many times.
+HEAD_WEIGHT = 2.0
 
 STRONG_SECTOR = 0.7
 PARTIAL_SECTOR = 0.4
@@ -92,13 +98,13 @@ class Ranker:
         terms = {}
         for tag in park.sectors:
             source = in_name if tag.level == SectorLevel.NAME else in_positioning
-            terms[tag.sector_id] = source.get(tag.sector_id, self.taxonomy.sectors[tag.sector_id].name_zh)
+            terms[tag.sector_id] = source.get(
+                tag.sector_id, self.taxonomy.sectors[tag.sector_id].name_zh
+            )
         return terms
 
     def _breadth_for(self, park: Park) -> float:
-        groups = {
-            self.taxonomy.sectors[s].group for s in park.sector_ids(SectorLevel.PRIMARY)
-        }
+        groups = {self.taxonomy.sectors[s].group for s in park.sector_ids(SectorLevel.PRIMARY)}
         return 1.0 / (1.0 + BREADTH_STEP * max(len(groups) - 1, 0))
 
     # -- understanding the requirement ----------------------------------------------------------
@@ -128,7 +134,7 @@ class Ranker:
             unrecognised_location=bool(location) and not places,
         )
 
-    # -- the three comparisons ----------------------------------------------------------------------
+    # -- the three comparisons --------------------------------------------------------------------
 
     def compare_sector(self, requirement: Requirement, seen: Understanding, park: Park) -> Outcome:
         """Mean over the query's sectors of the best credit any of the park's sectors gives."""
@@ -141,7 +147,12 @@ class Ranker:
         reasons: list[Reason] = []
         total = 0.0
         park_terms = self._park_terms[park.park_id]
-        for hit in seen.sector_hits:
+        head = max(seen.sector_hits, key=lambda h: h.start)
+        weights = [
+            HEAD_WEIGHT if hit is head and len(seen.sector_hits) > 1 else 1.0
+            for hit in seen.sector_hits
+        ]
+        for hit, weight in zip(seen.sector_hits, weights, strict=True):
             best: TermMatch | None = None
             best_level = SectorLevel.PRIMARY
             for tag in park.sectors:
@@ -165,14 +176,20 @@ class Ranker:
                     )
             query_sector = self.taxonomy.sectors[hit.sector_id]
             if best is None:
-                reasons.append(msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en))
+                reasons.append(
+                    msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en)
+                )
                 continue
-            total += best.credit
+            total += weight * best.credit
             terms.append(best)
             if best.relation == "same":
                 reasons.append(
                     msg.sector_same(
-                        hit.surface, query_sector.name_zh, query_sector.name_en, best.park_term, best_level
+                        hit.surface,
+                        query_sector.name_zh,
+                        query_sector.name_en,
+                        best.park_term,
+                        best_level,
                     )
                 )
             else:
@@ -188,7 +205,7 @@ class Ranker:
                         best.relation,
                     )
                 )
-        return Outcome(total / len(seen.sector_hits), tuple(reasons), tuple(terms))
+        return Outcome(total / sum(weights), tuple(reasons), tuple(terms))
 
     @staticmethod
     def compare_area(requirement: Requirement, park: Park) -> Outcome:
@@ -200,10 +217,12 @@ class Ranker:
         figure: Literal["above_ground", "building"] = "above_ground" if above else "building"
         reasons: list[Reason] = [] if above is not None else [msg.above_ground_unknown()]
         need_min, need_max = requirement.min_area_m2, requirement.max_area_m2
-        if need_min is None or need_min == 0:
-            assert need_max is not None
+        if not need_min:
+            assert need_max is not None  # asks_area guarantees one bound
             if usable >= need_max:
-                return Outcome(1.0, (*reasons, msg.area_below_max(need_max, usable, figure)), figure=figure)
+                return Outcome(
+                    1.0, (*reasons, msg.area_below_max(need_max, usable, figure)), figure=figure
+                )
             return Outcome(
                 PARTIAL_BELOW_MAX,
                 (*reasons, msg.area_short_of_max(need_max, usable, figure)),
@@ -243,7 +262,10 @@ class Ranker:
         elif score > 0:
             reasons.append(
                 msg.location_same_zone(
-                    place.name_zh, place.name_en, zone_name(park.zone, "zh"), zone_name(park.zone, "en")
+                    place.name_zh,
+                    place.name_en,
+                    zone_name(park.zone, "zh"),
+                    zone_name(park.zone, "en"),
                 )
             )
         else:
@@ -263,10 +285,14 @@ class Ranker:
     def location_outcomes(self, requirement: Requirement, seen: Understanding) -> list[Outcome]:
         return [self.compare_location(requirement, seen, park) for park in self.catalogue.parks]
 
-    def no_park_lists_note(self, requirement: Requirement, sector: Sequence[Outcome]) -> Reason | None:
+    def no_park_lists_note(
+        self, requirement: Requirement, sector: Sequence[Outcome]
+    ) -> Reason | None:
         """The plain statement owed when a recognised sector is listed by no park at all."""
         if requirement.asks_sector and all(o.score == 0 for o in sector):
-            return msg.no_park_lists(requirement.sector_text.strip() or "、".join(requirement.sector_ids))
+            return msg.no_park_lists(
+                requirement.sector_text.strip() or "、".join(requirement.sector_ids)
+            )
         return None
 
     def rank(self, requirement: Requirement) -> list[Match]:
@@ -280,7 +306,15 @@ class Ranker:
             area=_scores_row(area),
             feasible=np.array([[o.feasible for o in area]]),
             location=_scores_row(location),
-            weights=np.array([[requirement.weights.sector, requirement.weights.area, requirement.weights.location]]),
+            weights=np.array(
+                [
+                    [
+                        requirement.weights.sector,
+                        requirement.weights.area,
+                        requirement.weights.location,
+                    ]
+                ]
+            ),
             area_is_hard=np.array([requirement.area_is_hard]),
             location_is_hard=np.array([requirement.location_is_hard]),
         )
@@ -291,8 +325,15 @@ class Ranker:
             park = self.catalogue.parks[j]
             matches.append(
                 build_match(
-                    park, rank_no, table, 0, j, (sector[j], area[j], location[j]), note,
-                    requirement.area_is_hard, requirement.location_is_hard,
+                    park,
+                    rank_no,
+                    table,
+                    0,
+                    j,
+                    (sector[j], area[j], location[j]),
+                    note,
+                    requirement.area_is_hard,
+                    requirement.location_is_hard,
                 )
             )
         return matches
@@ -321,7 +362,7 @@ class ScoreTable:
 
     def order(self) -> NDArray[np.intp]:
         """Park indices per row, best first: not excluded, higher score, lower park index."""
-        n, p = self.score.shape
+        p = self.score.shape[1]
         tenths = np.rint(self.score * 10).astype(np.int64)
         key = (self.excluded.astype(np.int64) * 2000 + (1000 - tenths)) * p + np.arange(p)
         return np.argsort(key, axis=1, kind="stable")
@@ -344,7 +385,9 @@ def combine(
     total = raw.sum(axis=1, keepdims=True)
     count = asked.sum(axis=1, keepdims=True)
     shares = np.where(
-        total > 0, raw / np.where(total > 0, total, 1.0), np.where(asked, 1.0 / np.maximum(count, 1), 0.0)
+        total > 0,
+        raw / np.where(total > 0, total, 1.0),
+        np.where(asked, 1.0 / np.maximum(count, 1), 0.0),
     )
     sector_fit = ~asked[:, [0]] | (np.nan_to_num(sector) > 0)
     floor = np.zeros_like(sector)
@@ -357,7 +400,9 @@ def combine(
     floor = np.where(anything, floor, 0.0)
     points = width[:, :, None] * shares[:, None, :] * np.nan_to_num(comps)
     excluded = (area_is_hard[:, None] & ~feasible) | (
-        location_is_hard[:, None] & asked[:, [2]] & (np.nan_to_num(location, nan=1.0) == 0)
+        location_is_hard[:, None]
+        & asked[:, [2]]
+        & (np.nan_to_num(location, nan=1.0) < HARD_LOCATION_MIN)
     )
     score = np.where(excluded, 0.0, np.round(floor + points.sum(axis=2), 1))
     points = np.where(excluded[:, :, None], 0.0, points)
@@ -383,7 +428,9 @@ def fit_codes(
     )
     fit = np.where(asked[:, [0]], by_sector, by_others)
     fit = np.where(~feasible, np.minimum(fit, 1), fit)
-    fit = np.where(asked[:, [1]] & feasible & (np.nan_to_num(area, nan=1.0) < 1.0), np.minimum(fit, 2), fit)
+    fit = np.where(
+        asked[:, [1]] & feasible & (np.nan_to_num(area, nan=1.0) < 1.0), np.minimum(fit, 2), fit
+    )
     loc = np.nan_to_num(location, nan=1.0)
     fit = np.where(asked[:, [2]] & (loc < 1.0), np.minimum(fit, np.where(loc > 0, 2, 1)), fit)
     return fit.astype(np.int8)
@@ -413,8 +460,10 @@ def build_match(
         reasons.append(msg.nothing_asked())
     components = [
         Component(
-            name=name,  # type: ignore[arg-type]
-            score=None if np.isnan(table.components[i, j, k]) else round(float(table.components[i, j, k]), 4),
+            name=name,
+            score=None
+            if np.isnan(table.components[i, j, k])
+            else round(float(table.components[i, j, k]), 4),
             weight=round(float(table.shares[i, k]), 4),
             points=round(float(table.points[i, j, k]), 2),
             reasons_zh=tuple(r.zh for r in outcome.reasons),

@@ -84,7 +84,12 @@ class Taxonomy:
             alias = self._ordered_aliases[m.lastindex - 1] if m.lastindex else m.group(0)
             hits.append(
                 SectorHit(
-                    self._alias_owner[alias], shown[m.start() : m.end()], alias, 1.0, "exact", m.start()
+                    self._alias_owner[alias],
+                    shown[m.start() : m.end()],
+                    alias,
+                    1.0,
+                    "exact",
+                    m.start(),
                 )
             )
         return hits
@@ -122,7 +127,14 @@ class Taxonomy:
             if best:
                 score, window, alias = best
                 hits.append(
-                    SectorHit(self._alias_owner[alias], window, alias, score / 100, "fuzzy")
+                    SectorHit(
+                        self._alias_owner[alias],
+                        window,
+                        alias,
+                        score / 100,
+                        "fuzzy",
+                        span.start() + text.find(window),
+                    )
                 )
         return hits
 
@@ -144,7 +156,12 @@ class Taxonomy:
                     used |= set(range(i, i + n))
                     hits.append(
                         SectorHit(
-                            self._alias_owner[found[0]], phrase, found[0], found[1] / 100, "fuzzy"
+                            self._alias_owner[found[0]],
+                            phrase,
+                            found[0],
+                            found[1] / 100,
+                            "fuzzy",
+                            residue.find(words[i]),
                         )
                     )
         return hits
@@ -176,7 +193,10 @@ class Taxonomy:
                 if mid2 != mid or p == q:
                     continue
                 value = first.value * second.value
-                if value >= MIN_PATH_CREDIT and value > credits.get((q, p), Credit(0, "related")).value:
+                if (
+                    value >= MIN_PATH_CREDIT
+                    and value > credits.get((q, p), Credit(0, "related")).value
+                ):
                     credits[(q, p)] = Credit(value, "via", mid)
         return credits
 

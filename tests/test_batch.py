@@ -1,0 +1,223 @@
+"""Batch matching takes lead lists as they come and never loses a row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from matcher import Requirement
+from matcher.batch import LONG_COLUMNS, BatchError, detect_encoding, run_batch
+from matcher.scoring import Ranker
+
+ROWS = [
+    ["request_id", "sector", "min_area_m2", "max_area_m2", "preferred_location"],
+    ["L1", "集成电路", "5000", "", "温泉"],
+    ["L2", "AI chips", "0.5万平方米", "", "north"],
+    ["L3", "生物医药中试", "3000-5000㎡", "", "上庄"],
+]
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], encoding: str = "utf-8", delimiter: str = ","
+) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def run(path: Path, **kwargs: object) -> pd.DataFrame:
+    summary, frame = run_batch(path, None, **kwargs)  # type: ignore[arg-type]
+    assert frame is not None
+    frame.attrs["summary"] = summary
+    return frame
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_every_common_encoding_reads_the_same(tmp_path: Path, encoding: str) -> None:
+    frame = run(write_csv(tmp_path / "leads.csv", ROWS, encoding), top_k=3)
+    assert list(frame.columns[: len(LONG_COLUMNS)]) == LONG_COLUMNS
+    assert frame["request_id"].tolist() == ["L1"] * 3 + ["L2"] * 3 + ["L3"] * 3
+    assert frame.loc[0, "park_id"] == "P01"
+    assert (frame["status"] == "ok").all()
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_comma_tab_and_semicolon_files_are_read(tmp_path: Path, delimiter: str) -> None:
+    frame = run(write_csv(tmp_path / "leads.csv", ROWS, delimiter=delimiter), top_k=1)
+    assert frame["park_id"].tolist() == ["P01", "P01", "P14"]
+
+
+def test_encoding_detection_order() -> None:
+    assert detect_encoding("编号,行业\n".encode("utf-8-sig")) == "utf-8-sig"
+    assert detect_encoding("编号,行业\n".encode()) == "utf-8"
+    assert detect_encoding("编号,行业\n".encode("gbk")) == "gb18030"
+    assert detect_encoding("编号,行业\n".encode("utf-16")) == "utf-16"
+
+
+def test_encoding_can_be_overridden(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "leads.csv", ROWS, "gb18030")
+    summary, frame = run_batch(path, None, encoding="gb18030", top_k=1)
+    assert summary.encoding == "gb18030" and frame is not None and len(frame) == 3
+
+
+def test_chinese_headers_in_any_order_with_extra_columns_passed_through(tmp_path: Path) -> None:
+    rows = [
+        ["意向区域", "企业名称", "产业方向", "面积需求", "需求编号", "联系人"],
+        ["温泉", "芯片公司", "集成电路", "5000平米", "A-1", "张三"],
+    ]
+    frame = run(write_csv(tmp_path / "leads.csv", rows), top_k=2)
+    assert frame["request_id"].tolist() == ["A-1", "A-1"]
+    assert frame["联系人"].tolist() == ["张三", "张三"]
+    assert frame.loc[0, "park_id"] == "P01"
+    assert frame.attrs["summary"].columns["产业方向"] == "sector"
+
+
+def test_excel_files_are_read_from_the_first_or_a_named_sheet(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.title = "封面"
+    workbook.active.append(["说明"])
+    sheet = workbook.create_sheet("leads")
+    for row in ROWS:
+        sheet.append(row)
+    sheet.append(["L4", "量子", 2000, None, None])  # a real number cell
+    path = tmp_path / "leads.xlsx"
+    workbook.save(path)
+    frame = run(path, sheet="leads", top_k=1)
+    assert frame["park_id"].tolist() == ["P01", "P01", "P14", "P18"]
+    with pytest.raises(BatchError, match="no requirement columns"):
+        run(path, top_k=1)  # the first sheet has no requirement columns
+
+
+def test_malformed_rows_come_out_once_with_the_column_and_value(tmp_path: Path) -> None:
+    rows = [
+        *ROWS,
+        ["L4", "集成电路", "20亩", "", ""],
+        ["L5", "集成电路", "9000", "3000", ""],
+        ["L1", "AI", "", "", ""],
+        ["", "量子", "", "", ""],
+        ["L7", "", "", "", ""],
+        ["L8", "AI", "lots", "", ""],
+    ]
+    frame = run(write_csv(tmp_path / "leads.csv", rows), top_k=2)
+    errors = frame[frame["status"] == "error"].set_index("request_id")["error"]
+    assert "min_area_m2" in errors["L4"] and "20亩" in errors["L4"] and "land area" in errors["L4"]
+    assert "more than max_area_m2" in errors["L5"]
+    assert "min_area_m2" in errors["L8"] and "lots" in errors["L8"]
+    assert "no sector, area or location" in errors["L7"]
+    assert errors.index.tolist().count("L1") == 1 and "duplicate" in errors["L1"]
+    generated = frame[frame["request_id"] == "row-8"]
+    assert generated["status"].tolist() == ["ok", "ok"]
+    summary = frame.attrs["summary"]
+    assert (summary.rows_read, summary.rows_matched, summary.rows_with_errors) == (9, 4, 5)
+    assert summary.duplicate_ids == ["L1"]
+    firsts = frame[(frame["status"] == "error") | (frame["rank"] == 1)]
+    order = firsts["request_id"].tolist()
+    assert order == ["L1", "L2", "L3", "L4", "L5", "L1", "row-8", "L7", "L8"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", "binary"),
+        (b"foo,bar\n1,2\n", "no requirement columns"),
+    ],
+)
+def test_unusable_files_give_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes(content)
+    with pytest.raises(BatchError, match=message):
+        run(path)
+
+
+def test_a_file_with_only_headers_gives_an_empty_result(tmp_path: Path) -> None:
+    frame = run(write_csv(tmp_path / "leads.csv", ROWS[:1]))
+    assert len(frame) == 0 and frame.attrs["summary"].rows_read == 0
+
+
+def test_batch_scores_equal_single_requirement_ranking(tmp_path: Path, ranker: Ranker) -> None:
+    frame = run(write_csv(tmp_path / "leads.csv", ROWS), top_k=18)
+    for request_id, sector, low, location in [
+        ("L1", "集成电路", 5000, "温泉"),
+        ("L2", "AI chips", 5000, "north"),
+    ]:
+        expected = ranker.rank(
+            Requirement(sector_text=sector, min_area_m2=low, preferred_location=location)
+        )
+        got = frame[frame["request_id"] == request_id]
+        assert got["park_id"].tolist() == [m.park_id for m in expected]
+        assert got["score"].tolist() == [m.score for m in expected]
+        assert got["fit"].tolist() == [m.fit.value for m in expected]
+        assert got["reason_en"].tolist() == [m.reason("en") for m in expected]
+
+
+def test_output_files_csv_with_bom_wide_and_xlsx(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "leads.csv", ROWS)
+    run_batch(source, tmp_path / "out.csv", top_k=2)
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig").shape[0] == 6
+    run_batch(source, tmp_path / "wide.csv", top_k=2, output_format="wide")
+    wide = pd.read_csv(tmp_path / "wide.csv", encoding="utf-8-sig")
+    assert wide["park_1"].tolist() == ["P01", "P01", "P14"] and "score_2" in wide.columns
+    run_batch(source, tmp_path / "out.xlsx", top_k=2)
+    assert pd.read_excel(tmp_path / "out.xlsx").shape[0] == 6
+
+
+def test_large_files_are_processed_in_chunks_with_the_same_result(tmp_path: Path) -> None:
+    rows = [ROWS[0]] + [
+        [f"R{i}", ["集成电路", "AI", "量子", "x"][i % 4], str(1000 * (i % 7)), "", ""]
+        for i in range(250)
+    ]
+    path = write_csv(tmp_path / "big.csv", rows)
+    whole = run(path, top_k=3)
+    chunks = []
+    run_batch(
+        path,
+        tmp_path / "chunked.csv",
+        top_k=3,
+        chunk_rows=37,
+        progress=lambda done, total: chunks.append(done),
+    )
+    chunked = pd.read_csv(
+        tmp_path / "chunked.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str
+    )
+    assert chunked["request_id"].tolist() == whole["request_id"].tolist()
+    assert chunked["park_id"].tolist() == whole["park_id"].fillna("").tolist()
+    assert chunks[-1] == 250 and len(chunks) == 7
+
+
+cell = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["5000", "0.5万㎡", "20亩", "3000-5000", "-1", "AI", "温泉"]),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(cell, cell, cell, cell, cell), max_size=12), st.integers(1, 5))
+def test_output_has_one_entry_per_input_row(
+    tmp_path: Path, rows: list[tuple[str, ...]], top_k: int
+) -> None:
+    clean = [
+        [c.replace("\x00", "").replace("\r", " ").replace("\n", " ") for c in row] for row in rows
+    ]
+    path = write_csv(tmp_path / "prop.csv", [ROWS[0], *clean])
+    try:
+        summary, frame = run_batch(path, None, top_k=top_k)
+    except BatchError:
+        return  # a file the reader refuses is reported whole, never half-read
+    assert frame is not None
+    assert summary.rows_read == summary.rows_matched + summary.rows_with_errors
+    per_row = frame.groupby("status").size().to_dict()
+    assert per_row.get("error", 0) == summary.rows_with_errors
+    assert per_row.get("ok", 0) == summary.rows_matched * top_k
