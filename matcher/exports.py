@@ -16,11 +16,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def neutralise_text(text: str) -> str:
+    """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def neutralise(value: object) -> object:
-    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe; numbers pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """neutralise_text for text cells; numbers and empty cells pass unchanged."""
+    return neutralise_text(value) if isinstance(value, str) else value
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,11 +71,11 @@ def _fill_sheet(ws: Worksheet, frame: pd.DataFrame, headers: Sequence[str] | Non
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):
-                cell.value = neutralise(cell.value)
+                cell.value = neutralise_text(cell.value)
                 cell.data_type = TYPE_STRING
     for index, title in enumerate(titles, start=1):
-        values = [title, *(str(v) for v in frame.iloc[:200, index - 1].tolist())]
-        width = max(_display_width(v) for v in values)
+        shown = [title, *(str(v) for v in frame.iloc[:200, index - 1].tolist())]
+        width = max(_display_width(v) for v in shown)
         ws.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
     ws.freeze_panes = "A2"
 
