@@ -46,13 +46,13 @@ class Credit:
     via: str | None = None
 
 
-def _alias_pattern(alias: str) -> str:
-    body = re.escape(alias)
-    if alias.isascii() and alias[-1].isalpha():
-        body += "(?:s|es)?"  # plurals of English aliases
-    left = r"(?<![a-z0-9])" if is_ascii_alnum(alias[0]) else ""
-    right = r"(?![a-z0-9])" if is_ascii_alnum(alias[-1]) else ""
-    return left + body + right
+def _bounded(text: str, start: int, end: int) -> bool:
+    """An ASCII word may not be cut out of a longer word ("ai" is not in "maintain")."""
+    left_ok = start == 0 or not is_ascii_alnum(text[start]) or not is_ascii_alnum(text[start - 1])
+    right_ok = (
+        end == len(text) or not is_ascii_alnum(text[end - 1]) or not is_ascii_alnum(text[end])
+    )
+    return left_ok and right_ok
 
 
 class Taxonomy:
@@ -65,34 +65,52 @@ class Taxonomy:
             for alias in sector.aliases_zh + sector.aliases_en:
                 self._alias_owner[normalize(alias)] = sector.sector_id
         ordered = sorted(self._alias_owner, key=lambda a: (-len(a), a))
-        self._scanner = re.compile("|".join(f"({_alias_pattern(a)})" for a in ordered))
-        self._ordered_aliases = ordered
-        self._fuzzy_zh = [a for a in ordered if has_cjk(a) and len(a) >= FUZZY_MIN_ZH]
+        self._lengths = sorted({len(a) for a in ordered}, reverse=True)
+        # Windows of length n are compared with aliases of length n-1..n+1 (one typo at most).
+        self._zh_by_length: dict[int, list[str]] = {}
+        for alias in ordered:
+            if has_cjk(alias) and len(alias) >= FUZZY_MIN_ZH:
+                for n in (len(alias) - 1, len(alias), len(alias) + 1):
+                    self._zh_by_length.setdefault(n, []).append(alias)
         self._fuzzy_en = [a for a in ordered if not has_cjk(a) and len(a) >= FUZZY_MIN_EN]
         self._credits = self._closure(relations)
 
     # -- finding sectors in text -------------------------------------------------------------
 
     def find_exact(self, text: str) -> list[SectorHit]:
-        """Every alias occurring in the text, longest first, non-overlapping."""
+        """Every alias occurring in the text, longest first at each position, non-overlapping."""
         norm = normalize(text)
         # Show users their own spelling ("IC", not "ic") where case folding kept positions.
         shown = normalize_keep_case(text)
         shown = shown if len(shown) == len(norm) else norm
         hits = []
-        for m in self._scanner.finditer(norm):
-            alias = self._ordered_aliases[m.lastindex - 1] if m.lastindex else m.group(0)
-            hits.append(
-                SectorHit(
-                    self._alias_owner[alias],
-                    shown[m.start() : m.end()],
-                    alias,
-                    1.0,
-                    "exact",
-                    m.start(),
-                )
-            )
+        i = 0
+        while i < len(norm):
+            found = self._alias_at(norm, i)
+            if found is None:
+                i += 1
+                continue
+            alias, end = found
+            hits.append(SectorHit(self._alias_owner[alias], shown[i:end], alias, 1.0, "exact", i))
+            i = end
         return hits
+
+    def _alias_at(self, norm: str, i: int) -> tuple[str, int] | None:
+        """The longest alias starting at i and where it ends (past an English plural)."""
+        for length in self._lengths:
+            end = i + length
+            if end > len(norm):
+                continue
+            candidate = norm[i:end]
+            if candidate not in self._alias_owner:
+                continue
+            if candidate.isascii() and candidate[-1].isalpha():
+                for suffix in ("es", "s"):
+                    if norm.startswith(suffix, end) and _bounded(norm, i, end + len(suffix)):
+                        return candidate, end + len(suffix)
+            if _bounded(norm, i, end):
+                return candidate, end
+        return None
 
     def find_sectors(self, text: str) -> list[SectorHit]:
         """Exact alias hits, then fuzzy hits in the parts of the text no alias covered."""
@@ -106,26 +124,25 @@ class Taxonomy:
         return exact + self._fuzzy_zh_hits(residue) + self._fuzzy_en_hits(residue)
 
     def _fuzzy_zh_hits(self, residue: str) -> list[SectorHit]:
+        """Best fuzzy alias per run of uncovered Chinese text, compared window by window."""
         hits: list[SectorHit] = []
         for span in re.finditer(r"[\u3400-\u9fff]{3,}", residue):
             text = span.group(0)
-            windows = {
-                text[i : i + n]
-                for n in range(FUZZY_MIN_ZH - 1, min(len(text), 9) + 1)
-                for i in range(len(text) - n + 1)
-            }
-            best: tuple[float, str, str] | None = None
-            for window in sorted(windows):
-                found = process.extractOne(
-                    window,
-                    [a for a in self._fuzzy_zh if abs(len(a) - len(window)) <= 1],
-                    scorer=fuzz.ratio,
-                    score_cutoff=FUZZY_CUTOFF_ZH,
+            best: tuple[float, int, str, str] | None = None
+            for n in range(FUZZY_MIN_ZH - 1, min(len(text), 9) + 1):
+                aliases = self._zh_by_length.get(n, [])
+                if not aliases:
+                    continue
+                windows = [text[i : i + n] for i in range(len(text) - n + 1)]
+                scores = process.cdist(
+                    windows, aliases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF_ZH, workers=1
                 )
-                if found and (best is None or found[1] > best[0]):
-                    best = (found[1], window, found[0])
+                w, a = divmod(int(scores.argmax()), len(aliases))
+                score = float(scores[w, a])
+                if score and (best is None or score > best[0]):
+                    best = (score, w, windows[w], aliases[a])
             if best:
-                score, window, alias = best
+                score, offset, window, alias = best
                 hits.append(
                     SectorHit(
                         self._alias_owner[alias],
@@ -133,37 +150,47 @@ class Taxonomy:
                         alias,
                         score / 100,
                         "fuzzy",
-                        span.start() + text.find(window),
+                        span.start() + offset,
                     )
                 )
         return hits
 
     def _fuzzy_en_hits(self, residue: str) -> list[SectorHit]:
-        words = [w for w in _WORD.findall(residue) if not any(is_cjk(c) for c in w)]
+        """Fuzzy aliases for English word n-grams no exact alias covered, longest first."""
+        words = [(m.group(0), m.start()) for m in _WORD.finditer(residue)]
+        grams = [
+            (i, n, " ".join(w for w, _ in words[i : i + n]))
+            for n in range(min(MAX_ENGLISH_NGRAM, len(words)), 0, -1)
+            for i in range(len(words) - n + 1)
+        ]
+        grams = [g for g in grams if len(g[2]) >= FUZZY_MIN_EN]
+        if not grams:
+            return []
+        scores = process.cdist(
+            [g[2] for g in grams],
+            self._fuzzy_en,
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF_EN,
+            workers=1,
+        )
         hits: list[SectorHit] = []
         used: set[int] = set()
-        for n in range(min(MAX_ENGLISH_NGRAM, len(words)), 0, -1):
-            for i in range(len(words) - n + 1):
-                if used & set(range(i, i + n)):
-                    continue
-                phrase = " ".join(words[i : i + n])
-                if len(phrase) < FUZZY_MIN_EN:
-                    continue
-                found = process.extractOne(
-                    phrase, self._fuzzy_en, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF_EN
+        for row, (i, n, phrase) in enumerate(grams):
+            a = int(scores[row].argmax())
+            if not scores[row, a] or used & set(range(i, i + n)):
+                continue
+            used |= set(range(i, i + n))
+            alias = self._fuzzy_en[a]
+            hits.append(
+                SectorHit(
+                    self._alias_owner[alias],
+                    phrase,
+                    alias,
+                    float(scores[row, a]) / 100,
+                    "fuzzy",
+                    words[i][1],
                 )
-                if found:
-                    used |= set(range(i, i + n))
-                    hits.append(
-                        SectorHit(
-                            self._alias_owner[found[0]],
-                            phrase,
-                            found[0],
-                            found[1] / 100,
-                            "fuzzy",
-                            residue.find(words[i]),
-                        )
-                    )
+            )
         return hits
 
     def sectors_in(self, text: str) -> dict[str, str]:
