@@ -10,7 +10,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from matcher.models import Sector, SectorRelation
-from matcher.text import has_cjk, is_ascii_alnum, is_cjk, normalize, normalize_keep_case
+from matcher.text import has_cjk, is_ascii_alnum, normalize, normalize_keep_case
 
 # Fuzzy matching only fills gaps the exact scan left. A Chinese alias must have at least
 # four characters (one wrong character in three is a different word), an English one five.
