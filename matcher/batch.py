@@ -16,24 +16,17 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from charset_normalizer import from_bytes
+from numpy.typing import NDArray
 
 from matcher.areas import AreaError, AreaRange, parse_area
 from matcher.catalogue import Catalogue, default_data_dir
+from matcher.comparisons import FloatArray
 from matcher.exports import write_csv, xlsx_bytes
 from matcher.messages import Reason
-from matcher.models import Requirement, Weights
-from matcher.scoring import (
-    FIT_CODES,
-    PARTIAL_BELOW_MAX,
-    SHORT_OF_MAX,
-    UNDERGROUND_ONLY,
-    Outcome,
-    Ranker,
-    ScoreTable,
-    combine,
-    ranker_for,
-)
+from matcher.models import Weights
+from matcher.scoring import FIT_CODES, Ranker, ScoreTable, combine, no_park_lists, ranker_for
 from matcher.text import normalize, normalize_keep_case
+from matcher.understanding import Understanding, understand
 
 INPUT_COLUMNS = ("request_id", "sector", "min_area_m2", "max_area_m2", "preferred_location")
 LONG_COLUMNS = [
@@ -336,56 +329,63 @@ def validate_chunk(
 
 
 class BatchScorer:
-    """Scores many requirements at once, computing each distinct sector or place text once."""
+    """Scores many requirements at once; each distinct sector or place text is read once."""
 
     def __init__(self, ranker: Ranker, weights: Weights | None = None) -> None:
         self.ranker = ranker
         self.weights = weights or Weights()
-        self._sector: dict[str, tuple[np.ndarray, list[Outcome], Reason | None]] = {}
-        self._location: dict[tuple[str, str], tuple[np.ndarray, list[Outcome]]] = {}
-        self.parks = ranker.catalogue.parks
+        self.parks = ranker.parks
+        self._sector: dict[str, tuple[Understanding, FloatArray, Reason | None]] = {}
+        self._location: dict[tuple[str, str], tuple[Understanding, FloatArray]] = {}
+        self._explained: dict[tuple[str, object, int], tuple[Reason, ...]] = {}
 
-    def _sector_row(self, text: str) -> tuple[np.ndarray, list[Outcome], Reason | None]:
+    def _sector_for(self, text: str) -> tuple[Understanding, FloatArray, Reason | None]:
         cached = self._sector.get(text)
         if cached is None:
-            requirement = Requirement(sector_text=text)
-            seen = self.ranker.understand(requirement)
-            outcomes = self.ranker.sector_outcomes(requirement, seen)
-            scores = np.array([np.nan if o.score is None else o.score for o in outcomes])
-            cached = (scores, outcomes, self.ranker.no_park_lists_note(requirement, outcomes))
+            seen = understand(self.ranker.taxonomy, self.ranker.gazetteer, text)
+            scores = self.ranker.sector.scores(seen)
+            row = np.full(len(self.parks), np.nan) if scores is None else scores
+            cached = (seen, row, no_park_lists(seen, row))
             self._sector[text] = cached
         return cached
 
-    def _location_row(self, location: str, sector: str) -> tuple[np.ndarray, list[Outcome]]:
+    def _location_for(self, location: str, sector: str) -> tuple[Understanding, FloatArray]:
         key = (location, "" if location else sector)
         cached = self._location.get(key)
         if cached is None:
-            requirement = Requirement(sector_text=key[1], preferred_location=location)
-            seen = self.ranker.understand(requirement)
-            outcomes = self.ranker.location_outcomes(requirement, seen)
-            scores = np.array([np.nan if o.score is None else o.score for o in outcomes])
-            cached = (scores, outcomes)
+            seen = understand(self.ranker.taxonomy, self.ranker.gazetteer, key[1], (), location)
+            scores = self.ranker.location.scores(seen)
+            cached = (seen, np.full(len(self.parks), np.nan) if scores is None else scores)
             self._location[key] = cached
         return cached
 
     def score(self, chunk: ValidatedChunk, top_k: int) -> pd.DataFrame:
         """Long-format rows for one validated chunk, in input order."""
-        ok = np.array([not e for e in chunk.error])
-        rows = np.flatnonzero(ok)
-        n_parks = len(self.parks)
-        sector = np.full((len(rows), n_parks), np.nan)
-        location = np.full((len(rows), n_parks), np.nan)
-        for r, i in enumerate(rows):
-            if chunk.sector[i]:
-                sector[r] = self._sector_row(chunk.sector[i])[0]
-            location[r] = self._location_row(chunk.location[i], chunk.sector[i])[0]
-        area, feasible = area_matrix(self.ranker, chunk.min_area[rows], chunk.max_area[rows])
+        rows = np.array([i for i, e in enumerate(chunk.error) if not e], dtype=np.intp)
+        sector_codes, sector_texts = pd.factorize(
+            pd.Series([chunk.sector[i] for i in rows], dtype=object)
+        )
+        sector_table = np.array([self._sector_for(t)[1] for t in sector_texts]).reshape(
+            len(sector_texts), len(self.parks)
+        )
+        location_keys = pd.Series(
+            [
+                f"{chunk.location[i]}\x00{'' if chunk.location[i] else chunk.sector[i]}"
+                for i in rows
+            ],
+            dtype=object,
+        )
+        location_codes, location_texts = pd.factorize(location_keys)
+        location_table = np.array(
+            [self._location_for(*key.split("\x00", 1))[1] for key in location_texts]
+        ).reshape(len(location_texts), len(self.parks))
+        area, feasible = self.ranker.area.scores(chunk.min_area[rows], chunk.max_area[rows])
         weights = np.array([[self.weights.sector, self.weights.area, self.weights.location]])
         table = combine(
-            sector=sector,
+            sector=sector_table[sector_codes],
             area=area,
             feasible=feasible,
-            location=location,
+            location=location_table[location_codes],
             weights=np.repeat(weights, len(rows), axis=0),
             area_is_hard=np.zeros(len(rows), dtype=bool),
             location_is_hard=np.zeros(len(rows), dtype=bool),
@@ -394,21 +394,22 @@ class BatchScorer:
         return self._long_rows(chunk, rows, table, order)
 
     def _long_rows(
-        self, chunk: ValidatedChunk, rows: np.ndarray, table: ScoreTable, order: np.ndarray
+        self,
+        chunk: ValidatedChunk,
+        rows: NDArray[np.intp],
+        table: ScoreTable,
+        order: NDArray[np.intp],
     ) -> pd.DataFrame:
         k = order.shape[1]
         out_index = np.repeat(rows, k)
         park_idx = order.reshape(-1)
         row_pos = np.repeat(np.arange(len(rows)), k)
-        park_ids = np.array([p.park_id for p in self.parks])
-        names = np.array([p.name_zh for p in self.parks])
+        park_ids = np.array([p.park_id for p in self.parks], dtype=object)
+        names = np.array([p.name_zh for p in self.parks], dtype=object)
         comps = table.components[row_pos, park_idx]
-        reasons_zh: list[str] = []
-        reasons_en: list[str] = []
-        for pos, i, j in zip(row_pos, out_index, park_idx, strict=True):
-            zh, en = self._reasons(chunk, int(i), int(j), bool(table.feasible[pos, j]))
-            reasons_zh.append(zh)
-            reasons_en.append(en)
+        reasons = [
+            self._reasons(chunk, int(i), int(j)) for i, j in zip(out_index, park_idx, strict=True)
+        ]
         ok = pd.DataFrame(
             {
                 "_row": out_index,
@@ -421,8 +422,8 @@ class BatchScorer:
                 "sector_score": np.round(comps[:, 0], 4),
                 "area_score": np.round(comps[:, 1], 4),
                 "location_score": np.round(comps[:, 2], 4),
-                "reason_zh": reasons_zh,
-                "reason_en": reasons_en,
+                "reason_zh": [zh for zh, _ in reasons],
+                "reason_en": [en for _, en in reasons],
                 "status": "ok",
                 "error": "",
             }
@@ -432,7 +433,7 @@ class BatchScorer:
             {
                 "_row": bad,
                 "request_id": [chunk.request_id[i] for i in bad],
-                "rank": pd.array([pd.NA] * len(bad), dtype="Int64"),
+                "rank": np.nan,
                 "park_id": "",
                 "park_name_zh": "",
                 "score": np.nan,
@@ -454,44 +455,37 @@ class BatchScorer:
         merged = merged.drop(columns="_row").reset_index(drop=True)
         return pd.concat([merged, extras], axis=1) if len(extras.columns) else merged
 
-    def _reasons(self, chunk: ValidatedChunk, i: int, j: int, feasible: bool) -> tuple[str, str]:
-        reasons: list[Reason] = []
-        if chunk.sector[i]:
-            _, outcomes, note = self._sector_row(chunk.sector[i])
-            if note:
-                reasons.append(note)
-            reasons.extend(outcomes[j].reasons)
-        low, high = chunk.min_area[i], chunk.max_area[i]
-        if not (np.isnan(low) and np.isnan(high)):
-            requirement = Requirement(
-                min_area_m2=None if np.isnan(low) else float(low),
-                max_area_m2=None if np.isnan(high) else float(high),
-            )
-            reasons.extend(self.ranker.compare_area(requirement, self.parks[j]).reasons)
-        reasons.extend(self._location_row(chunk.location[i], chunk.sector[i])[1][j].reasons)
+    def _cached(
+        self, key: tuple[str, object, int], make: Callable[[], tuple[Reason, ...]]
+    ) -> tuple[Reason, ...]:
+        found = self._explained.get(key)
+        if found is None:
+            found = make()
+            if len(self._explained) < 500_000:
+                self._explained[key] = found
+        return found
+
+    def _reasons(self, chunk: ValidatedChunk, i: int, p: int) -> tuple[str, str]:
+        """The reasons Ranker.rank gives for row i and park p, built once per distinct input."""
+        sector_text, location = chunk.sector[i], chunk.location[i]
+        low = None if np.isnan(chunk.min_area[i]) else float(chunk.min_area[i])
+        high = None if np.isnan(chunk.max_area[i]) else float(chunk.max_area[i])
+        seen, _, note = self._sector_for(sector_text)
+        place_seen, _ = self._location_for(location, sector_text)
+        reasons = (
+            *((note,) if note else ()),
+            *self._cached(
+                ("sector", sector_text, p), lambda: self.ranker.sector.explain(seen, p).reasons
+            ),
+            *self._cached(
+                ("area", (low, high), p), lambda: self.ranker.area.explain(low, high, p).reasons
+            ),
+            *self._cached(
+                ("location", (location, sector_text if not location else ""), p),
+                lambda: self.ranker.location.explain(place_seen, p).reasons,
+            ),
+        )
         return "；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons)
-
-
-def area_matrix(ranker: Ranker, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Area scores and feasibility for n (min, max) pairs x all parks, as compare_area decides."""
-    parks = ranker.catalogue.parks
-    above = np.array(
-        [np.nan if p.above_ground_area_m2 is None else p.above_ground_area_m2 for p in parks]
-    )
-    total = np.array([p.total_area_m2 for p in parks])
-    usable = np.where(np.isnan(above), total, above)[None, :]
-    lo = low[:, None]
-    hi = high[:, None]
-    has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
-    asked = has_min | ~np.isnan(hi)
-    only_max = np.where(usable >= hi, 1.0, PARTIAL_BELOW_MAX)
-    fits_usable = np.where(~np.isnan(hi) & (usable < hi), SHORT_OF_MAX, 1.0)
-    underground = ~np.isnan(above)[None, :] & (lo <= total[None, :])
-    with_min = np.where(lo <= usable, fits_usable, np.where(underground, UNDERGROUND_ONLY, 0.0))
-    score = np.where(has_min, with_min, only_max)
-    score = np.where(asked, score, np.nan)
-    feasible = ~(has_min & (lo > usable) & ~underground)
-    return score, feasible
 
 
 # -- writing ------------------------------------------------------------------------------------

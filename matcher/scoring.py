@@ -1,4 +1,4 @@
-"""Ranking parks against a requirement: three named comparisons, a tiered total, and reasons.
+"""Ranking parks against requirements: combine the three comparisons into a banded score.
 
 Sector comes first ("先定产业后供空间"): scores live in bands, so a park with a sector fit
 always outranks one without, and a park that can hold the floor area always outranks one
@@ -8,31 +8,27 @@ that cannot, whatever the weights. Within a band the weighted components decide.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher import messages as msg
 from matcher.catalogue import Catalogue, default_catalogue
-from matcher.location import Gazetteer, PlaceHit, nearness, zone_name
-from matcher.messages import Reason
-from matcher.models import (
-    Component,
-    Fit,
-    Match,
-    Park,
-    Requirement,
-    SectorLevel,
-    TermMatch,
+from matcher.comparisons import (
+    AreaComparison,
+    BoolArray,
+    FloatArray,
+    LocationComparison,
+    Outcome,
+    SectorComparison,
 )
-from matcher.taxonomy import SectorHit, Taxonomy
-
-LEVEL_WEIGHT = {SectorLevel.PRIMARY: 1.0, SectorLevel.SECONDARY: 0.6, SectorLevel.NAME: 0.5}
-# Each extra sector group a park lists dilutes its focus on any one of them.
-BREADTH_STEP = 0.1
+from matcher.location import Gazetteer
+from matcher.messages import Reason
+from matcher.models import Component, Fit, Match, Park, Requirement
+from matcher.taxonomy import Taxonomy
+from matcher.understanding import Understanding, understand
 
 # Score bands (floor, width), best first: (area feasible, sector fit).
 BANDS: dict[tuple[bool, bool], tuple[float, float]] = {
@@ -41,271 +37,49 @@ BANDS: dict[tuple[bool, bool], tuple[float, float]] = {
     (False, True): (10.0, 9.9),
     (False, False): (0.0, 9.9),
 }
-
 # A location marked hard keeps parks at the place or in its town, not merely in its zone.
 HARD_LOCATION_MIN = 0.7
-# In Chinese and English noun phrases the last noun is the head: "AI芯片" and "AI chips" are
-# chips. When a query names several sectors, the last one named counts this many times.
-HEAD_WEIGHT = 2.0
-
 STRONG_SECTOR = 0.7
 PARTIAL_SECTOR = 0.4
-UNDERGROUND_ONLY = 0.5  # fits only if underground floor area is counted
-SHORT_OF_MAX = 0.9  # meets the minimum but not the maximum asked for
-PARTIAL_BELOW_MAX = 0.8  # only a maximum was given and the park is smaller than it
+
+FIT_CODES = (Fit.NONE, Fit.WEAK, Fit.PARTIAL, Fit.STRONG)
+COMPONENTS = ("sector", "area", "location")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """The result of one comparison for one park, before weighting."""
-
-    score: float | None
-    reasons: tuple[Reason, ...] = ()
-    terms: tuple[TermMatch, ...] = ()
-    feasible: bool = True
-    figure: Literal["above_ground", "building", "none"] = "none"
-
-
-@dataclass(frozen=True)
-class Understanding:
-    """What the ranker recognised in a requirement, shared by all parks."""
-
-    sector_hits: tuple[SectorHit, ...]
-    place_hits: tuple[PlaceHit, ...]
-    places_from_sector_text: bool
-    unrecognised_location: bool
-
-
-@dataclass
 class Ranker:
-    """Ranks the catalogue's parks; build once per catalogue, call `rank` per requirement."""
+    """Ranks the catalogue's parks; build once per catalogue, then call `rank` per requirement."""
 
-    catalogue: Catalogue
-    taxonomy: Taxonomy = field(init=False)
-    gazetteer: Gazetteer = field(init=False)
-    _park_terms: dict[str, dict[str, str]] = field(init=False)
-    _breadth: dict[str, float] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.taxonomy = Taxonomy(self.catalogue.sectors, self.catalogue.relations)
-        self.gazetteer = Gazetteer(self.catalogue.places)
-        self._park_terms = {p.park_id: self._terms_for(p) for p in self.catalogue.parks}
-        self._breadth = {p.park_id: self._breadth_for(p) for p in self.catalogue.parks}
-
-    def _terms_for(self, park: Park) -> dict[str, str]:
-        in_positioning = self.taxonomy.sectors_in(park.positioning_zh)
-        in_name = self.taxonomy.sectors_in(park.name_zh)
-        terms = {}
-        for tag in park.sectors:
-            source = in_name if tag.level == SectorLevel.NAME else in_positioning
-            terms[tag.sector_id] = source.get(
-                tag.sector_id, self.taxonomy.sectors[tag.sector_id].name_zh
-            )
-        return terms
-
-    def _breadth_for(self, park: Park) -> float:
-        groups = {self.taxonomy.sectors[s].group for s in park.sector_ids(SectorLevel.PRIMARY)}
-        return 1.0 / (1.0 + BREADTH_STEP * max(len(groups) - 1, 0))
-
-    # -- understanding the requirement ----------------------------------------------------------
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.parks: tuple[Park, ...] = catalogue.parks
+        self.taxonomy = Taxonomy(catalogue.sectors, catalogue.relations)
+        self.gazetteer = Gazetteer(catalogue.places)
+        self.sector = SectorComparison(self.parks, self.taxonomy)
+        self.area = AreaComparison(self.parks)
+        self.location = LocationComparison(self.parks, self.gazetteer)
 
     def understand(self, requirement: Requirement) -> Understanding:
-        """Recognise sectors and places once, before comparing with each park."""
-        hits = list(self.taxonomy.find_sectors(requirement.sector_text))
-        for sector_id in requirement.sector_ids:
-            if sector_id in self.taxonomy.sectors:
-                name = self.taxonomy.sectors[sector_id].name_zh
-                hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
-        best: dict[str, SectorHit] = {}
-        for hit in hits:
-            if hit.sector_id not in best or hit.confidence > best[hit.sector_id].confidence:
-                best[hit.sector_id] = hit
-        location = requirement.preferred_location.strip()
-        from_text = False
-        if location:
-            places = self.gazetteer.find(location)
-        else:
-            places = self.gazetteer.find(requirement.sector_text, zones=False, fuzzy=False)
-            from_text = bool(places)
-        return Understanding(
-            sector_hits=tuple(best.values()),
-            place_hits=tuple(places),
-            places_from_sector_text=from_text,
-            unrecognised_location=bool(location) and not places,
+        """Recognise the requirement's sectors and places once, before comparing parks."""
+        return understand(
+            self.taxonomy,
+            self.gazetteer,
+            requirement.sector_text,
+            requirement.sector_ids,
+            requirement.preferred_location,
         )
-
-    # -- the three comparisons --------------------------------------------------------------------
-
-    def compare_sector(self, requirement: Requirement, seen: Understanding, park: Park) -> Outcome:
-        """Mean over the query's sectors of the best credit any of the park's sectors gives."""
-        if not requirement.asks_sector:
-            return Outcome(None)
-        if not seen.sector_hits:
-            text = requirement.sector_text.strip()
-            return Outcome(0.0, (msg.sector_unrecognised(text),))
-        terms: list[TermMatch] = []
-        reasons: list[Reason] = []
-        total = 0.0
-        park_terms = self._park_terms[park.park_id]
-        head = max(seen.sector_hits, key=lambda h: h.start)
-        weights = [
-            HEAD_WEIGHT if hit is head and len(seen.sector_hits) > 1 else 1.0
-            for hit in seen.sector_hits
-        ]
-        for hit, weight in zip(seen.sector_hits, weights, strict=True):
-            best: TermMatch | None = None
-            best_level = SectorLevel.PRIMARY
-            for tag in park.sectors:
-                credit = self.taxonomy.credit(hit.sector_id, tag.sector_id)
-                value = (
-                    hit.confidence
-                    * credit.value
-                    * LEVEL_WEIGHT[tag.level]
-                    * self._breadth[park.park_id]
-                )
-                if value > 0 and (best is None or value > best.credit):
-                    best_level = tag.level
-                    best = TermMatch(
-                        query_term=hit.surface,
-                        query_sector=hit.sector_id,
-                        park_sector=tag.sector_id,
-                        park_term=park_terms[tag.sector_id],
-                        relation=credit.relation,
-                        how=hit.how,
-                        credit=round(value, 4),
-                    )
-            query_sector = self.taxonomy.sectors[hit.sector_id]
-            if best is None:
-                reasons.append(
-                    msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en)
-                )
-                continue
-            total += weight * best.credit
-            terms.append(best)
-            if best.relation == "same":
-                reasons.append(
-                    msg.sector_same(
-                        hit.surface,
-                        query_sector.name_zh,
-                        query_sector.name_en,
-                        best.park_term,
-                        best_level,
-                    )
-                )
-            else:
-                park_sector = self.taxonomy.sectors[best.park_sector]
-                reasons.append(
-                    msg.sector_related(
-                        hit.surface,
-                        query_sector.name_zh,
-                        query_sector.name_en,
-                        park_sector.name_zh,
-                        park_sector.name_en,
-                        best.park_term,
-                        best.relation,
-                    )
-                )
-        return Outcome(total / sum(weights), tuple(reasons), tuple(terms))
-
-    @staticmethod
-    def compare_area(requirement: Requirement, park: Park) -> Outcome:
-        """Compare the minimum with above-ground space first, total floor area second."""
-        if not requirement.asks_area:
-            return Outcome(None)
-        above, total = park.above_ground_area_m2, park.total_area_m2
-        usable = above if above is not None else total
-        figure: Literal["above_ground", "building"] = "above_ground" if above else "building"
-        reasons: list[Reason] = [] if above is not None else [msg.above_ground_unknown()]
-        need_min, need_max = requirement.min_area_m2, requirement.max_area_m2
-        if not need_min:
-            assert need_max is not None  # asks_area guarantees one bound
-            if usable >= need_max:
-                return Outcome(
-                    1.0, (*reasons, msg.area_below_max(need_max, usable, figure)), figure=figure
-                )
-            return Outcome(
-                PARTIAL_BELOW_MAX,
-                (*reasons, msg.area_short_of_max(need_max, usable, figure)),
-                figure=figure,
-            )
-        if need_min <= usable:
-            if need_max is not None and usable < need_max:
-                reasons.append(msg.area_short_of_max(need_max, usable, figure))
-                return Outcome(SHORT_OF_MAX, tuple(reasons), figure=figure)
-            reasons.append(msg.area_enough(need_min, usable, figure))
-            return Outcome(1.0, tuple(reasons), figure=figure)
-        if above is not None and need_min <= total:
-            reasons.append(msg.area_underground_only(need_min, above, total))
-            return Outcome(UNDERGROUND_ONLY, tuple(reasons), figure=figure)
-        reasons.append(msg.area_too_small(need_min, total, "total" if above else "building"))
-        if park.expansion_area_m2:
-            reasons.append(msg.area_expansion(park.expansion_area_m2))
-        return Outcome(0.0, tuple(reasons), feasible=False, figure=figure)
-
-    @staticmethod
-    def compare_location(requirement: Requirement, seen: Understanding, park: Park) -> Outcome:
-        """The nearest of the places the requirement names: at, same town, same zone, elsewhere."""
-        if seen.unrecognised_location:
-            return Outcome(None, (msg.location_unrecognised(requirement.preferred_location),))
-        if not seen.place_hits:
-            return Outcome(None)
-        best_hit = max(seen.place_hits, key=lambda h: nearness(h.place, park))
-        place = best_hit.place
-        score = nearness(place, park)
-        reasons: list[Reason] = []
-        if seen.places_from_sector_text:
-            reasons.append(msg.location_from_sector_text(place.name_zh, place.name_en))
-        if score == 1.0:
-            reasons.append(msg.location_at(place.name_zh, place.name_en))
-        elif score >= 0.7 and park.town:
-            reasons.append(msg.location_same_town(place.name_zh, place.name_en, park.town))
-        elif score > 0:
-            reasons.append(
-                msg.location_same_zone(
-                    place.name_zh,
-                    place.name_en,
-                    zone_name(park.zone, "zh"),
-                    zone_name(park.zone, "en"),
-                )
-            )
-        else:
-            where_zh = f"{park.town or park.location_zh}（{zone_name(park.zone, 'zh')}）"
-            where_en = f"{park.location_en} ({zone_name(park.zone, 'en')})"
-            reasons.append(msg.location_elsewhere(place.name_zh, place.name_en, where_zh, where_en))
-        return Outcome(score, tuple(reasons))
-
-    # -- putting it together ----------------------------------------------------------------------
-
-    def area_outcomes(self, requirement: Requirement) -> list[Outcome]:
-        return [self.compare_area(requirement, park) for park in self.catalogue.parks]
-
-    def sector_outcomes(self, requirement: Requirement, seen: Understanding) -> list[Outcome]:
-        return [self.compare_sector(requirement, seen, park) for park in self.catalogue.parks]
-
-    def location_outcomes(self, requirement: Requirement, seen: Understanding) -> list[Outcome]:
-        return [self.compare_location(requirement, seen, park) for park in self.catalogue.parks]
-
-    def no_park_lists_note(
-        self, requirement: Requirement, sector: Sequence[Outcome]
-    ) -> Reason | None:
-        """The plain statement owed when a recognised sector is listed by no park at all."""
-        if requirement.asks_sector and all(o.score == 0 for o in sector):
-            return msg.no_park_lists(
-                requirement.sector_text.strip() or "、".join(requirement.sector_ids)
-            )
-        return None
 
     def rank(self, requirement: Requirement) -> list[Match]:
         """Every park as a Match, best first; ties broken by park_id."""
         seen = self.understand(requirement)
-        sector = self.sector_outcomes(requirement, seen)
-        area = self.area_outcomes(requirement)
-        location = self.location_outcomes(requirement, seen)
+        low, high = requirement.min_area_m2, requirement.max_area_m2
+        area, feasible = self.area.scores(
+            np.array([np.nan if low is None else low]), np.array([np.nan if high is None else high])
+        )
         table = combine(
-            sector=_scores_row(sector),
-            area=_scores_row(area),
-            feasible=np.array([[o.feasible for o in area]]),
-            location=_scores_row(location),
+            sector=_row(self.sector.scores(seen), len(self.parks)),
+            area=area,
+            feasible=feasible,
+            location=_row(self.location.scores(seen), len(self.parks)),
             weights=np.array(
                 [
                     [
@@ -318,33 +92,27 @@ class Ranker:
             area_is_hard=np.array([requirement.area_is_hard]),
             location_is_hard=np.array([requirement.location_is_hard]),
         )
-        note = self.no_park_lists_note(requirement, sector)
-        order = table.order()[0]
+        note = no_park_lists(seen, table.components[0, :, 0])
         matches = []
-        for rank_no, j in enumerate(order, start=1):
-            park = self.catalogue.parks[j]
-            matches.append(
-                build_match(
-                    park,
-                    rank_no,
-                    table,
-                    0,
-                    j,
-                    (sector[j], area[j], location[j]),
-                    note,
-                    requirement.area_is_hard,
-                    requirement.location_is_hard,
-                )
+        for rank_no, p in enumerate(table.order()[0], start=1):
+            outcomes = (
+                self.sector.explain(seen, p),
+                self.area.explain(low, high, p),
+                self.location.explain(seen, p),
             )
+            matches.append(build_match(self.parks[p], rank_no, table, 0, p, outcomes, note))
         return matches
 
 
-def _scores_row(outcomes: Sequence[Outcome]) -> NDArray[np.float64]:
-    return np.array([[np.nan if o.score is None else o.score for o in outcomes]], dtype=float)
+def _row(scores: FloatArray | None, parks: int) -> FloatArray:
+    return np.full((1, parks), np.nan) if scores is None else scores[None, :]
 
 
-FIT_CODES = (Fit.NONE, Fit.WEAK, Fit.PARTIAL, Fit.STRONG)
-COMPONENTS = ("sector", "area", "location")
+def no_park_lists(seen: Understanding, sector_scores: FloatArray) -> Reason | None:
+    """The plain statement owed when a sector was asked and no park fits it at all."""
+    if seen.asks_sector and not np.any(np.nan_to_num(sector_scores) > 0):
+        return msg.no_park_lists(seen.sector_text or "、".join(h.surface for h in seen.sector_hits))
+    return None
 
 
 @dataclass(frozen=True)
@@ -357,8 +125,13 @@ class ScoreTable:
     shares: NDArray[np.float64]  # (n, 3) each asked component's share of the weighting
     components: NDArray[np.float64]  # (n, P, 3) raw component scores, nan = not asked
     fit: NDArray[np.int8]  # (n, P) index into FIT_CODES
-    excluded: NDArray[np.bool_]  # (n, P)
+    excluded_by_area: NDArray[np.bool_]  # (n, P) failed an area marked hard
+    excluded_by_location: NDArray[np.bool_]  # (n, P) failed a location marked hard
     feasible: NDArray[np.bool_]  # (n, P)
+
+    @property
+    def excluded(self) -> NDArray[np.bool_]:
+        return self.excluded_by_area | self.excluded_by_location
 
     def order(self) -> NDArray[np.intp]:
         """Park indices per row, best first: not excluded, higher score, lower park index."""
@@ -370,13 +143,13 @@ class ScoreTable:
 
 def combine(
     *,
-    sector: NDArray[np.float64],
-    area: NDArray[np.float64],
-    feasible: NDArray[np.bool_],
-    location: NDArray[np.float64],
-    weights: NDArray[np.float64],
-    area_is_hard: NDArray[np.bool_],
-    location_is_hard: NDArray[np.bool_],
+    sector: FloatArray,
+    area: FloatArray,
+    feasible: BoolArray,
+    location: FloatArray,
+    weights: FloatArray,
+    area_is_hard: BoolArray,
+    location_is_hard: BoolArray,
 ) -> ScoreTable:
     """Banded weighted total for n requirements x P parks; nan components were not asked."""
     comps = np.stack([sector, area, location], axis=2)  # (n, P, 3)
@@ -399,17 +172,19 @@ def combine(
     anything = asked.any(axis=1, keepdims=True)
     floor = np.where(anything, floor, 0.0)
     points = width[:, :, None] * shares[:, None, :] * np.nan_to_num(comps)
-    excluded = (area_is_hard[:, None] & ~feasible) | (
+    by_area = area_is_hard[:, None] & ~feasible
+    by_location = (
         location_is_hard[:, None]
         & asked[:, [2]]
         & (np.nan_to_num(location, nan=1.0) < HARD_LOCATION_MIN)
     )
+    excluded = by_area | by_location
     score = np.where(excluded, 0.0, np.round(floor + points.sum(axis=2), 1))
     points = np.where(excluded[:, :, None], 0.0, points)
     floor = np.where(excluded, 0.0, floor)
     fit = fit_codes(comps, asked, feasible)
     fit = np.where(excluded | ~anything, 0, fit).astype(np.int8)
-    return ScoreTable(score, floor, points, shares, comps, fit, excluded, feasible)
+    return ScoreTable(score, floor, points, shares, comps, fit, by_area, by_location, feasible)
 
 
 def fit_codes(
@@ -444,15 +219,13 @@ def build_match(
     j: int,
     outcomes: tuple[Outcome, Outcome, Outcome],
     note: Reason | None,
-    area_is_hard: bool,
-    location_is_hard: bool,
 ) -> Match:
     """One Match from row i, park j of a ScoreTable and the comparisons' reasons."""
     excluded = bool(table.excluded[i, j])
     reasons: list[Reason] = [note] if note else []
-    if excluded and area_is_hard and not table.feasible[i, j]:
+    if table.excluded_by_area[i, j]:
         reasons.append(msg.excluded_area())
-    elif excluded and location_is_hard:
+    if table.excluded_by_location[i, j]:
         reasons.append(msg.excluded_location())
     for outcome in outcomes:
         reasons.extend(outcome.reasons)
