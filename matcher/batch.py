@@ -44,7 +44,9 @@ LONG_COLUMNS = [
     "status",
     "error",
 ]
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
+# Bounds memory: a chunk's score matrices hold rows x parks cells each.
+CHUNK_CELLS = 2_000_000
 SNIFF_BYTES = 1 << 16
 
 ProgressCallback = Callable[[int, int | None], None]  # rows done, rows in total if known
@@ -337,7 +339,6 @@ class BatchScorer:
         self.parks = ranker.parks
         self._sector: dict[str, tuple[Understanding, FloatArray, Reason | None]] = {}
         self._location: dict[tuple[str, str], tuple[Understanding, FloatArray]] = {}
-        self._explained: dict[tuple[str, object, int], tuple[Reason, ...]] = {}
 
     def _sector_for(self, text: str) -> tuple[Understanding, FloatArray, Reason | None]:
         cached = self._sector.get(text)
@@ -391,7 +392,8 @@ class BatchScorer:
             location_is_hard=np.zeros(len(rows), dtype=bool),
         )
         order = table.order()[:, :top_k]
-        return self._long_rows(chunk, rows, table, order)
+        codes = (sector_codes, list(sector_texts), location_codes, list(location_texts))
+        return self._long_rows(chunk, rows, table, order, codes)
 
     def _long_rows(
         self,
@@ -399,6 +401,7 @@ class BatchScorer:
         rows: NDArray[np.intp],
         table: ScoreTable,
         order: NDArray[np.intp],
+        codes: tuple[NDArray[np.intp], Sequence[str], NDArray[np.intp], Sequence[str]],
     ) -> pd.DataFrame:
         k = order.shape[1]
         out_index = np.repeat(rows, k)
@@ -407,9 +410,7 @@ class BatchScorer:
         park_ids = np.array([p.park_id for p in self.parks], dtype=object)
         names = np.array([p.name_zh for p in self.parks], dtype=object)
         comps = table.components[row_pos, park_idx]
-        reasons = [
-            self._reasons(chunk, int(i), int(j)) for i, j in zip(out_index, park_idx, strict=True)
-        ]
+        reason_zh, reason_en = self._reasons(chunk, rows, row_pos, park_idx, codes)
         ok = pd.DataFrame(
             {
                 "_row": out_index,
@@ -418,12 +419,14 @@ class BatchScorer:
                 "park_id": park_ids[park_idx],
                 "park_name_zh": names[park_idx],
                 "score": table.score[row_pos, park_idx],
-                "fit": [FIT_CODES[c].value for c in table.fit[row_pos, park_idx]],
+                "fit": np.array([f.value for f in FIT_CODES], dtype=object)[
+                    table.fit[row_pos, park_idx]
+                ],
                 "sector_score": np.round(comps[:, 0], 4),
                 "area_score": np.round(comps[:, 1], 4),
                 "location_score": np.round(comps[:, 2], 4),
-                "reason_zh": [zh for zh, _ in reasons],
-                "reason_en": [en for _, en in reasons],
+                "reason_zh": reason_zh,
+                "reason_en": reason_en,
                 "status": "ok",
                 "error": "",
             }
@@ -455,37 +458,72 @@ class BatchScorer:
         merged = merged.drop(columns="_row").reset_index(drop=True)
         return pd.concat([merged, extras], axis=1) if len(extras.columns) else merged
 
-    def _cached(
-        self, key: tuple[str, object, int], make: Callable[[], tuple[Reason, ...]]
-    ) -> tuple[Reason, ...]:
-        found = self._explained.get(key)
-        if found is None:
-            found = make()
-            if len(self._explained) < 500_000:
-                self._explained[key] = found
-        return found
-
-    def _reasons(self, chunk: ValidatedChunk, i: int, p: int) -> tuple[str, str]:
-        """The reasons Ranker.rank gives for row i and park p, built once per distinct input."""
-        sector_text, location = chunk.sector[i], chunk.location[i]
-        low = None if np.isnan(chunk.min_area[i]) else float(chunk.min_area[i])
-        high = None if np.isnan(chunk.max_area[i]) else float(chunk.max_area[i])
-        seen, _, note = self._sector_for(sector_text)
-        place_seen, _ = self._location_for(location, sector_text)
-        reasons = (
-            *((note,) if note else ()),
-            *self._cached(
-                ("sector", sector_text, p), lambda: self.ranker.sector.explain(seen, p).reasons
-            ),
-            *self._cached(
-                ("area", (low, high), p), lambda: self.ranker.area.explain(low, high, p).reasons
-            ),
-            *self._cached(
-                ("location", (location, sector_text if not location else ""), p),
-                lambda: self.ranker.location.explain(place_seen, p).reasons,
-            ),
+    def _reasons(
+        self,
+        chunk: ValidatedChunk,
+        rows: NDArray[np.intp],
+        row_pos: NDArray[np.intp],
+        park_idx: NDArray[np.intp],
+        codes: tuple[NDArray[np.intp], Sequence[str], NDArray[np.intp], Sequence[str]],
+    ) -> tuple[list[str], list[str]]:
+        """The reasons Ranker.rank gives, built once per distinct (input, park) pair."""
+        sector_codes, sector_texts, location_codes, location_keys = codes
+        n_parks = len(self.parks)
+        low = chunk.min_area[rows][row_pos]
+        high = chunk.max_area[rows][row_pos]
+        area_keys = pd.Series(
+            list(zip(np.nan_to_num(low, nan=-1.0), np.nan_to_num(high, nan=-1.0), strict=True)),
+            dtype=object,
         )
+        area_codes, area_uniques = pd.factorize(area_keys)
+        area_pairs: list[tuple[float, float]] = list(area_uniques)
+        sector_part = _per_pair(
+            sector_codes[row_pos] * n_parks + park_idx,
+            n_parks,
+            lambda c, p: self._sector_reasons(sector_texts[c], p),
+        )
+        area_part = _per_pair(
+            area_codes * n_parks + park_idx,
+            n_parks,
+            lambda c, p: self._area_reasons(area_pairs[c], p),
+        )
+        location_part = _per_pair(
+            location_codes[row_pos] * n_parks + park_idx,
+            n_parks,
+            lambda c, p: self._location_reasons(location_keys[c], p),
+        )
+        parts = (sector_part, area_part, location_part)
+        zh_all = ["；".join(filter(None, z)) for z in zip(*(p[0] for p in parts), strict=True)]
+        en_all = ["; ".join(filter(None, e)) for e in zip(*(p[1] for p in parts), strict=True)]
+        return zh_all, en_all
+
+    @staticmethod
+    def _joined(reasons: Sequence[Reason]) -> tuple[str, str]:
         return "；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons)
+
+    def _sector_reasons(self, text: str, p: int) -> tuple[str, str]:
+        seen, _, note = self._sector_for(text)
+        reasons = self.ranker.sector.explain(seen, p).reasons
+        return self._joined(((note,) if note else ()) + reasons)
+
+    def _area_reasons(self, pair: tuple[float, float], p: int) -> tuple[str, str]:
+        low, high = (None if v < 0 else v for v in pair)
+        return self._joined(self.ranker.area.explain(low, high, p).reasons)
+
+    def _location_reasons(self, key: str, p: int) -> tuple[str, str]:
+        seen, _ = self._location_for(*key.split("\x00", 1))
+        return self._joined(self.ranker.location.explain(seen, p).reasons)
+
+
+def _per_pair(
+    pair_codes: NDArray[np.intp], n_parks: int, describe: Callable[[int, int], tuple[str, str]]
+) -> tuple[list[str], list[str]]:
+    """describe(input code, park) once per distinct pair, spread back to every row."""
+    inverse, uniques = pd.factorize(pair_codes)
+    texts = [describe(int(u) // n_parks, int(u) % n_parks) for u in uniques]
+    zh = np.array([t[0] for t in texts], dtype=object)[inverse]
+    en = np.array([t[1] for t in texts], dtype=object)[inverse]
+    return zh.tolist(), en.tolist()
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -532,9 +570,11 @@ def run_batch(
 ) -> tuple[BatchSummary, pd.DataFrame | None]:
     """Match every row of `source`; write to `output` (CSV or .xlsx) or return the frame."""
     started = time.perf_counter()
+    ranker = ranker_for(catalogue)
+    chunk_rows = min(chunk_rows, max(100, CHUNK_CELLS // len(ranker.parks)))
     table = open_table(source, encoding=encoding, sheet=sheet, chunk_rows=chunk_rows)
     summary = BatchSummary(encoding=table.encoding, delimiter=table.delimiter)
-    scorer = BatchScorer(ranker_for(catalogue), weights)
+    scorer = BatchScorer(ranker, weights)
     aliases = load_column_aliases(catalogue.data_dir if catalogue else None)
     seen_ids: set[str] = set()
     areas = AreaCache()

@@ -7,6 +7,8 @@ from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.utils import get_column_letter
@@ -27,11 +29,16 @@ def neutralise(value: object) -> object:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the frame with every text column neutralised; numeric columns untouched."""
+    """A copy of the frame with every text cell neutralised; numeric columns untouched."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise)
+        values = safe[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            risky = values.str.startswith(FORMULA_TRIGGERS, na=False).to_numpy(dtype=bool)
+            if risky.any():
+                fixed = values.astype(object)
+                fixed[risky] = "'" + values[risky].astype(str)
+                safe[column] = fixed
     return safe
 
 
@@ -42,6 +49,11 @@ def write_csv(
     safe = neutralise_frame(frame)
     if isinstance(target, BytesIO):
         target.write(safe.to_csv(index=False, lineterminator="\r\n").encode(encoding))
+        return
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8"):
+        _write_utf8(
+            safe, target, bom=encoding.lower().endswith("sig") and not append, append=append
+        )
         return
     if append:
         encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # one BOM, at the start
@@ -54,6 +66,15 @@ def write_csv(
         header=not append,
         lineterminator="\r\n",
     )
+
+
+def _write_utf8(frame: pd.DataFrame, target: Path, *, bom: bool, append: bool) -> None:
+    """Arrow's C++ CSV writer: large batch outputs are written many times faster than by pandas."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with target.open("ab" if append else "wb") as handle:
+        if bom:
+            handle.write(b"\xef\xbb\xbf")
+        pa_csv.write_csv(table, handle, pa_csv.WriteOptions(include_header=not append))
 
 
 def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:

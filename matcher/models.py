@@ -47,7 +47,7 @@ class Park(BaseModel):
     """One published park, exactly as announced, with curated English and tags."""
 
     model_config = _FROZEN
-    park_id: str = Field(pattern=r"^P\d{2}$")
+    park_id: str = Field(pattern=r"^P\d{2,}$")
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     location_zh: str = Field(min_length=1)

@@ -1,0 +1,272 @@
+"""End-to-end batch benchmark: synthetic lead lists, read -> validate -> score -> write.
+
+Prints rows/s, peak memory (RSS of a fresh process per run) and the ratio to a floor
+measured in the same run: reading the CSV, one rapidfuzz process.cdist of the sector texts
+against the parks' positioning texts, and writing an output of the same shape.
+
+Run:  .venv/bin/python benchmarks/batch.py [--sizes 10000 100000 1000000] [--parks 18 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from matcher.batch import run_batch  # noqa: E402
+from matcher.catalogue import default_data_dir, load_catalogue  # noqa: E402
+from matcher.exports import write_csv  # noqa: E402
+
+SECTORS = [
+    "集成电路",
+    "芯片设计",
+    "AI芯片",
+    "人工智能",
+    "大模型",
+    "具身智能",
+    "机器人",
+    "生物医药",
+    "生物制药",
+    "医疗器械",
+    "细胞与基因治疗",
+    "重组蛋白",
+    "中试",
+    "量子",
+    "智能网联汽车",
+    "自动驾驶",
+    "网络安全",
+    "数字经济",
+    "软件",
+    "金融科技",
+    "新材料",
+    "智能制造",
+    "卫星互联网",
+    "低空经济",
+    "无人机",
+    "信创",
+    "算力中心",
+    "5G",
+    "医养结合",
+    "保税研发",
+    "AI chips",
+    "artificial intelligence",
+    "machine learning",
+    "biotech",
+    "pharmaceutical R&D",
+    "medical devices",
+    "quantum computing",
+    "autonomous vehicles",
+    "cyber security",
+    "fintech",
+    "satellite internet",
+    "software",
+    "big data",
+    "robotics",
+    "new materials",
+    "data center",
+    "CAR-T cell therapy pilot plant",
+    "集层电路",
+    "artifical inteligence",
+    "服装批发",
+    "餐饮连锁",
+]
+TEMPLATES = [
+    "{s}",
+    "{s}",
+    "{s}",
+    "我们是一家做{s}的企业",
+    "{s}企业寻找研发空间",
+    "{s} startup looking for space",
+    "{s} company, headquarters",
+]
+LOCATIONS = [
+    "",
+    "",
+    "",
+    "温泉",
+    "north",
+    "北部",
+    "Xibeiwang",
+    "学院路",
+    "四季青镇",
+    "Shangzhuang",
+    "near the West 4th Ring",
+    "上地",
+    "Tsinghua",
+    "苏家坨",
+    "Shanghai",
+]
+MALFORMED_AREAS = ["20亩", "lots", "3 hectares", "-500"]
+FLOOR_CELLS = 20_000_000
+
+
+def area_cell(rng: random.Random) -> tuple[str, str]:
+    """A (min, max) pair written the way lead lists write areas."""
+    value = rng.choice([500, 800, 1000, 1500, 2000, 3000, 5000, 8000, 10000, 20000, 50000, 120000])
+    style = rng.randrange(8)
+    if style == 0:
+        return "", ""
+    if style == 1:
+        return f"{value / 10000:g}万平方米", ""
+    if style == 2:
+        return f"{value}-{value * 2}㎡", ""
+    if style == 3:
+        return f"{value} sqm", f"{value * 3}"
+    if style == 4:
+        return f"{value:,}平米", ""
+    return str(value), ""
+
+
+def generate(path: Path, rows: int, seed: int = 7, malformed: float = 0.03) -> None:
+    """Mixed zh/en requirements; some free-text sentences unique per company; a few bad rows."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            ["request_id", "company", "sector", "min_area_m2", "max_area_m2", "preferred_location"]
+        )
+        for i in range(rows):
+            sector = rng.choice(TEMPLATES).format(s=rng.choice(SECTORS))
+            if rng.random() < 0.02:  # a sentence nobody else wrote
+                sector = f"{sector}，公司编号{i}"
+            low, high = area_cell(rng)
+            if rng.random() < malformed:
+                low = rng.choice(MALFORMED_AREAS)
+            out.writerow([f"R{i:07d}", f"Company {i}", sector, low, high, rng.choice(LOCATIONS)])
+
+
+def synthetic_catalogue(target: Path, parks: int, seed: int = 11) -> Path:
+    """data/ with the 18 real parks cloned to `parks` rows with shuffled tags, towns and areas."""
+    shutil.copytree(default_data_dir(), target)
+    real = pd.read_csv(target / "parks.csv", dtype=str, keep_default_na=False)
+    rng = random.Random(seed)
+    rows = []
+    for i in range(parks):
+        row = real.iloc[i % len(real)].to_dict()
+        donor = real.iloc[rng.randrange(len(real))]
+        row["park_id"] = f"P{i + 1:05d}"
+        row["sectors"] = donor["sectors"]
+        scale = rng.uniform(0.3, 3.0)
+        row["total_area_m2"] = str(round(float(row["total_area_m2"]) * scale))
+        if row["above_ground_area_m2"]:
+            row["above_ground_area_m2"] = str(round(float(row["above_ground_area_m2"]) * scale))
+        rows.append(row)
+    pd.DataFrame(rows).to_csv(target / "parks.csv", index=False)
+    return target
+
+
+def floor_seconds(source: Path, output: Path, catalogue_dir: Path, top_k: int) -> float:
+    """The least any batch must do: read the CSV, one cdist over the sectors, write the output.
+
+    The output has the contract's shape: top K rows per request, with a Chinese and an
+    English text column as long as a reason (the parks' positioning texts stand in).
+    """
+    parks = pd.read_csv(catalogue_dir / "parks.csv", dtype=str)
+    positioning = parks["positioning_zh"].tolist()
+    text_zh = parks["positioning_zh"].to_numpy(dtype=object)
+    text_en = parks["positioning_en"].to_numpy(dtype=object)
+    started = time.perf_counter()
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    texts = frame["sector"].tolist()
+    scores = process.cdist(texts, positioning, scorer=fuzz.partial_ratio, workers=1, dtype=np.uint8)
+    best = np.argsort(-scores.astype(np.int16), axis=1)[:, :top_k]
+    park = best.reshape(-1)
+    long = pd.DataFrame(
+        {
+            "request_id": np.repeat(frame["request_id"].to_numpy(), top_k),
+            "rank": np.tile(np.arange(1, top_k + 1), len(frame)),
+            "park_id": parks["park_id"].to_numpy(dtype=object)[park],
+            "score": np.take_along_axis(scores, best, axis=1).reshape(-1),
+            "reason_zh": text_zh[park],
+            "reason_en": text_en[park],
+        }
+    )
+    write_csv(long, output)
+    return time.perf_counter() - started
+
+
+def one_run(rows: int, parks: int, top_k: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = folder / "leads.csv"
+        generate(source, rows)
+        catalogue_dir = (
+            default_data_dir() if parks == 18 else synthetic_catalogue(folder / "data", parks)
+        )
+        catalogue = load_catalogue(catalogue_dir)
+        # cdist over rows x parks is the floor's cost; past FLOOR_CELLS it is measured on a
+        # sample of rows and scaled linearly (reported as extrapolated).
+        sample = min(rows, max(1, FLOOR_CELLS // parks))
+        if sample < rows:
+            generate(folder / "sample.csv", sample)
+            floor = floor_seconds(folder / "sample.csv", folder / "floor.csv", catalogue_dir, top_k)
+            floor *= rows / sample
+        else:
+            floor = floor_seconds(source, folder / "floor.csv", catalogue_dir, top_k)
+        started = time.perf_counter()
+        summary, _ = run_batch(source, folder / "out.csv", top_k=top_k, catalogue=catalogue)
+        seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "rows": rows,
+        "parks": parks,
+        "seconds": seconds,
+        "rows_per_s": rows / seconds,
+        "floor_s": floor,
+        "ratio": seconds / floor,
+        "peak_mb": peak_mb,
+        "errors": summary.rows_with_errors,
+        "floor_extrapolated": sample < rows,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--parks", type=int, nargs="+", default=[18, 10_000])
+    parser.add_argument("--top", type=int, default=5)
+    parser.add_argument(
+        "--one", type=int, nargs=2, metavar=("ROWS", "PARKS"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run(args.one[0], args.one[1], args.top)))
+        return
+    header = ("parks", "rows", "seconds", "rows/s", "floor s", "x floor", "peak MB", "errors")
+    print(" ".join(f"{h:>9}" for h in header))
+    print("(~ floor measured on a sample of rows and scaled linearly: cdist of rows x parks)")
+    for parks in args.parks:
+        for rows in args.sizes:
+            # A fresh process per run so peak memory belongs to this run alone.
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", str(rows), str(parks), "--top", str(args.top)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            print(
+                f"{r['parks']:>9} {r['rows']:>9} {r['seconds']:>9.2f} {r['rows_per_s']:>9.0f} "
+                f"{r['floor_s']:>8.2f}{'~' if r['floor_extrapolated'] else ' '} {r['ratio']:>9.2f} "
+                f"{r['peak_mb']:>9.0f} {r['errors']:>9}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
