@@ -200,7 +200,32 @@ def floor_seconds(source: Path, output: Path, catalogue_dir: Path, top_k: int) -
     return time.perf_counter() - started
 
 
-def one_run(rows: int, parks: int, top_k: int) -> dict[str, float]:
+def child(mode: str, source: Path, catalogue_dir: Path, rows: int, top_k: int) -> dict[str, float]:
+    """One measurement in this (fresh) process, so its peak memory is its own."""
+    output = source.with_name(f"{mode}.csv")
+    if mode == "floor":
+        parks = len(pd.read_csv(catalogue_dir / "parks.csv", usecols=["park_id"]))
+        # cdist over rows x parks is the floor's cost; past FLOOR_CELLS it is measured on a
+        # sample of rows and scaled linearly (reported as extrapolated).
+        sample = min(rows, max(1, FLOOR_CELLS // parks))
+        if sample < rows:
+            generate(source.with_name("sample.csv"), sample)
+            seconds = floor_seconds(source.with_name("sample.csv"), output, catalogue_dir, top_k)
+            seconds *= rows / sample
+        else:
+            seconds = floor_seconds(source, output, catalogue_dir, top_k)
+        extra = {"extrapolated": float(sample < rows)}
+    else:
+        catalogue = load_catalogue(catalogue_dir)
+        started = time.perf_counter()
+        summary, _ = run_batch(source, output, top_k=top_k, catalogue=catalogue)
+        seconds = time.perf_counter() - started
+        extra = {"errors": summary.rows_with_errors}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak_mb, **extra}
+
+
+def measure(rows: int, parks: int, top_k: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         source = folder / "leads.csv"
@@ -208,30 +233,36 @@ def one_run(rows: int, parks: int, top_k: int) -> dict[str, float]:
         catalogue_dir = (
             default_data_dir() if parks == 18 else synthetic_catalogue(folder / "data", parks)
         )
-        catalogue = load_catalogue(catalogue_dir)
-        # cdist over rows x parks is the floor's cost; past FLOOR_CELLS it is measured on a
-        # sample of rows and scaled linearly (reported as extrapolated).
-        sample = min(rows, max(1, FLOOR_CELLS // parks))
-        if sample < rows:
-            generate(folder / "sample.csv", sample)
-            floor = floor_seconds(folder / "sample.csv", folder / "floor.csv", catalogue_dir, top_k)
-            floor *= rows / sample
-        else:
-            floor = floor_seconds(source, folder / "floor.csv", catalogue_dir, top_k)
-        started = time.perf_counter()
-        summary, _ = run_batch(source, folder / "out.csv", top_k=top_k, catalogue=catalogue)
-        seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        results = {}
+        for mode in ("batch", "floor"):
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    mode,
+                    str(source),
+                    str(catalogue_dir),
+                    str(rows),
+                    "--top",
+                    str(top_k),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
+    batch, floor = results["batch"], results["floor"]
     return {
         "rows": rows,
         "parks": parks,
-        "seconds": seconds,
-        "rows_per_s": rows / seconds,
-        "floor_s": floor,
-        "ratio": seconds / floor,
-        "peak_mb": peak_mb,
-        "errors": summary.rows_with_errors,
-        "floor_extrapolated": sample < rows,
+        "seconds": batch["seconds"],
+        "rows_per_s": rows / batch["seconds"],
+        "floor_s": floor["seconds"],
+        "floor_extrapolated": bool(floor["extrapolated"]),
+        "ratio": batch["seconds"] / floor["seconds"],
+        "peak_mb": batch["peak_mb"],
+        "errors": batch["errors"],
     }
 
 
@@ -240,26 +271,19 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--parks", type=int, nargs="+", default=[18, 10_000])
     parser.add_argument("--top", type=int, default=5)
-    parser.add_argument(
-        "--one", type=int, nargs=2, metavar=("ROWS", "PARKS"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one:
-        print(json.dumps(one_run(args.one[0], args.one[1], args.top)))
+    if args.child:
+        mode, source, catalogue_dir, rows = args.child
+        print(json.dumps(child(mode, Path(source), Path(catalogue_dir), int(rows), args.top)))
         return
     header = ("parks", "rows", "seconds", "rows/s", "floor s", "x floor", "peak MB", "errors")
+    print("peak MB: the batch process alone (a fresh process per measurement)")
     print(" ".join(f"{h:>9}" for h in header))
     print("(~ floor measured on a sample of rows and scaled linearly: cdist of rows x parks)")
     for parks in args.parks:
         for rows in args.sizes:
-            # A fresh process per run so peak memory belongs to this run alone.
-            done = subprocess.run(
-                [sys.executable, __file__, "--one", str(rows), str(parks), "--top", str(args.top)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            r = json.loads(done.stdout.strip().splitlines()[-1])
+            r = measure(rows, parks, args.top)
             print(
                 f"{r['parks']:>9} {r['rows']:>9} {r['seconds']:>9.2f} {r['rows_per_s']:>9.0f} "
                 f"{r['floor_s']:>8.2f}{'~' if r['floor_extrapolated'] else ' '} {r['ratio']:>9.2f} "

@@ -1,0 +1,155 @@
+"""Bilingual labels for the app and the exports: every user-facing word in zh and en."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+LABELS: dict[str, tuple[str, str]] = {
+    # navigation and pages
+    "app_title": ("海淀重点园区匹配", "Haidian park matcher"),
+    "page_match": ("匹配", "Match"),
+    "page_compare": ("对比", "Compare"),
+    "page_shortlist": ("短名单导出", "Shortlist & export"),
+    "page_batch": ("批量匹配", "Batch"),
+    "page_parks": ("园区目录", "Parks"),
+    "language": ("语言", "Language"),
+    "data_version": ("数据版本", "Data version"),
+    # requirement form
+    "form_title": ("招商需求", "Your requirement"),
+    "sector_text": ("产业方向（可写一句话）", "Sector (free text, a sentence is fine)"),
+    "sector_text_help": (
+        "例如：集成电路设计、AI芯片、我们是一家做RISC-V处理器的企业",
+        "e.g. IC design, AI chips, CAR-T cell therapy pilot plant",
+    ),
+    "sector_pick": ("或选择产业", "Or pick sectors"),
+    "min_area": ("最小面积", "Minimum floor area"),
+    "max_area": ("最大面积", "Maximum floor area"),
+    "area_help": (
+        "可写 5000、5,000㎡、0.5万平方米、5000 sqm",
+        "Accepts 5000, 5,000㎡, 0.5万平方米, 5000 sqm",
+    ),
+    "location_text": ("意向区位", "Preferred location"),
+    "location_help": (
+        "镇、片区或地标，例如：温泉、北部、学院路、西四环",
+        "Town, zone or landmark, e.g. Wenquan, north, Xueyuan Road, West 4th Ring",
+    ),
+    "location_pick": ("或选择镇/片区", "Or pick towns / zones"),
+    "advanced": ("高级选项", "Advanced"),
+    "weight_sector": ("产业权重", "Sector weight"),
+    "weight_area": ("面积权重", "Area weight"),
+    "weight_location": ("区位权重", "Location weight"),
+    "hard_area": ("面积为硬性条件", "Area is a hard constraint"),
+    "hard_location": ("区位为硬性条件", "Location is a hard constraint"),
+    "hide_unfit": ("隐藏无法容纳的园区", "Hide parks that cannot fit"),
+    "submit": ("匹配园区", "Find parks"),
+    "empty_requirement": (
+        "请至少填写产业、面积或区位中的一项。",
+        "Enter at least a sector, an area or a location.",
+    ),
+    "bad_area": ("面积无法识别", "Area not understood"),
+    "no_sector_fit": (
+        "没有园区的产业定位包含该产业，以下结果仅供参考。",
+        "No park lists this sector; the list below is for reference only.",
+    ),
+    "results": ("匹配结果", "Ranked parks"),
+    "cannot_fit": ("面积不足", "cannot fit"),
+    "excluded": ("已排除", "excluded"),
+    "details": ("园区详情", "Park details"),
+    "breakdown": ("得分构成", "How the score was formed"),
+    "matched_terms": ("匹配的产业词", "Matched terms"),
+    "hints": ("什么会改变排名", "What would change the ranking"),
+    "add_to_shortlist": ("加入短名单", "Add selected to shortlist"),
+    "select_rows_help": (
+        "在表格中勾选园区，然后加入短名单。",
+        "Tick parks in the table, then add them to the shortlist.",
+    ),
+    "added": ("已加入短名单", "Added to the shortlist"),
+    # table columns
+    "rank": ("排名", "Rank"),
+    "park_id": ("园区编号", "Park ID"),
+    "name": ("园区名称", "Park name"),
+    "name_en": ("英文名称", "English name"),
+    "score": ("得分", "Score"),
+    "fit": ("匹配度", "Fit"),
+    "sector": ("产业", "Sector"),
+    "area": ("面积", "Area"),
+    "location": ("区位", "Location"),
+    "town": ("所在镇/街道", "Town"),
+    "zone": ("片区", "Zone"),
+    "total_area": ("总建筑面积(㎡)", "Total floor area (m²)"),
+    "above_ground_area": ("地上建筑面积(㎡)", "Above-ground floor area (m²)"),
+    "expansion_area": ("扩展空间(㎡)", "Expansion space (m²)"),
+    "sectors": ("产业标签", "Sector tags"),
+    "positioning_zh": ("产业定位（原文）", "Positioning (published Chinese)"),
+    "positioning_en": ("产业定位（英文）", "Positioning (English)"),
+    "location_zh": ("空间位置（原文）", "Location (published Chinese)"),
+    "location_en": ("空间位置（英文）", "Location (English)"),
+    "reasons": ("理由", "Reasons"),
+    "source": ("来源", "Source"),
+    "notes": ("说明", "Notes"),
+    "note": ("备注", "Note"),
+    "unknown": ("未知", "unknown"),
+    "fit_strong": ("强", "strong"),
+    "fit_partial": ("部分", "partial"),
+    "fit_weak": ("弱", "weak"),
+    "fit_none": ("无", "none"),
+    "zone_north": ("北区", "north"),
+    "zone_south": ("南区", "south"),
+    "band": ("档位起点", "band floor"),
+    # compare
+    "compare_pick": ("选择 2–4 个园区", "Pick 2 to 4 parks"),
+    "compare_need_two": ("请至少选择两个园区。", "Pick at least two parks."),
+    "compare_differs": ("高亮：各园区不同的项", "Highlighted: rows where the parks differ"),
+    "field": ("项目", "Field"),
+    # shortlist
+    "shortlist_empty": (
+        "短名单为空：在“匹配”页勾选园区加入，或在此选择。",
+        "The shortlist is empty: add parks from the Match page, or pick them here.",
+    ),
+    "shortlist_add": ("添加园区", "Add parks"),
+    "move_up": ("上移", "Up"),
+    "move_down": ("下移", "Down"),
+    "remove": ("移除", "Remove"),
+    "shortlist_note": ("短名单备注", "Shortlist note"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_xlsx": ("下载 Excel", "Download Excel"),
+    "download_pdf": ("下载 PDF 简报", "Download PDF brief"),
+    "requirement": ("需求", "Requirement"),
+    "weights": ("权重", "Weights"),
+    "exported_at": ("导出时间", "Exported at"),
+    "order": ("顺序", "Order"),
+    # batch
+    "batch_upload": ("上传需求清单（CSV 或 Excel）", "Upload a lead list (CSV or Excel)"),
+    "batch_top": ("每条需求返回园区数", "Parks per requirement"),
+    "batch_encoding": ("文件编码（留空自动识别）", "File encoding (blank: detect)"),
+    "batch_sheet": ("工作表名（留空取第一个）", "Sheet name (blank: the first)"),
+    "batch_run": ("开始匹配", "Match all rows"),
+    "batch_summary": (
+        "读取 {read} 行，匹配 {ok} 行，出错 {bad} 行",
+        "Rows read {read}, matched {ok}, with errors {bad}",
+    ),
+    "batch_errors": ("出错的行", "Rows with errors"),
+    "batch_download": ("下载结果 CSV", "Download results CSV"),
+    "batch_download_xlsx": ("下载结果 Excel", "Download results Excel"),
+    "batch_failed": ("文件无法读取", "The file cannot be read"),
+    "error": ("错误", "Error"),
+    # parks
+    "filter_zone": ("片区", "Zone"),
+    "filter_sector": ("产业", "Sector"),
+    "filter_text": ("搜索", "Search"),
+    "filter_min_area": ("最小总建筑面积(㎡)", "Minimum total floor area (m²)"),
+}
+
+
+def label(key: str, lang: Lang) -> str:
+    """The label in the chosen language; a missing key fails loudly in tests, not silently."""
+    zh, en = LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def bilingual(key: str) -> str:
+    """'中文 / English', for export headers that both audiences read."""
+    zh, en = LABELS[key]
+    return f"{zh} / {en}"
