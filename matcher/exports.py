@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import math
 from io import BytesIO
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -87,7 +89,7 @@ def _fill_sheet(ws: Worksheet, frame: pd.DataFrame, headers: Sequence[str] | Non
     titles = list(headers) if headers is not None else [str(c) for c in frame.columns]
     ws.append(titles)
     for values in frame.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and pd.isna(v)) else v for v in values])
+        ws.append([_cell(v) for v in values])
     # A text cell must stay text: openpyxl would store "=..." as a live formula.
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
@@ -99,6 +101,15 @@ def _fill_sheet(ws: Worksheet, frame: pd.DataFrame, headers: Sequence[str] | Non
         width = max(_display_width(v) for v in shown)
         ws.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
     ws.freeze_panes = "A2"
+
+
+def _cell(value: object) -> object:
+    """Missing values (None, NaN, pd.NA) become empty cells; numpy numbers plain numbers."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
 
 
 def _display_width(text: str) -> int:

@@ -8,9 +8,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from matcher.catalogue import Catalogue
 from matcher.exports import csv_bytes, xlsx_bytes
@@ -162,21 +170,6 @@ def shortlist_pdf(
     shortlist: Shortlist, catalogue: Catalogue, matches: Mapping[str, Match], lang: Lang
 ) -> bytes:
     """A printable brief: a cover with the requirement, then one page per park."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import (
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
-    from xml.sax.saxutils import escape
 
     # A built-in CID font: renders Chinese without shipping a font file.
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
@@ -255,7 +248,7 @@ def shortlist_pdf(
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=16 * mm,
-    ).build(story)  # type: ignore[arg-type]
+    ).build(story)
     return buffer.getvalue()
 
 

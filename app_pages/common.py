@@ -1,0 +1,52 @@
+"""Shared state for the app's pages: the cached ranker, the language, the shortlist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from matcher.catalogue import Catalogue
+from matcher.i18n import Lang, label
+from matcher.scoring import Ranker, ranker_for
+
+
+@st.cache_resource
+def ranker() -> Ranker:
+    """Catalogue and indexes are built once per server process."""
+    return ranker_for()
+
+
+def catalogue() -> Catalogue:
+    return ranker().catalogue
+
+
+def lang() -> Lang:
+    chosen = st.session_state.get("lang", "zh")
+    return "en" if chosen == "en" else "zh"
+
+
+def t(key: str) -> str:
+    """The label for `key` in the current language."""
+    return label(key, lang())
+
+
+def shortlist_ids() -> list[str]:
+    ids: list[str] = st.session_state.setdefault("shortlist", [])
+    return ids
+
+
+def add_to_shortlist(park_ids: list[str]) -> None:
+    ids = shortlist_ids()
+    for park_id in park_ids:
+        if park_id not in ids:
+            ids.append(park_id)
+
+
+def park_label(park_id: str) -> str:
+    park = catalogue().park(park_id)
+    return f"{park.park_id} {park.name_zh}" + ("" if lang() == "zh" else f" ({park.name_en})")
+
+
+def state(key: str, default: Any = None) -> Any:
+    return st.session_state.get(key, default)

@@ -1,0 +1,63 @@
+"""One-line "what would change the ranking" hints, each from one cheap re-ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matcher.messages import Reason
+from matcher.models import Match, Requirement
+from matcher.scoring import Ranker
+from matcher.text import format_area_en, format_area_zh
+
+
+def ranking_hints(
+    ranker: Ranker, requirement: Requirement, matches: Sequence[Match]
+) -> list[Reason]:
+    """What a smaller area, no location preference or no hard constraints would change."""
+    if not matches:
+        return []
+    hints: list[Reason] = []
+    top = matches[0]
+    best_fit = max((m.sector.score or 0.0) for m in matches)
+    blocked = [
+        m
+        for m in matches
+        if not m.feasible and (m.sector.score is None or (m.sector.score or 0) >= best_fit > 0)
+    ]
+    if requirement.min_area_m2 and blocked:
+        park = ranker.catalogue.park(blocked[0].park_id)
+        room = park.total_area_m2  # what can fit at all, underground included
+        cut = 1 - room / requirement.min_area_m2
+        hints.append(
+            Reason(
+                f"需求面积减少{cut:.0%}（至{format_area_zh(room)}）时，"
+                f"{park.park_id} {park.name_zh}即可容纳",
+                f"With {cut:.0%} less area ({format_area_en(room)}), {park.park_id} would qualify",
+            )
+        )
+    for field, zh, en in (
+        ("preferred_location", "不限区位", "Without the location preference"),
+        ("min_area_m2", "不限面积", "Without the area requirement"),
+    ):
+        if getattr(requirement, field):
+            other = ranker.rank(
+                requirement.model_copy(
+                    update={field: "" if field == "preferred_location" else None}
+                )
+            )
+            if other[0].park_id != top.park_id:
+                hints.append(
+                    Reason(
+                        f"{zh}时，{other[0].park_id} {other[0].park_name_zh}将排第一",
+                        f"{en}, {other[0].park_id} would rank first",
+                    )
+                )
+    excluded = sum(m.excluded for m in matches)
+    if excluded:
+        hints.append(
+            Reason(
+                f"取消硬性条件后，另有{excluded}个园区可参与排名",
+                f"Without the hard constraints, {excluded} more park(s) would be ranked",
+            )
+        )
+    return hints
