@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from matcher.catalogue import Catalogue
 from matcher.i18n import Lang, label
+from matcher.models import Park
 from matcher.scoring import Ranker, ranker_for
 
 
@@ -48,5 +47,14 @@ def park_label(park_id: str) -> str:
     return f"{park.park_id} {park.name_zh}" + ("" if lang() == "zh" else f" ({park.name_en})")
 
 
-def state(key: str, default: Any = None) -> Any:
-    return st.session_state.get(key, default)
+def area_facts(park: Park) -> dict[str, str]:
+    """Floor areas as shown to users: an unpublished figure reads "unknown", never 0."""
+    return {
+        t("total_area"): f"{park.total_area_m2:,.0f}",
+        t("above_ground_area"): t("unknown")
+        if park.above_ground_area_m2 is None
+        else f"{park.above_ground_area_m2:,.0f}",
+        t("expansion_area"): ""
+        if park.expansion_area_m2 is None
+        else f"{park.expansion_area_m2:,.0f}",
+    }

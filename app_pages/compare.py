@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import catalogue, lang, park_label, shortlist_ids, t
+from app_pages.common import area_facts, catalogue, lang, park_label, shortlist_ids, t
 from matcher.models import Match, Park
 
 
@@ -19,13 +19,7 @@ def facts(park: Park, match: Match | None) -> dict[str, object]:
         t("town"): park.town or t("unknown"),
         t("zone"): t("zone_" + park.zone.value),
         t("location_zh"): park.location_zh,
-        t("total_area"): f"{park.total_area_m2:,.0f}",
-        t("above_ground_area"): t("unknown")
-        if park.above_ground_area_m2 is None
-        else f"{park.above_ground_area_m2:,.0f}",
-        t("expansion_area"): ""
-        if park.expansion_area_m2 is None
-        else f"{park.expansion_area_m2:,.0f}",
+        **area_facts(park),
         t("sectors"): "、".join(s.name_zh if lang() == "zh" else s.name_en for s in sectors),
         t("positioning_zh"): park.positioning_zh,
         t("positioning_en"): park.positioning_en,

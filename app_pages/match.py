@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import add_to_shortlist, catalogue, lang, ranker, t
+from app_pages.common import add_to_shortlist, area_facts, catalogue, lang, ranker, t
 from matcher.areas import AreaError, parse_area
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
@@ -207,13 +207,7 @@ def show_details(matches: list[Match]) -> None:
         t("location_zh"): park.location_zh,
         t("location_en"): park.location_en,
         t("town"): f"{park.town or t('unknown')} ({t('zone_' + park.zone.value)})",
-        t("total_area"): f"{park.total_area_m2:,.0f}",
-        t("above_ground_area"): t("unknown")
-        if park.above_ground_area_m2 is None
-        else f"{park.above_ground_area_m2:,.0f}",
-        t("expansion_area"): ""
-        if park.expansion_area_m2 is None
-        else f"{park.expansion_area_m2:,.0f}",
+        **area_facts(park),
         t("source"): park.source,
         t("notes"): park.notes,
     }

@@ -148,9 +148,11 @@ class SectorComparison:
                         relation,
                     )
                 )
-        score = self.scores(seen)
-        assert score is not None
-        return Outcome(float(score[p]), tuple(reasons), tuple(terms))
+        earned = sum(
+            w * h.confidence * self.credit[self.sector_index[h.sector_id], p]
+            for w, h in zip(seen.sector_weights, seen.sector_hits, strict=True)
+        )
+        return Outcome(float(earned / sum(seen.sector_weights)), tuple(reasons), tuple(terms))
 
 
 class AreaComparison:
