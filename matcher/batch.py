@@ -420,7 +420,7 @@ class BatchScorer:
                 "park_name_zh": names[park_idx],
                 "score": table.score[row_pos, park_idx],
                 "fit": np.array([f.value for f in FIT_CODES], dtype=object)[
-                    table.fit[row_pos, park_idx]
+                    table.fit_at(row_pos, park_idx)
                 ],
                 "sector_score": np.round(comps[:, 0], 4),
                 "area_score": np.round(comps[:, 1], 4),

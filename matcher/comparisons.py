@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher import messages as msg
-from matcher.location import SAME_TOWN, Gazetteer, nearness, zone_name
+from matcher.location import SAME_TOWN, Gazetteer, nearness, park_haystack, zone_name
 from matcher.messages import Reason
 from matcher.models import Park, SectorLevel, TermMatch
 from matcher.taxonomy import Taxonomy
@@ -53,19 +53,18 @@ class SectorComparison:
         self.park_terms = [self._terms_for(p) for p in self.parks]
         breadth = np.array([self._breadth_for(p) for p in self.parks])
         # credit[s, p]: what a query for sector s earns from park p, and through which tag.
-        self.credit = np.zeros((len(self.sector_index), len(self.parks)))
-        self.best_tag = np.full((len(self.sector_index), len(self.parks)), -1)
-        for s, query_sector in enumerate(self.sector_index):
-            for p, park in enumerate(self.parks):
-                for t, tag in enumerate(park.sectors):
-                    value = (
-                        taxonomy.credit(query_sector, tag.sector_id).value
-                        * LEVEL_WEIGHT[tag.level]
-                        * breadth[p]
-                    )
-                    if value > self.credit[s, p]:
-                        self.credit[s, p] = value
-                        self.best_tag[s, p] = t
+        ids, table = taxonomy.credit_table()
+        pair_credit = np.array(table)  # (query sector, park sector)
+        self.credit = np.zeros((len(ids), len(self.parks)))
+        self.best_tag = np.full((len(ids), len(self.parks)), -1)
+        for p, park in enumerate(self.parks):
+            columns = [self.sector_index[tag.sector_id] for tag in park.sectors]
+            levels = np.array([LEVEL_WEIGHT[tag.level] for tag in park.sectors])
+            per_tag = pair_credit[:, columns] * levels * breadth[p]  # (sectors, tags)
+            best = per_tag.argmax(axis=1)
+            value = per_tag[np.arange(len(ids)), best]
+            self.credit[:, p] = value
+            self.best_tag[:, p] = np.where(value > 0, best, -1)
 
     def _terms_for(self, park: Park) -> dict[str, str]:
         in_positioning = self.taxonomy.sectors_in(park.positioning_zh)
@@ -172,16 +171,20 @@ class AreaComparison:
         """A minimum of 0 asks nothing; a maximum alone still says how much is wanted."""
         return bool(low) or high is not None
 
-    def scores(self, low: FloatArray, high: FloatArray) -> tuple[FloatArray, BoolArray]:
-        """Scores (nan where not asked) and feasibility for n (min, max) pairs x all parks."""
+    def scores(
+        self, low: FloatArray, high: FloatArray, parks: slice = slice(None)
+    ) -> tuple[FloatArray, BoolArray]:
+        """Scores (nan where not asked) and feasibility for n (min, max) pairs x the parks."""
         lo = low[:, None]
         hi = high[:, None]
-        usable = self.usable[None, :]
+        usable = self.usable[None, parks]
+        above = self.above[parks]
+        total = self.total[None, parks]
         has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
         asked = has_min | ~np.isnan(hi)
         only_max = np.where(usable >= hi, 1.0, PARTIAL_BELOW_MAX)
         enough = np.where(~np.isnan(hi) & (usable < hi), SHORT_OF_MAX, 1.0)
-        with_underground = ~np.isnan(self.above)[None, :] & (lo <= self.total[None, :])
+        with_underground = ~np.isnan(above)[None, :] & (lo <= total)
         with_min = np.where(lo <= usable, enough, np.where(with_underground, UNDERGROUND_ONLY, 0.0))
         score = np.where(asked, np.where(has_min, with_min, only_max), np.nan)
         feasible = ~(has_min & (lo > usable) & ~with_underground)
@@ -197,9 +200,11 @@ class AreaComparison:
         figure: Literal["above_ground", "building"] = "above_ground" if above else "building"
         reasons: list[Reason] = [] if above is not None else [msg.above_ground_unknown()]
         score_row, feasible_row = self.scores(
-            np.array([np.nan if low is None else low]), np.array([np.nan if high is None else high])
+            np.array([np.nan if low is None else low]),
+            np.array([np.nan if high is None else high]),
+            slice(p, p + 1),
         )
-        score, feasible = float(score_row[0, p]), bool(feasible_row[0, p])
+        score, feasible = float(score_row[0, 0]), bool(feasible_row[0, 0])
         if not low:
             assert high is not None
             reason = (
@@ -229,8 +234,14 @@ class LocationComparison:
 
     def __init__(self, parks: Sequence[Park], gazetteer: Gazetteer) -> None:
         self.parks = tuple(parks)
+        haystacks = [park_haystack(park) for park in self.parks]
         self.near = {
-            place.place_id: np.array([nearness(place, park) for park in self.parks])
+            place.place_id: np.array(
+                [
+                    nearness(place, park, hay)
+                    for park, hay in zip(self.parks, haystacks, strict=True)
+                ]
+            )
             for place in gazetteer.places
         }
 

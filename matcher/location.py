@@ -93,11 +93,11 @@ def park_haystack(park: Park) -> str:
     )
 
 
-def nearness(place: Place, park: Park) -> float:
+def nearness(place: Place, park: Park, haystack: str | None = None) -> float:
     """1 if the park is at or in the place, SAME_TOWN / SAME_ZONE if merely near, else 0."""
     if place.kind == "zone":
         return 1.0 if park.zone == place.zone else 0.0
-    haystack = park_haystack(park)
+    haystack = park_haystack(park) if haystack is None else haystack
     if any(normalize(t) in haystack for t in (place.name_zh, *place.terms_zh)):
         return 1.0
     if place.town and park.town and place.town == park.town:

@@ -124,7 +124,7 @@ class ScoreTable:
     points: NDArray[np.float64]  # (n, P, 3) what sector, area, location added
     shares: NDArray[np.float64]  # (n, 3) each asked component's share of the weighting
     components: NDArray[np.float64]  # (n, P, 3) raw component scores, nan = not asked
-    fit: NDArray[np.int8]  # (n, P) index into FIT_CODES
+    asked: NDArray[np.bool_]  # (n, 3) which components the requirement asked about
     excluded_by_area: NDArray[np.bool_]  # (n, P) failed an area marked hard
     excluded_by_location: NDArray[np.bool_]  # (n, P) failed a location marked hard
     feasible: NDArray[np.bool_]  # (n, P)
@@ -132,6 +132,15 @@ class ScoreTable:
     @property
     def excluded(self) -> NDArray[np.bool_]:
         return self.excluded_by_area | self.excluded_by_location
+
+    def fit_at(self, rows: NDArray[np.intp], parks: NDArray[np.intp]) -> NDArray[np.int8]:
+        """Fit codes (index into FIT_CODES) for the given (row, park) cells only."""
+        asked = self.asked[rows]
+        codes = fit_codes(
+            self.components[rows, parks][:, None, :], asked, self.feasible[rows, parks][:, None]
+        )[:, 0]
+        blank = self.excluded[rows, parks] | ~asked.any(axis=1)
+        return np.where(blank, 0, codes).astype(np.int8)
 
     def order(self) -> NDArray[np.intp]:
         """Park indices per row, best first: not excluded, higher score, lower park index."""
@@ -182,9 +191,7 @@ def combine(
     score = np.where(excluded, 0.0, np.round(floor + points.sum(axis=2), 1))
     points = np.where(excluded[:, :, None], 0.0, points)
     floor = np.where(excluded, 0.0, floor)
-    fit = fit_codes(comps, asked, feasible)
-    fit = np.where(excluded | ~anything, 0, fit).astype(np.int8)
-    return ScoreTable(score, floor, points, shares, comps, fit, by_area, by_location, feasible)
+    return ScoreTable(score, floor, points, shares, comps, asked, by_area, by_location, feasible)
 
 
 def fit_codes(
@@ -250,7 +257,7 @@ def build_match(
         park_name_en=park.name_en,
         rank=rank_no,
         score=float(table.score[i, j]),
-        fit=FIT_CODES[int(table.fit[i, j])],
+        fit=FIT_CODES[int(table.fit_at(np.array([i]), np.array([j]))[0])],
         feasible=bool(table.feasible[i, j]),
         excluded=excluded,
         band_floor=float(table.floor[i, j]),

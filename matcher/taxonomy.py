@@ -65,7 +65,12 @@ class Taxonomy:
             for alias in sector.aliases_zh + sector.aliases_en:
                 self._alias_owner[normalize(alias)] = sector.sector_id
         ordered = sorted(self._alias_owner, key=lambda a: (-len(a), a))
-        self._lengths = sorted({len(a) for a in ordered}, reverse=True)
+        # Alias lengths by first character, longest first: most positions start no alias.
+        self._lengths: dict[str, list[int]] = {}
+        for alias in ordered:
+            lengths = self._lengths.setdefault(alias[0], [])
+            if len(alias) not in lengths:
+                lengths.append(len(alias))
         # Windows of length n are compared with aliases of length n-1..n+1 (one typo at most).
         self._zh_by_length: dict[int, list[str]] = {}
         for alias in ordered:
@@ -97,7 +102,7 @@ class Taxonomy:
 
     def _alias_at(self, norm: str, i: int) -> tuple[str, int] | None:
         """The longest alias starting at i and where it ends (past an English plural)."""
-        for length in self._lengths:
+        for length in self._lengths.get(norm[i], ()):
             end = i + length
             if end > len(norm):
                 continue
@@ -226,6 +231,11 @@ class Taxonomy:
                 ):
                     credits[(q, p)] = Credit(value, "via", mid)
         return credits
+
+    def credit_table(self) -> tuple[list[str], list[list[float]]]:
+        """Sector ids and the matrix credit[query][park] over every pair of sectors."""
+        ids = list(self.sectors)
+        return ids, [[self.credit(q, p).value for p in ids] for q in ids]
 
     def credit(self, query_sector: str, park_sector: str) -> Credit:
         """Credit (0-1) a park listing `park_sector` earns for a query about `query_sector`."""

@@ -94,7 +94,9 @@ def test_an_investor_goes_from_form_to_ranking_to_a_download(server: str, tmp_pa
             page.get_by_role("textbox", name="最小面积").fill("0.5万平方米")
             page.get_by_role("textbox", name="意向区位").fill("温泉")
             page.get_by_role("button", name="匹配园区").click()
-            page.get_by_text("中关村综保区(一期)").first.wait_for(timeout=30_000)
+            # The grid mirrors its cells in hidden DOM for screen readers: wait for what shows.
+            page.get_by_role("button", name="下载排名 CSV").wait_for(timeout=30_000)
+            page.locator("text=中关村综保区(一期) >> visible=true").first.wait_for(timeout=30_000)
             page.wait_for_timeout(1500)  # let the table and charts paint before the picture
             page.screenshot(path=str(tmp_path / "match.png"), full_page=True)
             with page.expect_download(timeout=30_000) as download_info:
