@@ -116,6 +116,10 @@ def results_frame(matches: list[Match]) -> pd.DataFrame:
                 t("town"): park.town or t("unknown"),
                 t("total_area"): park.total_area_m2,
                 t("above_ground_area"): park.above_ground_area_m2,
+                t("sectors"): "、".join(
+                    cat.sector(s).name_zh if lang() == "zh" else cat.sector(s).name_en
+                    for s in park.sector_ids()
+                ),
                 t("reasons"): m.reason(lang()),
             }
         )
@@ -156,7 +160,7 @@ def show_results(requirement: Requirement) -> None:
     )
     st.download_button(
         t("download_ranking"),
-        data=csv_bytes(frame),
+        data=csv_bytes(frame.assign(**{t("data_version"): catalogue().version})),
         file_name="ranking.csv",
         mime="text/csv",
         key="download_ranking",

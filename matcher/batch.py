@@ -192,6 +192,10 @@ def open_table(
         text_head = _decode_prefix(head, chosen)
     except (UnicodeDecodeError, LookupError) as error:
         raise BatchError(f"{path.name}: cannot decode as {chosen}: {error}") from error
+    if not text_head.strip():
+        raise BatchError(
+            f"{path.name}: the file has no header row, only blank space (文件没有表头)"
+        )
     delimiter = sniff_delimiter(text_head)
     handle_text = path.open(encoding=chosen, errors="strict", newline="")
     reader = pd.read_csv(

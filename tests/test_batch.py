@@ -127,6 +127,7 @@ def test_malformed_rows_come_out_once_with_the_column_and_value(tmp_path: Path) 
     ("content", "message"),
     [
         (b"", "empty"),
+        (b"\r\n\n  \n", "no header row"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", "binary"),
         (b"foo,bar\n1,2\n", "no requirement columns"),
     ],
