@@ -222,3 +222,58 @@ def test_output_has_one_entry_per_input_row(
     per_row = frame.groupby("status").size().to_dict()
     assert per_row.get("error", 0) == summary.rows_with_errors
     assert per_row.get("ok", 0) == summary.rows_matched * top_k
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "集成电路",
+                    "AI chips",
+                    "生物医药中试",
+                    "服装批发",
+                    "",
+                    "quantum",
+                    "fintech near Tsinghua",
+                ]
+            ),
+            st.sampled_from(["", "5000", "0.5万平方米", "3000-5000㎡", "150000", "90000"]),
+            st.sampled_from(["", "8000", "200000"]),
+            st.sampled_from(["", "温泉", "north", "学院路", "Mars"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_batch_and_single_ranking_agree_on_every_row(
+    tmp_path: Path, ranker: Ranker, rows: list[tuple[str, str, str, str]]
+) -> None:
+    from matcher.areas import parse_area
+
+    table = [ROWS[0]] + [[f"X{i}", *row[:3], row[3]] for i, row in enumerate(rows)]
+    _, frame = run_batch(write_csv(tmp_path / "agree.csv", table), None, top_k=18)
+    assert frame is not None
+    for i, (sector, low, high, location) in enumerate(rows):
+        got = frame[frame["request_id"] == f"X{i}"]
+        lo, hi = parse_area(low), parse_area(high)
+        max_area = hi.min_m2 if hi.min_m2 is not None else lo.max_m2
+        if got["status"].iloc[0] == "error":
+            backwards = bool(lo.min_m2 and max_area and lo.min_m2 > max_area)
+            assert backwards or not (sector or low or high or location)
+            continue
+        expected = ranker.rank(
+            Requirement(
+                sector_text=sector,
+                min_area_m2=lo.min_m2,
+                max_area_m2=max_area,
+                preferred_location=location,
+            )
+        )
+        assert got["park_id"].tolist() == [m.park_id for m in expected]
+        assert got["score"].tolist() == [m.score for m in expected]
+        assert got["fit"].tolist() == [m.fit.value for m in expected]
+        assert got["reason_zh"].tolist() == [m.reason("zh") for m in expected]
