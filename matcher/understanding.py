@@ -46,10 +46,12 @@ def understand(
 ) -> Understanding:
     """Sectors (text and picked ids) and places; places in the sector text count if no location."""
     hits = list(taxonomy.find_sectors(sector_text))
+    unknown = [sid for sid in sector_ids if sid not in taxonomy.sectors]
+    if unknown:
+        raise ValueError(f"unknown sector id(s): {', '.join(unknown)} (see data/sectors.csv)")
     for sector_id in sector_ids:
-        if sector_id in taxonomy.sectors:
-            name = taxonomy.sectors[sector_id].name_zh
-            hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
+        name = taxonomy.sectors[sector_id].name_zh
+        hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
     best: dict[str, SectorHit] = {}
     for hit in hits:
         if hit.sector_id not in best or hit.confidence > best[hit.sector_id].confidence:

@@ -167,6 +167,11 @@ def test_selected_sector_ids_count_like_text(ranker: Ranker) -> None:
     assert top(ranker, Requirement(sector_ids=("quantum",)), 1) == ["P18"]
 
 
+def test_an_unknown_sector_id_is_an_error_not_ignored(ranker: Ranker) -> None:
+    with pytest.raises(ValueError, match="unknown sector id"):
+        ranker.rank(Requirement(sector_ids=("warp_drive",)))
+
+
 def test_min_above_max_is_rejected() -> None:
     with pytest.raises(ValidationError, match="min_area_m2 is greater than max_area_m2"):
         Requirement(min_area_m2=5000, max_area_m2=3000)
