@@ -8,7 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.common import t
-from matcher.batch import BatchError, run_batch
+from matcher.batch import run_batch
+from matcher.batch_io import BatchError
 from matcher.exports import csv_bytes, xlsx_bytes
 
 st.title(t("page_batch"))

@@ -6,29 +6,27 @@ once with status=error and a message naming the column and the bad value.
 
 from __future__ import annotations
 
-import csv
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from charset_normalizer import from_bytes
 from numpy.typing import NDArray
 
 from matcher.areas import AreaError, AreaRange, parse_area
-from matcher.catalogue import Catalogue, default_data_dir
+from matcher.batch_io import BatchError, load_column_aliases, map_headers, open_table
+from matcher.catalogue import Catalogue
 from matcher.comparisons import FloatArray
 from matcher.exports import write_csv, xlsx_bytes
 from matcher.messages import Reason
 from matcher.models import Weights
 from matcher.scoring import FIT_CODES, Ranker, ScoreTable, combine, no_park_lists, ranker_for
-from matcher.text import normalize, normalize_keep_case
+from matcher.text import normalize_keep_case
 from matcher.understanding import Understanding, understand
 
-INPUT_COLUMNS = ("request_id", "sector", "min_area_m2", "max_area_m2", "preferred_location")
 LONG_COLUMNS = [
     "request_id",
     "rank",
@@ -47,13 +45,8 @@ LONG_COLUMNS = [
 CHUNK_ROWS = 20_000
 # Bounds memory: a chunk's score matrices hold rows x parks cells each.
 CHUNK_CELLS = 2_000_000
-SNIFF_BYTES = 1 << 16
 
 ProgressCallback = Callable[[int, int | None], None]  # rows done, rows in total if known
-
-
-class BatchError(ValueError):
-    """The file as a whole cannot be read (not a table, no sector column, ...)."""
 
 
 @dataclass
@@ -82,157 +75,6 @@ class BatchSummary:
         if self.generated_ids:
             text += f", ids generated: {self.generated_ids}"
         return text
-
-
-# -- reading ------------------------------------------------------------------------------------
-
-
-def detect_encoding(sample: bytes) -> str:
-    """BOMs first, then strict UTF-8, then GB18030 (covers GBK), then charset-normalizer."""
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if b"\x00" in sample:
-        # UTF-16 without a BOM puts a zero byte beside every ASCII character.
-        zeros_odd = sample[1::2].count(0) / max(len(sample) // 2, 1)
-        zeros_even = sample[0::2].count(0) / max(len(sample) // 2, 1)
-        if zeros_odd > 0.3 and zeros_even < 0.05:
-            return "utf-16-le"
-        if zeros_even > 0.3 and zeros_odd < 0.05:
-            return "utf-16-be"
-        raise BatchError("the file looks binary, not a CSV text file (文件不是文本格式的CSV)")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            _decode_prefix(sample, encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(sample).best()
-    if best is None:
-        raise BatchError("cannot tell the file's text encoding; pass --encoding (无法识别文件编码)")
-    return str(best.encoding)
-
-
-def _decode_prefix(sample: bytes, encoding: str) -> str:
-    """Decode a file's first bytes, forgiving only a character cut at the sample's end."""
-    for cut in range(4):
-        try:
-            return sample[: len(sample) - cut].decode(encoding)
-        except UnicodeDecodeError:
-            if cut == 3 or len(sample) < SNIFF_BYTES:
-                raise
-    raise AssertionError("unreachable")
-
-
-def sniff_delimiter(text: str) -> str:
-    """Comma, tab or semicolon, whichever splits the header and first lines consistently."""
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if not lines:
-        return ","
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",\t;").delimiter
-    except csv.Error:
-        counts = {d: lines[0].count(d) for d in ",\t;"}
-        return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-def load_column_aliases(data_dir: Path | None = None) -> dict[str, str]:
-    """Normalised header variant -> canonical column name, from data/column_aliases.csv."""
-    path = (data_dir or default_data_dir()) / "column_aliases.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {_header_key(row["alias"]): row["column"] for row in csv.DictReader(handle)}
-
-
-def _header_key(header: str) -> str:
-    return normalize(header).replace("_", " ").replace("（", "(").replace("）", ")").strip()
-
-
-def map_headers(headers: Sequence[str], aliases: dict[str, str]) -> dict[str, str]:
-    """Original header -> canonical name for the headers we recognise; the first wins."""
-    mapping: dict[str, str] = {}
-    taken: set[str] = set()
-    for header in headers:
-        key = _header_key(str(header))
-        canonical = aliases.get(key) or aliases.get(key.split("(")[0].strip())
-        if canonical and canonical not in taken:
-            mapping[str(header)] = canonical
-            taken.add(canonical)
-    return mapping
-
-
-@dataclass(frozen=True)
-class TableSource:
-    """An opened input file: its chunks of raw text cells, and how it was read."""
-
-    chunks: Iterator[pd.DataFrame]
-    encoding: str
-    delimiter: str
-    total_rows: int | None
-
-
-def open_table(
-    path: Path,
-    *,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    chunk_rows: int = CHUNK_ROWS,
-) -> TableSource:
-    """Open a CSV (any common encoding and delimiter) or XLSX as chunks of string cells."""
-    if not path.exists():
-        raise BatchError(f"{path}: file not found (文件不存在)")
-    if path.stat().st_size == 0:
-        raise BatchError(f"{path.name}: the file is empty (文件为空)")
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
-    if path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(path, sheet)
-    chosen = encoding or detect_encoding(head)
-    try:
-        text_head = _decode_prefix(head, chosen)
-    except (UnicodeDecodeError, LookupError) as error:
-        raise BatchError(f"{path.name}: cannot decode as {chosen}: {error}") from error
-    if not text_head.strip():
-        raise BatchError(
-            f"{path.name}: the file has no header row, only blank space (文件没有表头)"
-        )
-    delimiter = sniff_delimiter(text_head)
-    handle_text = path.open(encoding=chosen, errors="strict", newline="")
-    reader = pd.read_csv(
-        handle_text,
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        chunksize=chunk_rows,
-        skip_blank_lines=True,
-        engine="c",
-    )
-
-    def chunks() -> Iterator[pd.DataFrame]:
-        try:
-            yield from reader
-        except UnicodeDecodeError as error:
-            raise BatchError(
-                f"{path.name}: not valid {chosen} text further into the file; pass --encoding "
-                f"(文件编码不一致)"
-            ) from error
-        except pd.errors.ParserError as error:
-            raise BatchError(f"{path.name}: not a well-formed table: {error}") from error
-        finally:
-            handle_text.close()
-
-    return TableSource(chunks(), chosen, delimiter, None)
-
-
-def _open_xlsx(path: Path, sheet: str | None) -> TableSource:
-    try:
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, engine="openpyxl")
-    except ValueError as error:
-        raise BatchError(f"{path.name}: {error}") from error
-    except Exception as error:  # openpyxl raises several types for a broken workbook
-        raise BatchError(f"{path.name}: not a readable Excel workbook ({error})") from error
-    frame = frame.fillna("")
-    return TableSource(iter([frame]), "xlsx", "", len(frame))
 
 
 # -- validating ---------------------------------------------------------------------------------
@@ -629,12 +471,4 @@ def run_batch(
     return summary, (result if output is None else None)
 
 
-__all__ = [
-    "LONG_COLUMNS",
-    "BatchError",
-    "BatchSummary",
-    "detect_encoding",
-    "map_headers",
-    "open_table",
-    "run_batch",
-]
+__all__ = ["LONG_COLUMNS", "BatchError", "BatchSummary", "run_batch", "wide_rows"]

@@ -13,7 +13,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from matcher.areas import AreaError, parse_area
-from matcher.batch import BatchError, run_batch
+from matcher.batch import run_batch
+from matcher.batch_io import BatchError
 from matcher.catalogue import CatalogueError, load_catalogue
 from matcher.evaluation import evaluate, read_gold
 from matcher.models import Requirement, Weights

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from matcher import Requirement
-from matcher.batch import LONG_COLUMNS, BatchError, detect_encoding, run_batch
+from matcher.batch import LONG_COLUMNS, run_batch
+from matcher.batch_io import BatchError
 from matcher.scoring import Ranker
 
 ROWS = [
@@ -53,13 +54,6 @@ def test_every_common_encoding_reads_the_same(tmp_path: Path, encoding: str) -> 
 def test_comma_tab_and_semicolon_files_are_read(tmp_path: Path, delimiter: str) -> None:
     frame = run(write_csv(tmp_path / "leads.csv", ROWS, delimiter=delimiter), top_k=1)
     assert frame["park_id"].tolist() == ["P01", "P01", "P14"]
-
-
-def test_encoding_detection_order() -> None:
-    assert detect_encoding("编号,行业\n".encode("utf-8-sig")) == "utf-8-sig"
-    assert detect_encoding("编号,行业\n".encode()) == "utf-8"
-    assert detect_encoding("编号,行业\n".encode("gbk")) == "gb18030"
-    assert detect_encoding("编号,行业\n".encode("utf-16")) == "utf-16"
 
 
 def test_encoding_can_be_overridden(tmp_path: Path) -> None:
