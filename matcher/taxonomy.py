@@ -120,7 +120,7 @@ class Taxonomy:
     def find_sectors(self, text: str) -> list[SectorHit]:
         """Exact alias hits, then fuzzy hits in the parts of the text no alias covered."""
         norm = normalize(text)
-        exact = self.find_exact(norm)
+        exact = self.find_exact(text)
         covered = [False] * len(norm)
         for hit in exact:
             for i in range(hit.start, hit.start + len(hit.surface)):

@@ -73,6 +73,11 @@ def test_english_phrases_and_plurals_are_found(ranker: Ranker) -> None:
     assert ids(ranker, "Robots") == ["embodied"]
 
 
+def test_reasons_quote_the_users_own_spelling(ranker: Ranker) -> None:
+    hits = ranker.taxonomy.find_sectors("an AI drug discovery company, IC design")
+    assert [h.surface for h in hits] == ["AI", "drug discovery", "IC design"]
+
+
 def test_english_short_words_do_not_match_inside_other_words(ranker: Ranker) -> None:
     assert ids(ranker, "we need it soon, with office space") == []
     assert "ai" not in ids(ranker, "maintenance")
