@@ -59,5 +59,5 @@ for park in cat.parks:
             t("notes"): park.notes,
         }
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True)
+st.dataframe(pd.DataFrame(rows), hide_index=True, height=36 * (len(rows) + 1) + 4)
 st.caption(f"{len(rows)} / {len(cat.parks)} · {t('data_version')}: {cat.version}")
