@@ -237,7 +237,7 @@ class BatchScorer:
             area_is_hard=np.zeros(len(rows), dtype=bool),
             location_is_hard=np.zeros(len(rows), dtype=bool),
         )
-        order = table.order()[:, :top_k]
+        order = table.order(top_k)
         codes = (sector_codes, list(sector_texts), location_codes, list(location_texts))
         return self._long_rows(chunk, rows, table, order, codes)
 
@@ -255,7 +255,7 @@ class BatchScorer:
         row_pos = np.repeat(np.arange(len(rows)), k)
         park_ids = np.array([p.park_id for p in self.parks], dtype=object)
         names = np.array([p.name_zh for p in self.parks], dtype=object)
-        comps = table.components[row_pos, park_idx]
+        comps = table.components_at(row_pos, park_idx)
         reason_zh, reason_en = self._reasons(chunk, rows, row_pos, park_idx, codes)
         ok = pd.DataFrame(
             {

@@ -165,21 +165,33 @@ class AreaComparison:
         self.total = np.array([p.total_area_m2 for p in parks])
         # Where the source gives no above-ground figure, the only figure is compared.
         self.usable = np.where(np.isnan(self.above), self.total, self.above)
+        self._rows: dict[tuple[float | None, float | None], tuple[FloatArray, BoolArray]] = {}
+
+    def _row(self, low: float | None, high: float | None) -> tuple[FloatArray, BoolArray]:
+        """Scores and feasibility of one (min, max) pair for every park, kept for explain."""
+        found = self._rows.get((low, high))
+        if found is None:
+            score, feasible = self.scores(
+                np.array([np.nan if low is None else low]),
+                np.array([np.nan if high is None else high]),
+            )
+            found = (score[0], feasible[0])
+            if len(self._rows) < 10_000:
+                self._rows[(low, high)] = found
+        return found
 
     @staticmethod
     def asks(low: float | None, high: float | None) -> bool:
         """A minimum of 0 asks nothing; a maximum alone still says how much is wanted."""
         return bool(low) or high is not None
 
-    def scores(
-        self, low: FloatArray, high: FloatArray, parks: slice = slice(None)
-    ) -> tuple[FloatArray, BoolArray]:
-        """Scores (nan where not asked) and feasibility for n (min, max) pairs x the parks."""
+    def scores(self, low: FloatArray, high: FloatArray) -> tuple[FloatArray, BoolArray]:
+        """Scores (nan where not asked) and feasibility for n (min, max) pairs x all parks."""
         lo = low[:, None]
         hi = high[:, None]
-        usable = self.usable[None, parks]
-        above = self.above[parks]
-        total = self.total[None, parks]
+        usable = self.usable[None, :]
+        above = self.above
+        total = self.total[None, :]
         has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
         asked = has_min | ~np.isnan(hi)
         only_max = np.where(usable >= hi, 1.0, PARTIAL_BELOW_MAX)
@@ -199,12 +211,8 @@ class AreaComparison:
         usable = float(self.usable[p])
         figure: Literal["above_ground", "building"] = "above_ground" if above else "building"
         reasons: list[Reason] = [] if above is not None else [msg.above_ground_unknown()]
-        score_row, feasible_row = self.scores(
-            np.array([np.nan if low is None else low]),
-            np.array([np.nan if high is None else high]),
-            slice(p, p + 1),
-        )
-        score, feasible = float(score_row[0, 0]), bool(feasible_row[0, 0])
+        score_row, feasible_row = self._row(low, high)
+        score, feasible = float(score_row[p]), bool(feasible_row[p])
         if not low:
             assert high is not None
             reason = (

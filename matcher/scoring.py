@@ -92,7 +92,10 @@ class Ranker:
             area_is_hard=np.array([requirement.area_is_hard]),
             location_is_hard=np.array([requirement.location_is_hard]),
         )
-        note = no_park_lists(seen, table.components[0, :, 0])
+        note = no_park_lists(seen, table.sector[0])
+        row, every = np.zeros(len(self.parks), dtype=np.intp), np.arange(len(self.parks))
+        values, points = table.components_at(row, every), table.points_at(row, every)
+        fits = table.fit_at(row, every)
         matches = []
         for rank_no, p in enumerate(table.order()[0], start=1):
             outcomes = (
@@ -100,7 +103,17 @@ class Ranker:
                 self.area.explain(low, high, p),
                 self.location.explain(seen, p),
             )
-            matches.append(build_match(self.parks[p], rank_no, table, 0, p, outcomes, note))
+            matches.append(
+                build_match(
+                    self.parks[p],
+                    rank_no,
+                    table,
+                    p,
+                    (values[p], points[p], fits[p]),
+                    outcomes,
+                    note,
+                )
+            )
         return matches
 
 
@@ -115,39 +128,76 @@ def no_park_lists(seen: Understanding, sector_scores: FloatArray) -> Reason | No
     return None
 
 
+# Band floor and width indexed by 2 * area feasible + sector fit.
+_BAND_FLOOR = np.array(
+    [
+        BANDS[(False, False)][0],
+        BANDS[(False, True)][0],
+        BANDS[(True, False)][0],
+        BANDS[(True, True)][0],
+    ]
+)
+_BAND_WIDTH = np.array(
+    [
+        BANDS[(False, False)][1],
+        BANDS[(False, True)][1],
+        BANDS[(True, False)][1],
+        BANDS[(True, True)][1],
+    ]
+)
+
+
 @dataclass(frozen=True)
 class ScoreTable:
     """Scores of n requirements x P parks, with the parts that explain each one."""
 
-    score: NDArray[np.float64]  # (n, P) 0-100, rounded to 0.1
-    floor: NDArray[np.float64]  # (n, P) the band each park starts from
-    points: NDArray[np.float64]  # (n, P, 3) what sector, area, location added
-    shares: NDArray[np.float64]  # (n, 3) each asked component's share of the weighting
-    components: NDArray[np.float64]  # (n, P, 3) raw component scores, nan = not asked
-    asked: NDArray[np.bool_]  # (n, 3) which components the requirement asked about
-    excluded_by_area: NDArray[np.bool_]  # (n, P) failed an area marked hard
-    excluded_by_location: NDArray[np.bool_]  # (n, P) failed a location marked hard
-    feasible: NDArray[np.bool_]  # (n, P)
+    score: FloatArray  # (n, P) 0-100, rounded to 0.1
+    floor: FloatArray  # (n, P) the band each park starts from (0 where excluded)
+    width: FloatArray  # (n, P) how much the components can add within the band
+    shares: FloatArray  # (n, 3) each asked component's share of the weighting
+    sector: FloatArray  # (n, P) raw component scores, nan = not asked
+    area: FloatArray
+    location: FloatArray
+    asked: BoolArray  # (n, 3) which components the requirement asked about
+    excluded_by_area: BoolArray  # (n, P) failed an area marked hard
+    excluded_by_location: BoolArray  # (n, P) failed a location marked hard
+    feasible: BoolArray  # (n, P)
 
     @property
-    def excluded(self) -> NDArray[np.bool_]:
+    def excluded(self) -> BoolArray:
         return self.excluded_by_area | self.excluded_by_location
+
+    def components_at(self, rows: NDArray[np.intp], parks: NDArray[np.intp]) -> FloatArray:
+        """(m, 3) sector, area and location scores of the given (row, park) cells."""
+        return np.stack(
+            [self.sector[rows, parks], self.area[rows, parks], self.location[rows, parks]], axis=1
+        )
+
+    def points_at(self, rows: NDArray[np.intp], parks: NDArray[np.intp]) -> FloatArray:
+        """(m, 3) what each component added to the score of the given cells."""
+        width = np.where(self.excluded[rows, parks], 0.0, self.width[rows, parks])
+        return width[:, None] * self.shares[rows] * np.nan_to_num(self.components_at(rows, parks))
 
     def fit_at(self, rows: NDArray[np.intp], parks: NDArray[np.intp]) -> NDArray[np.int8]:
         """Fit codes (index into FIT_CODES) for the given (row, park) cells only."""
         asked = self.asked[rows]
         codes = fit_codes(
-            self.components[rows, parks][:, None, :], asked, self.feasible[rows, parks][:, None]
+            self.components_at(rows, parks)[:, None, :], asked, self.feasible[rows, parks][:, None]
         )[:, 0]
         blank = self.excluded[rows, parks] | ~asked.any(axis=1)
         return np.where(blank, 0, codes).astype(np.int8)
 
-    def order(self) -> NDArray[np.intp]:
+    def order(self, top: int | None = None) -> NDArray[np.intp]:
         """Park indices per row, best first: not excluded, higher score, lower park index."""
         p = self.score.shape[1]
         tenths = np.rint(self.score * 10).astype(np.int64)
         key = (self.excluded.astype(np.int64) * 2000 + (1000 - tenths)) * p + np.arange(p)
-        return np.argsort(key, axis=1, kind="stable")
+        if top is None or top >= p:
+            return np.argsort(key, axis=1)
+        # Keys are unique per row, so the top few can be picked first and then sorted.
+        best = np.argpartition(key, top - 1, axis=1)[:, :top]
+        within = np.argsort(np.take_along_axis(key, best, axis=1), axis=1)
+        return np.take_along_axis(best, within, axis=1)
 
 
 def combine(
@@ -161,8 +211,8 @@ def combine(
     location_is_hard: BoolArray,
 ) -> ScoreTable:
     """Banded weighted total for n requirements x P parks; nan components were not asked."""
-    comps = np.stack([sector, area, location], axis=2)  # (n, P, 3)
-    asked = ~np.isnan(comps[:, 0, :])  # (n, 3): a component is asked for all parks or none
+    # A component is asked for all parks of a row or for none.
+    asked = np.stack([~np.isnan(c[:, 0]) for c in (sector, area, location)], axis=1)
     raw = np.where(asked, weights, 0.0)
     total = raw.sum(axis=1, keepdims=True)
     count = asked.sum(axis=1, keepdims=True)
@@ -172,15 +222,13 @@ def combine(
         np.where(asked, 1.0 / np.maximum(count, 1), 0.0),
     )
     sector_fit = ~asked[:, [0]] | (np.nan_to_num(sector) > 0)
-    floor = np.zeros_like(sector)
-    width = np.zeros_like(sector)
-    for (fits_area, fits_sector), (band_floor, band_width) in BANDS.items():
-        mask = (feasible == fits_area) & (sector_fit == fits_sector)
-        floor[mask] = band_floor
-        width[mask] = band_width
+    band = feasible.astype(np.intp) * 2 + sector_fit
     anything = asked.any(axis=1, keepdims=True)
-    floor = np.where(anything, floor, 0.0)
-    points = width[:, :, None] * shares[:, None, :] * np.nan_to_num(comps)
+    floor = np.where(anything, _BAND_FLOOR[band], 0.0)
+    width = _BAND_WIDTH[band]
+    weighted = np.zeros_like(sector)
+    for k, component in enumerate((sector, area, location)):
+        weighted += shares[:, [k]] * np.where(asked[:, [k]], component, 0.0)
     by_area = area_is_hard[:, None] & ~feasible
     by_location = (
         location_is_hard[:, None]
@@ -188,10 +236,11 @@ def combine(
         & (np.nan_to_num(location, nan=1.0) < HARD_LOCATION_MIN)
     )
     excluded = by_area | by_location
-    score = np.where(excluded, 0.0, np.round(floor + points.sum(axis=2), 1))
-    points = np.where(excluded[:, :, None], 0.0, points)
+    score = np.where(excluded, 0.0, np.round(floor + width * weighted, 1))
     floor = np.where(excluded, 0.0, floor)
-    return ScoreTable(score, floor, points, shares, comps, asked, by_area, by_location, feasible)
+    return ScoreTable(
+        score, floor, width, shares, sector, area, location, asked, by_area, by_location, feasible
+    )
 
 
 def fit_codes(
@@ -222,12 +271,14 @@ def build_match(
     park: Park,
     rank_no: int,
     table: ScoreTable,
-    i: int,
     j: int,
+    cell: tuple[FloatArray, FloatArray, np.int8],
     outcomes: tuple[Outcome, Outcome, Outcome],
     note: Reason | None,
 ) -> Match:
-    """One Match from row i, park j of a ScoreTable and the comparisons' reasons."""
+    """One Match for park j of a one-row ScoreTable: its (components, points, fit) cell."""
+    i = 0
+    values, points, fit = cell
     excluded = bool(table.excluded[i, j])
     reasons: list[Reason] = [note] if note else []
     if table.excluded_by_area[i, j]:
@@ -236,16 +287,14 @@ def build_match(
         reasons.append(msg.excluded_location())
     for outcome in outcomes:
         reasons.extend(outcome.reasons)
-    if np.isnan(table.components[i, j]).all():
+    if np.isnan(values).all():
         reasons.append(msg.nothing_asked())
     components = [
         Component(
             name=name,
-            score=None
-            if np.isnan(table.components[i, j, k])
-            else round(float(table.components[i, j, k]), 4),
+            score=None if np.isnan(values[k]) else round(float(values[k]), 4),
             weight=round(float(table.shares[i, k]), 4),
-            points=round(float(table.points[i, j, k]), 2),
+            points=round(float(points[k]), 2),
             reasons_zh=tuple(r.zh for r in outcome.reasons),
             reasons_en=tuple(r.en for r in outcome.reasons),
         )
@@ -257,7 +306,7 @@ def build_match(
         park_name_en=park.name_en,
         rank=rank_no,
         score=float(table.score[i, j]),
-        fit=FIT_CODES[int(table.fit_at(np.array([i]), np.array([j]))[0])],
+        fit=FIT_CODES[int(fit)],
         feasible=bool(table.feasible[i, j]),
         excluded=excluded,
         band_floor=float(table.floor[i, j]),
