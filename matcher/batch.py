@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from matcher.areas import AreaError, AreaRange, parse_area
 from matcher.batch_io import BatchError, load_column_aliases, map_headers, open_table
+from matcher.cache import ParkRowCache
 from matcher.catalogue import Catalogue
 from matcher.comparisons import FloatArray
 from matcher.exports import write_csv, xlsx_bytes
@@ -177,14 +178,19 @@ def validate_chunk(
 
 
 class BatchScorer:
-    """Scores many requirements at once; each distinct sector or place text is read once."""
+    """Scores many requirements at once; each distinct sector or place text is read once
+    (while it stays in a cache bounded by park scores held, so memory stays flat)."""
 
     def __init__(self, ranker: Ranker, weights: Weights | None = None) -> None:
         self.ranker = ranker
         self.weights = weights or Weights()
         self.parks = ranker.parks
-        self._sector: dict[str, tuple[Understanding, FloatArray, Reason | None]] = {}
-        self._location: dict[tuple[str, str], tuple[Understanding, FloatArray]] = {}
+        self._sector: ParkRowCache[tuple[Understanding, FloatArray, Reason | None]] = ParkRowCache(
+            len(self.parks)
+        )
+        self._location: ParkRowCache[tuple[Understanding, FloatArray]] = ParkRowCache(
+            len(self.parks)
+        )
 
     def _sector_for(self, text: str) -> tuple[Understanding, FloatArray, Reason | None]:
         cached = self._sector.get(text)
@@ -193,7 +199,7 @@ class BatchScorer:
             scores = self.ranker.sector.scores(seen)
             row = np.full(len(self.parks), np.nan) if scores is None else scores
             cached = (seen, row, no_park_lists(seen, row))
-            self._sector[text] = cached
+            self._sector.put(text, cached)
         return cached
 
     def _location_for(self, location: str, sector: str) -> tuple[Understanding, FloatArray]:
@@ -203,7 +209,7 @@ class BatchScorer:
             seen = understand(self.ranker.taxonomy, self.ranker.gazetteer, key[1], (), location)
             scores = self.ranker.location.scores(seen)
             cached = (seen, np.full(len(self.parks), np.nan) if scores is None else scores)
-            self._location[key] = cached
+            self._location.put(key, cached)
         return cached
 
     def score(self, chunk: ValidatedChunk, top_k: int) -> pd.DataFrame:

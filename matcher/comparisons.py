@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher import messages as msg
+from matcher.cache import ParkRowCache
 from matcher.location import SAME_TOWN, Gazetteer, nearness, park_haystack, zone_name
 from matcher.messages import Reason
 from matcher.models import Park, SectorLevel, TermMatch
@@ -165,7 +166,7 @@ class AreaComparison:
         self.total = np.array([p.total_area_m2 for p in parks])
         # Where the source gives no above-ground figure, the only figure is compared.
         self.usable = np.where(np.isnan(self.above), self.total, self.above)
-        self._rows: dict[tuple[float | None, float | None], tuple[FloatArray, BoolArray]] = {}
+        self._rows: ParkRowCache[tuple[FloatArray, BoolArray]] = ParkRowCache(len(self.parks))
 
     def _row(self, low: float | None, high: float | None) -> tuple[FloatArray, BoolArray]:
         """Scores and feasibility of one (min, max) pair for every park, kept for explain."""
@@ -176,8 +177,7 @@ class AreaComparison:
                 np.array([np.nan if high is None else high]),
             )
             found = (score[0], feasible[0])
-            if len(self._rows) < 10_000:
-                self._rows[(low, high)] = found
+            self._rows.put((low, high), found)
         return found
 
     @staticmethod
