@@ -70,25 +70,20 @@ else:
     frame.columns = [t(c) for c in frame.columns]
     st.dataframe(frame, hide_index=True)
     stamp = shortlist.created_at.strftime("%Y%m%d-%H%M")
-    left, middle, right = st.columns(3)
-    left.download_button(
-        t("download_csv"),
-        data=shortlist_csv(shortlist, cat, matches, lang()),
-        file_name=f"shortlist-{stamp}.csv",
-        mime="text/csv",
-        key="download_csv",
+    exports = (
+        ("csv", shortlist_csv, "text/csv"),
+        (
+            "xlsx",
+            shortlist_xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("pdf", shortlist_pdf, "application/pdf"),
     )
-    middle.download_button(
-        t("download_xlsx"),
-        data=shortlist_xlsx(shortlist, cat, matches, lang()),
-        file_name=f"shortlist-{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="download_xlsx",
-    )
-    right.download_button(
-        t("download_pdf"),
-        data=shortlist_pdf(shortlist, cat, matches, lang()),
-        file_name=f"shortlist-{stamp}.pdf",
-        mime="application/pdf",
-        key="download_pdf",
-    )
+    for column, (kind, render, mime) in zip(st.columns(len(exports)), exports, strict=True):
+        column.download_button(
+            t(f"download_{kind}"),
+            data=render(shortlist, cat, matches, lang()),
+            file_name=f"shortlist-{stamp}.{kind}",
+            mime=mime,
+            key=f"download_{kind}",
+        )
