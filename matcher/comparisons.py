@@ -17,7 +17,7 @@ from matcher import messages as msg
 from matcher.cache import ParkRowCache
 from matcher.location import SAME_TOWN, Gazetteer, nearness, park_haystack, zone_name
 from matcher.messages import Reason
-from matcher.models import Park, SectorLevel, TermMatch
+from matcher.models import Park, SectorLevel, TermMatch, asks_for_area
 from matcher.taxonomy import Taxonomy
 from matcher.understanding import Understanding
 
@@ -180,11 +180,6 @@ class AreaComparison:
             self._rows.put((low, high), found)
         return found
 
-    @staticmethod
-    def asks(low: float | None, high: float | None) -> bool:
-        """A minimum of 0 asks nothing; a maximum alone still says how much is wanted."""
-        return bool(low) or high is not None
-
     def scores(self, low: FloatArray, high: FloatArray) -> tuple[FloatArray, BoolArray]:
         """Scores (nan where not asked) and feasibility for n (min, max) pairs x all parks."""
         lo = low[:, None]
@@ -204,7 +199,7 @@ class AreaComparison:
 
     def explain(self, low: float | None, high: float | None, p: int) -> Outcome:
         """The area verdict for park p in words, naming the figure compared."""
-        if not self.asks(low, high):
+        if not asks_for_area(low, high):
             return Outcome(None)
         park = self.parks[p]
         above, total = park.above_ground_area_m2, park.total_area_m2

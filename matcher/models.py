@@ -124,6 +124,11 @@ class Weights(BaseModel):
     location: float = Field(default=0.15, ge=0)
 
 
+def asks_for_area(low: float | None, high: float | None) -> bool:
+    """A minimum of 0 asks nothing; a maximum alone still says how much is wanted."""
+    return bool(low) or high is not None
+
+
 class Requirement(BaseModel):
     """What an investor asks for: sector (free text and/or ids), floor area and location."""
 
@@ -159,8 +164,7 @@ class Requirement(BaseModel):
 
     @property
     def asks_area(self) -> bool:
-        """A minimum of 0 asks nothing; a maximum alone still says how much is wanted."""
-        return bool(self.min_area_m2) or self.max_area_m2 is not None
+        return asks_for_area(self.min_area_m2, self.max_area_m2)
 
 
 class TermMatch(BaseModel):

@@ -29,10 +29,6 @@ class Understanding:
         return bool(self.sector_text.strip() or self.sector_hits)
 
     @property
-    def asks_location(self) -> bool:
-        return bool(self.location_text.strip() or self.place_hits)
-
-    @property
     def unrecognised_location(self) -> bool:
         return bool(self.location_text.strip()) and not self.place_hits
 
