@@ -6,8 +6,9 @@ once with status=error and a message naming the column and the bad value.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,11 +17,19 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from matcher.areas import AreaError, AreaRange, parse_area
-from matcher.batch_io import BatchError, load_column_aliases, map_headers, open_table
+from matcher.areas import AreaError, AreaRange, area_bounds
+from matcher.atomic import atomic_output, same_file
+from matcher.batch_io import (
+    BatchError,
+    TableSource,
+    load_column_aliases,
+    map_headers,
+    open_table,
+)
 from matcher.cache import ParkRowCache
 from matcher.catalogue import Catalogue
 from matcher.comparisons import FloatArray
+from matcher.errors import UsageError
 from matcher.exports import write_csv, xlsx_bytes
 from matcher.messages import Reason
 from matcher.models import Weights
@@ -43,6 +52,10 @@ LONG_COLUMNS = [
     "status",
     "error",
 ]
+# Output names a passed-through input column must not take, in long and wide output.
+WIDE_FIXED_COLUMNS = ("reason_zh_1", "reason_en_1")
+WIDE_NUMBERED = re.compile(r"(?:park|park_name|score|fit)_\d+")
+REQUIREMENT_COLUMNS = ("sector", "min_area_m2", "max_area_m2", "preferred_location")
 CHUNK_ROWS = 20_000
 # Bounds memory: a chunk's score matrices hold rows x parks cells each.
 CHUNK_CELLS = 2_000_000
@@ -95,41 +108,74 @@ class ValidatedChunk:
 
 
 class AreaCache:
-    """parse_area for each distinct cell once: lead lists repeat the same few area texts."""
+    """area_bounds for each distinct pair of cells once: lead lists repeat a few area texts."""
 
-    def __init__(self) -> None:
-        self._seen: dict[str, AreaRange | str] = {}
+    def __init__(self, limit_m2: float) -> None:
+        self.limit_m2 = limit_m2
+        self._seen: dict[tuple[str, str], AreaRange | AreaError] = {}
 
-    def parse(self, cell: str) -> AreaRange | str:
-        found = self._seen.get(cell)
+    def bounds(self, low: str, high: str) -> AreaRange | AreaError:
+        found = self._seen.get((low, high))
         if found is None:
             try:
-                found = parse_area(cell)
+                found = area_bounds(low, high, self.limit_m2)
             except AreaError as error:
-                found = str(error)
+                found = error
             if len(self._seen) < 200_000:
-                self._seen[cell] = found
+                self._seen[(low, high)] = found
         return found
+
+
+# A requirement is a sentence or two; a longer cell is pasted by mistake and not read.
+MAX_TEXT_CHARS = 2_000
+
+
+@dataclass
+class IdRegistry:
+    """Request ids seen so far: generated ids never collide with users', repeats are named."""
+
+    seen: set[str] = field(default_factory=set)
+
+    def generated(self, line: int) -> str:
+        candidate, n = f"row-{line}", 1
+        while candidate in self.seen:
+            n += 1
+            candidate = f"row-{line}-{n}"
+        self.seen.add(candidate)
+        return candidate
+
+    def repeated(self, given: str) -> bool:
+        if given in self.seen:
+            return True
+        self.seen.add(given)
+        return False
 
 
 def validate_chunk(
     frame: pd.DataFrame,
     mapping: dict[str, str],
-    first_row: int,
-    seen_ids: set[str],
+    row_problems: dict[int, str],
+    ids: IdRegistry,
     summary: BatchSummary,
     areas: AreaCache,
 ) -> ValidatedChunk:
-    """Check each row's cells; generate missing ids; report duplicates; never drop a row."""
+    """Check each row's cells; generate missing ids; report duplicates; never drop a row.
+
+    `frame`'s index is each row's line in the file; messages name it and the user's header.
+    """
     by_name = {canonical: original for original, canonical in mapping.items()}
     n = len(frame)
+    lines = [int(x) for x in frame.index]
 
     def column(name: str) -> list[str]:
         if name not in by_name:
             return [""] * n
         return [normalize_keep_case(str(v)) for v in frame[by_name[name]].tolist()]
 
-    ids = column("request_id")
+    def header(name: str) -> str:
+        return by_name.get(name, name)
+
+    request_ids = column("request_id")
     sector = column("sector")
     location = column("preferred_location")
     min_cells = column("min_area_m2")
@@ -138,40 +184,53 @@ def validate_chunk(
     max_area = np.full(n, np.nan)
     errors = [""] * n
     for i in range(n):
+        line = lines[i]
         problems: list[str] = []
-        if not ids[i]:
-            ids[i] = f"row-{first_row + i}"
+        if line in row_problems:
+            problems.append(row_problems[line])
+        if not request_ids[i]:
+            request_ids[i] = ids.generated(line)
             summary.generated_ids += 1
-        elif ids[i] in seen_ids:
-            summary.duplicate_ids.append(ids[i])
-            problems.append(f"request_id: duplicate id '{ids[i]}' (编号重复)")
-        seen_ids.add(ids[i])
-        low = areas.parse(min_cells[i]) if min_cells[i] else AreaRange(None, None)
-        high = areas.parse(max_cells[i]) if max_cells[i] else AreaRange(None, None)
-        if isinstance(low, str):
-            problems.append(f"min_area_m2: {low}")
-        if isinstance(high, str):
-            problems.append(f"max_area_m2: {high}")
-        if isinstance(low, AreaRange) and isinstance(high, AreaRange):
-            lo = low.min_m2
-            hi = high.max_m2 if high.max_m2 is not None else high.min_m2
-            if low.max_m2 is not None:  # a range written in the minimum column
-                hi = low.max_m2 if hi is None else hi
-            if lo is not None and hi is not None and lo > hi:
+        elif ids.repeated(request_ids[i]):
+            summary.duplicate_ids.append(request_ids[i])
+            problems.append(
+                f"line {line}, column {header('request_id')}: duplicate id "
+                f"'{request_ids[i][:60]}' (编号重复)"
+            )
+        for name, cells in (("sector", sector), ("preferred_location", location)):
+            if len(cells[i]) > MAX_TEXT_CHARS:
                 problems.append(
-                    f"min_area_m2: '{min_cells[i]}' is more than max_area_m2 '{max_cells[i]}' "
-                    f"(最小面积大于最大面积)"
+                    f"line {line}, column {header(name)}: the text is {len(cells[i]):,} "
+                    f"characters long; at most {MAX_TEXT_CHARS:,} are read (文本过长)"
                 )
+        if not problems:
+            found = areas.bounds(min_cells[i], max_cells[i])
+            if isinstance(found, AreaError):
+                at_fault = "max_area_m2" if found.field == "max" else "min_area_m2"
+                problems.append(f"line {line}, column {header(at_fault)}: {found}")
             else:
-                min_area[i] = np.nan if lo is None else lo
-                max_area[i] = np.nan if hi is None else hi
+                min_area[i] = np.nan if found.min_m2 is None else found.min_m2
+                max_area[i] = np.nan if found.max_m2 is None else found.max_m2
         if not problems and not (sector[i] or location[i] or min_cells[i] or max_cells[i]):
             problems.append(
-                "sector: the row has no sector, area or location (该行没有任何需求信息)"
+                f"line {line}: the row has no sector, area or location (该行没有任何需求信息)"
             )
         errors[i] = "; ".join(problems)
-    extras = frame[[c for c in frame.columns if c not in mapping]].reset_index(drop=True)
-    return ValidatedChunk(ids, sector, location, min_area, max_area, errors, extras)
+    extras = frame.reset_index(drop=True)
+    extras.columns = pd.Index(passthrough_names(list(frame.columns)))
+    return ValidatedChunk(request_ids, sector, location, min_area, max_area, errors, extras)
+
+
+def passthrough_names(headers: Sequence[str]) -> list[str]:
+    """Input headers as they come back: a name an output column uses gets an input_ prefix."""
+    taken = set(LONG_COLUMNS) | set(WIDE_FIXED_COLUMNS)
+    names: list[str] = []
+    for header in headers:
+        name = header
+        while name in taken or name in names or WIDE_NUMBERED.fullmatch(name):
+            name = f"input_{name}"
+        names.append(name)
+    return names
 
 
 # -- scoring ------------------------------------------------------------------------------------
@@ -307,7 +366,7 @@ class BatchScorer:
         merged["rank"] = merged["rank"].astype("Int64")
         merged = merged.sort_values(["_row", "rank"], kind="stable", na_position="first")
         extras = chunk.extras.iloc[merged["_row"].to_numpy()].reset_index(drop=True)
-        merged = merged.drop(columns="_row").reset_index(drop=True)
+        merged = merged.reset_index(drop=True)
         return pd.concat([merged, extras], axis=1) if len(extras.columns) else merged
 
     def _reasons(
@@ -382,25 +441,26 @@ def _per_pair(
 
 
 def wide_rows(long: pd.DataFrame, top_k: int) -> pd.DataFrame:
-    """One row per request: park_1, score_1, fit_1 … park_K, plus status and error."""
-    base_cols = [c for c in long.columns if c not in LONG_COLUMNS]
-    firsts = long.drop_duplicates("request_id", keep="first").set_index("request_id")
+    """One row per input row (keyed by `_row`, not by id): park_1, score_1, fit_1 … park_K."""
+    passthrough = [c for c in long.columns if c not in LONG_COLUMNS and c != "_row"]
+    firsts = long.drop_duplicates("_row", keep="first").set_index("_row")
     ok = long[long["status"] == "ok"]
-    wide = pd.DataFrame(index=firsts.index)
+    columns: dict[str, pd.Series] = {"request_id": firsts["request_id"]}
     for k in range(1, top_k + 1):
-        at = ok[ok["rank"] == k].set_index("request_id")
-        wide[f"park_{k}"] = at["park_id"]
-        wide[f"park_name_{k}"] = at["park_name_zh"]
-        wide[f"score_{k}"] = at["score"]
-        wide[f"fit_{k}"] = at["fit"]
-    first_reason = ok[ok["rank"] == 1].set_index("request_id")
-    wide["reason_zh_1"] = first_reason["reason_zh"]
-    wide["reason_en_1"] = first_reason["reason_en"]
-    wide["status"] = firsts["status"]
-    wide["error"] = firsts["error"]
-    for col in base_cols:
+        at = ok[ok["rank"] == k].set_index("_row")
+        columns[f"park_{k}"] = at["park_id"]
+        columns[f"park_name_{k}"] = at["park_name_zh"]
+        columns[f"score_{k}"] = at["score"]
+        columns[f"fit_{k}"] = at["fit"]
+    first = ok[ok["rank"] == 1].set_index("_row")
+    columns["reason_zh_1"] = first["reason_zh"]
+    columns["reason_en_1"] = first["reason_en"]
+    columns["status"] = firsts["status"]
+    columns["error"] = firsts["error"]
+    wide = pd.DataFrame(columns, index=firsts.index)
+    for col in passthrough:
         wide[col] = firsts[col]
-    return wide.reset_index()
+    return wide.reset_index(drop=True)
 
 
 OutputFormat = Literal["long", "wide"]
@@ -420,61 +480,93 @@ def run_batch(
     chunk_rows: int = CHUNK_ROWS,
     progress: ProgressCallback | None = None,
 ) -> tuple[BatchSummary, pd.DataFrame | None]:
-    """Match every row of `source`; write to `output` (CSV or .xlsx) or return the frame."""
+    """Match every row of `source`; write to `output` (CSV or .xlsx) or return the frame.
+
+    The output is written atomically and never over the input; every input row and column
+    comes back (see passthrough_names for headers that collide with output columns).
+    """
     started = time.perf_counter()
+    if top_k < 1:
+        raise UsageError(f"--top must be at least 1, not {top_k} (推荐数量至少为1)")
+    if output is not None and same_file(output, source):
+        raise UsageError(
+            f"{output}: the output would overwrite the input file; choose another name "
+            f"(输出文件与输入文件相同，请换一个文件名)"
+        )
     ranker = ranker_for(catalogue)
+    top_k = min(top_k, len(ranker.parks))
     chunk_rows = min(chunk_rows, max(100, CHUNK_CELLS // len(ranker.parks)))
     table = open_table(source, encoding=encoding, sheet=sheet, chunk_rows=chunk_rows)
     summary = BatchSummary(encoding=table.encoding, delimiter=table.delimiter)
-    scorer = BatchScorer(ranker, weights)
     aliases = load_column_aliases(catalogue.data_dir if catalogue else None)
-    seen_ids: set[str] = set()
-    areas = AreaCache()
-    collected: list[pd.DataFrame] = []
-    to_xlsx = output is not None and output.suffix.lower() == ".xlsx"
-    header_written = False
-    mapping: dict[str, str] | None = None
+    mapping = _requirement_columns(table.headers, aliases, source)
+    summary.columns = mapping
+    results = _matched_chunks(table, mapping, ranker, weights, top_k, summary, progress)
+    shaped = (
+        (wide_rows(rows, top_k) if output_format == "wide" else rows.drop(columns="_row"))
+        for rows in results
+    )
+    if output is None:
+        frames = list(shaped)
+        result = pd.concat(frames, ignore_index=True) if frames else _empty(table.headers)
+        summary.seconds = time.perf_counter() - started
+        return summary, result
+    with atomic_output(output, protect=(source,)) as handle:
+        if output.suffix.lower() == ".xlsx":
+            frames = list(shaped)
+            result = pd.concat(frames, ignore_index=True) if frames else _empty(table.headers)
+            handle.write(xlsx_bytes({"matches": result}))
+        else:
+            wrote = False
+            for rows in shaped:
+                write_csv(rows, handle, output_encoding, append=wrote)
+                wrote = True
+            if not wrote:
+                write_csv(_empty(table.headers), handle, output_encoding)
+    summary.seconds = time.perf_counter() - started
+    return summary, None
+
+
+def _empty(headers: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=[*LONG_COLUMNS, *passthrough_names(headers)])
+
+
+def _requirement_columns(
+    headers: Sequence[str], aliases: dict[str, str], source: Path
+) -> dict[str, str]:
+    mapping = map_headers(list(headers), aliases)
+    if not any(v in REQUIREMENT_COLUMNS for v in mapping.values()):
+        raise BatchError(
+            f"{source.name}: no requirement columns found: expected headers such as "
+            f"sector/产业方向, min_area_m2/最小面积, preferred_location/意向区域; found "
+            + ", ".join(h[:40] for h in headers[:20])
+            + " (未找到需求列)"
+        )
+    return mapping
+
+
+def _matched_chunks(
+    table: TableSource,
+    mapping: dict[str, str],
+    ranker: Ranker,
+    weights: Weights | None,
+    top_k: int,
+    summary: BatchSummary,
+    progress: ProgressCallback | None,
+) -> Iterator[pd.DataFrame]:
+    """Long rows (with their `_row` position) per chunk, in input order."""
+    scorer = BatchScorer(ranker, weights)
+    ids = IdRegistry()
+    areas = AreaCache(ranker.area_limit_m2)
     for chunk in table.chunks:
-        if mapping is None:
-            mapping = map_headers(list(chunk.columns), aliases)
-            summary.columns = mapping
-            if not any(
-                v in ("sector", "min_area_m2", "max_area_m2", "preferred_location")
-                for v in mapping.values()
-            ):
-                raise BatchError(
-                    "no requirement columns found: expected headers such as sector/行业, "
-                    "min_area_m2/最小面积, preferred_location/区位; found "
-                    + ", ".join(map(str, chunk.columns))
-                )
-        # Generated ids name the spreadsheet line (the header is line 1).
-        validated = validate_chunk(chunk, mapping, summary.rows_read + 2, seen_ids, summary, areas)
+        validated = validate_chunk(chunk, mapping, table.row_problems, ids, summary, areas)
         summary.rows_read += len(chunk)
         bad = sum(1 for e in validated.error if e)
         summary.rows_with_errors += bad
         summary.rows_matched += len(chunk) - bad
-        rows = scorer.score(validated, top_k)
-        if output is None or to_xlsx or output_format == "wide":
-            collected.append(rows)
-        else:
-            write_csv(rows, output, output_encoding, append=header_written)
-            header_written = True
+        yield scorer.score(validated, top_k)
         if progress:
             progress(summary.rows_read, table.total_rows)
-    if mapping is None:
-        raise BatchError(f"{source.name}: no header row found (文件没有表头)")
-    result = (
-        pd.concat(collected, ignore_index=True) if collected else pd.DataFrame(columns=LONG_COLUMNS)
-    )
-    if output_format == "wide" and collected:
-        result = wide_rows(result, top_k)
-    if output is not None:
-        if to_xlsx:
-            output.write_bytes(xlsx_bytes({"matches": result}))
-        elif output_format == "wide" or not header_written:
-            write_csv(result, output, output_encoding)
-    summary.seconds = time.perf_counter() - started
-    return summary, (result if output is None else None)
 
 
 __all__ = ["LONG_COLUMNS", "BatchError", "BatchSummary", "run_batch", "wide_rows"]

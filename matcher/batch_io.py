@@ -4,21 +4,26 @@ in English or Chinese. Yields chunks of raw text cells; validation is batch.py's
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 from charset_normalizer import from_bytes
 
 from matcher.catalogue import default_data_dir
-from matcher.text import normalize
+from matcher.errors import UsageError, UserFacingError
+from matcher.text import has_cjk, normalize
 
 SNIFF_BYTES = 1 << 16
 
 
-class BatchError(ValueError):
+class BatchError(UserFacingError):
     """The file as a whole cannot be read (not a table, no requirement column, ...)."""
 
 
@@ -28,7 +33,7 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    if b"\x00" in sample:
+    if sample.count(0) * 10 > len(sample):
         # UTF-16 without a BOM puts a zero byte beside every ASCII character.
         zeros_odd = sample[1::2].count(0) / max(len(sample) // 2, 1)
         zeros_even = sample[0::2].count(0) / max(len(sample) // 2, 1)
@@ -37,6 +42,8 @@ def detect_encoding(sample: bytes) -> str:
         if zeros_even > 0.3 and zeros_odd < 0.05:
             return "utf-16-be"
         raise BatchError("the file looks binary, not a CSV text file (文件不是文本格式的CSV)")
+    # A stray NUL is a bad line, reported as such; it says nothing about the encoding.
+    sample = sample.replace(b"\x00", b"")
     for encoding in ("utf-8", "gb18030"):
         try:
             _decode_prefix(sample, encoding)
@@ -98,12 +105,20 @@ def map_headers(headers: Sequence[str], aliases: dict[str, str]) -> dict[str, st
 
 @dataclass(frozen=True)
 class TableSource:
-    """An opened input file: its chunks of raw text cells, and how it was read."""
+    """An opened input file and how it was read.
+
+    Each chunk's index is the spreadsheet line of each row (the header is line 1), so a
+    message can name the line. `row_problems` maps such a line to what is wrong with it (a
+    malformed line, a line in another encoding); it is filled as chunks are read, before the
+    chunk holding that line is yielded.
+    """
 
     chunks: Iterator[pd.DataFrame]
     encoding: str
     delimiter: str
     total_rows: int | None
+    headers: tuple[str, ...] = ()
+    row_problems: dict[int, str] = field(default_factory=dict)
 
 
 def open_table(
@@ -116,47 +131,278 @@ def open_table(
     """Open a CSV (any common encoding and delimiter) or XLSX as chunks of string cells."""
     if not path.exists():
         raise BatchError(f"{path}: file not found (文件不存在)")
-    if path.stat().st_size == 0:
+    if path.is_dir():
+        raise BatchError(f"{path}: is a folder, not a file (这是文件夹，不是文件)")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as error:
+        raise BatchError(f"{path}: cannot be read: {error.strerror} (无法读取文件)") from error
+    if not head:
         raise BatchError(f"{path.name}: the file is empty (文件为空)")
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
     if path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
         return _open_xlsx(path, sheet)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as error:
+            raise UsageError(
+                f"unknown encoding '{encoding}'; try utf-8, gb18030 or utf-16 (无法识别的编码名称)"
+            ) from error
     chosen = encoding or detect_encoding(head)
     try:
-        text_head = _decode_prefix(head, chosen)
-    except (UnicodeDecodeError, LookupError) as error:
-        raise BatchError(f"{path.name}: cannot decode as {chosen}: {error}") from error
+        wide = chosen.lower().replace("_", "-").startswith(_LINE_ENCODINGS_SPLIT_ON_NEWLINE)
+        text_head = _decode_prefix(head if wide else head.replace(b"\x00", b""), chosen)
+    except UnicodeDecodeError as error:
+        raise BatchError(
+            f"{path.name}: cannot decode as {chosen} (文件无法按 {chosen} 编码读取)"
+        ) from error
     if not text_head.strip():
         raise BatchError(
             f"{path.name}: the file has no header row, only blank space (文件没有表头)"
         )
     delimiter = sniff_delimiter(text_head)
-    handle_text = path.open(encoding=chosen, errors="strict", newline="")
-    reader = pd.read_csv(
-        handle_text,
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        chunksize=chunk_rows,
-        skip_blank_lines=True,
-        engine="c",
-    )
+    reader = CsvRows(path, chosen, delimiter)
+    headers = reader.headers()
+    return TableSource(reader.chunks(chunk_rows), chosen, delimiter, None, headers, reader.problems)
 
-    def chunks() -> Iterator[pd.DataFrame]:
+
+# A quoted cell may span lines, but one spanning more than this is a stray quote.
+MAX_RECORD_LINES = 200
+# A physical line longer than this is not a lead list's row; it is reported, not read.
+MAX_LINE_BYTES = 1 << 20
+_LINE_ENCODINGS_SPLIT_ON_NEWLINE = ("utf-16", "utf-32")
+
+
+class CsvRows:
+    """A CSV file read line by line so that every record knows its line number and one bad
+    line (wrong field count, stray quote, another encoding, NUL byte) never shifts others."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.problems: dict[int, str] = {}
+        self._header: tuple[int, tuple[str, ...]] | None = None
+        self._records = self._read_records()
+
+    def headers(self) -> tuple[str, ...]:
+        """The header row's names, made unique and never blank."""
+        if self._header is None:
+            for line, cells in self._records:
+                if any(c.strip() for c in cells):
+                    self._header = (line, unique_headers(cells))
+                    self.problems.pop(line, None)
+                    break
+            else:
+                raise BatchError(f"{self.path.name}: no header row found (文件没有表头)")
+        return self._header[1]
+
+    def chunks(self, chunk_rows: int) -> Iterator[pd.DataFrame]:
+        headers = self.headers()
+        width = len(headers)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        for line, cells in self._records:
+            if not any(c.strip() for c in cells) and len(cells) <= 1 and line not in self.problems:
+                continue  # a blank line is not a row
+            if len(cells) != width and line not in self.problems:
+                self.problems[line] = _field_count_problem(line, cells, width)
+            rows.append((cells + [""] * width)[:width])
+            lines.append(line)
+            if len(rows) >= chunk_rows:
+                yield pd.DataFrame(rows, columns=list(headers), index=lines, dtype=object)
+                rows, lines = [], []
+        if rows:
+            yield pd.DataFrame(rows, columns=list(headers), index=lines, dtype=object)
+
+    def _read_records(self) -> Iterator[tuple[int, list[str]]]:
+        """(first line, cells) per record; a stray quote costs only its own line."""
+        with self.path.open("rb") as handle:
+            feed = _LineFeed(self._lines(handle))
+            reader = csv.reader(feed, delimiter=self.delimiter)
+            while True:
+                feed.taken.clear()
+                cells: list[str] | None
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error:
+                    cells = None
+                taken = list(feed.taken)
+                if not taken:
+                    return
+                first = taken[0][0]
+                if cells is None and len(taken) == 1:
+                    self.problems[first] = (
+                        f"line {first} has a cell longer than {csv.field_size_limit():,} "
+                        f"characters (该行单元格过长)"
+                    )
+                    cells = []
+                if len(taken) > 1 and (cells is None or self._looks_swallowed(cells, taken)):
+                    # Re-read the following lines on their own; only the first is at fault.
+                    feed.push_back(taken[1:])
+                    self.problems[first] = (
+                        f"line {first}: a quote opened on this line is never closed (引号未闭合)"
+                    )
+                    cells = next(csv.reader([taken[0][1]], delimiter=self.delimiter), [])
+                self._merge_line_problems(taken)
+                yield first, cells if cells is not None else []
+
+    def _looks_swallowed(self, cells: list[str], taken: list[tuple[int, str]]) -> bool:
+        width = len(self._header[1]) if self._header else len(cells)
+        return len(cells) != width or len(taken) > MAX_RECORD_LINES
+
+    def _merge_line_problems(self, taken: list[tuple[int, str]]) -> None:
+        """A record spanning lines carries their problems under its first line."""
+        first = taken[0][0]
+        for line, _ in taken[1:]:
+            if line in self.problems and first not in self.problems:
+                self.problems[first] = self.problems.pop(line)
+
+    def _lines(self, handle: BinaryIO) -> Iterator[tuple[int, str]]:
+        if self.encoding.lower().replace("_", "-").startswith(_LINE_ENCODINGS_SPLIT_ON_NEWLINE):
+            yield from self._wide_lines(handle)
+            return
+        codec = "utf-8" if self.encoding.lower().replace("_", "-") == "utf-8-sig" else self.encoding
+        in_gb = codecs.lookup(codec).name in ("gb18030", "gbk", "gb2312")
+        for number, raw in enumerate(_raw_lines(handle), start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            if raw is _TOO_LONG:
+                self.problems[number] = (
+                    f"line {number} is longer than {MAX_LINE_BYTES:,} bytes and was not read "
+                    f"(该行过长，未读取)"
+                )
+                yield number, "\n"
+                continue
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                text = raw.decode(codec, errors="replace")
+                self.problems[number] = (
+                    f"line {number} is not valid {self.encoding}: the file mixes text "
+                    f"encodings; save it in one encoding (该行编码与文件其余部分不一致)"
+                )
+            else:
+                if in_gb and not raw.isascii() and (as_utf8 := _chinese_utf8(raw)):
+                    text = as_utf8  # shown as written; the row is still refused
+                    self.problems[number] = (
+                        f"line {number} is UTF-8 text in a {self.encoding} file: the file mixes "
+                        f"text encodings; save it in one encoding (该行编码与文件其余部分不一致)"
+                    )
+            if "\x00" in text:
+                text = text.replace("\x00", "")
+                self.problems.setdefault(
+                    number, f"line {number} contains a NUL byte (该行含有空字符 NUL)"
+                )
+            yield number, text
+
+    def _wide_lines(self, handle: BinaryIO) -> Iterator[tuple[int, str]]:
+        """UTF-16/32 text cannot be split on the byte 0x0A, so it is decoded as a stream."""
+        text = io.TextIOWrapper(handle, encoding=self.encoding, errors="strict", newline="")
+        number = 0
         try:
-            yield from reader
+            for number, line in enumerate(text, start=1):
+                if "\x00" in line:
+                    line = line.replace("\x00", "")
+                    self.problems.setdefault(
+                        number, f"line {number} contains a NUL character (该行含有空字符 NUL)"
+                    )
+                yield number, line
         except UnicodeDecodeError as error:
             raise BatchError(
-                f"{path.name}: not valid {chosen} text further into the file; pass --encoding "
-                f"(文件编码不一致)"
+                f"{self.path.name}: not valid {self.encoding} text after line {number} "
+                f"(第 {number} 行之后的内容不是有效的 {self.encoding} 编码)"
             ) from error
-        except pd.errors.ParserError as error:
-            raise BatchError(f"{path.name}: not a well-formed table: {error}") from error
-        finally:
-            handle_text.close()
 
-    return TableSource(chunks(), chosen, delimiter, None)
+
+_TOO_LONG = b"\x00too-long\x00"
+
+
+def _raw_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """Lines of bytes with their endings (\\n, \\r\\n or a lone \\r), each at most
+    MAX_LINE_BYTES; a longer line is skipped and given as _TOO_LONG."""
+    pending = b""
+    skipping = False
+    while block := handle.read(1 << 16):
+        pieces = (pending + block).splitlines(keepends=True)
+        # The last piece may continue in the next block (or be the \r of a \r\n).
+        pending = pieces.pop()
+        if pending.endswith(b"\n"):
+            pieces.append(pending)
+            pending = b""
+        for piece in pieces:
+            if skipping:
+                skipping = False
+                yield _TOO_LONG
+                continue
+            yield piece
+        if len(pending) > MAX_LINE_BYTES:
+            skipping, pending = True, b""
+    if skipping:
+        yield _TOO_LONG
+    elif pending:
+        yield pending
+
+
+def _chinese_utf8(raw: bytes) -> str:
+    """The line as UTF-8 if it is valid UTF-8 holding Chinese, else ''.
+
+    Short GBK text can be valid UTF-8 by chance (亩 is C4 B6, UTF-8 for Ķ), but it then
+    decodes to Latin, Greek or Cyrillic letters, almost never to Chinese characters.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return text if has_cjk(text) else ""
+
+
+class _LineFeed:
+    """An iterator of text lines for csv.reader that remembers which lines a record took."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
+        self._lines = lines
+        self._back: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        item = self._back.popleft() if self._back else next(self._lines)
+        self.taken.append(item)
+        return item[1]
+
+    def push_back(self, items: list[tuple[int, str]]) -> None:
+        self._back.extendleft(reversed(items))
+
+
+def _field_count_problem(line: int, cells: list[str], width: int) -> str:
+    if len(cells) > width:
+        extra = ", ".join(repr(c[:30]) for c in cells[width:][:3])
+        return (
+            f"line {line} has {len(cells)} fields where the header has {width}; the extra "
+            f"field(s) {extra} were not read (该行字段数多于表头)"
+        )
+    return f"line {line} has {len(cells)} fields where the header has {width} (该行字段数少于表头)"
+
+
+def unique_headers(cells: Sequence[str]) -> tuple[str, ...]:
+    """Header names as written, with blanks named by position and repeats numbered."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(cells, start=1):
+        base = cell.strip() or f"column_{position}"
+        name, n = base, 1
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
+        names.append(name)
+    return tuple(names)
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> TableSource:
@@ -167,4 +413,6 @@ def _open_xlsx(path: Path, sheet: str | None) -> TableSource:
     except Exception as error:  # openpyxl raises several types for a broken workbook
         raise BatchError(f"{path.name}: not a readable Excel workbook ({error})") from error
     frame = frame.fillna("")
-    return TableSource(iter([frame]), "xlsx", "", len(frame))
+    frame.columns = pd.Index(unique_headers([str(c) for c in frame.columns]))
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return TableSource(iter([frame]), "xlsx", "", len(frame), tuple(frame.columns))

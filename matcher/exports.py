@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -45,38 +46,36 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(
-    frame: pd.DataFrame, target: Path | BytesIO, encoding: str = "utf-8-sig", append: bool = False
+    frame: pd.DataFrame,
+    target: Path | BinaryIO,
+    encoding: str = "utf-8-sig",
+    append: bool = False,
 ) -> None:
-    """CSV with a BOM by default so Excel shows Chinese correctly; appends without a header."""
-    safe = neutralise_frame(frame)
-    if isinstance(target, BytesIO):
-        target.write(safe.to_csv(index=False, lineterminator="\r\n").encode(encoding))
+    """CSV with a BOM by default so Excel shows Chinese correctly; appends without a header.
+
+    `target` is a path or an open binary handle (appending then means "after what is there").
+    """
+    if isinstance(target, Path):
+        with target.open("ab" if append else "wb") as handle:
+            write_csv(frame, handle, encoding, append)
         return
+    safe = neutralise_frame(frame)
     if encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8"):
-        _write_utf8(
-            safe, target, bom=encoding.lower().endswith("sig") and not append, append=append
+        if encoding.lower().endswith("sig") and not append:
+            target.write(b"\xef\xbb\xbf")
+        # Arrow's C++ writer: large batch outputs are written many times faster than by pandas.
+        table = pa.Table.from_pandas(safe, preserve_index=False)
+        pa_csv.write_csv(
+            table,
+            target,
+            pa_csv.WriteOptions(include_header=not append, quoting_style="needed"),
         )
         return
-    if append:
-        encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # one BOM, at the start
+    if append and encoding.lower().replace("_", "-") == "utf-16":
+        encoding = "utf-16-le"  # one BOM, at the start
     # CRLF rows make the csv module quote a bare \r inside a cell, and suit Excel.
-    safe.to_csv(
-        target,
-        index=False,
-        encoding=encoding,
-        mode="a" if append else "w",
-        header=not append,
-        lineterminator="\r\n",
-    )
-
-
-def _write_utf8(frame: pd.DataFrame, target: Path, *, bom: bool, append: bool) -> None:
-    """Arrow's C++ CSV writer: large batch outputs are written many times faster than by pandas."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    with target.open("ab" if append else "wb") as handle:
-        if bom:
-            handle.write(b"\xef\xbb\xbf")
-        pa_csv.write_csv(table, handle, pa_csv.WriteOptions(include_header=not append))
+    text = safe.to_csv(index=False, header=not append, lineterminator="\r\n")
+    target.write(text.encode(encoding))
 
 
 def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from matcher.areas import area_bounds
+
 
 class Zone(StrEnum):
     """The two halves of Zhongguancun Science City within Haidian."""
@@ -157,6 +159,36 @@ class Requirement(BaseModel):
         ):
             raise ValueError("min_area_m2 is greater than max_area_m2")
         return self
+
+    @classmethod
+    def from_cells(
+        cls,
+        *,
+        sector_text: str = "",
+        min_area: object = "",
+        max_area: object = "",
+        location: str = "",
+        sector_ids: tuple[str, ...] = (),
+        request_id: str | None = None,
+        weights: Weights | None = None,
+        area_is_hard: bool = False,
+        location_is_hard: bool = False,
+        area_limit_m2: float | None = None,
+    ) -> Requirement:
+        """The one front door: a requirement from what a person typed in the form, on the
+        command line or in a lead list's cells. Raises AreaError naming the cell at fault."""
+        bounds = area_bounds(min_area, max_area, area_limit_m2)
+        return cls(
+            request_id=request_id,
+            sector_text=sector_text,
+            sector_ids=sector_ids,
+            min_area_m2=bounds.min_m2,
+            max_area_m2=bounds.max_m2,
+            preferred_location=location,
+            weights=weights or Weights(),
+            area_is_hard=area_is_hard,
+            location_is_hard=location_is_hard,
+        )
 
     @property
     def asks_sector(self) -> bool:

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher import messages as msg
+from matcher.areas import plausible_limit
 from matcher.catalogue import Catalogue, default_catalogue
 from matcher.comparisons import (
     AreaComparison,
@@ -57,6 +58,7 @@ class Ranker:
         self.sector = SectorComparison(self.parks, self.taxonomy)
         self.area = AreaComparison(self.parks)
         self.location = LocationComparison(self.parks, self.gazetteer)
+        self.area_limit_m2 = plausible_limit(max(p.total_area_m2 for p in self.parks))
 
     def understand(self, requirement: Requirement) -> Understanding:
         """Recognise the requirement's sectors and places once, before comparing parks."""

@@ -103,7 +103,7 @@ def test_malformed_rows_come_out_once_with_the_column_and_value(tmp_path: Path) 
     frame = run(write_csv(tmp_path / "leads.csv", rows), top_k=2)
     errors = frame[frame["status"] == "error"].set_index("request_id")["error"]
     assert "min_area_m2" in errors["L4"] and "20亩" in errors["L4"] and "land area" in errors["L4"]
-    assert "more than max_area_m2" in errors["L5"]
+    assert "min_area_m2" in errors["L5"] and "more than the maximum" in errors["L5"]
     assert "min_area_m2" in errors["L8"] and "lots" in errors["L8"]
     assert "no sector, area or location" in errors["L7"]
     assert errors.index.tolist().count("L1") == 1 and "duplicate" in errors["L1"]
@@ -246,27 +246,28 @@ def test_output_has_one_entry_per_input_row(
 def test_batch_and_single_ranking_agree_on_every_row(
     tmp_path: Path, ranker: Ranker, rows: list[tuple[str, str, str, str]]
 ) -> None:
-    from matcher.areas import parse_area
+    from matcher.areas import AreaError
 
     table = [ROWS[0]] + [[f"X{i}", *row[:3], row[3]] for i, row in enumerate(rows)]
     _, frame = run_batch(write_csv(tmp_path / "agree.csv", table), None, top_k=18)
     assert frame is not None
     for i, (sector, low, high, location) in enumerate(rows):
         got = frame[frame["request_id"] == f"X{i}"]
-        lo, hi = parse_area(low), parse_area(high)
-        max_area = hi.min_m2 if hi.min_m2 is not None else lo.max_m2
-        if got["status"].iloc[0] == "error":
-            backwards = bool(lo.min_m2 and max_area and lo.min_m2 > max_area)
-            assert backwards or not (sector or low or high or location)
-            continue
-        expected = ranker.rank(
-            Requirement(
+        try:
+            requirement = Requirement.from_cells(
                 sector_text=sector,
-                min_area_m2=lo.min_m2,
-                max_area_m2=max_area,
-                preferred_location=location,
+                min_area=low,
+                max_area=high,
+                location=location,
+                area_limit_m2=ranker.area_limit_m2,
             )
-        )
+        except AreaError:
+            assert got["status"].tolist() == ["error"]
+            continue
+        if got["status"].iloc[0] == "error":
+            assert not (sector or low or high or location)
+            continue
+        expected = ranker.rank(requirement)
         assert got["park_id"].tolist() == [m.park_id for m in expected]
         assert got["score"].tolist() == [m.score for m in expected]
         assert got["fit"].tolist() == [m.fit.value for m in expected]

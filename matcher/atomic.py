@@ -1,0 +1,92 @@
+"""Writing an output file so that the user's files are never lost or half-written.
+
+The result goes to a temporary file beside the target and is renamed into place only when
+complete; on any failure the temporary file is removed and an existing target is untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from matcher.errors import OutputError, UsageError
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True if both paths name one file, also through links."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+@contextlib.contextmanager
+def atomic_output(target: Path, *, protect: Sequence[Path] = ()) -> Iterator[BinaryIO]:
+    """A binary handle whose content replaces `target` only if the block ends without error.
+
+    Refuses a target that is one of `protect` (the inputs) or a folder. A target that exists
+    and is not a regular file (/dev/stdout, a pipe) is written directly, never replaced.
+    """
+    for source in protect:
+        if same_file(target, source):
+            raise UsageError(
+                f"{target}: the output would overwrite the input file; choose another name "
+                f"(输出文件与输入文件相同，请换一个文件名)"
+            )
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give a file name (输出路径是文件夹)")
+    if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+        with _opened(target) as handle:
+            yield handle
+        return
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as error:
+        raise OutputError(
+            f"{target}: cannot write in folder {folder}: {error.strerror} (无法写入该文件夹)"
+        ) from error
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+        os.chmod(temp, _default_mode())
+        os.replace(temp, target)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise OutputError(
+            f"{target}: cannot be written: {error.strerror} (无法写入输出文件)"
+        ) from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _opened(target: Path) -> Iterator[BinaryIO]:
+    try:
+        with target.open("wb") as handle:
+            yield handle
+    except OSError as error:
+        raise OutputError(
+            f"{target}: cannot be written: {error.strerror} (无法写入输出文件)"
+        ) from error
+
+
+def _default_mode() -> int:
+    """What open() would have given a new file: rw for all, less the process umask.
+
+    Read from /proc rather than by setting os.umask, which would race other threads.
+    """
+    umask = 0o022
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                umask = int(line.split()[1], 8)
+    return 0o666 & ~umask
