@@ -107,7 +107,7 @@ def _number(text: str | None) -> float | None:
 
 
 def _area_faults(row: dict[str, str]) -> list[str]:
-    """Faults pydantic lets through (inf) or words without the values (above > total)."""
+    """Area faults pydantic lets through (inf) or reports without the values (above > total)."""
     values = {key: _number(row.get(key)) for key in AREA_FIELDS}
     faults = [
         f"field {key}: '{row.get(key)}' is not a finite number (面积必须是有限数)"
@@ -117,7 +117,7 @@ def _area_faults(row: dict[str, str]) -> list[str]:
     above, total = values["above_ground_area_m2"], values["total_area_m2"]
     if not faults and above is not None and total is not None and 0 < total < above:
         faults.append(
-            f"field above_ground_area_m2: {above:g} exceeds total_area_m2 {total:g} "
+            f"field above_ground_area_m2: {above:.15g} exceeds total_area_m2 {total:.15g} "
             f"(地上面积大于总建筑面积)"
         )
     return faults
