@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import math
 import os
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,13 +16,23 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from matcher.models import Park, Place, Sector, SectorRelation, SectorTag
+from matcher.provenance import (
+    PARK_LIST_SECTION,
+    PARK_LIST_SEED,
+    published_parks,
+    trace_parks,
+    trace_places,
+)
 
 PARKS_FILE = "parks.csv"
 SECTORS_FILE = "sectors.csv"
 RELATIONS_FILE = "sector_relations.csv"
 PLACES_FILE = "places.csv"
 
+AREA_FIELDS = ("total_area_m2", "above_ground_area_m2", "expansion_area_m2")
+
 M = TypeVar("M", bound=BaseModel)
+Row = tuple[int, dict[str, str]]  # (line in the file, cells by column)
 
 
 class CatalogueError(ValueError):
@@ -62,6 +73,18 @@ def default_data_dir() -> Path:
     return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
 
 
+def default_seeds_dir() -> Path:
+    """The project's seeds/, beside the package."""
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seeds_dir_for(data_dir: Path) -> Path:
+    """seeds/ beside the data directory if there is one, else the project's seeds/: a copy of
+    data/ elsewhere is still checked against the published sources."""
+    beside = Path(data_dir).parent / "seeds"
+    return beside if beside.is_dir() else default_seeds_dir()
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split("|") if part.strip())
 
@@ -76,7 +99,34 @@ def _parse_tags(value: str) -> tuple[SectorTag, ...]:
     return tuple(tags)
 
 
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None  # not a number at all: the model's own message says so
+
+
+def _area_faults(row: dict[str, str]) -> list[str]:
+    """Area faults pydantic lets through (inf) or reports without the values (above > total)."""
+    values = {key: _number(row.get(key)) for key in AREA_FIELDS}
+    faults = [
+        f"field {key}: '{row.get(key)}' is not a finite number (面积必须是有限数)"
+        for key, value in values.items()
+        if value is not None and not math.isfinite(value)
+    ]
+    above, total = values["above_ground_area_m2"], values["total_area_m2"]
+    if not faults and above is not None and total is not None and 0 < total < above:
+        faults.append(
+            f"field above_ground_area_m2: {above:.15g} exceeds total_area_m2 {total:.15g} "
+            f"(地上面积大于总建筑面积)"
+        )
+    return faults
+
+
 def _park_fields(row: dict[str, str]) -> dict[str, Any]:
+    faults = _area_faults(row)
+    if faults:
+        raise ValueError("; ".join(faults))
     fields: dict[str, Any] = dict(row)
     for key in ("above_ground_area_m2", "expansion_area_m2", "town"):
         if not fields.get(key):
@@ -97,12 +147,103 @@ def _list_fields(*names: str) -> Callable[[dict[str, str]], dict[str, Any]]:
     return convert
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            for row in csv.DictReader(handle)
-        ]
+def read_text(path: Path) -> str:
+    """The file as UTF-8, with or without a BOM; UnicodeError naming the file and line if not."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        if error.end >= len(data) and "end of data" in error.reason:
+            why = "ends in the middle of a character: cut short? (文件在字符中间结束，可能不完整)"
+        else:
+            why = (
+                f"byte 0x{data[error.start]:02x} is not UTF-8; save the file as UTF-8 "
+                f"(文件不是 UTF-8 编码，请另存为 UTF-8)"
+            )
+        raise UnicodeError(f"{path.name} line {line}: {why}") from error
+
+
+def _table_text(path: Path, problems: list[str]) -> str | None:
+    """The file's text, or None after recording why there is none to read."""
+    if not path.exists():
+        problems.append(f"{path}: file not found (找不到文件)")
+        return None
+    try:
+        text = read_text(path)
+    except UnicodeError as error:
+        problems.append(str(error))
+        return None
+    if not text.strip():
+        problems.append(f"{path.name} line 1: the file is empty (文件为空)")
+        return None
+    return text
+
+
+def _records(
+    reader: csv.DictReader[str], name: str, problems: list[str]
+) -> Iterator[tuple[int, dict[str | Any, Any]]]:
+    """(first line, record) pairs; a malformed record ends the table with a problem."""
+    line = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.append(
+                f"{name} line {line}: malformed CSV ({error}): a quote left open, or the file "
+                f"cut short? (CSV 格式错误，文件可能不完整)"
+            )
+            return
+        yield line, record
+        line = reader.line_num + 1
+
+
+def _shape_fault(record: dict[str | Any, Any], columns: int) -> str | None:
+    """Why a record does not have one value per column, if it does not."""
+    if None in record:  # csv's restkey: the surplus values
+        return (
+            f"{columns + len(record[None])} values for {columns} columns: an unquoted comma? "
+            f"(值多于列数)"
+        )
+    if None in record.values():  # csv's restval: the record stopped early
+        given = sum(value is not None for value in record.values())
+        return f"{given} values for {columns} columns: the row is cut short (行不完整)"
+    return None
+
+
+def _read_rows(path: Path, model: type[BaseModel], problems: list[str]) -> list[Row]:
+    """(line, cells) of each well-formed row of a table whose header names the model's fields."""
+    text = _table_text(path, problems)
+    if text is None:
+        return []
+    # strict: a quoted field still open at the end of the file means the file was cut short
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    header = [column.strip() for column in reader.fieldnames or ()]
+    expected = set(model.model_fields)
+    missing = sorted(expected - set(header))
+    unknown = [column for column in header if column not in expected]
+    if missing or unknown:
+        problems.append(
+            f"{path.name} line 1, header: missing column(s) {missing or '-'}, unknown column(s) "
+            f"{unknown or '-'} (表头列名不符)"
+        )
+        return []
+    reader.fieldnames = header
+    rows: list[Row] = []
+    faulty = 0
+    for line, record in _records(reader, path.name, problems):
+        cells = {k: (v or "").strip() for k, v in record.items() if k is not None}
+        fault = _shape_fault(record, len(header))
+        if fault:
+            faulty += 1
+            problems.append(f"{path.name} line {line} ({next(iter(cells.values()))}): {fault}")
+        else:
+            rows.append((line, cells))
+    if not rows and not faulty:
+        problems.append(f"{path.name} line 2: no rows, the table is empty (表中没有数据)")
+    return rows
 
 
 def _validate(
@@ -110,14 +251,11 @@ def _validate(
     model: type[M],
     convert: Callable[[dict[str, str]], dict[str, Any]],
     problems: list[str],
-) -> list[M]:
-    items: list[M] = []
-    if not path.exists():
-        problems.append(f"{path}: file not found")
-        return items
-    for line, row in enumerate(_read_rows(path), start=2):  # line 1 is the header
+) -> list[tuple[int, M]]:
+    items: list[tuple[int, M]] = []
+    for line, row in _read_rows(path, model, problems):
         try:
-            items.append(model.model_validate(convert(row)))
+            items.append((line, model.model_validate(convert(row))))
         except (ValidationError, ValueError) as error:
             problems.extend(_describe(path, line, row, error))
     return items
@@ -126,59 +264,88 @@ def _validate(
 def _describe(path: Path, line: int, row: dict[str, str], error: Exception) -> list[str]:
     label = next(iter(row.values()), "") or "?"
     where = f"{path.name} line {line} ({label})"
-    if isinstance(error, ValidationError):
-        return [
-            f"{where}, field {'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}"
-            for e in error.errors()
-        ]
-    return [f"{where}: {error}"]
+    if not isinstance(error, ValidationError):
+        return [f"{where}: {error}"]
+    described = []
+    for e in error.errors():
+        field = ".".join(str(p) for p in e["loc"]) or "row"
+        value = f", value '{e['input']}'" if e["loc"] else ""
+        described.append(f"{where}, field {field}: {e['msg']}{value} (字段无效)")
+    return described
 
 
-def _duplicates(ids: Iterable[str]) -> set[str]:
-    return {value for value, count in Counter(ids).items() if count > 1}
+def _duplicate_ids(file: str, field: str, rows: Sequence[tuple[int, str]]) -> list[str]:
+    first: dict[str, int] = {}
+    problems = []
+    for line, value in rows:
+        if value in first:
+            problems.append(
+                f"{file} line {line} ({value}), field {field}: duplicate {field} '{value}', "
+                f"first on line {first[value]} (编号重复)"
+            )
+        first.setdefault(value, line)
+    return problems
 
 
 def _cross_checks(
-    parks: list[Park],
-    sectors: list[Sector],
-    relations: list[SectorRelation],
-    places: list[Place],
+    parks: list[tuple[int, Park]],
+    sectors: list[tuple[int, Sector]],
+    relations: list[tuple[int, SectorRelation]],
+    places: list[tuple[int, Place]],
 ) -> list[str]:
-    problems = []
-    for dup in sorted(_duplicates(p.park_id for p in parks)):
-        problems.append(f"{PARKS_FILE}: duplicate park_id {dup}")
-    for dup in sorted(_duplicates(s.sector_id for s in sectors)):
-        problems.append(f"{SECTORS_FILE}: duplicate sector_id {dup}")
-    for dup in sorted(_duplicates(p.place_id for p in places)):
-        problems.append(f"{PLACES_FILE}: duplicate place_id {dup}")
-    known = {s.sector_id for s in sectors}
-    for park in parks:
+    problems = _duplicate_ids(PARKS_FILE, "park_id", [(n, p.park_id) for n, p in parks])
+    problems += _duplicate_ids(SECTORS_FILE, "sector_id", [(n, s.sector_id) for n, s in sectors])
+    problems += _duplicate_ids(PLACES_FILE, "place_id", [(n, p.place_id) for n, p in places])
+    known = {s.sector_id for _, s in sectors}
+    for line, park in parks:
         for tag in park.sectors:
             if tag.sector_id not in known:
                 problems.append(
-                    f"{PARKS_FILE} park {park.park_id}, field sectors: unknown sector id "
-                    f"'{tag.sector_id}'"
+                    f"{PARKS_FILE} line {line} ({park.park_id}), field sectors: unknown sector id "
+                    f"'{tag.sector_id}' (未知行业编号)"
                 )
-    for rel in relations:
-        for sid in (rel.sector_a, rel.sector_b):
+    for line, rel in relations:
+        for field in ("sector_a", "sector_b"):
+            sid = getattr(rel, field)
             if sid not in known:
                 problems.append(
-                    f"{RELATIONS_FILE} {rel.sector_a}-{rel.sector_b}: unknown sector id '{sid}'"
+                    f"{RELATIONS_FILE} line {line} ({rel.sector_a}-{rel.sector_b}), field {field}: "
+                    f"unknown sector id '{sid}' (未知行业编号)"
                 )
     owner: dict[str, str] = {}
-    for sector in sectors:
+    for line, sector in sectors:
         for alias in sector.aliases_zh + sector.aliases_en:
             key = alias.casefold()
             if owner.setdefault(key, sector.sector_id) != sector.sector_id:
                 problems.append(
-                    f"{SECTORS_FILE}: alias '{alias}' belongs to both {owner[key]} "
-                    f"and {sector.sector_id}"
+                    f"{SECTORS_FILE} line {line} ({sector.sector_id}), field aliases: alias "
+                    f"'{alias}' belongs to both {owner[key]} and {sector.sector_id} (别名重复)"
                 )
     return problems
 
 
-def load_catalogue(data_dir: Path | None = None) -> Catalogue:
-    """Read and validate every table; raise CatalogueError listing all problems found."""
+def _seed_checks(
+    parks: list[tuple[int, Park]], places: list[tuple[int, Place]], seeds_dir: Path
+) -> list[str]:
+    """Parks against the published list, place names against all seeds (see provenance)."""
+    try:
+        listing = read_text(seeds_dir / PARK_LIST_SEED)
+        every_seed = "\n".join(read_text(p) for p in sorted(seeds_dir.glob("*.txt")))
+    except FileNotFoundError:
+        return [f"{seeds_dir / PARK_LIST_SEED}: source file not found (找不到来源文件)"]
+    except UnicodeError as error:
+        return [f"{seeds_dir}/{error}"]
+    published = published_parks(listing)
+    if not published:
+        return [
+            f"{PARK_LIST_SEED}: no parks listed under '{PARK_LIST_SECTION}' (来源中找不到园区名单)"
+        ]
+    return trace_parks(parks, published, PARKS_FILE) + trace_places(places, every_seed, PLACES_FILE)
+
+
+def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Catalogue:
+    """Read and validate every table and trace it to the seeds (default: seeds_dir_for the data);
+    raise CatalogueError listing all problems found."""
     directory = Path(data_dir) if data_dir is not None else default_data_dir()
     problems: list[str] = []
     parks = _validate(directory / PARKS_FILE, Park, _park_fields, problems)
@@ -190,13 +357,14 @@ def load_catalogue(data_dir: Path | None = None) -> Catalogue:
         directory / PLACES_FILE, Place, _list_fields("terms_zh", "terms_en"), problems
     )
     problems.extend(_cross_checks(parks, sectors, relations, places))
+    problems.extend(_seed_checks(parks, places, seeds_dir or seeds_dir_for(directory)))
     if problems:
         raise CatalogueError(problems)
     return Catalogue(
-        parks=tuple(sorted(parks, key=lambda p: p.park_id)),
-        sectors=tuple(sectors),
-        relations=tuple(relations),
-        places=tuple(places),
+        parks=tuple(sorted((p for _, p in parks), key=lambda p: p.park_id)),
+        sectors=tuple(s for _, s in sectors),
+        relations=tuple(r for _, r in relations),
+        places=tuple(p for _, p in places),
         data_dir=directory,
         version=data_version(directory),
     )

@@ -4,30 +4,30 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from matcher import Catalogue, CatalogueError, load_catalogue
+from matcher.catalogue import seeds_dir_for
+from matcher.provenance import (
+    PARK_LIST_SEED,
+    PublishedPark,
+    published_parks,
+    trace_parks,
+    trace_places,
+    wan_to_m2,
+)
 from tests.conftest import SEEDS
 
-SOURCE = SEEDS / "002_ea38cd41d44e36dd.txt"
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+SOURCE = SEEDS / PARK_LIST_SEED
 
 
 @pytest.fixture(scope="module")
-def announcement() -> str:
-    text = nfkc(SOURCE.read_text(encoding="utf-8"))
-    return text[text.index("高品质产业空间等") :]
-
-
-def wan(area_m2: float) -> str:
-    """35000 -> '3.5', the way the source writes 万平方米 figures."""
-    return f"{area_m2 / 10_000:g}"
+def published() -> tuple[PublishedPark, ...]:
+    return published_parks(SOURCE.read_text(encoding="utf-8"))
 
 
 def test_there_are_18_parks_numbered_in_order_of_publication(catalogue: Catalogue) -> None:
@@ -37,28 +37,57 @@ def test_there_are_18_parks_numbered_in_order_of_publication(catalogue: Catalogu
     assert catalogue.park("P18").name_zh == "中关村(海淀)量子科技未来产业园"
 
 
-def test_every_published_fact_appears_in_the_source(
-    catalogue: Catalogue, announcement: str
-) -> None:
-    for park in catalogue.parks:
-        for fact in (park.name_zh, park.location_zh, park.positioning_zh):
-            assert nfkc(fact) in announcement, (park.park_id, fact)
-        block = announcement[announcement.index(nfkc(park.name_zh)) :].split("●")[0]
-        assert f"{wan(park.total_area_m2)}万平方米" in block, park.park_id
-        if park.above_ground_area_m2 is not None:
-            assert re.search(
-                rf"地上{re.escape(wan(park.above_ground_area_m2))}0*万平方米", block
-            ), park.park_id
-        if park.expansion_area_m2 is not None:
-            assert f"{wan(park.expansion_area_m2)}万余平方米扩展空间" in block
+def test_the_seed_lists_18_parks_in_publication_order(published: tuple[PublishedPark, ...]) -> None:
+    assert [p.park_id for p in published] == [f"P{i:02d}" for i in range(1, 19)]
+    first, last = published[0], published[-1]
+    assert (first.name_zh, first.location_zh) == ("中关村综保区(一期)", "海淀区温泉镇")
+    assert first.positioning_zh == (
+        "以集成电路产业和医药健康产业为核心,以人工智能产业和科技服务产业为重点,"
+        "拓展N个保税服务业态。"
+    )
+    assert (first.total_area_m2, first.above_ground_area_m2, first.expansion_area_m2) == (
+        121_000,
+        79_000,
+        None,
+    )
+    assert (last.name_zh, last.location_zh, last.positioning_zh) == (
+        "中关村(海淀)量子科技未来产业园",
+        "海淀区上地信息路26号",
+        "未来产业-量子科技。",
+    )
+    assert (last.total_area_m2, last.above_ground_area_m2) == (22_000, 18_000)
 
 
-def test_parks_appear_in_the_source_in_park_id_order(
-    catalogue: Catalogue, announcement: str
+def test_the_seed_gives_the_ic_design_park_building_area_and_expansion_only(
+    published: tuple[PublishedPark, ...],
 ) -> None:
-    positions = [announcement.index(f"项目名称:{nfkc(p.name_zh)}") for p in catalogue.parks]
-    assert positions == sorted(positions)
-    assert announcement.count("● 项目名称") == 18
+    p05 = published[4]
+    assert p05.name_zh == "集成电路设计园二期"
+    assert (p05.total_area_m2, p05.above_ground_area_m2, p05.expansion_area_m2) == (
+        35_000,
+        None,
+        100_000,
+    )
+    assert published[8].above_ground_area_m2 == 101_000  # published as 10.10万平方米
+
+
+def test_wan_figures_convert_exactly() -> None:
+    assert wan_to_m2("0.07") == 700  # 0.07 * 10000 in binary floating point is 700.0000000000001
+    assert wan_to_m2("59.15") == 591_500
+    assert wan_to_m2("10.10") == 101_000
+
+
+def test_every_shipped_park_traces_to_the_seed(
+    catalogue: Catalogue,
+    published: tuple[PublishedPark, ...],
+) -> None:
+    rows = [(line, park) for line, park in enumerate(catalogue.parks, start=2)]
+    assert trace_parks(rows, published) == []
+
+
+def test_every_shipped_place_name_is_from_the_seeds(catalogue: Catalogue) -> None:
+    seeds = "".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt"))
+    assert trace_places(list(enumerate(catalogue.places, start=2)), seeds) == []
 
 
 def test_the_ic_design_park_has_building_area_and_expansion_but_no_above_ground(
@@ -87,23 +116,6 @@ def test_the_cybersecurity_park_keeps_its_published_space_positioning(catalogue:
     assert "cybersecurity" in park.notes.lower()
 
 
-def test_a_town_said_to_come_from_the_text_is_in_that_text(catalogue: Catalogue) -> None:
-    for park in catalogue.parks:
-        stem = (park.town or "").removesuffix("镇").removesuffix("街道")
-        if park.town_basis == "location":
-            assert stem in park.location_zh, park.park_id
-        elif park.town_basis == "name":
-            assert stem in park.name_zh, park.park_id
-        else:
-            assert park.notes, f"{park.park_id}: an inferred or unknown town needs a note"
-
-
-def test_every_place_name_is_from_the_seeds(catalogue: Catalogue) -> None:
-    seeds = nfkc("".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
-    for place in catalogue.places:
-        assert nfkc(place.name_zh) in seeds, place.place_id
-
-
 def test_zones_follow_towns(catalogue: Catalogue) -> None:
     towns = {p.town: p.zone for p in catalogue.places if p.kind == "town"}
     for park in catalogue.parks:
@@ -111,7 +123,10 @@ def test_zones_follow_towns(catalogue: Catalogue) -> None:
             assert towns[park.town] == park.zone, park.park_id
 
 
-def _rewrite(path: Path, edit: callable) -> None:  # type: ignore[valid-type]
+Rows = list[dict[str, str]]
+
+
+def _rewrite(path: Path, edit: Callable[[Rows], object]) -> None:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     fields = list(rows[0])
@@ -122,31 +137,252 @@ def _rewrite(path: Path, edit: callable) -> None:  # type: ignore[valid-type]
         writer.writerows(rows)
 
 
+def _problems(data_dir: Path, seeds_dir: Path | None = None) -> str:
+    with pytest.raises(CatalogueError) as raised:
+        load_catalogue(data_dir, seeds_dir)
+    return "\n".join(raised.value.problems)
+
+
+def _swap(rows: Rows, a: int, b: int, field: str) -> None:
+    rows[a][field], rows[b][field] = rows[b][field], rows[a][field]
+
+
+def _swap_fields(row: dict[str, str], a: str, b: str) -> None:
+    row[a], row[b] = row[b], row[a]
+
+
+# Line numbers: line 1 is the header, so rows[i] is on line i + 2 (no value spans lines).
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
         (lambda rows: rows[2].update(park_id=""), r"parks.csv line 4 .*field park_id"),
         (
             lambda rows: rows[0].update(total_area_m2="-5"),
-            r"parks.csv line 2 \(P01\), field total_area_m2",
+            r"parks.csv line 2 \(P01\), field total_area_m2: .*value '-5'",
         ),
         (
             lambda rows: rows[1].update(sectors="ai:primary;warp_drive:primary"),
-            r"park P02, field sectors: unknown sector id 'warp_drive'",
+            r"parks.csv line 3 \(P02\), field sectors: unknown sector id 'warp_drive'",
         ),
-        (lambda rows: rows[3].update(park_id="P03"), r"duplicate park_id P03"),
         (
-            lambda rows: rows[4].update(above_ground_area_m2="999999"),
-            r"line 6 \(P05\).*above_ground_area_m2 exceeds",
+            lambda rows: rows[3].update(park_id="P03"),
+            r"parks.csv line 5 \(P03\), field park_id: duplicate park_id 'P03', first on line 4",
+        ),
+        # areas: x10, not finite, above-ground and total swapped, totals swapped between parks
+        (
+            lambda rows: rows[0].update(total_area_m2="1210000"),
+            r"parks.csv line 2 \(P01\), field total_area_m2: 1210000 m² but the source says "
+            r"121000 m²",
+        ),
+        (
+            lambda rows: rows[1].update(total_area_m2="inf"),
+            r"parks.csv line 3 \(P02\): field total_area_m2: 'inf' is not a finite number",
+        ),
+        (
+            lambda rows: rows[2].update(above_ground_area_m2="nan"),
+            r"parks.csv line 4 \(P03\): field above_ground_area_m2: 'nan' is not a finite",
+        ),
+        (
+            lambda rows: _swap_fields(rows[0], "total_area_m2", "above_ground_area_m2"),
+            r"parks.csv line 2 \(P01\): field above_ground_area_m2: 121000 exceeds "
+            r"total_area_m2 79000",
+        ),
+        (
+            lambda rows: _swap(rows, 0, 1, "total_area_m2"),
+            r"parks.csv line 3 \(P02\), field total_area_m2: 121000 m² but the source says "
+            r"96500 m²",
+        ),
+        (
+            lambda rows: rows[4].update(above_ground_area_m2="30000"),
+            r"parks.csv line 6 \(P05\), field above_ground_area_m2: 30000 m² but the source "
+            r"says none",
+        ),
+        (
+            lambda rows: rows[4].update(expansion_area_m2="10000"),
+            r"parks.csv line 6 \(P05\), field expansion_area_m2: 10000 m² but the source says "
+            r"100000 m²",
+        ),
+        # published text: renamed, moved, repositioned
+        (
+            lambda rows: rows[2].update(name_zh="中关村温泉科技园三期"),
+            r"parks.csv line 4 \(P03\), field name_zh: '中关村温泉科技园三期' is not the "
+            r"published '中关村温泉科技园二期'",
+        ),
+        (
+            lambda rows: _swap(rows, 9, 10, "name_zh"),
+            r"parks.csv line 11 \(P10\), field name_zh: '中关村永丰产业基地·芯域\(一期\)'",
+        ),
+        (
+            lambda rows: rows[6].update(location_zh="海淀区东升镇"),
+            r"parks.csv line 8 \(P07\), field location_zh: '海淀区东升镇' is not the published "
+            r"'海淀区东升镇学院路北端'",
+        ),
+        (
+            lambda rows: rows[17].update(positioning_zh="量子科技。"),
+            r"parks.csv line 19 \(P18\), field positioning_zh: '量子科技。'",
+        ),
+        (
+            lambda rows: rows[0].update(source="seeds/000_52f5eeadeb8cf28e.txt"),
+            r"parks.csv line 2 \(P01\), field source: 'seeds/000_52f5eeadeb8cf28e.txt'",
+        ),
+        (
+            lambda rows: rows[0].update(town="西北旺镇"),
+            r"parks.csv line 2 \(P01\), field town: '西北旺镇' is said to come from the "
+            r"location '海淀区温泉镇'",
+        ),
+        # which parks: one missing, one not published
+        (
+            lambda rows: rows.pop(),
+            r"parks.csv, field park_id: 1 published park\(s\) missing: "
+            r"P18 中关村\(海淀\)量子科技未来产业园",
+        ),
+        (
+            lambda rows: rows.append({**rows[-1], "park_id": "P19"}),
+            r"parks.csv line 20 \(P19\), field park_id: 'P19' is not a published park",
         ),
     ],
 )
 def test_a_bad_edit_fails_naming_file_row_and_field(
-    data_copy: Path, edit: object, expected: str
+    data_copy: Path, edit: Callable[[Rows], object], expected: str
 ) -> None:
-    _rewrite(data_copy / "parks.csv", edit)  # type: ignore[arg-type]
-    with pytest.raises(CatalogueError, match=expected):
-        load_catalogue(data_copy)
+    _rewrite(data_copy / "parks.csv", edit)
+    problems = _problems(data_copy)
+    assert re.search(expected, problems), f"{expected!r} not in:\n{problems}"
+
+
+def test_an_empty_park_file_is_refused_not_ranked(data_copy: Path) -> None:
+    (data_copy / "parks.csv").write_bytes(b"")
+    problems = _problems(data_copy)
+    assert "parks.csv line 1: the file is empty" in problems
+    assert "parks.csv, field park_id: 18 published park(s) missing: P01 " in problems
+
+
+def test_a_park_file_with_only_its_header_is_refused(data_copy: Path) -> None:
+    _rewrite(data_copy / "parks.csv", lambda rows: rows.clear())
+    problems = _problems(data_copy)
+    assert "parks.csv line 2: no rows, the table is empty" in problems
+    assert "18 published park(s) missing" in problems
+
+
+def test_a_park_file_cut_in_half_is_refused_at_the_cut(data_copy: Path) -> None:
+    whole = (data_copy / "parks.csv").read_bytes()
+    (data_copy / "parks.csv").write_bytes(whole[: len(whole) // 2])
+    problems = _problems(data_copy)
+    # the cut falls inside P09's quoted notes, on line 10 (counted by hand: 9 line breaks)
+    assert "parks.csv line 10: malformed CSV" in problems
+    assert "10 published park(s) missing: P09 " in problems
+
+
+def test_a_row_cut_short_is_named_with_its_line(data_copy: Path) -> None:
+    text = (data_copy / "parks.csv").read_text(encoding="utf-8")
+    cut = "P10,永丰数字科技中心,"  # P10's first three values, the third empty
+    (data_copy / "parks.csv").write_text(text[: text.index(cut) + len(cut)], encoding="utf-8")
+    problems = _problems(data_copy)
+    assert "parks.csv line 11 (P10): 3 values for 16 columns: the row is cut short" in problems
+
+
+def test_a_row_with_an_unquoted_comma_is_named(data_copy: Path) -> None:
+    _rewrite(data_copy / "parks.csv", lambda rows: None)
+    text = (data_copy / "parks.csv").read_text(encoding="utf-8")
+    (data_copy / "parks.csv").write_text(text.replace("P18,", "P18,extra,", 1), encoding="utf-8")
+    assert "parks.csv line 19 (P18): 17 values for 16 columns" in _problems(data_copy)
+
+
+def test_a_renamed_column_is_named_once_in_the_header(data_copy: Path) -> None:
+    text = (data_copy / "parks.csv").read_text(encoding="utf-8")
+    (data_copy / "parks.csv").write_text(text.replace("name_zh", "名称", 1), encoding="utf-8")
+    problems = _problems(data_copy)
+    assert (
+        "parks.csv line 1, header: missing column(s) ['name_zh'], unknown column(s) ['名称']"
+        in problems
+    )
+    assert "parks.csv line 2" not in problems  # not one error per row
+
+
+@pytest.mark.parametrize(
+    ("file", "column"),
+    [
+        ("places.csv", "place_id"),
+        ("sectors.csv", "sector_id"),
+        ("sector_relations.csv", "sector_a"),
+    ],
+)
+def test_an_empty_vocabulary_table_is_refused(data_copy: Path, file: str, column: str) -> None:
+    header = (data_copy / file).read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith(column)
+    (data_copy / file).write_text(header + "\n", encoding="utf-8")
+    assert f"{file} line 2: no rows, the table is empty" in _problems(data_copy)
+    (data_copy / file).write_text("", encoding="utf-8")
+    assert f"{file} line 1: the file is empty" in _problems(data_copy)
+
+
+def test_a_place_name_not_in_the_seeds_is_refused(data_copy: Path) -> None:
+    _rewrite(data_copy / "places.csv", lambda rows: rows[0].update(name_zh="火星基地"))
+    assert (
+        "places.csv line 2 (north), field name_zh: '火星基地' appears in no file in seeds/"
+        in _problems(data_copy)
+    )
+
+
+def test_a_utf8_bom_is_read_like_plain_utf8(data_copy: Path) -> None:
+    for path in data_copy.glob("*.csv"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_catalogue(data_copy).parks == load_catalogue().parks
+
+
+def test_a_gbk_file_is_named_with_the_line_of_its_first_chinese_character(
+    data_copy: Path,
+) -> None:
+    path = data_copy / "parks.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    # line 2 is the first with Chinese; 中 is D6 D0 in GBK
+    assert "parks.csv line 2: byte 0xd6 is not UTF-8" in _problems(data_copy)
+
+
+def test_a_utf16_file_is_named_at_its_first_line(data_copy: Path) -> None:
+    path = data_copy / "places.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    assert "places.csv line 1: byte 0xff is not UTF-8" in _problems(data_copy)
+
+
+def test_a_file_ending_inside_a_character_is_said_to_be_cut_short(data_copy: Path) -> None:
+    path = data_copy / "parks.csv"
+    data = path.read_bytes()
+    path.write_bytes(data[: data.index("永丰".encode()) + 1])  # one byte of 永's three
+    assert "parks.csv line 11: ends in the middle of a character" in _problems(data_copy)
+
+
+def test_a_data_copy_is_checked_against_the_project_seeds(data_copy: Path) -> None:
+    assert seeds_dir_for(data_copy) == SEEDS
+    assert len(load_catalogue(data_copy).parks) == 18
+
+
+def test_the_published_parks_come_from_the_seed_text_not_from_code(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    assert seeds_dir_for(data_copy) == seeds
+    listing = seeds / PARK_LIST_SEED
+    text = listing.read_text(encoding="utf-8")
+    listing.write_text(text[: text.rindex("●")], encoding="utf-8")  # drop the last park
+    assert (
+        "parks.csv line 19 (P18), field park_id: 'P18' is not a published park: "
+        f"{PARK_LIST_SEED} lists P01–P17" in _problems(data_copy)
+    )
+
+
+def test_missing_seeds_are_a_problem_not_a_pass(data_copy: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "no-seeds"
+    empty.mkdir()
+    assert f"{PARK_LIST_SEED}: source file not found" in _problems(data_copy, empty)
+
+
+def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
+    _rewrite(data_copy / "parks.csv", lambda rows: rows[0].update(total_area_m2="inf"))
+    (data_copy / "places.csv").write_text("", encoding="utf-8")
+    problems = _problems(data_copy)
+    assert "parks.csv line 2 (P01)" in problems and "places.csv line 1" in problems
 
 
 def test_data_version_changes_when_the_data_changes(data_copy: Path) -> None:

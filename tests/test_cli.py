@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,71 @@ def test_eval_prints_the_three_figures(capsys: pytest.CaptureFixture[str]) -> No
     assert (
         "nDCG@5" in out and "Hit@1" in out and "MRR" in out and "flagged weak/none: 2 of 2" in out
     )
+
+
+def _matcher(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m matcher` as a user would, in a directory of the test's own."""
+    return subprocess.run(
+        [sys.executable, "-m", "matcher", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def broken_data(data_copy: Path) -> Path:
+    """A data directory whose parks.csv has been emptied: 0 parks once crashed rank and batch."""
+    (data_copy / "parks.csv").write_bytes(b"")
+    return data_copy
+
+
+def test_check_data_passes_on_a_copy_of_the_data(data_copy: Path, tmp_path: Path) -> None:
+    done = _matcher("--data-dir", str(data_copy), "check-data", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "ok: 18 parks" in done.stdout
+
+
+def test_rank_on_a_broken_catalogue_exits_1_naming_the_fault(
+    broken_data: Path, tmp_path: Path
+) -> None:
+    done = _matcher("--data-dir", str(broken_data), "rank", "集成电路", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "parks.csv line 1: the file is empty" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_batch_on_a_broken_catalogue_exits_1_naming_the_fault(
+    broken_data: Path, tmp_path: Path
+) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text("request_id,sector\nA,集成电路\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    done = _matcher(
+        "--data-dir",
+        str(broken_data),
+        "batch",
+        str(leads),
+        "-o",
+        str(out),
+        "--no-progress",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert "18 published park(s) missing" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_check_data_names_a_gbk_file_instead_of_a_traceback(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    parks = data_copy / "parks.csv"
+    parks.write_bytes(parks.read_text(encoding="utf-8").encode("gbk"))
+    done = _matcher("--data-dir", str(data_copy), "check-data", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "parks.csv line 2: byte 0xd6 is not UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr
