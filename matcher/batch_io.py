@@ -50,10 +50,35 @@ def detect_encoding(sample: bytes) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
+    voted = _vote_by_line(sample)
+    if voted:
+        return voted
     best = from_bytes(sample).best()
     if best is None:
         raise BatchError("cannot tell the file's text encoding; pass --encoding (无法识别文件编码)")
     return str(best.encoding)
+
+
+def _vote_by_line(sample: bytes) -> str:
+    """For a file mixing UTF-8 and GB18030 lines: the encoding most of its lines are in.
+
+    The lines in the other encoding are then reported one by one, never re-decoded silently.
+    """
+    votes = {"utf-8": 0, "gb18030": 0}
+    for raw in sample.splitlines()[:-1]:  # the last line may be cut by the sample
+        if raw.isascii():
+            continue
+        if _chinese_utf8(raw):
+            votes["utf-8"] += 1
+            continue
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return ""
+        votes["gb18030"] += 1
+    if not any(votes.values()):
+        return ""
+    return max(votes, key=lambda e: votes[e])
 
 
 def _decode_prefix(sample: bytes, encoding: str) -> str:
@@ -150,13 +175,9 @@ def open_table(
                 f"unknown encoding '{encoding}'; try utf-8, gb18030 or utf-16 (无法识别的编码名称)"
             ) from error
     chosen = encoding or detect_encoding(head)
-    try:
-        wide = chosen.lower().replace("_", "-").startswith(_LINE_ENCODINGS_SPLIT_ON_NEWLINE)
-        text_head = _decode_prefix(head if wide else head.replace(b"\x00", b""), chosen)
-    except UnicodeDecodeError as error:
-        raise BatchError(
-            f"{path.name}: cannot decode as {chosen} (文件无法按 {chosen} 编码读取)"
-        ) from error
+    wide = chosen.lower().replace("_", "-").startswith(_LINE_ENCODINGS_SPLIT_ON_NEWLINE)
+    # Only for finding the delimiter: lines that do not decode are reported one by one later.
+    text_head = (head if wide else head.replace(b"\x00", b"")).decode(chosen, errors="replace")
     if not text_head.strip():
         raise BatchError(
             f"{path.name}: the file has no header row, only blank space (文件没有表头)"
@@ -167,10 +188,13 @@ def open_table(
     return TableSource(reader.chunks(chunk_rows), chosen, delimiter, None, headers, reader.problems)
 
 
-# A quoted cell may span lines, but one spanning more than this is a stray quote.
-MAX_RECORD_LINES = 200
 # A physical line longer than this is not a lead list's row; it is reported, not read.
 MAX_LINE_BYTES = 1 << 20
+# A cell may be as long as a line; the default limit (128 Ki) would drop a row's other
+# cells with it. Raising it is process-wide, and harmless: lines are bounded above.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
+# A quoted cell may span lines, but one spanning more than this is a stray quote.
+MAX_RECORD_LINES = 200
 _LINE_ENCODINGS_SPLIT_ON_NEWLINE = ("utf-16", "utf-32")
 
 
@@ -278,20 +302,21 @@ class CsvRows:
                 yield number, "\n"
                 continue
             try:
-                text = raw.decode(codec)
+                text, valid = raw.decode(codec), True
             except UnicodeDecodeError:
-                text = raw.decode(codec, errors="replace")
+                text, valid = "", False
+            if in_gb and not raw.isascii() and (as_utf8 := _chinese_utf8(raw)):
+                text = as_utf8  # shown as written; the row is still refused
+                self.problems[number] = (
+                    f"line {number} is UTF-8 text in a {self.encoding} file: the file mixes "
+                    f"text encodings; save it in one encoding (该行编码与文件其余部分不一致)"
+                )
+            elif not valid:
+                text = _shown_anyway(raw, codec)
                 self.problems[number] = (
                     f"line {number} is not valid {self.encoding}: the file mixes text "
                     f"encodings; save it in one encoding (该行编码与文件其余部分不一致)"
                 )
-            else:
-                if in_gb and not raw.isascii() and (as_utf8 := _chinese_utf8(raw)):
-                    text = as_utf8  # shown as written; the row is still refused
-                    self.problems[number] = (
-                        f"line {number} is UTF-8 text in a {self.encoding} file: the file mixes "
-                        f"text encodings; save it in one encoding (该行编码与文件其余部分不一致)"
-                    )
             if "\x00" in text:
                 text = text.replace("\x00", "")
                 self.problems.setdefault(
@@ -345,6 +370,17 @@ def _raw_lines(handle: BinaryIO) -> Iterator[bytes]:
         yield _TOO_LONG
     elif pending:
         yield pending
+
+
+def _shown_anyway(raw: bytes, codec: str) -> str:
+    """A line that is not in the file's encoding, decoded as best we can for showing it."""
+    for other in ("utf-8", "gb18030"):
+        if other != codec:
+            try:
+                return raw.decode(other)
+            except UnicodeDecodeError:
+                continue
+    return raw.decode(codec, errors="replace")
 
 
 def _chinese_utf8(raw: bytes) -> str:

@@ -3,37 +3,67 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from matcher.areas import AreaError, parse_area
+from matcher.areas import AreaError
 from matcher.batch import run_batch
-from matcher.batch_io import BatchError
 from matcher.catalogue import CatalogueError, load_catalogue
+from matcher.errors import UsageError, UserFacingError
 from matcher.evaluation import evaluate, read_gold
 from matcher.models import Requirement, Weights
 from matcher.scoring import Ranker
 
 
-def _area(value: str) -> float:
+def _positive_int(value: str) -> int:
     try:
-        parsed = parse_area(value)
-    except AreaError as error:
-        raise argparse.ArgumentTypeError(str(error)) from error
-    found = parsed.min_m2 if parsed.min_m2 is not None else parsed.max_m2
-    if found is None:
-        raise argparse.ArgumentTypeError(f"'{value}' is not an area")
-    return found
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1 (至少为1)")
+    return number
+
+
+def _weight(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not (0 <= number <= 1e6):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a weight of 0 or more (权重须为非负数)")
+    return number
+
+
+def _encoding(value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding '{value}'; try utf-8, gb18030 or utf-16 (无法识别的编码名称)"
+        ) from None
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors end in one line, in English and Chinese."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"error: {message} (命令参数有误)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="matcher", description=__doc__)
+    parser = _Parser(prog="matcher", description=__doc__)
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="curated tables (default: data/)"
     )
@@ -42,12 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     rank = sub.add_parser("rank", help="rank the parks for one requirement")
     rank.add_argument("sector", nargs="?", default="", help="sector, free text (zh or en)")
     rank.add_argument("--sector-id", action="append", default=[], help="taxonomy sector id")
-    rank.add_argument("--min-area", type=_area, help="minimum floor area, e.g. 3000 or 0.3万平方米")
-    rank.add_argument("--max-area", type=_area, help="maximum floor area")
+    rank.add_argument(
+        "--min-area", default="", help="minimum floor area, e.g. 3000, 0.3万平方米 or 3000-5000"
+    )
+    rank.add_argument("--max-area", default="", help="maximum floor area")
     rank.add_argument("--location", default="", help="preferred location (town, zone, landmark)")
-    rank.add_argument("--top", type=int, default=18, help="how many parks to show")
+    rank.add_argument("--top", type=_positive_int, default=18, help="how many parks to show")
     rank.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the reasons")
-    rank.add_argument("--weights", nargs=3, type=float, metavar=("SECTOR", "AREA", "LOCATION"))
+    rank.add_argument("--weights", nargs=3, type=_weight, metavar=("SECTOR", "AREA", "LOCATION"))
     rank.add_argument("--hard-area", action="store_true", help="exclude parks that are too small")
     rank.add_argument("--hard-location", action="store_true", help="exclude parks elsewhere")
     rank.add_argument("--json", action="store_true", help="print the matches as JSON")
@@ -55,10 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="match every row of a CSV or XLSX file")
     batch.add_argument("input", type=Path)
     batch.add_argument("--output", "-o", type=Path, required=True, help=".csv or .xlsx")
-    batch.add_argument("--top", type=int, default=5)
+    batch.add_argument("--top", type=_positive_int, default=5)
     batch.add_argument("--format", choices=("long", "wide"), default="long")
-    batch.add_argument("--input-encoding", default=None, help="override encoding detection")
-    batch.add_argument("--encoding", default="utf-8-sig", help="encoding of a CSV output")
+    batch.add_argument(
+        "--input-encoding", type=_encoding, default=None, help="override encoding detection"
+    )
+    batch.add_argument(
+        "--encoding", type=_encoding, default="utf-8-sig", help="encoding of a CSV output"
+    )
     batch.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first)")
     batch.add_argument("--no-progress", action="store_true")
 
@@ -71,22 +107,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _rank(args: argparse.Namespace, console: Console) -> int:
+    if args.weights and not any(args.weights):
+        raise UsageError("--weights: at least one weight must be above 0 (权重不能全为0)")
     weights = (
         Weights(**dict(zip(("sector", "area", "location"), args.weights, strict=True)))
         if args.weights
         else Weights()
     )
-    requirement = Requirement(
-        sector_text=args.sector,
-        sector_ids=tuple(args.sector_id),
-        min_area_m2=args.min_area,
-        max_area_m2=args.max_area,
-        preferred_location=args.location,
-        weights=weights,
-        area_is_hard=args.hard_area,
-        location_is_hard=args.hard_location,
-    )
-    matches = Ranker(load_catalogue(args.data_dir)).rank(requirement)[: args.top]
+    ranker = Ranker(load_catalogue(args.data_dir))
+    try:
+        requirement = Requirement.from_cells(
+            sector_text=args.sector,
+            sector_ids=tuple(args.sector_id),
+            min_area=args.min_area,
+            max_area=args.max_area,
+            location=args.location,
+            weights=weights,
+            area_is_hard=args.hard_area,
+            location_is_hard=args.hard_location,
+            area_limit_m2=ranker.area_limit_m2,
+        )
+    except AreaError as error:
+        option = "--max-area" if error.field == "max" else "--min-area"
+        raise UsageError(f"{option}: {error}") from error
+    matches = ranker.rank(requirement)[: args.top]
     if args.json:
         print(
             json.dumps([m.model_dump(mode="json") for m in matches], ensure_ascii=False, indent=2)
@@ -146,7 +190,7 @@ def _check_data(args: argparse.Namespace, console: Console) -> int:
 
 def _eval(args: argparse.Namespace, console: Console) -> int:
     ranker = Ranker(load_catalogue(args.data_dir))
-    report = evaluate(read_gold(args.gold), ranker.rank)
+    report = evaluate(read_gold(args.gold, ranker.area_limit_m2), ranker.rank)
     if args.verbose:
         for row in report.rows:
             console.print(
@@ -171,18 +215,39 @@ def _eval(args: argparse.Namespace, console: Console) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every mistake a user can make ends in one message, never a traceback.
+
+    Exit codes: 0 done, 1 a problem with the data or files, 2 a problem with the command.
+    """
     args = build_parser().parse_args(argv)
     console = Console(soft_wrap=False, width=200 if not sys.stdout.isatty() else None)
     handlers = {"rank": _rank, "batch": _batch, "check-data": _check_data, "eval": _eval}
     try:
         return handlers[args.command](args, console)
     except CatalogueError as error:
-        print("data check failed:", file=sys.stderr)
+        print("data check failed (数据校验未通过):", file=sys.stderr)
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
-    except (BatchError, FileNotFoundError, ValueError) as error:
+    except UserFacingError as error:
         print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error} (文件读写失败)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; no output was written (已中断，未写出结果)", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last resort: a bug must still not show a traceback
+        if os.environ.get("MATCHER_DEBUG"):
+            raise
+        print(
+            f"unexpected error ({type(error).__name__}: {str(error)[:200]}); nothing was "
+            f"overwritten. Run with MATCHER_DEBUG=1 for details and report it "
+            f"(意外错误，未覆盖任何文件)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from matcher.errors import UserFacingError
 from matcher.models import Fit, Match, Requirement
 from matcher.text import has_cjk
 
@@ -77,30 +78,54 @@ def parse_gold(text: str) -> dict[str, int]:
     for item in text.split(";"):
         if item.strip():
             park_id, _, grade = item.strip().partition(":")
+            if not grade.strip().isdigit() or not 0 <= int(grade) <= 3:
+                raise ValueError(f"gold '{item.strip()}' is not PARK:GRADE with a grade 0-3")
             grades[park_id.strip()] = int(grade)
     return grades
 
 
-def _optional_area(value: str) -> float | None:
-    return float(value) if value.strip() else None
+REQUIRED_COLUMNS = ("request_id", "sector", "gold")
 
 
-def read_gold(path: Path) -> list[GoldRow]:
-    """Rows in the batch input format plus a `gold` column."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [
-            GoldRow(
-                Requirement(
-                    request_id=row["request_id"],
-                    sector_text=row.get("sector", ""),
-                    min_area_m2=_optional_area(row.get("min_area_m2", "")),
-                    max_area_m2=_optional_area(row.get("max_area_m2", "")),
-                    preferred_location=row.get("preferred_location", ""),
-                ),
-                parse_gold(row.get("gold", "")),
-            )
-            for row in csv.DictReader(handle)
-        ]
+def read_gold(path: Path, area_limit_m2: float | None = None) -> list[GoldRow]:
+    """Rows in the batch input format plus a `gold` column; a file without one is refused."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise UserFacingError(
+                    f"{path}: not a gold file: no column {', '.join(missing)}; a gold file is "
+                    f"the batch input format plus a 'gold' column such as P05:3;P01:2 "
+                    f"(缺少评测所需的列)"
+                )
+            rows = [_gold_row(path, line, row, area_limit_m2) for line, row in _lines(reader)]
+    except UnicodeDecodeError as error:
+        raise UserFacingError(f"{path}: not UTF-8 text (评测文件须为UTF-8编码)") from error
+    if not rows:
+        raise UserFacingError(f"{path}: has no rows to evaluate (评测文件没有数据行)")
+    return rows
+
+
+def _lines(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    for row in reader:
+        yield reader.line_num, row
+
+
+def _gold_row(path: Path, line: int, row: dict[str, str], area_limit_m2: float | None) -> GoldRow:
+    try:
+        requirement = Requirement.from_cells(
+            request_id=row["request_id"],
+            sector_text=row.get("sector") or "",
+            min_area=row.get("min_area_m2") or "",
+            max_area=row.get("max_area_m2") or "",
+            location=row.get("preferred_location") or "",
+            area_limit_m2=area_limit_m2,
+        )
+        grades = parse_gold(row.get("gold") or "")
+    except ValueError as error:
+        raise UserFacingError(f"{path} line {line}: {error}") from error
+    return GoldRow(requirement, grades)
 
 
 def dcg(gains: Sequence[float]) -> float:
