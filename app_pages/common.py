@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import streamlit as st
 
 from matcher.catalogue import Catalogue
@@ -28,6 +30,16 @@ def lang() -> Lang:
 def t(key: str) -> str:
     """The label for `key` in the current language."""
     return label(key, lang())
+
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it also covers
+# Streamlit's extras ($math$, :color[directives]) and GFM autolinks (http:, www., a@b).
+_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
+
+
+def plain(text: object) -> str:
+    """`text` escaped so Streamlit's markdown shows it literally: no bold, links or images."""
+    return str(text).translate(_MARKDOWN_ESCAPES)
 
 
 def shortlist_ids() -> list[str]:
