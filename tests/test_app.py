@@ -452,3 +452,13 @@ def test_the_run_key_changes_with_the_file_and_every_option() -> None:
         run_key(b"a,b\n", 5, None, "Sheet2"),
     ]
     assert len({base, *others}) == 5
+
+
+def test_the_browser_is_never_shown_a_stack_trace() -> None:
+    import tomllib
+
+    from streamlit.config import ShowErrorDetailsConfigOptions
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    # "none": a generic message in the browser; type, message and traceback only in the log.
+    assert config["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value
