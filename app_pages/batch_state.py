@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 from app_pages.common import plain, t
 from matcher.batch import BatchSummary
 from matcher.batch_io import BatchError
-from matcher.exports import csv_bytes, xlsx_bytes
+from matcher.exports import write_csv, xlsx_bytes
 
 PREVIEW_ROWS = 200
 SAFE_NAME = "upload.csv"
@@ -32,6 +33,18 @@ def safe_file_name(name: str) -> str:
     """The uploaded name reduced to a plain file name, so it cannot point outside a folder."""
     base = Path(name.replace("\\", "/")).name
     return SAFE_NAME if base in ("", ".", "..") else base
+
+
+def csv_file_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as the library's CSV (BOM, formulas neutralised), written through a file.
+
+    A file target takes the library's streaming Arrow writer; csv_bytes builds the whole
+    text as one Python string first: for 100k leads that was 2 GB peak and 8 s.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "matches.csv"
+        write_csv(frame, path)
+        return path.read_bytes()
 
 
 class BatchRun:
@@ -58,7 +71,7 @@ class BatchRun:
             return self._files[kind]
 
     def csv(self) -> bytes:
-        return self._built("csv", lambda: csv_bytes(self.frame))
+        return self._built("csv", lambda: csv_file_bytes(self.frame))
 
     def xlsx(self) -> bytes:
         return self._built("xlsx", lambda: xlsx_bytes({"matches": self.frame}))

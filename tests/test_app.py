@@ -345,9 +345,9 @@ def test_result_downloads_are_built_on_click_and_only_once(
     assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
     assert all(b.proto.ignore_rerun for b in buttons)
     built: list[int] = []
-    real = app_pages.batch_state.csv_bytes
+    real = app_pages.batch_state.csv_file_bytes
     monkeypatch.setattr(
-        app_pages.batch_state, "csv_bytes", lambda frame: built.append(1) or real(frame)
+        app_pages.batch_state, "csv_file_bytes", lambda frame: built.append(1) or real(frame)
     )
     run = app.session_state["batch_result"]
     first, second = run.csv(), run.csv()
@@ -462,3 +462,15 @@ def test_the_browser_is_never_shown_a_stack_trace() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     # "none": a generic message in the browser; type, message and traceback only in the log.
     assert config["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value
+
+
+def test_the_result_csv_is_the_librarys_csv() -> None:
+    from app_pages.batch_state import csv_file_bytes
+    from matcher.exports import csv_bytes
+
+    frame = pd.DataFrame({"request_id": ["A", "B"], "reason_zh": ["=1+1，集成电路", "区位\n匹配"]})
+    ours = pd.read_csv(io.BytesIO(csv_file_bytes(frame)), encoding="utf-8-sig", dtype=str)
+    theirs = pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig", dtype=str)
+    assert csv_file_bytes(frame).startswith(b"\xef\xbb\xbf")
+    pd.testing.assert_frame_equal(ours, theirs)
+    assert ours["reason_zh"].tolist() == ["'=1+1，集成电路", "区位\n匹配"]  # formula neutralised
