@@ -212,12 +212,25 @@ def rendered(body: str) -> str:
     return MarkdownIt("commonmark").render(body)
 
 
+# What GFM's autolink-literal step links in the text left after parsing (a backslash
+# escape is already resolved by then): http://, www., mailto:, xmpp: and a@b.c.
+GFM_AUTOLINK = re.compile(
+    r"(https?://|mailto:|xmpp:|www\.)|[-.\w+]+@[-\w]+\.[-\w]", re.IGNORECASE | re.ASCII
+)
+
+
+def shown_text(body: str) -> str:
+    """The characters a reader sees: rendered, tags stripped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered(body)))
+
+
 def assert_literal(body: str, user_text: str) -> None:
     """No markup of the user's text survives rendering, and the text reads as typed."""
     html_out = rendered(body)
     for tag in ("<strong", "<em", "<a ", "<img", "<code", "<h1", "<li"):
         assert tag not in html_out, html_out
-    assert html.escape(user_text, quote=False) in html_out.replace("&quot;", '"')
+    assert GFM_AUTOLINK.search(shown_text(body)) is None
+    assert user_text in shown_text(body).replace("\u2060", "")
 
 
 # Markdown's delimiters are ASCII punctuation: drawn often, among any other characters.
@@ -234,20 +247,32 @@ TEXT = st.text(
 def test_plain_text_renders_exactly_as_typed(text: str) -> None:
     from app_pages.common import plain
 
-    assume(text == text.strip() and "\x7f" not in text)
+    assume(text == text.strip() and "\x7f" not in text and "\u2060" not in text)
     expected = html.escape(text, quote=False)
-    assert rendered(plain(text)).replace("&quot;", '"') == f"<p>{expected}</p>\n"
+    html_out = rendered(plain(text)).replace("&quot;", '"')
+    # The only addition is invisible: word joiners that keep GFM from making links.
+    assert html_out.replace("\u2060", "") == f"<p>{expected}</p>\n"
 
 
-def test_plain_escapes_streamlit_extras_too() -> None:
+def test_plain_escapes_streamlit_and_gfm_extras_too() -> None:
     from app_pages.common import plain
 
-    # $math$, :red[colour] and bare links are Streamlit/GFM extensions CommonMark lacks.
-    for text in ("$x^2$", ":red[alert]", "http://evil.example", "www.evil.example"):
+    # $math$, :red[colour], :emoji: and bare links are extensions CommonMark lacks.
+    for text in (
+        "$x^2$",
+        ":red[alert]",
+        ":smile:",
+        "http://evil.example",
+        "see HTTPS://evil.example/x",
+        "www.evil.example",
+        "mailto:a@evil.example",
+        "a.b+c@evil.example",
+    ):
         escaped = plain(text)
         # Each delimiter those extensions look for comes with its escaping backslash.
-        assert re.search(r"(?<!\\)[$:\[.]", escaped) is None, escaped
-        assert escaped.replace("\\", "") == text
+        assert re.search(r"(?<!\\)[$:\[.@]", escaped) is None, escaped
+        assert GFM_AUTOLINK.search(shown_text(escaped)) is None, escaped
+        assert shown_text(escaped).replace("\u2060", "").strip() == text
 
 
 def test_a_markdown_min_area_is_shown_literally(app: AppTest) -> None:
