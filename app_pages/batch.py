@@ -1,67 +1,144 @@
-"""Batch page: upload a lead list, watch it match, see row errors, download the results."""
+"""Batch page: upload a lead list, match it once, see row errors, download the results."""
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
+from app_pages.batch_state import BatchRun, failure_message, run_key, safe_file_name
 from app_pages.common import t
 from matcher.batch import run_batch
-from matcher.batch_io import BatchError
-from matcher.exports import csv_bytes, xlsx_bytes
+from matcher.templates import expected_columns, template_csv, template_xlsx
 
-st.title(t("page_batch"))
-upload = st.file_uploader(t("batch_upload"), type=["csv", "tsv", "txt", "xlsx"], key="batch_file")
-left, middle, right = st.columns(3)
-top_k = left.number_input(t("batch_top"), min_value=1, max_value=18, value=5, key="batch_top")
-encoding = middle.text_input(t("batch_encoding"), key="batch_encoding").strip() or None
-sheet = right.text_input(t("batch_sheet"), key="batch_sheet").strip() or None
+# Named, not __name__: Streamlit runs a page as "__main__".
+LOG = logging.getLogger("app_pages.batch")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-if upload is not None and st.button(t("batch_run"), type="primary", key="batch_run"):
-    progress = st.progress(0.0)
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / Path(upload.name).name
-        source.write_bytes(upload.getvalue())
-        try:
-            summary, result = run_batch(
+
+def show_expected_columns() -> None:
+    with st.expander(t("batch_columns")):
+        st.caption(t("batch_columns_help"))
+        table = expected_columns().rename(
+            columns={
+                "column": t("column_name"),
+                "chinese_headers": t("column_variants"),
+                "example": t("column_example"),
+            }
+        )
+        st.dataframe(table, hide_index=True)
+        a, b = st.columns(2)
+        # Deferred (callable) data: the file is built when clicked, not on every rerun.
+        a.download_button(
+            t("template_csv"),
+            data=template_csv,
+            file_name="lead-template.csv",
+            mime="text/csv",
+            key="template_csv",
+            on_click="ignore",
+        )
+        b.download_button(
+            t("template_xlsx"),
+            data=template_xlsx,
+            file_name="lead-template.xlsx",
+            mime=XLSX_MIME,
+            key="template_xlsx",
+            on_click="ignore",
+        )
+
+
+def compute(
+    content: bytes, name: str, key: str, top_k: int, encoding: str | None, sheet: str | None
+) -> BatchRun | None:
+    """Run the batch on an upload; on failure show one message and return None."""
+    progress = st.progress(0.0, text=t("batch_running"))
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / safe_file_name(name)
+            source.write_bytes(content)
+            summary, frame = run_batch(
                 source,
                 None,
-                top_k=int(top_k),
+                top_k=top_k,
                 encoding=encoding,
                 sheet=sheet,
                 progress=lambda done, total: progress.progress(
                     min(done / total, 1.0) if total else 0.5, text=f"{done}"
                 ),
             )
-        except (BatchError, LookupError) as error:
-            st.error(f"{t('batch_failed')}: {error}")
-            st.stop()
-    progress.progress(1.0)
-    st.session_state["batch_result"] = (summary, result)
+    except Exception as error:  # the page must never show a traceback
+        message = failure_message(error)
+        if message is None:
+            LOG.exception("batch run failed on %r", name)
+            message = t("batch_unexpected")
+        progress.empty()
+        st.error(message)
+        return None
+    progress.empty()
+    assert frame is not None  # output=None returns the frame
+    return BatchRun(key, name, summary, frame)
 
-if "batch_result" in st.session_state:
-    summary, result = st.session_state["batch_result"]
-    assert result is not None
+
+def show_run(run: BatchRun) -> None:
+    # The file name is the user's text: st.text shows it as is, never as markdown.
+    st.text(f"{t('batch_result_for')}: {run.file_name}")
+    summary = run.summary
     st.success(
         t("batch_summary").format(
             read=summary.rows_read, ok=summary.rows_matched, bad=summary.rows_with_errors
         )
     )
-    errors = result[result["status"] == "error"][["request_id", "error"]]
-    if len(errors):
+    if run.error_count:
         st.subheader(t("batch_errors"))
-        st.dataframe(errors, hide_index=True)
-    st.dataframe(result.head(500), hide_index=True)
+        if run.error_count > len(run.error_preview):
+            st.caption(
+                t("batch_errors_preview").format(
+                    total=run.error_count, shown=len(run.error_preview)
+                )
+            )
+        st.dataframe(run.error_preview, hide_index=True)
+    st.caption(t("batch_preview").format(shown=len(run.preview), total=len(run.frame)))
+    st.dataframe(run.preview, hide_index=True)
     a, b = st.columns(2)
+    # Deferred downloads that do not rerun the page: a click builds the file once.
     a.download_button(
-        t("batch_download"), csv_bytes(result), "matches.csv", "text/csv", key="batch_csv"
+        t("batch_download"),
+        data=run.csv,
+        file_name="matches.csv",
+        mime="text/csv",
+        key="batch_csv",
+        on_click="ignore",
     )
     b.download_button(
         t("batch_download_xlsx"),
-        xlsx_bytes({"matches": result}),
-        "matches.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        data=run.xlsx,
+        file_name="matches.xlsx",
+        mime=XLSX_MIME,
         key="batch_xlsx",
+        on_click="ignore",
     )
+
+
+st.title(t("page_batch"))
+upload = st.file_uploader(t("batch_upload"), type=["csv", "tsv", "txt", "xlsx"], key="batch_file")
+show_expected_columns()
+left, middle, right = st.columns(3)
+top_k = int(left.number_input(t("batch_top"), min_value=1, max_value=18, value=5, key="batch_top"))
+encoding = middle.text_input(t("batch_encoding"), key="batch_encoding").strip() or None
+sheet = right.text_input(t("batch_sheet"), key="batch_sheet").strip() or None
+
+if upload is not None and st.button(t("batch_run"), type="primary", key="batch_run"):
+    content = upload.getvalue()
+    key = run_key(content, top_k, encoding, sheet)
+    kept = st.session_state.get("batch_result")
+    if kept is None or kept.key != key:
+        # Only the latest result is kept: one large lead list at a time per session.
+        st.session_state.pop("batch_result", None)
+        run = compute(content, upload.name, key, top_k, encoding, sheet)
+        if run is not None:
+            st.session_state["batch_result"] = run
+
+if st.session_state.get("batch_result") is not None:
+    show_run(st.session_state["batch_result"])

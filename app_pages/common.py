@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import string
+
 import streamlit as st
 
 from matcher.catalogue import Catalogue
@@ -28,6 +31,20 @@ def lang() -> Lang:
 def t(key: str) -> str:
     """The label for `key` in the current language."""
     return label(key, lang())
+
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it also covers
+# Streamlit's extras ($math$, :color[directives]).
+_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
+# GFM turns bare "http://", "www." and "a@b.c" into links by searching the text *after*
+# escapes are resolved, so a backslash cannot stop it: an invisible word joiner can.
+_AUTOLINK_SPOTS = re.compile(r"(?=[:@])|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """`text` escaped so Streamlit's markdown shows it literally: no bold, links or images."""
+    return _AUTOLINK_SPOTS.sub(WORD_JOINER, str(text)).translate(_MARKDOWN_ESCAPES)
 
 
 def shortlist_ids() -> list[str]:

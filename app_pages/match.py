@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import add_to_shortlist, area_facts, catalogue, lang, ranker, t
+from app_pages.common import add_to_shortlist, area_facts, catalogue, lang, plain, ranker, t
 from matcher.areas import AreaError, parse_area
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
@@ -66,7 +66,8 @@ def read_form() -> Requirement | None:
         low, low_max = area_field(min_text)
         high_min, high = area_field(max_text)
     except AreaError as error:
-        st.error(f"{t('bad_area')}: {error}")
+        # The message quotes what the user typed: escaped, so it is never read as markdown.
+        st.error(f"{t('bad_area')}: {plain(error)}")
         return None
     place_names = " ".join(p.name_zh for p in places if p.place_id in picked)
     try:
@@ -83,7 +84,7 @@ def read_form() -> Requirement | None:
             location_is_hard=hard_location,
         )
     except ValueError as error:
-        st.error(f"{t('bad_area')}: {error}")
+        st.error(f"{t('bad_area')}: {plain(error)}")
         return None
     st.session_state["current_requirement"] = requirement
     return requirement

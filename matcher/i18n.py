@@ -142,6 +142,42 @@ LABELS: dict[str, tuple[str, str]] = {
     "filter_sector": ("产业", "Sector"),
     "filter_text": ("搜索", "Search"),
     "filter_min_area": ("最小总建筑面积(㎡)", "Minimum total floor area (m²)"),
+    # app hardening: batch page states, error messages and the input template
+    "batch_running": ("正在匹配…", "Matching…"),
+    "batch_result_for": ("结果来自文件", "Results for the file"),
+    "batch_preview": (
+        "预览前 {shown} 行（共 {total} 行），完整结果请下载。",
+        "Showing the first {shown} of {total} rows; download for the full results.",
+    ),
+    "batch_errors_preview": (
+        "共 {total} 行出错，显示前 {shown} 行。",
+        "{total} rows with errors; showing the first {shown}.",
+    ),
+    "batch_bad_encoding": ("无法识别的编码名称", "Unknown encoding name"),
+    "batch_mixed_encoding": (
+        "文件中编码不一致（例如 UTF-8 与 GBK 混用），请统一另存为 UTF-8 后再上传",
+        "The file mixes text encodings (e.g. UTF-8 and GBK); save it as UTF-8 and upload again",
+    ),
+    "batch_not_a_table": (
+        "文件不是规整的表格（例如引号未闭合）",
+        "The file is not a well-formed table (e.g. an unclosed quote)",
+    ),
+    "batch_unexpected": (
+        "处理文件时出现意外错误，已记录日志。请检查文件或联系管理员。",
+        "Something unexpected went wrong with this file; it has been logged. "
+        "Check the file or contact the administrator.",
+    ),
+    "batch_columns": ("需求清单应包含的列", "Columns the lead list should have"),
+    "batch_columns_help": (
+        "表头可用英文列名或任一中文写法；产业、面积、区位至少需要一列。",
+        "Headers may be the English name or any Chinese variant; "
+        "at least one of sector, area or location is needed.",
+    ),
+    "column_name": ("列名", "Column"),
+    "column_variants": ("可用的中文表头", "Chinese headers accepted"),
+    "column_example": ("示例", "Example"),
+    "template_csv": ("下载模板 CSV", "Download template CSV"),
+    "template_xlsx": ("下载模板 Excel", "Download template Excel"),
 }
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import io
+import logging
+import re
+import string
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -140,9 +146,11 @@ def test_the_batch_page_matches_an_upload_and_lists_row_errors(app: AppTest) -> 
     app.run()
     assert not app.exception
     assert "读取 2 行，匹配 1 行，出错 1 行" in app.success[0].value
-    errors = app.dataframe[0].value
+    errors = next(
+        d.value for d in app.dataframe if list(d.value.columns) == ["request_id", "error"]
+    )
     assert errors["request_id"].tolist() == ["B"] and "20亩" in errors["error"].iloc[0]
-    assert [d.label for d in app.get("download_button")] == ["下载结果 CSV", "下载结果 Excel"]
+    assert [d.label for d in app.get("download_button")][-2:] == ["下载结果 CSV", "下载结果 Excel"]
 
 
 def test_the_batch_page_reports_an_unreadable_file(app: AppTest) -> None:
@@ -190,3 +198,304 @@ def test_export_bytes_have_the_expected_shape() -> None:
     assert about["数据版本"] == cat.version and "P05, P01" in about["园区编号"]
     pdf = shortlist_pdf(shortlist, cat, matches, "zh")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 3
+
+
+# --- Hardening: user text is never markdown, the batch runs once, bad files get a message ---
+
+ATTACK = "**bold** [x](http://evil.example) ![i](http://evil.example/i.png)"
+
+
+def rendered(body: str) -> str:
+    """The HTML a CommonMark renderer makes of a message body, as Streamlit's would."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").render(body)
+
+
+# What GFM's autolink-literal step links in the text left after parsing (a backslash
+# escape is already resolved by then): http://, www., mailto:, xmpp: and a@b.c.
+GFM_AUTOLINK = re.compile(
+    r"(https?://|mailto:|xmpp:|www\.)|[-.\w+]+@[-\w]+\.[-\w]", re.IGNORECASE | re.ASCII
+)
+
+
+def shown_text(body: str) -> str:
+    """The characters a reader sees: rendered, tags stripped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered(body)))
+
+
+def assert_literal(body: str, user_text: str) -> None:
+    """No markup of the user's text survives rendering, and the text reads as typed."""
+    html_out = rendered(body)
+    for tag in ("<strong", "<em", "<a ", "<img", "<code", "<h1", "<li"):
+        assert tag not in html_out, html_out
+    assert GFM_AUTOLINK.search(shown_text(body)) is None
+    assert user_text in shown_text(body).replace("\u2060", "")
+
+
+# Markdown's delimiters are ASCII punctuation: drawn often, among any other characters.
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(string.punctuation),
+        st.characters(min_codepoint=32, max_codepoint=0x9FFF),
+    ),
+    min_size=1,
+)
+
+
+@given(TEXT)
+def test_plain_text_renders_exactly_as_typed(text: str) -> None:
+    from app_pages.common import plain
+
+    assume(text == text.strip() and "\x7f" not in text and "\u2060" not in text)
+    expected = html.escape(text, quote=False)
+    html_out = rendered(plain(text)).replace("&quot;", '"')
+    # The only addition is invisible: word joiners that keep GFM from making links.
+    assert html_out.replace("\u2060", "") == f"<p>{expected}</p>\n"
+
+
+def test_plain_escapes_streamlit_and_gfm_extras_too() -> None:
+    from app_pages.common import plain
+
+    # $math$, :red[colour], :emoji: and bare links are extensions CommonMark lacks.
+    for text in (
+        "$x^2$",
+        ":red[alert]",
+        ":smile:",
+        "http://evil.example",
+        "see HTTPS://evil.example/x",
+        "www.evil.example",
+        "mailto:a@evil.example",
+        "a.b+c@evil.example",
+    ):
+        escaped = plain(text)
+        # Each delimiter those extensions look for comes with its escaping backslash.
+        assert re.search(r"(?<!\\)[$:\[.@]", escaped) is None, escaped
+        assert GFM_AUTOLINK.search(shown_text(escaped)) is None, escaped
+        assert shown_text(escaped).replace("\u2060", "").strip() == text
+
+
+def test_a_markdown_min_area_is_shown_literally(app: AppTest) -> None:
+    fill(app, "AI", ATTACK)
+    assert not app.exception
+    assert_literal(app.error[0].value, ATTACK)
+
+
+def open_batch(app: AppTest) -> AppTest:
+    app.switch_page("app_pages/batch.py")
+    app.run()
+    assert not app.exception
+    return app
+
+
+def upload_and_run(app: AppTest, content: bytes, name: str = "leads.csv") -> AppTest:
+    app.get("file_uploader")[0].upload(name, content, "text/csv")
+    app.run()
+    app.button(key="batch_run").click()
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_a_markdown_header_is_shown_literally(app: AppTest) -> None:
+    header = "**名称**,[x](http://evil.example)"
+    upload_and_run(open_batch(app), f"{header}\nA,B\n".encode())
+    body = app.error[0].value
+    assert "无法读取" in body
+    assert_literal(body, "**名称**, [x](http://evil.example)")
+
+
+def test_a_markdown_file_name_is_shown_literally(app: AppTest) -> None:
+    name = "**lead** [x](evil.example) ![i](i.png).csv"
+    upload_and_run(open_batch(app), "编号,行业\nA,集成电路\n".encode(), name)
+    assert any(name in t.value for t in app.text)  # st.text: never markdown
+    app.get("file_uploader")[0].upload(name, b"", "text/csv")
+    app.run()
+    app.button(key="batch_run").click()
+    app.run()
+    assert_literal(app.error[0].value, name)
+
+
+def test_labels_and_messages_never_quote_user_text_as_markdown(app: AppTest) -> None:
+    # Every markdown-rendering element on a failed batch, checked at once.
+    upload_and_run(open_batch(app), b"**x**,y\n1,2\n", "**f**.csv")
+    bodies = [e.value for e in [*app.error, *app.warning, *app.info, *app.caption, *app.markdown]]
+    assert bodies and not any("<strong" in rendered(b) for b in bodies)
+
+
+@pytest.fixture
+def counted_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Spies on run_batch: the page imports it from matcher.batch on every run."""
+    import matcher.batch
+
+    calls: list[int] = []
+    real = matcher.batch.run_batch
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matcher.batch, "run_batch", spy)
+    return calls
+
+
+LEADS = "编号,行业,面积需求\nA,集成电路,5000\nB,AI,20亩\n".encode("gbk")
+
+
+def test_the_batch_runs_once_per_file_and_options(app: AppTest, counted_batches: list[int]) -> None:
+    upload_and_run(open_batch(app), LEADS)
+    assert counted_batches == [1]
+    for _ in range(3):  # reruns from any other widget
+        app.run()
+    app.get("download_button")[-2].click()  # as if a download had rerun the page
+    app.run()
+    app.button(key="batch_run").click()  # same file, same options: nothing to do
+    app.run()
+    assert not app.exception and counted_batches == [1]
+    assert "读取 2 行" in app.success[0].value
+    app.number_input(key="batch_top").set_value(3)
+    app.button(key="batch_run").click()
+    app.run()
+    assert counted_batches == [1, 1]
+
+
+def test_result_downloads_are_built_on_click_and_only_once(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app_pages.batch_state
+
+    upload_and_run(open_batch(app), LEADS)
+    buttons = app.get("download_button")[-2:]
+    # Deferred: the run registered a callable, no file bytes were made.
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
+    assert all(b.proto.ignore_rerun for b in buttons)
+    built: list[int] = []
+    real = app_pages.batch_state.csv_file_bytes
+    monkeypatch.setattr(
+        app_pages.batch_state, "csv_file_bytes", lambda frame: built.append(1) or real(frame)
+    )
+    run = app.session_state["batch_result"]
+    first, second = run.csv(), run.csv()
+    assert built == [1] and first is second
+    frame = pd.read_csv(io.BytesIO(first), encoding="utf-8-sig")
+    assert set(frame["request_id"]) == {"A", "B"}
+    assert load_workbook(io.BytesIO(run.xlsx())).sheetnames == ["matches"]
+
+
+def test_the_preview_is_bounded_but_the_summary_counts_every_row(app: AppTest) -> None:
+    rows = "".join(f"L{i},集成电路,5000\n" for i in range(300))
+    upload_and_run(open_batch(app), ("编号,行业,面积需求\n" + rows).encode())
+    assert "读取 300 行，匹配 300 行" in app.success[0].value
+    assert len(app.dataframe[-1].value) == 200  # of 300 x 5 = 1500 result rows
+    assert any("200" in c.value and "1500" in c.value for c in app.main.caption)
+
+
+def test_the_batch_page_offers_the_expected_columns_and_templates(app: AppTest) -> None:
+    open_batch(app)
+    table = app.dataframe[0].value
+    assert table["列名"].tolist()[:3] == ["request_id", "company", "sector"]
+    assert "面积需求" in table.set_index("列名").loc["min_area_m2", "可用的中文表头"]
+    templates = app.get("download_button")
+    assert [b.label for b in templates] == ["下载模板 CSV", "下载模板 Excel"]
+    assert all(b.proto.deferred_file_id for b in templates)
+    app.sidebar.radio[0].set_value("en")
+    app.run()
+    assert [b.label for b in app.get("download_button")] == [
+        "Download template CSV",
+        "Download template Excel",
+    ]
+
+
+MIXED = "编号,行业,面积需求\n".encode() + b"".join(
+    f"A{i},集成电路,5000\n".encode() for i in range(5000)
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '编号,行业,面积需求\nA,"集成电路,5000\nB,AI,3000\n'.encode(),
+        MIXED + b'B,"AI,3000\n',
+        "编号,行业,面积需求\nA,集成电路,5000\n".encode() + "B,人工智能,3000\n".encode("gbk"),
+        MIXED + "B,人工智能,3000\n".encode("gbk"),
+    ],
+    ids=["unclosed-quote", "unclosed-quote-late", "utf8-then-gbk", "utf8-then-gbk-late"],
+)
+def test_a_broken_file_gets_one_message_and_no_traceback(app: AppTest, content: bytes) -> None:
+    upload_and_run(open_batch(app), content)
+    assert not app.exception
+    assert len(app.error) == 1 and "无法读取" in app.error[0].value
+    assert "Traceback" not in app.error[0].value
+    assert not app.success  # no stale result next to the message
+
+
+def test_a_bad_encoding_name_gets_a_message(app: AppTest) -> None:
+    open_batch(app)
+    app.text_input(key="batch_encoding").input("no-such-codec")
+    upload_and_run(app, LEADS)
+    assert "无法读取" in app.error[0].value and "no-such-codec" in rendered(app.error[0].value)
+
+
+def test_an_unexpected_error_is_logged_and_shown_briefly(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import matcher.batch
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr(matcher.batch, "run_batch", broken)
+    open_batch(app)
+    app.sidebar.radio[0].set_value("en")
+    app.run()
+    with caplog.at_level(logging.ERROR, logger="app_pages.batch"):
+        upload_and_run(app, LEADS)
+    assert not app.exception
+    assert app.error[0].value.startswith("Something unexpected went wrong")
+    assert "internal detail" not in app.error[0].value
+    assert any(r.exc_info and "internal detail" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_upload_names_cannot_leave_the_temporary_folder() -> None:
+    from app_pages.batch_state import safe_file_name
+
+    assert safe_file_name("../../etc/passwd") == "passwd"
+    assert safe_file_name("..\\..\\leads.csv") == "leads.csv"
+    assert safe_file_name("..") == "upload.csv" and safe_file_name("") == "upload.csv"
+    assert safe_file_name("线索 2024.xlsx") == "线索 2024.xlsx"
+
+
+def test_the_run_key_changes_with_the_file_and_every_option() -> None:
+    from app_pages.batch_state import run_key
+
+    base = run_key(b"a,b\n", 5, None, None)
+    assert base == run_key(b"a,b\n", 5, None, None)
+    others = [
+        run_key(b"a,c\n", 5, None, None),
+        run_key(b"a,b\n", 3, None, None),
+        run_key(b"a,b\n", 5, "gbk", None),
+        run_key(b"a,b\n", 5, None, "Sheet2"),
+    ]
+    assert len({base, *others}) == 5
+
+
+def test_the_browser_is_never_shown_a_stack_trace() -> None:
+    import tomllib
+
+    from streamlit.config import ShowErrorDetailsConfigOptions
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    # "none": a generic message in the browser; type, message and traceback only in the log.
+    assert config["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value
+
+
+def test_the_result_csv_is_the_librarys_csv() -> None:
+    from app_pages.batch_state import csv_file_bytes
+    from matcher.exports import csv_bytes
+
+    frame = pd.DataFrame({"request_id": ["A", "B"], "reason_zh": ["=1+1，集成电路", "区位\n匹配"]})
+    ours = pd.read_csv(io.BytesIO(csv_file_bytes(frame)), encoding="utf-8-sig", dtype=str)
+    theirs = pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig", dtype=str)
+    assert csv_file_bytes(frame).startswith(b"\xef\xbb\xbf")
+    pd.testing.assert_frame_equal(ours, theirs)
+    assert ours["reason_zh"].tolist() == ["'=1+1，集成电路", "区位\n匹配"]  # formula neutralised

@@ -1,0 +1,196 @@
+"""The Batch page end to end in AppTest: upload, match, rerun after a download, build the CSV.
+
+Targets for 100k rows: upload-to-results <= 15 s, peak RSS of the process <= 1.5 GB.
+Each size runs in a fresh process, so the peak RSS is that run's alone (it includes the
+AppTest harness, which holds the uploaded bytes like a server would).
+
+With --browser the same steps run against a real `streamlit run` driven by Debian's chromium
+through Playwright; the server's peak RSS is its VmHWM from /proc.
+
+Run:  .venv/bin/python benchmarks/app_batch.py [--sizes 20000 100000] [--browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+
+
+def synthetic_leads(path: Path, rows: int) -> None:
+    """The same mixed zh/en lead lists as benchmarks/batch.py, a few rows malformed."""
+    spec = importlib.util.spec_from_file_location("bench_batch", ROOT / "benchmarks" / "batch.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(path, rows)
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one(rows: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    from streamlit.testing.v1 import AppTest
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "leads.csv"
+        synthetic_leads(source, rows)
+        content = source.read_bytes()
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.run()
+    at.switch_page("app_pages/batch.py")
+    at.run()
+    before = peak_rss_mb()
+
+    started = time.perf_counter()
+    at.get("file_uploader")[0].upload("leads.csv", content, "text/csv")
+    at.run()
+    at.button(key="batch_run").click()
+    at.run()
+    end_to_end = time.perf_counter() - started
+    after_match = peak_rss_mb()
+    assert not at.exception, at.exception
+    summary = at.success[0].value
+
+    # A browser click on a download does not rerun the page (on_click="ignore"); a rerun
+    # from any other widget must not recompute either.
+    started = time.perf_counter()
+    at.get("download_button")[-2].click()
+    at.run()
+    rerun = time.perf_counter() - started
+    assert not at.exception, at.exception
+
+    run = at.session_state["batch_result"]
+    started = time.perf_counter()
+    size = len(run.csv())  # what the deferred download executes on the first click
+    first_csv = time.perf_counter() - started
+    started = time.perf_counter()
+    run.csv()
+    second_csv = time.perf_counter() - started
+
+    print(f"{rows:>7} rows ({len(content) / 1e6:.1f} MB upload): {summary}")
+    print(f"  upload + match, to results shown : {end_to_end:6.2f} s")
+    print(f"  page rerun after a download click: {rerun:6.2f} s")
+    print(f"  CSV download, first click        : {first_csv:6.2f} s ({size / 1e6:.0f} MB)")
+    print(f"  CSV download, later clicks       : {second_csv:6.3f} s")
+    print(
+        f"  peak RSS: {peak_rss_mb():.0f} MB (app loaded: {before:.0f} MB, "
+        f"after the match: {after_match:.0f} MB)"
+    )
+
+
+def server_peak_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc status")
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "streamlit", "run", APP),
+            *("--server.port", str(port), "--server.address", "127.0.0.1"),
+            *("--server.headless", "true"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return server, url
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("streamlit did not start")
+
+
+def one_in_browser(rows: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "leads.csv"
+        synthetic_leads(source, rows)
+        server, url = start_server()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    args=["--headless", "--no-sandbox", "--disable-gpu"],
+                )
+                page = browser.new_page(accept_downloads=True)
+                page.goto(f"{url}/batch", wait_until="networkidle")
+                before = server_peak_mb(server.pid)
+                started = time.perf_counter()
+                page.locator("input[type=file]").set_input_files(str(source))
+                page.get_by_role("button", name="开始匹配").click(timeout=120_000)
+                page.get_by_text(f"读取 {rows} 行").wait_for(timeout=600_000)
+                end_to_end = time.perf_counter() - started
+                after_match = server_peak_mb(server.pid)
+                started = time.perf_counter()
+                with page.expect_download(timeout=600_000) as download:
+                    page.get_by_role("button", name="下载结果 CSV").click()
+                saved = Path(folder) / "matches.csv"
+                download.value.save_as(saved)
+                first_csv = time.perf_counter() - started
+                started = time.perf_counter()
+                with page.expect_download(timeout=600_000) as download:
+                    page.get_by_role("button", name="下载结果 CSV").click()
+                download.value.save_as(Path(folder) / "again.csv")
+                second_csv = time.perf_counter() - started
+                browser.close()
+            print(f"{rows:>7} rows, real server + chromium:")
+            print(f"  upload + match, to results shown : {end_to_end:6.2f} s")
+            print(
+                f"  CSV download, first click        : {first_csv:6.2f} s "
+                f"({saved.stat().st_size / 1e6:.0f} MB)"
+            )
+            print(f"  CSV download, second click       : {second_csv:6.2f} s")
+            print(
+                f"  server peak RSS: {server_peak_mb(server.pid):.0f} MB (page loaded: "
+                f"{before:.0f} MB, after the match: {after_match:.0f} MB)"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000])
+    parser.add_argument("--browser", action="store_true", help="real server and chromium")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.browser:
+        for rows in args.sizes:
+            one_in_browser(rows)
+        return
+    if args.one:
+        one(args.one)
+        return
+    for rows in args.sizes:
+        subprocess.run([sys.executable, __file__, "--one", str(rows)], check=True)
+
+
+if __name__ == "__main__":
+    main()
