@@ -5,7 +5,6 @@ Not a page: st.navigation lists the pages explicitly.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import tempfile
 import threading
@@ -16,7 +15,7 @@ import pandas as pd
 
 from app_pages.common import plain, t
 from matcher.batch import BatchSummary
-from matcher.batch_io import BatchError
+from matcher.errors import UserFacingError
 from matcher.exports import write_csv, xlsx_bytes
 
 PREVIEW_ROWS = 200
@@ -79,14 +78,6 @@ class BatchRun:
 
 def failure_message(error: Exception) -> str | None:
     """What to tell the user about an error reading their file; None if it is not about it."""
-    if isinstance(error, BatchError):
-        return f"{t('batch_failed')}: {plain(error)}"
-    if isinstance(error, UnicodeDecodeError):
-        return f"{t('batch_failed')}: {t('batch_mixed_encoding')}"
-    if isinstance(error, pd.errors.ParserError | pd.errors.EmptyDataError | csv.Error):
-        return f"{t('batch_failed')}: {t('batch_not_a_table')} ({plain(error)})"
-    if type(error) is LookupError:  # codecs' unknown encoding; KeyError is a bug, not input
-        return f"{t('batch_failed')}: {t('batch_bad_encoding')} ({plain(error)})"
-    if isinstance(error, ValueError):
+    if isinstance(error, UserFacingError):
         return f"{t('batch_failed')}: {plain(error)}"
     return None

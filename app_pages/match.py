@@ -6,17 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import add_to_shortlist, area_facts, catalogue, lang, plain, ranker, t
-from matcher.areas import AreaError, parse_area
+from matcher.areas import AreaError
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
 from matcher.models import Match, Requirement, Weights
 from matcher.scoring import score_breakdown
-
-
-def area_field(text: str) -> tuple[float | None, float | None]:
-    """A min/max area box: '5000', '0.5万平方米', '3000-5000㎡' (a range fills both bounds)."""
-    parsed = parse_area(text)
-    return parsed.min_m2, parsed.max_m2
 
 
 def read_form() -> Requirement | None:
@@ -62,30 +56,23 @@ def read_form() -> Requirement | None:
         submitted = st.form_submit_button(t("submit"), type="primary")
     if not submitted and "current_requirement" not in st.session_state:
         return None
-    try:
-        low, low_max = area_field(min_text)
-        high_min, high = area_field(max_text)
-    except AreaError as error:
-        # The message quotes what the user typed: escaped, so it is never read as markdown.
-        st.error(f"{t('bad_area')}: {plain(error)}")
-        return None
     place_names = " ".join(p.name_zh for p in places if p.place_id in picked)
     try:
-        requirement = Requirement(
+        requirement = Requirement.from_cells(
             sector_text=sector_text,
             sector_ids=tuple(sector_ids),
-            min_area_m2=low,
-            max_area_m2=high
-            if high is not None
-            else (low_max if low_max is not None else high_min),
-            preferred_location=" ".join(x for x in (location_text, place_names) if x.strip()),
+            min_area=min_text,
+            max_area=max_text,
+            location=" ".join(x for x in (location_text, place_names) if x.strip()),
             weights=Weights(sector=w_sector, area=w_area, location=w_location),
             area_is_hard=hard_area,
             location_is_hard=hard_location,
+            area_limit_m2=ranker().area_limit_m2,
         )
-    except ValueError as error:
+    except AreaError as error:
+        # The message quotes what the user typed: escaped, so it is never read as markdown.
         st.error(f"{t('bad_area')}: {plain(error)}")
-        return None
+        st.stop()  # one message per mistake: no "fill in something" box beneath it
     st.session_state["current_requirement"] = requirement
     return requirement
 

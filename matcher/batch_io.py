@@ -107,7 +107,7 @@ def sniff_delimiter(text: str) -> str:
 def load_column_aliases(data_dir: Path | None = None) -> dict[str, str]:
     """Normalised header variant -> canonical column name, from data/column_aliases.csv."""
     path = (data_dir or default_data_dir()) / "column_aliases.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return {_header_key(row["alias"]): row["column"] for row in csv.DictReader(handle)}
 
 
