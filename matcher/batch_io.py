@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 
 from matcher.catalogue import default_data_dir
 from matcher.text import normalize
+from matcher.xlsx_reader import XlsxError, open_xlsx
 
 SNIFF_BYTES = 1 << 16
 
@@ -104,6 +105,10 @@ class TableSource:
     encoding: str
     delimiter: str
     total_rows: int | None
+    sheet: str = ""  # the worksheet read, for an XLSX
+    # Spreadsheet line -> why that row cannot be trusted (XLSX: uncached formula, merged cell);
+    # filled as chunks are read, before the chunk holding the line is yielded.
+    row_problems: dict[int, str] = field(default_factory=dict)
 
 
 def open_table(
@@ -121,7 +126,7 @@ def open_table(
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(path, sheet)
+        return _open_xlsx(path, sheet, chunk_rows)
     chosen = encoding or detect_encoding(head)
     try:
         text_head = _decode_prefix(head, chosen)
@@ -159,12 +164,17 @@ def open_table(
     return TableSource(chunks(), chosen, delimiter, None)
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> TableSource:
+def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> TableSource:
+    """Stream the sheet through xlsx_reader; its errors become BatchErrors, even mid-way."""
     try:
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, engine="openpyxl")
-    except ValueError as error:
+        table = open_xlsx(path, sheet, chunk_rows=chunk_rows)
+    except XlsxError as error:
         raise BatchError(f"{path.name}: {error}") from error
-    except Exception as error:  # openpyxl raises several types for a broken workbook
-        raise BatchError(f"{path.name}: not a readable Excel workbook ({error})") from error
-    frame = frame.fillna("")
-    return TableSource(iter([frame]), "xlsx", "", len(frame))
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        try:
+            yield from table.chunks
+        except XlsxError as error:
+            raise BatchError(f"{path.name}: {error}") from error
+
+    return TableSource(chunks(), "xlsx", "", table.total_rows, table.sheet, table.row_problems)
