@@ -100,7 +100,7 @@ def write_raw_xlsx(path: Path, sheets: Sequence[RawSheet], active: int = 0) -> P
         f'<Relationship Id="rId1" Type="{DOC_TYPE}" Target="xl/workbook.xml"/></Relationships>'
     )
     entries = "".join(
-        f"<sheet name={quoteattr(s.name)} sheetId=\"{i}\" r:id=\"rId{i}\""
+        f'<sheet name={quoteattr(s.name)} sheetId="{i}" r:id="rId{i}"'
         + ("" if s.state == "visible" else f' state="{s.state}"')
         + "/>"
         for i, s in enumerate(sheets, start=1)
@@ -144,7 +144,5 @@ def write_column_bomb(path: Path, rows: int = 20_000, every: int = 100) -> Path:
     cell at column XFD in every `every`-th row, so the claim looks plausible."""
     far = 16_384
     extra = {n: {far: "x"} for n in range(2, rows + 2, every)}
-    sheet = RawSheet(
-        "leads", lead_rows(rows), dimension=f"A1:XFD{rows + 1}", extra_cells=extra
-    )
+    sheet = RawSheet("leads", lead_rows(rows), dimension=f"A1:XFD{rows + 1}", extra_cells=extra)
     return write_raw_xlsx(path, [sheet])
