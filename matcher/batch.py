@@ -30,7 +30,7 @@ from matcher.cache import ParkRowCache
 from matcher.catalogue import Catalogue
 from matcher.comparisons import FloatArray
 from matcher.errors import UsageError
-from matcher.exports import write_csv, xlsx_bytes
+from matcher.exports import write_csv, write_xlsx
 from matcher.messages import Reason
 from matcher.models import Weights
 from matcher.scoring import FIT_CODES, Ranker, ScoreTable, combine, no_park_lists, ranker_for
@@ -506,25 +506,27 @@ def run_batch(
         (wide_rows(rows, top_k) if output_format == "wide" else rows.drop(columns="_row"))
         for rows in results
     )
+    frames = _or_empty(shaped, table.headers)
     if output is None:
-        frames = list(shaped)
-        result = pd.concat(frames, ignore_index=True) if frames else _empty(table.headers)
+        result = pd.concat(list(frames), ignore_index=True)
         summary.seconds = time.perf_counter() - started
         return summary, result
     with atomic_output(output, protect=(source,)) as handle:
         if output.suffix.lower() == ".xlsx":
-            frames = list(shaped)
-            result = pd.concat(frames, ignore_index=True) if frames else _empty(table.headers)
-            handle.write(xlsx_bytes({"matches": result}))
+            # Streamed chunk by chunk; past Excel's row limit it stops with TooManyRowsError.
+            write_xlsx({"matches": frames}, handle)
         else:
-            wrote = False
-            for rows in shaped:
-                write_csv(rows, handle, output_encoding, append=wrote)
-                wrote = True
-            if not wrote:
-                write_csv(_empty(table.headers), handle, output_encoding)
+            for i, rows in enumerate(frames):
+                write_csv(rows, handle, output_encoding, append=i > 0)
     summary.seconds = time.perf_counter() - started
     return summary, None
+
+
+def _or_empty(frames: Iterator[pd.DataFrame], headers: Sequence[str]) -> Iterator[pd.DataFrame]:
+    """The frames, or one empty frame with the output's columns if there are none."""
+    first = next(frames, None)
+    yield _empty(headers) if first is None else first
+    yield from frames
 
 
 def _empty(headers: Sequence[str]) -> pd.DataFrame:

@@ -18,7 +18,8 @@ from charset_normalizer import from_bytes
 
 from matcher.catalogue import default_data_dir
 from matcher.errors import UsageError, UserFacingError
-from matcher.text import has_cjk, normalize
+from matcher.text import has_cjk, normalize, unique_names
+from matcher.xlsx_reader import XlsxError, open_xlsx
 
 SNIFF_BYTES = 1 << 16
 
@@ -144,6 +145,7 @@ class TableSource:
     total_rows: int | None
     headers: tuple[str, ...] = ()
     row_problems: dict[int, str] = field(default_factory=dict)
+    sheet: str = ""  # the worksheet read, for an XLSX
 
 
 def open_table(
@@ -166,7 +168,7 @@ def open_table(
     if not head:
         raise BatchError(f"{path.name}: the file is empty (文件为空)")
     if path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
-        return _open_xlsx(path, sheet)
+        return _open_xlsx(path, sheet, chunk_rows)
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -215,7 +217,7 @@ class CsvRows:
         if self._header is None:
             for line, cells in self._records:
                 if any(c.strip() for c in cells):
-                    self._header = (line, unique_headers(cells))
+                    self._header = (line, unique_names(cells))
                     self.problems.pop(line, None)
                     break
             else:
@@ -426,29 +428,30 @@ def _field_count_problem(line: int, cells: list[str], width: int) -> str:
     return f"line {line} has {len(cells)} fields where the header has {width} (该行字段数少于表头)"
 
 
-def unique_headers(cells: Sequence[str]) -> tuple[str, ...]:
-    """Header names as written, with blanks named by position and repeats numbered."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for position, cell in enumerate(cells, start=1):
-        base = cell.strip() or f"column_{position}"
-        name, n = base, 1
-        while name in seen:
-            n += 1
-            name = f"{base}_{n}"
-        seen.add(name)
-        names.append(name)
-    return tuple(names)
-
-
-def _open_xlsx(path: Path, sheet: str | None) -> TableSource:
+def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> TableSource:
+    """Stream the sheet through xlsx_reader; its errors become BatchErrors, even mid-way."""
     try:
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, engine="openpyxl")
-    except ValueError as error:
+        table = open_xlsx(path, sheet, chunk_rows=chunk_rows)
+        first = next(table.chunks, None)
+    except XlsxError as error:
         raise BatchError(f"{path.name}: {error}") from error
-    except Exception as error:  # openpyxl raises several types for a broken workbook
-        raise BatchError(f"{path.name}: not a readable Excel workbook ({error})") from error
-    frame = frame.fillna("")
-    frame.columns = pd.Index(unique_headers([str(c) for c in frame.columns]))
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return TableSource(iter([frame]), "xlsx", "", len(frame), tuple(frame.columns))
+    if first is None:
+        raise BatchError(f"{path.name}: sheet '{table.sheet}' has no header row (工作表没有表头)")
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        try:
+            if len(first):
+                yield first
+            yield from table.chunks
+        except XlsxError as error:
+            raise BatchError(f"{path.name}: {error}") from error
+
+    return TableSource(
+        chunks(),
+        "xlsx",
+        "",
+        table.total_rows,
+        tuple(str(c) for c in first.columns),
+        table.row_problems,
+        table.sheet,
+    )

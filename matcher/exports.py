@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -12,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from matcher.errors import UserFacingError
 
 # OWASP CSV injection: a cell starting with one of these may run as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,8 +34,9 @@ def neutralise(value: object) -> object:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the frame with every text cell neutralised; numeric columns untouched."""
+    """A copy of the frame with every text cell and header neutralised; numbers untouched."""
     safe = frame.copy()
+    safe.columns = pd.Index([neutralise_text(str(c)) for c in frame.columns], dtype=object)
     for column in safe.columns:
         values = safe[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
@@ -79,36 +82,162 @@ def write_csv(
 
 
 def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:
+    """write_csv into memory, for downloads."""
     buffer = BytesIO()
     write_csv(frame, buffer, encoding)
     return buffer.getvalue()
 
 
-def _fill_sheet(ws: Worksheet, frame: pd.DataFrame, headers: Sequence[str] | None) -> None:
-    titles = list(headers) if headers is not None else [str(c) for c in frame.columns]
-    ws.append(titles)
-    for values in frame.itertuples(index=False):
-        ws.append([_cell(v) for v in values])
-    # A text cell must stay text: openpyxl would store "=..." as a live formula.
-    for cells in ws.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.value = neutralise_text(cell.value)
-                cell.data_type = TYPE_STRING
-    for index, title in enumerate(titles, start=1):
-        shown = [title, *(str(v) for v in frame.iloc[:200, index - 1].tolist())]
-        width = max(_display_width(v) for v in shown)
-        ws.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
-    ws.freeze_panes = "A2"
+def xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame], headers: Mapping[str, Sequence[str]] | None = None
+) -> bytes:
+    """write_xlsx into memory, for downloads."""
+    buffer = BytesIO()
+    write_xlsx(sheets, buffer, headers)
+    return buffer.getvalue()
 
 
-def _cell(value: object) -> object:
-    """Missing values (None, NaN, pd.NA) become empty cells; numpy numbers plain numbers."""
+# -- XLSX ---------------------------------------------------------------------------------------
+# XlsxWriter in constant_memory mode streams each row to a temporary file, so memory stays
+# flat whatever the row count. It never turns text into formulas, URLs or numbers here.
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_TEXT = 32_767
+WIDTH_SAMPLE_ROWS = 200
+ROWS_PER_BLOCK = 10_000
+
+# XML 1.0 forbids these; openpyxl's ILLEGAL_CHARACTERS_RE plus lone surrogates and U+FFFE/F.
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CUT_NOTE = "…[cut: an Excel cell holds 32,767 characters / Excel单元格上限]"
+_WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "nan_inf_to_errors": False,
+}
+
+
+class TooManyRowsError(UserFacingError):
+    """A sheet would exceed Excel's 1,048,576 rows; CSV has no such limit."""
+
+
+def clean_text(text: str) -> str:
+    """Characters XML cannot hold become a visible escape such as '\\x0b' (4 characters)."""
+    return ILLEGAL_XML.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
+def excel_text(text: str) -> str:
+    """A text cell as written to XLSX: neutralised, XML-safe, within Excel's cell limit."""
+    text = neutralise_text(clean_text(text))
+    if len(text) > EXCEL_MAX_TEXT:
+        text = text[: EXCEL_MAX_TEXT - len(_CUT_NOTE)] + _CUT_NOTE
+    return text
+
+
+SheetRows = pd.DataFrame | Iterable[pd.DataFrame]
+
+
+def write_xlsx(
+    sheets: Mapping[str, SheetRows],
+    target: Path | BinaryIO,
+    headers: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """One sheet per frame (or per iterable of frames, written as they come): header row
+    frozen, widths fitted to the first rows, text always text (excel_text), numbers numeric.
+    Raises TooManyRowsError if a sheet will not fit in Excel."""
+    for name, rows in sheets.items():
+        if isinstance(rows, pd.DataFrame):
+            _check_rows(name, len(rows))
+    workbook = xlsxwriter.Workbook(target, _WORKBOOK_OPTIONS)
+    try:
+        for title, (name, rows) in zip(_sheet_titles(list(sheets)), sheets.items(), strict=True):
+            given = (headers or {}).get(name)
+            _fill_sheet(workbook.add_worksheet(title), name, rows, given)
+    finally:
+        workbook.close()
+
+
+def _check_rows(name: str, rows: int) -> None:
+    if rows + 1 > EXCEL_MAX_ROWS:
+        raise TooManyRowsError(
+            f"sheet '{name}' would have {rows + 1:,} rows, more than Excel's "
+            f"{EXCEL_MAX_ROWS:,}; export as CSV instead "
+            f"(行数超过 Excel 上限 {EXCEL_MAX_ROWS:,}，请导出为 CSV)"
+        )
+
+
+def _fill_sheet(sheet: Worksheet, name: str, rows: SheetRows, given: Sequence[str] | None) -> None:
+    frames = iter([rows]) if isinstance(rows, pd.DataFrame) else iter(rows)
+    first = next(frames, pd.DataFrame())
+    names = [str(c) for c in (given if given is not None else first.columns)]
+    for col, title in enumerate(names):
+        sample = first.iloc[:WIDTH_SAMPLE_ROWS, col] if col < first.shape[1] else pd.Series()
+        sheet.set_column(col, col, _fitted_width(title, sample))
+        sheet.write_string(0, col, excel_text(title))
+    sheet.freeze_panes(1, 0)
+    row = 1
+    for frame in itertools.chain([first], frames):
+        _check_rows(name, row - 1 + len(frame))
+        _write_frame(sheet, frame, row)
+        row += len(frame)
+
+
+def _write_frame(sheet: Worksheet, frame: pd.DataFrame, first_row: int) -> None:
+    """Rows in order (constant_memory needs that), each cell by its column's kind; converted
+    a block at a time so the Python objects held stay few whatever the frame's length."""
+    write_number, write_string = sheet.write_number, sheet.write_string
+    for start in range(0, len(frame), ROWS_PER_BLOCK):
+        block = frame.iloc[start : start + ROWS_PER_BLOCK]
+        columns = [_column_values(block.iloc[:, i]) for i in range(block.shape[1])]
+        for offset, values in enumerate(zip(*columns, strict=True), start=first_row + start):
+            for col, value in enumerate(values):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    write_string(offset, col, value)
+                else:
+                    write_number(offset, col, value)
+
+
+def _column_values(values: pd.Series) -> list[object]:
+    """A column as the cells to write: finite numbers, cleaned text, or None for empty."""
+    if pd.api.types.is_bool_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(values.dtype):
+        return [_any_value(v) for v in values.tolist()]
+    numbers = values.astype("float64").to_numpy(na_value=np.nan).tolist()
+    return [v if math.isfinite(v) else None for v in numbers]
+
+
+def _any_value(value: object) -> object:
+    if isinstance(value, str):
+        return excel_text(value) if value else None
     if isinstance(value, np.generic):
         value = value.item()
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
-    return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) and abs(value) < 1e308 else None
+    return excel_text(str(value))
+
+
+def _sheet_titles(names: list[str]) -> list[str]:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
+    titles: list[str] = []
+    for name in names:
+        base = re.sub(r"[\[\]:*?/\\]", "_", clean_text(name)).strip("'")[:31] or "Sheet"
+        title, n = base, 1
+        while title.casefold() in (t.casefold() for t in titles):
+            n += 1
+            title = f"{base[: 31 - len(str(n)) - 1]}_{n}"
+        titles.append(title)
+    return titles
 
 
 def _display_width(text: str) -> int:
@@ -116,14 +245,6 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
-def xlsx_bytes(
-    sheets: Mapping[str, pd.DataFrame], headers: Mapping[str, Sequence[str]] | None = None
-) -> bytes:
-    """An XLSX workbook with one sheet per frame, text neutralised, widths fitted."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for name, frame in sheets.items():
-        _fill_sheet(workbook.create_sheet(title=name[:31]), frame, (headers or {}).get(name))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _fitted_width(title: str, sample: pd.Series) -> int:
+    shown = [title, *(str(v) for v in sample.tolist() if v is not None and v is not pd.NA)]
+    return min(max(max(_display_width(v) for v in shown) + 2, 8), 60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from pypinyin import lazy_pinyin
 
@@ -55,3 +56,18 @@ def format_area_zh(area_m2: float) -> str:
 def format_area_en(area_m2: float) -> str:
     """Area with thousands separators: 35000 -> '35,000 m²'."""
     return f"{area_m2:,.0f} m²"
+
+
+def unique_names(cells: Sequence[str]) -> tuple[str, ...]:
+    """Header names as written, with blanks named by position and repeats numbered."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(cells, start=1):
+        base = cell.strip() or f"column_{position}"
+        name, n = base, 1
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
+        names.append(name)
+    return tuple(names)

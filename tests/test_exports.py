@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from matcher.exports import csv_bytes, neutralise, xlsx_bytes
+from matcher.exports import (
+    EXCEL_MAX_ROWS,
+    TooManyRowsError,
+    clean_text,
+    csv_bytes,
+    neutralise,
+    write_xlsx,
+    xlsx_bytes,
+)
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"]
 
@@ -36,3 +50,77 @@ def test_xlsx_stores_dangerous_text_as_text_not_formula() -> None:
         assert row[0].data_type == "s" and str(row[0].value).startswith("'")
         assert row[1].data_type == "n"
     assert sheet.column_dimensions["A"].width >= 8
+
+
+def as_excel_shows(value: object) -> object:
+    """Excel decodes the _xHHHH_ escapes XML needs for control characters; openpyxl does not."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
+def read_xlsx(raw: bytes, sheet: str) -> list[list[object]]:
+    rows = load_workbook(io.BytesIO(raw))[sheet].iter_rows()
+    return [[(as_excel_shows(c.value), c.data_type) for c in row] for row in rows]
+
+
+def test_headers_are_neutralised_in_csv_and_xlsx() -> None:
+    frame = pd.DataFrame({'=HYPERLINK("http://x","y")': ["a"], "ok": ["b"]})
+    header = csv_bytes(frame).decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("\"'=HYPERLINK(")
+    cells = read_xlsx(xlsx_bytes({"s": frame}), "s")[0]
+    assert cells[0] == ('\'=HYPERLINK("http://x","y")', "s")
+    custom = xlsx_bytes({"s": frame}, headers={"s": ["@evil", "fine"]})
+    assert read_xlsx(custom, "s")[0] == [("'@evil", "s"), ("fine", "s")]
+
+
+def test_characters_xml_cannot_hold_become_visible_escapes() -> None:
+    frame = pd.DataFrame({"note\x01": ["line\x0bbreak", "bell\x07"]})
+    cells = read_xlsx(xlsx_bytes({"s": frame}), "s")
+    assert [row[0][0] for row in cells] == ["note\\x01", "line\\x0bbreak", "bell\\x07"]
+
+
+def test_a_shortlist_note_with_a_vertical_tab_exports() -> None:
+    about = pd.DataFrame({"field": ["note"], "requirement": ["第一行\x0b第二行"]})
+    cells = read_xlsx(xlsx_bytes({"requirement": about}), "requirement")
+    assert cells[1][1] == ("第一行\\x0b第二行", "s")
+
+
+def test_numbers_stay_numbers_missing_cells_stay_empty_and_the_header_is_frozen() -> None:
+    frame = pd.DataFrame(
+        {"rank": pd.array([1, None], dtype="Int64"), "score": [0.5, float("nan")], "n": ["", "x"]}
+    )
+    raw = xlsx_bytes({"m": frame})
+    cells = read_xlsx(raw, "m")
+    assert cells[1][:2] == [(1, "n"), (0.5, "n")]
+    assert cells[2][0][0] is None and cells[2][1][0] is None and cells[2][2] == ("x", "s")
+    sheet = load_workbook(io.BytesIO(raw))["m"]
+    assert sheet.freeze_panes == "A2"
+    assert 8 <= sheet.column_dimensions["A"].width <= 60
+
+
+def test_more_rows_than_excel_holds_is_a_clear_error_suggesting_csv(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"x": np.zeros(EXCEL_MAX_ROWS, dtype=np.int8)})
+    with pytest.raises(TooManyRowsError, match="CSV") as caught:
+        write_xlsx({"big": frame}, tmp_path / "big.xlsx")
+    assert "1,048,576" in str(caught.value) and "请导出为 CSV" in str(caught.value)
+    assert isinstance(caught.value, ValueError) and not (tmp_path / "big.xlsx").exists()
+    write_xlsx({"fits": frame.iloc[1:]}, tmp_path / "fits.xlsx")  # header + 1,048,575 rows
+
+
+texts = st.text(st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cell=texts, header=texts.filter(lambda h: h.strip() != ""))
+def test_any_text_comes_back_as_text_never_a_formula(cell: str, header: str) -> None:
+    frame = pd.DataFrame({header: [cell]}, dtype=object)
+    back = pd.read_csv(
+        io.BytesIO(csv_bytes(frame)), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    assert list(back.columns) == [neutralise(header)] or back.columns[0].startswith("Unnamed")
+    assert back.iloc[0, 0] == neutralise(cell)
+    rows = read_xlsx(xlsx_bytes({"s": frame}), "s")
+    assert rows[0][0] == (neutralise(clean_text(header)), "s")
+    if cell:  # an empty cell is not written at all
+        assert rows[1][0] == (neutralise(clean_text(cell)), "s")
