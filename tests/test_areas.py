@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.areas import SQ_FT_IN_M2, AreaError, AreaRange, parse_area
+from matcher.areas import SQ_FT_IN_M2, AreaError, AreaRange, area_bounds, parse_area
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,47 @@ def test_any_text_either_parses_or_raises_area_error(text: str) -> None:
 
 def test_sq_ft_constant_is_exact() -> None:
     assert SQ_FT_IN_M2 == 0.3048**2
+
+
+@given(
+    st.lists(st.integers(0, 9999), min_size=2, max_size=4).filter(
+        lambda groups: any(not 100 <= g <= 999 or len(str(g)) != 3 for g in groups[1:])
+    )
+)
+def test_commas_that_do_not_group_thousands_are_never_read_as_one_number(
+    groups: list[int],
+) -> None:
+    """'1,2,3' or '50,00' is a list or a typo, never 123 or 5000."""
+    with pytest.raises(AreaError, match="commas"):
+        parse_area(",".join(str(g) for g in groups))
+
+
+@given(st.text(alphabet=st.characters(categories=["L", "P", "Zs"]), max_size=20))
+def test_text_without_digits_is_never_an_area(text: str) -> None:
+    try:
+        found = parse_area(text)
+    except AreaError:
+        return
+    assert found == AreaRange(None, None)  # only blank text reads as "no area asked"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "field", "words"),
+    [
+        ("3000-5000", "8000", "max", "5,000"),
+        ("", "0", "max", "no space"),
+        ("9000", "3000", "min", "more than the maximum"),
+        ("5000", "8000以上", "max", "at least"),
+        ("1亿平方米", "", "min", "ten times the largest park"),
+    ],
+)
+def test_area_bounds_name_the_cell_at_fault(low: str, high: str, field: str, words: str) -> None:
+    with pytest.raises(AreaError, match=words) as caught:
+        area_bounds(low, high, limit_m2=8_070_000)
+    assert caught.value.field == field
+
+
+def test_a_range_in_the_minimum_cell_fills_both_bounds_and_may_repeat_the_maximum() -> None:
+    assert area_bounds("3000-5000", "") == AreaRange(3000, 5000)
+    assert area_bounds("3000-5000", "5000") == AreaRange(3000, 5000)
+    assert area_bounds("", "不超过8000") == AreaRange(None, 8000)
