@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from matcher import messages as msg
 from matcher.areas import AreaError, AreaRange, area_bounds
 from matcher.atomic import atomic_output, same_file
 from matcher.batch_io import (
@@ -26,14 +28,14 @@ from matcher.batch_io import (
     map_headers,
     open_table,
 )
-from matcher.cache import ParkRowCache
+from matcher.cache import LruCache
 from matcher.catalogue import Catalogue
-from matcher.comparisons import FloatArray
+from matcher.comparisons import COMPONENTS, Readings
 from matcher.errors import UsageError
 from matcher.exports import write_csv, write_xlsx
 from matcher.messages import Reason
 from matcher.models import Weights
-from matcher.scoring import FIT_CODES, Ranker, ScoreTable, combine, no_park_lists, ranker_for
+from matcher.scoring import FIT_CODES, Ranker, ScoreTable, no_park_lists, ranker_for
 from matcher.text import normalize_keep_case
 from matcher.understanding import Understanding, understand
 
@@ -57,6 +59,8 @@ WIDE_FIXED_COLUMNS = ("reason_zh_1", "reason_en_1")
 WIDE_NUMBERED = re.compile(r"(?:park|park_name|score|fit)_\d+")
 REQUIREMENT_COLUMNS = ("sector", "min_area_m2", "max_area_m2", "preferred_location")
 CHUNK_ROWS = 20_000
+# Distinct sector/location texts kept read across chunks; lead lists repeat a few thousand.
+READINGS_KEPT = 100_000
 # Bounds memory: a chunk's score matrices hold rows x parks cells each.
 CHUNK_CELLS = 2_000_000
 
@@ -237,74 +241,60 @@ def passthrough_names(headers: Sequence[str]) -> list[str]:
 
 
 class BatchScorer:
-    """Scores many requirements at once; each distinct sector or place text is read once
-    (while it stays in a cache bounded by park scores held, so memory stays flat)."""
+    """Scores many requirements at once; each distinct sector or location text is read once
+    (the readings are kept in a bounded cache across chunks)."""
 
     def __init__(self, ranker: Ranker, weights: Weights | None = None) -> None:
         self.ranker = ranker
-        self.weights = weights or Weights()
+        self.weights = weights or ranker.default_weights
         self.parks = ranker.parks
-        self._sector: ParkRowCache[tuple[Understanding, FloatArray, Reason | None]] = ParkRowCache(
-            len(self.parks)
-        )
-        self._location: ParkRowCache[tuple[Understanding, FloatArray]] = ParkRowCache(
-            len(self.parks)
-        )
+        self._readings: LruCache[Understanding] = LruCache(READINGS_KEPT)
 
-    def _sector_for(self, text: str) -> tuple[Understanding, FloatArray, Reason | None]:
-        cached = self._sector.get(text)
-        if cached is None:
-            seen = understand(self.ranker.taxonomy, self.ranker.gazetteer, text)
-            scores = self.ranker.sector.scores(seen)
-            row = np.full(len(self.parks), np.nan) if scores is None else scores
-            cached = (seen, row, no_park_lists(seen, row))
-            self._sector.put(text, cached)
-        return cached
+    def _reading(self, sector: str, location: str) -> Understanding:
+        key = (sector, location)
+        seen = self._readings.get(key)
+        if seen is None:
+            seen = understand(self.ranker.taxonomy, self.ranker.gazetteer, sector, (), location)
+            self._readings.put(key, seen)
+        return seen
 
-    def _location_for(self, location: str, sector: str) -> tuple[Understanding, FloatArray]:
-        key = (location, "" if location else sector)
-        cached = self._location.get(key)
-        if cached is None:
-            seen = understand(self.ranker.taxonomy, self.ranker.gazetteer, key[1], (), location)
-            scores = self.ranker.location.scores(seen)
-            cached = (seen, np.full(len(self.parks), np.nan) if scores is None else scores)
-            self._location.put(key, cached)
-        return cached
+    def readings(self, chunk: ValidatedChunk, rows: NDArray[np.intp]) -> Readings:
+        """The chunk's valid rows, each distinct sector and location text read once."""
+        sector_codes, sector_texts = pd.factorize(
+            pd.Series([chunk.sector[i] for i in rows], dtype=object)
+        )
+        # Without a location, a town or landmark in the sector text counts as the location.
+        location_codes, location_keys = pd.factorize(
+            pd.Series(
+                [
+                    f"{chunk.location[i]}\x00{'' if chunk.location[i] else chunk.sector[i]}"
+                    for i in rows
+                ],
+                dtype=object,
+            )
+        )
+        return Readings(
+            sector=[self._reading(text, "") for text in sector_texts],
+            sector_of=sector_codes.astype(np.intp),
+            location=[self._reading(*reversed(key.split("\x00", 1))) for key in location_keys],
+            location_of=location_codes.astype(np.intp),
+            min_area=chunk.min_area[rows],
+            max_area=chunk.max_area[rows],
+        )
 
     def score(self, chunk: ValidatedChunk, top_k: int) -> pd.DataFrame:
         """Long-format rows for one validated chunk, in input order."""
         rows = np.array([i for i, e in enumerate(chunk.error) if not e], dtype=np.intp)
-        sector_codes, sector_texts = pd.factorize(
-            pd.Series([chunk.sector[i] for i in rows], dtype=object)
-        )
-        sector_table = np.array([self._sector_for(t)[1] for t in sector_texts]).reshape(
-            len(sector_texts), len(self.parks)
-        )
-        location_keys = pd.Series(
-            [
-                f"{chunk.location[i]}\x00{'' if chunk.location[i] else chunk.sector[i]}"
-                for i in rows
-            ],
-            dtype=object,
-        )
-        location_codes, location_texts = pd.factorize(location_keys)
-        location_table = np.array(
-            [self._location_for(*key.split("\x00", 1))[1] for key in location_texts]
-        ).reshape(len(location_texts), len(self.parks))
-        area, feasible = self.ranker.area.scores(chunk.min_area[rows], chunk.max_area[rows])
-        weights = np.array([[self.weights.sector, self.weights.area, self.weights.location]])
-        table = combine(
-            sector=sector_table[sector_codes],
-            area=area,
-            feasible=feasible,
-            location=location_table[location_codes],
-            weights=np.repeat(weights, len(rows), axis=0),
-            area_is_hard=np.zeros(len(rows), dtype=bool),
-            location_is_hard=np.zeros(len(rows), dtype=bool),
+        readings = self.readings(chunk, rows)
+        w = self.weights
+        table = self.ranker.score(
+            readings,
+            np.repeat(np.array([[w.sector, w.area, w.location]]), len(rows), axis=0),
+            np.zeros(len(rows), dtype=bool),
+            np.zeros(len(rows), dtype=bool),
         )
         order = table.order(top_k)
-        codes = (sector_codes, list(sector_texts), location_codes, list(location_texts))
-        return self._long_rows(chunk, rows, table, order, codes)
+        return self._long_rows(chunk, rows, table, order, readings)
 
     def _long_rows(
         self,
@@ -312,7 +302,7 @@ class BatchScorer:
         rows: NDArray[np.intp],
         table: ScoreTable,
         order: NDArray[np.intp],
-        codes: tuple[NDArray[np.intp], Sequence[str], NDArray[np.intp], Sequence[str]],
+        readings: Readings,
     ) -> pd.DataFrame:
         k = order.shape[1]
         out_index = np.repeat(rows, k)
@@ -321,7 +311,7 @@ class BatchScorer:
         park_ids = np.array([p.park_id for p in self.parks], dtype=object)
         names = np.array([p.name_zh for p in self.parks], dtype=object)
         comps = table.components_at(row_pos, park_idx)
-        reason_zh, reason_en = self._reasons(chunk, rows, row_pos, park_idx, codes)
+        reason_zh, reason_en = self._reasons(readings, table, row_pos, park_idx)
         ok = pd.DataFrame(
             {
                 "_row": out_index,
@@ -333,9 +323,7 @@ class BatchScorer:
                 "fit": np.array([f.value for f in FIT_CODES], dtype=object)[
                     table.fit_at(row_pos, park_idx)
                 ],
-                "sector_score": np.round(comps[:, 0], 4),
-                "area_score": np.round(comps[:, 1], 4),
-                "location_score": np.round(comps[:, 2], 4),
+                **{f"{name}_score": np.round(comps[:, k], 4) for k, name in enumerate(COMPONENTS)},
                 "reason_zh": reason_zh,
                 "reason_en": reason_en,
                 "status": "ok",
@@ -352,9 +340,7 @@ class BatchScorer:
                 "park_name_zh": "",
                 "score": np.nan,
                 "fit": "",
-                "sector_score": np.nan,
-                "area_score": np.nan,
-                "location_score": np.nan,
+                **{f"{name}_score": np.nan for name in COMPONENTS},
                 "reason_zh": "",
                 "reason_en": "",
                 "status": "error",
@@ -371,59 +357,61 @@ class BatchScorer:
 
     def _reasons(
         self,
-        chunk: ValidatedChunk,
-        rows: NDArray[np.intp],
+        readings: Readings,
+        table: ScoreTable,
         row_pos: NDArray[np.intp],
         park_idx: NDArray[np.intp],
-        codes: tuple[NDArray[np.intp], Sequence[str], NDArray[np.intp], Sequence[str]],
     ) -> tuple[list[str], list[str]]:
-        """The reasons Ranker.rank gives, built once per distinct (input, park) pair."""
-        sector_codes, sector_texts, location_codes, location_keys = codes
+        """The reasons Ranker.rank gives, built once per distinct (reading, park) pair."""
         n_parks = len(self.parks)
-        low = chunk.min_area[rows][row_pos]
-        high = chunk.max_area[rows][row_pos]
-        area_keys = pd.Series(
-            list(zip(np.nan_to_num(low, nan=-1.0), np.nan_to_num(high, nan=-1.0), strict=True)),
-            dtype=object,
+        parts = []
+        for k, comparison in enumerate(self.ranker.comparisons):
+            keys = comparison.reason_key(readings)
+            describe = partial(self._describe, readings, table, k, _first_rows(keys))
+            parts.append(_per_pair(keys[row_pos] * n_parks + park_idx, n_parks, describe))
+        # As in Ranker.rank: a row that asked nothing scorable says so last.
+        nothing = msg.nothing_asked()
+        empty = ~table.asked[row_pos].any(axis=1)
+        parts.append(
+            (
+                np.where(empty, nothing.zh, "").tolist(),
+                np.where(empty, nothing.en, "").tolist(),
+            )
         )
-        area_codes, area_uniques = pd.factorize(area_keys)
-        area_pairs: list[tuple[float, float]] = list(area_uniques)
-        sector_part = _per_pair(
-            sector_codes[row_pos] * n_parks + park_idx,
-            n_parks,
-            lambda c, p: self._sector_reasons(sector_texts[c], p),
-        )
-        area_part = _per_pair(
-            area_codes * n_parks + park_idx,
-            n_parks,
-            lambda c, p: self._area_reasons(area_pairs[c], p),
-        )
-        location_part = _per_pair(
-            location_codes[row_pos] * n_parks + park_idx,
-            n_parks,
-            lambda c, p: self._location_reasons(location_keys[c], p),
-        )
-        parts = (sector_part, area_part, location_part)
         zh_all = ["；".join(filter(None, z)) for z in zip(*(p[0] for p in parts), strict=True)]
         en_all = ["; ".join(filter(None, e)) for e in zip(*(p[1] for p in parts), strict=True)]
         return zh_all, en_all
 
-    @staticmethod
-    def _joined(reasons: Sequence[Reason]) -> tuple[str, str]:
+    def _describe(
+        self,
+        readings: Readings,
+        table: ScoreTable,
+        k: int,
+        first_row: NDArray[np.intp],
+        key: int,
+        park: int,
+    ) -> tuple[str, str]:
+        """Comparison k's reasons for a reading (by its first row) and a park, joined."""
+        row = int(first_row[key])
+        comparison = self.ranker.comparisons[k]
+        reasons = comparison.explain(readings, row, park, int(table.levels[k][row, park])).reasons
+        if comparison.name == "sector":
+            reasons = self._no_park_note(readings, table, row) + reasons
         return "；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons)
 
-    def _sector_reasons(self, text: str, p: int) -> tuple[str, str]:
-        seen, _, note = self._sector_for(text)
-        reasons = self.ranker.sector.explain(seen, p).reasons
-        return self._joined(((note,) if note else ()) + reasons)
+    @staticmethod
+    def _no_park_note(readings: Readings, table: ScoreTable, row: int) -> tuple[Reason, ...]:
+        seen = readings.sector[int(readings.sector_of[row])]
+        note = no_park_lists(seen, table.values[COMPONENTS.index("sector")][row])
+        return (note,) if note else ()
 
-    def _area_reasons(self, pair: tuple[float, float], p: int) -> tuple[str, str]:
-        low, high = (None if v < 0 else v for v in pair)
-        return self._joined(self.ranker.area.explain(low, high, p).reasons)
 
-    def _location_reasons(self, key: str, p: int) -> tuple[str, str]:
-        seen, _ = self._location_for(*key.split("\x00", 1))
-        return self._joined(self.ranker.location.explain(seen, p).reasons)
+def _first_rows(keys: NDArray[np.intp]) -> NDArray[np.intp]:
+    """For each key value, the first row that has it."""
+    first = np.zeros(int(keys.max()) + 1 if len(keys) else 0, dtype=np.intp)
+    rows = np.arange(len(keys))[::-1]
+    first[keys[::-1]] = rows
+    return first
 
 
 def _per_pair(

@@ -1,4 +1,4 @@
-"""A least-recently-used cache bounded by the number of park scores it holds."""
+"""A least-recently-used cache bounded by the number of entries it holds."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
-# About 160 MB of float64 park scores, whatever the size of the catalogue.
-CACHE_CELLS = 20_000_000
 
+class LruCache(Generic[V]):
+    """Keeps the `limit` most recently used entries; older ones are dropped."""
 
-class ParkRowCache(Generic[V]):
-    """Keeps recent per-input rows of park scores; holds at most CACHE_CELLS scores."""
-
-    def __init__(self, parks: int, cells: int = CACHE_CELLS) -> None:
-        self.limit = max(64, cells // max(parks, 1))
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
         self._items: OrderedDict[Hashable, V] = OrderedDict()
 
     def get(self, key: Hashable) -> V | None:

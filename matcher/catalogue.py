@@ -23,6 +23,7 @@ from matcher.provenance import (
     trace_parks,
     trace_places,
 )
+from matcher.tuning import SCORING_FILE, Tuning, load_tuning
 
 PARKS_FILE = "parks.csv"
 SECTORS_FILE = "sectors.csv"
@@ -51,6 +52,7 @@ class Catalogue:
     sectors: tuple[Sector, ...]
     relations: tuple[SectorRelation, ...]
     places: tuple[Place, ...]
+    tuning: Tuning
     data_dir: Path
     version: str
 
@@ -358,6 +360,10 @@ def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) 
     )
     problems.extend(_cross_checks(parks, sectors, relations, places))
     problems.extend(_seed_checks(parks, places, seeds_dir or seeds_dir_for(directory)))
+    try:
+        tuning = load_tuning(directory / SCORING_FILE)
+    except ValueError as error:
+        problems.append(str(error))
     if problems:
         raise CatalogueError(problems)
     return Catalogue(
@@ -365,15 +371,28 @@ def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) 
         sectors=tuple(s for _, s in sectors),
         relations=tuple(r for _, r in relations),
         places=tuple(p for _, p in places),
+        tuning=tuning,
         data_dir=directory,
         version=data_version(directory),
     )
 
 
+# Every file whose content can change a score or how a file is read.
+VERSIONED_FILES = (
+    PARKS_FILE,
+    SECTORS_FILE,
+    RELATIONS_FILE,
+    PLACES_FILE,
+    SCORING_FILE,
+    "column_aliases.csv",
+)
+
+
 def data_version(data_dir: Path) -> str:
-    """A short content hash of the curated tables, so exports can say which data they used."""
+    """A short content hash of everything that shapes a score, so exports can say which data
+    (parks, vocabulary, tuning, column aliases) they used."""
     digest = hashlib.sha256()
-    for name in (PARKS_FILE, SECTORS_FILE, RELATIONS_FILE, PLACES_FILE):
+    for name in VERSIONED_FILES:
         path = data_dir / name
         if path.exists():
             digest.update(name.encode())

@@ -112,7 +112,7 @@ def _rank(args: argparse.Namespace, console: Console) -> int:
     weights = (
         Weights(**dict(zip(("sector", "area", "location"), args.weights, strict=True)))
         if args.weights
-        else Weights()
+        else None
     )
     ranker = Ranker(load_catalogue(args.data_dir))
     try:

@@ -1,58 +1,114 @@
-"""The three named comparisons (sector, area, location), each scoring all parks at once.
+"""The comparisons (sector, area, location), each a named object with levels, after splink.
 
-Each comparison has `scores` (numbers for every park, vectorised, used for ranking) and
-`explain` (the reasons and matched terms for one park, used for what users read).
+A comparison scores n requirements against every park at once (`score`), deciding one level
+per (requirement, park); what users read (`explain`) looks that level up and never works the
+verdict out again. `COMPONENTS` is the order every table, chart and export uses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher import messages as msg
-from matcher.cache import ParkRowCache
-from matcher.location import SAME_TOWN, Gazetteer, nearness, park_haystack, zone_name
+from matcher.location import Gazetteer, nearness, park_haystack, zone_name
 from matcher.messages import Reason
-from matcher.models import Park, SectorLevel, TermMatch, asks_for_area
+from matcher.models import Park, SectorLevel, TermMatch
 from matcher.taxonomy import Taxonomy
+from matcher.tuning import AreaLevel, LocationLevel, Tuning
 from matcher.understanding import Understanding
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+LevelArray = NDArray[np.int8]
+ComponentName = Literal["sector", "area", "location"]
+COMPONENTS: tuple[ComponentName, ...] = ("sector", "area", "location")
+NOT_ASKED = -1  # the level of a (requirement, park) the requirement did not ask about
 
-LEVEL_WEIGHT = {SectorLevel.PRIMARY: 1.0, SectorLevel.SECONDARY: 0.6, SectorLevel.NAME: 0.5}
-# Each extra sector group a park lists dilutes its focus on any one of them.
-BREADTH_STEP = 0.1
 
-UNDERGROUND_ONLY = 0.5  # fits only if underground floor area is counted
-SHORT_OF_MAX = 0.9  # meets the minimum but not the maximum asked for
-PARTIAL_BELOW_MAX = 0.8  # only a maximum was given and the park is smaller than it
+@dataclass(frozen=True)
+class Readings:
+    """n requirements as read once: each distinct sector or location reading is shared."""
+
+    sector: Sequence[Understanding]  # distinct readings of the sector text
+    sector_of: NDArray[np.intp]  # (n,) which reading each requirement has
+    location: Sequence[Understanding]  # distinct readings of the location
+    location_of: NDArray[np.intp]
+    min_area: FloatArray  # (n,) nan: not given
+    max_area: FloatArray
+
+    @classmethod
+    def one(cls, seen: Understanding, low: float | None, high: float | None) -> Readings:
+        """A single requirement, read once for both its sector and its location."""
+        first = np.zeros(1, dtype=np.intp)
+        return cls(
+            (seen,),
+            first,
+            (seen,),
+            first,
+            np.array([np.nan if low is None else low]),
+            np.array([np.nan if high is None else high]),
+        )
+
+    def __len__(self) -> int:
+        return len(self.sector_of)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One comparison over n requirements x P parks: a value in [0, 1] (nan: not asked) and
+    the level it was decided at (an index into the comparison's `levels`, or NOT_ASKED)."""
+
+    values: FloatArray
+    levels: LevelArray
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One comparison's verdict on one park, with the reasons users read."""
+    """What users read of one comparison for one park."""
 
-    score: float | None  # None: the requirement did not ask
     reasons: tuple[Reason, ...] = ()
     terms: tuple[TermMatch, ...] = ()
-    feasible: bool = True
     figure: Literal["above_ground", "building", "none"] = "none"
+
+
+class Comparison(Protocol):
+    """What every comparison offers; scoring, batch and matches iterate over these."""
+
+    name: ComponentName
+    levels: tuple[str, ...]
+
+    def score(self, readings: Readings) -> Scored:
+        """Values and levels for every requirement x park."""
+        ...
+
+    def reason_key(self, readings: Readings) -> NDArray[np.intp]:
+        """(n,) keys: requirements with equal keys get the same explanation for a park."""
+        ...
+
+    def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
+        """The reasons for one (requirement, park) cell, from the level decided at scoring."""
+        ...
 
 
 class SectorComparison:
     """Weighted mean over the query's sectors of the best credit a park's sectors give."""
 
-    def __init__(self, parks: Sequence[Park], taxonomy: Taxonomy) -> None:
+    name: ComponentName = "sector"
+    levels: tuple[str, ...] = ("fits", "no_fit", "unrecognised")
+
+    def __init__(self, parks: Sequence[Park], taxonomy: Taxonomy, tuning: Tuning) -> None:
         self.parks = tuple(parks)
         self.taxonomy = taxonomy
         self.sector_index = {sid: i for i, sid in enumerate(taxonomy.sectors)}
         self.park_terms = [self._terms_for(p) for p in self.parks]
-        breadth = np.array([self._breadth_for(p) for p in self.parks])
+        step = tuning.sector.breadth_step
+        breadth = np.array([self._breadth_for(p, step) for p in self.parks])
+        level_credit = tuning.sector.tag_level_credit.model_dump()
         # credit[s, p]: what a query for sector s earns from park p, and through which tag.
         ids, table = taxonomy.credit_table()
         pair_credit = np.array(table)  # (query sector, park sector)
@@ -60,7 +116,7 @@ class SectorComparison:
         self.best_tag = np.full((len(ids), len(self.parks)), -1)
         for p, park in enumerate(self.parks):
             columns = [self.sector_index[tag.sector_id] for tag in park.sectors]
-            levels = np.array([LEVEL_WEIGHT[tag.level] for tag in park.sectors])
+            levels = np.array([level_credit[tag.level.value] for tag in park.sectors])
             per_tag = pair_credit[:, columns] * levels * breadth[p]  # (sectors, tags)
             best = per_tag.argmax(axis=1)
             value = per_tag[np.arange(len(ids)), best]
@@ -78,14 +134,13 @@ class SectorComparison:
             )
         return terms
 
-    def _breadth_for(self, park: Park) -> float:
+    def _breadth_for(self, park: Park, step: float) -> float:
         groups = {self.taxonomy.sectors[s].group for s in park.sector_ids(SectorLevel.PRIMARY)}
-        return 1.0 / (1.0 + BREADTH_STEP * max(len(groups) - 1, 0))
+        return 1.0 / (1.0 + step * max(len(groups) - 1, 0))
 
-    def scores(self, seen: Understanding) -> FloatArray | None:
-        """Score per park in [0, 1]; None if no sector was asked; zeros if none recognised."""
+    def _row(self, seen: Understanding) -> FloatArray:
         if not seen.asks_sector:
-            return None
+            return np.full(len(self.parks), np.nan)
         if not seen.sector_hits:
             return np.zeros(len(self.parks))
         rows = [self.sector_index[h.sector_id] for h in seen.sector_hits]
@@ -95,70 +150,83 @@ class SectorComparison:
         result: FloatArray = factors @ self.credit[rows] / sum(seen.sector_weights)
         return result
 
-    def explain(self, seen: Understanding, p: int) -> Outcome:
-        """Which query term met which park term, and how much it earned, for park p."""
-        if not seen.asks_sector:
-            return Outcome(None)
-        if not seen.sector_hits:
-            return Outcome(0.0, (msg.sector_unrecognised(seen.sector_text),))
-        park = self.parks[p]
+    def score(self, readings: Readings) -> Scored:
+        rows = np.array([self._row(seen) for seen in readings.sector], dtype=np.float64).reshape(
+            len(readings.sector), len(self.parks)
+        )
+        recognised = np.array([bool(seen.sector_hits) for seen in readings.sector], dtype=bool)
+        levels = np.where(
+            np.isnan(rows),
+            NOT_ASKED,
+            np.where(rows > 0, 0, np.where(recognised[:, None], 1, 2)),
+        ).astype(np.int8)
+        return Scored(rows[readings.sector_of], levels[readings.sector_of])
+
+    def reason_key(self, readings: Readings) -> NDArray[np.intp]:
+        return readings.sector_of
+
+    def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
+        """Which query term met which park term, and how much it earned."""
+        seen = readings.sector[int(readings.sector_of[row])]
+        if level == NOT_ASKED:
+            return Outcome()
+        if self.levels[level] == "unrecognised":
+            return Outcome((msg.sector_unrecognised(seen.sector_text),))
         terms: list[TermMatch] = []
         reasons: list[Reason] = []
         for hit in seen.sector_hits:
             s = self.sector_index[hit.sector_id]
             query_sector = self.taxonomy.sectors[hit.sector_id]
-            t = int(self.best_tag[s, p])
+            t = int(self.best_tag[s, park])
             if t < 0:
                 reasons.append(
                     msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en)
                 )
                 continue
-            tag = park.sectors[t]
+            tag = self.parks[park].sectors[t]
             relation = self.taxonomy.credit(hit.sector_id, tag.sector_id).relation
             term = TermMatch(
                 query_term=hit.surface,
                 query_sector=hit.sector_id,
                 park_sector=tag.sector_id,
-                park_term=self.park_terms[p][tag.sector_id],
+                park_term=self.park_terms[park][tag.sector_id],
                 relation=relation,
                 how=hit.how,
-                credit=round(float(hit.confidence * self.credit[s, p]), 4),
+                credit=round(float(hit.confidence * self.credit[s, park]), 4),
             )
             terms.append(term)
-            if relation == "same":
-                reasons.append(
-                    msg.sector_same(
-                        hit.surface,
-                        query_sector.name_zh,
-                        query_sector.name_en,
-                        term.park_term,
-                        tag.level,
-                    )
-                )
-            else:
-                park_sector = self.taxonomy.sectors[tag.sector_id]
-                reasons.append(
-                    msg.sector_related(
-                        hit.surface,
-                        query_sector.name_zh,
-                        query_sector.name_en,
-                        park_sector.name_zh,
-                        park_sector.name_en,
-                        term.park_term,
-                        relation,
-                    )
-                )
-        earned = sum(
-            w * h.confidence * self.credit[self.sector_index[h.sector_id], p]
-            for w, h in zip(seen.sector_weights, seen.sector_hits, strict=True)
+            reasons.append(self._reason(term, tag.level))
+        return Outcome(tuple(reasons), tuple(terms))
+
+    def _reason(self, term: TermMatch, tag_level: SectorLevel) -> Reason:
+        query_sector = self.taxonomy.sectors[term.query_sector]
+        if term.relation == "same":
+            return msg.sector_same(
+                term.query_term,
+                query_sector.name_zh,
+                query_sector.name_en,
+                term.park_term,
+                tag_level,
+            )
+        park_sector = self.taxonomy.sectors[term.park_sector]
+        return msg.sector_related(
+            term.query_term,
+            query_sector.name_zh,
+            query_sector.name_en,
+            park_sector.name_zh,
+            park_sector.name_en,
+            term.park_term,
+            term.relation,
         )
-        return Outcome(float(earned / sum(seen.sector_weights)), tuple(reasons), tuple(terms))
 
 
 class AreaComparison:
     """Minimum floor area against above-ground space first, total floor area second."""
 
-    def __init__(self, parks: Sequence[Park]) -> None:
+    name: ComponentName = "area"
+    levels: tuple[str, ...] = tuple(level.value for level in AreaLevel)
+
+    def __init__(self, parks: Sequence[Park], tuning: Tuning) -> None:
         self.parks = tuple(parks)
         self.above = np.array(
             [np.nan if p.above_ground_area_m2 is None else p.above_ground_area_m2 for p in parks]
@@ -166,123 +234,171 @@ class AreaComparison:
         self.total = np.array([p.total_area_m2 for p in parks])
         # Where the source gives no above-ground figure, the only figure is compared.
         self.usable = np.where(np.isnan(self.above), self.total, self.above)
-        self._rows: ParkRowCache[tuple[FloatArray, BoolArray]] = ParkRowCache(len(self.parks))
+        self.level_scores = np.array([tuning.area.levels[level] for level in AreaLevel])
 
-    def _row(self, low: float | None, high: float | None) -> tuple[FloatArray, BoolArray]:
-        """Scores and feasibility of one (min, max) pair for every park, kept for explain."""
-        found = self._rows.get((low, high))
-        if found is None:
-            score, feasible = self.scores(
-                np.array([np.nan if low is None else low]),
-                np.array([np.nan if high is None else high]),
-            )
-            found = (score[0], feasible[0])
-            self._rows.put((low, high), found)
-        return found
-
-    def scores(self, low: FloatArray, high: FloatArray) -> tuple[FloatArray, BoolArray]:
-        """Scores (nan where not asked) and feasibility for n (min, max) pairs x all parks."""
-        lo = low[:, None]
-        hi = high[:, None]
+    def score(self, readings: Readings) -> Scored:
+        lo = readings.min_area[:, None]
+        hi = readings.max_area[:, None]
         usable = self.usable[None, :]
-        above = self.above
         total = self.total[None, :]
         has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
-        asked = has_min | ~np.isnan(hi)
-        only_max = np.where(usable >= hi, 1.0, PARTIAL_BELOW_MAX)
-        enough = np.where(~np.isnan(hi) & (usable < hi), SHORT_OF_MAX, 1.0)
-        with_underground = ~np.isnan(above)[None, :] & (lo <= total)
-        with_min = np.where(lo <= usable, enough, np.where(with_underground, UNDERGROUND_ONLY, 0.0))
-        score = np.where(asked, np.where(has_min, with_min, only_max), np.nan)
-        feasible = ~(has_min & (lo > usable) & ~with_underground)
-        return score, feasible
+        has_max = ~np.isnan(hi)
+        underground = ~np.isnan(self.above)[None, :] & (lo <= total)
+        code = _area_code
+        level = np.select(
+            [
+                ~has_min & ~has_max,
+                ~has_min & (usable >= hi),
+                ~has_min,
+                lo <= usable,
+                underground,
+            ],
+            [
+                NOT_ASKED,
+                code(AreaLevel.MAX_ONLY_ROOMY),
+                code(AreaLevel.MAX_ONLY_SMALLER),
+                np.where(
+                    has_max & (usable < hi), code(AreaLevel.SHORT_OF_MAX), code(AreaLevel.ENOUGH)
+                ),
+                code(AreaLevel.UNDERGROUND_ONLY),
+            ],
+            default=code(AreaLevel.CANNOT_FIT),
+        ).astype(np.int8)
+        values = np.where(level == NOT_ASKED, np.nan, self.level_scores[np.maximum(level, 0)])
+        return Scored(values, level)
 
-    def explain(self, low: float | None, high: float | None, p: int) -> Outcome:
-        """The area verdict for park p in words, naming the figure compared."""
-        if not asks_for_area(low, high):
-            return Outcome(None)
-        park = self.parks[p]
-        above, total = park.above_ground_area_m2, park.total_area_m2
-        usable = float(self.usable[p])
-        figure: Literal["above_ground", "building"] = "above_ground" if above else "building"
-        reasons: list[Reason] = [] if above is not None else [msg.above_ground_unknown()]
-        score_row, feasible_row = self._row(low, high)
-        score, feasible = float(score_row[p]), bool(feasible_row[p])
-        if not low:
-            assert high is not None
-            reason = (
-                msg.area_below_max(high, usable, figure)
-                if usable >= high
-                else msg.area_short_of_max(high, usable, figure)
+    @staticmethod
+    def feasible(scored: Scored) -> BoolArray:
+        """Whether each park can hold the minimum asked for, underground included."""
+        result: BoolArray = scored.levels != _area_code(AreaLevel.CANNOT_FIT)
+        return result
+
+    def reason_key(self, readings: Readings) -> NDArray[np.intp]:
+        pairs = np.stack(
+            [
+                np.nan_to_num(readings.min_area, nan=-1.0),
+                np.nan_to_num(readings.max_area, nan=-1.0),
+            ],
+            axis=1,
+        )
+        _, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        return inverse.reshape(-1).astype(np.intp)
+
+    def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
+        """The area verdict in words, naming the figure compared."""
+        if level == NOT_ASKED:
+            return Outcome()
+        found = self.parks[park]
+        low = float(readings.min_area[row])
+        high = float(readings.max_area[row])
+        figure: Literal["above_ground", "building"] = (
+            "above_ground" if found.above_ground_area_m2 else "building"
+        )
+        reasons: list[Reason] = (
+            [] if found.above_ground_area_m2 is not None else [msg.above_ground_unknown()]
+        )
+        reasons.append(
+            msg.area_reason(
+                AreaLevel(self.levels[level]),
+                need_min=low,
+                need_max=high,
+                usable=float(self.usable[park]),
+                above=found.above_ground_area_m2,
+                total=found.total_area_m2,
+                figure=figure,
             )
-        elif low <= usable:
-            reason = (
-                msg.area_short_of_max(high, usable, figure)
-                if high is not None and usable < high
-                else msg.area_enough(low, usable, figure)
-            )
-        elif feasible:
-            assert above is not None
-            reason = msg.area_underground_only(low, above, total)
-        else:
-            reason = msg.area_too_small(low, total, "total" if above else "building")
-        reasons.append(reason)
-        if not feasible and park.expansion_area_m2:
-            reasons.append(msg.area_expansion(park.expansion_area_m2))
-        return Outcome(score, tuple(reasons), feasible=feasible, figure=figure)
+        )
+        if self.levels[level] == AreaLevel.CANNOT_FIT and found.expansion_area_m2:
+            reasons.append(msg.area_expansion(found.expansion_area_m2))
+        return Outcome(tuple(reasons), figure=figure)
+
+
+def _area_code(level: AreaLevel) -> int:
+    return list(AreaLevel).index(level)
 
 
 class LocationComparison:
     """The nearest place the requirement names: at it, same town, same zone, or elsewhere."""
 
-    def __init__(self, parks: Sequence[Park], gazetteer: Gazetteer) -> None:
+    name: ComponentName = "location"
+    levels: tuple[str, ...] = tuple(level.value for level in LocationLevel)
+
+    def __init__(self, parks: Sequence[Park], gazetteer: Gazetteer, tuning: Tuning) -> None:
         self.parks = tuple(parks)
         haystacks = [park_haystack(park) for park in self.parks]
+        order = list(LocationLevel)
+        self.level_scores = np.array([tuning.location.levels[level] for level in LocationLevel])
+        self.hard_keeps = np.array([level in tuning.location.hard_keeps for level in order])
+        # near[place]: the level code of every park for that place.
         self.near = {
             place.place_id: np.array(
                 [
-                    nearness(place, park, hay)
+                    order.index(nearness(place, park, hay))
                     for park, hay in zip(self.parks, haystacks, strict=True)
-                ]
+                ],
+                dtype=np.int8,
             )
             for place in gazetteer.places
         }
 
-    def scores(self, seen: Understanding) -> FloatArray | None:
-        """Score per park in [0, 1]; None if no location was asked or none was recognised."""
+    def _row(self, seen: Understanding) -> LevelArray:
         if not seen.place_hits:
-            return None
-        result: FloatArray = np.max([self.near[h.place.place_id] for h in seen.place_hits], axis=0)
+            return np.full(len(self.parks), NOT_ASKED, dtype=np.int8)
+        codes = np.array([self.near[h.place.place_id] for h in seen.place_hits])
+        best = self.level_scores[codes].argmax(axis=0)  # the nearest place named, per park
+        result: LevelArray = codes[best, np.arange(len(self.parks))]
         return result
 
-    def explain(self, seen: Understanding, p: int) -> Outcome:
+    def score(self, readings: Readings) -> Scored:
+        levels = np.array([self._row(seen) for seen in readings.location], dtype=np.int8).reshape(
+            len(readings.location), len(self.parks)
+        )[readings.location_of]
+        values = np.where(levels == NOT_ASKED, np.nan, self.level_scores[np.maximum(levels, 0)])
+        return Scored(values, levels)
+
+    def kept_when_hard(self, scored: Scored) -> BoolArray:
+        """Parks a location marked hard keeps (not asked: every park)."""
+        result: BoolArray = (scored.levels == NOT_ASKED) | self.hard_keeps[
+            np.maximum(scored.levels, 0)
+        ]
+        return result
+
+    def reason_key(self, readings: Readings) -> NDArray[np.intp]:
+        return readings.location_of
+
+    def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Where the park is relative to the place asked for, in words."""
+        seen = readings.location[int(readings.location_of[row])]
         if seen.unrecognised_location:
-            return Outcome(None, (msg.location_unrecognised(seen.location_text),))
-        if not seen.place_hits:
-            return Outcome(None)
-        park = self.parks[p]
-        hit = max(seen.place_hits, key=lambda h: self.near[h.place.place_id][p])
-        place = hit.place
-        score = float(self.near[place.place_id][p])
+            return Outcome((msg.location_unrecognised(seen.location_text),))
+        if level == NOT_ASKED:
+            return Outcome()
+        found = self.parks[park]
+        place = next(h.place for h in seen.place_hits if self.near[h.place.place_id][park] == level)
         reasons: list[Reason] = []
         if seen.places_from_sector_text:
             reasons.append(msg.location_from_sector_text(place.name_zh, place.name_en))
-        if score == 1.0:
-            reasons.append(msg.location_at(place.name_zh, place.name_en))
-        elif score >= SAME_TOWN and park.town:
-            reasons.append(msg.location_same_town(place.name_zh, place.name_en, park.town))
-        elif score > 0:
-            reasons.append(
-                msg.location_same_zone(
-                    place.name_zh,
-                    place.name_en,
-                    zone_name(park.zone, "zh"),
-                    zone_name(park.zone, "en"),
-                )
+        reasons.append(
+            msg.location_reason(
+                LocationLevel(self.levels[level]),
+                place_zh=place.name_zh,
+                place_en=place.name_en,
+                town_zh=found.town or "",
+                where_zh=f"{found.town or found.location_zh}（{zone_name(found.zone, 'zh')}）",
+                where_en=f"{found.location_en} ({zone_name(found.zone, 'en')})",
+                zone_zh=zone_name(found.zone, "zh"),
+                zone_en=zone_name(found.zone, "en"),
             )
-        else:
-            where_zh = f"{park.town or park.location_zh}（{zone_name(park.zone, 'zh')}）"
-            where_en = f"{park.location_en} ({zone_name(park.zone, 'en')})"
-            reasons.append(msg.location_elsewhere(place.name_zh, place.name_en, where_zh, where_en))
-        return Outcome(score, tuple(reasons))
+        )
+        return Outcome(tuple(reasons))
+
+
+def build_comparisons(
+    parks: Sequence[Park], taxonomy: Taxonomy, gazetteer: Gazetteer, tuning: Tuning
+) -> tuple[SectorComparison, AreaComparison, LocationComparison]:
+    """The comparisons in COMPONENTS order."""
+    return (
+        SectorComparison(parks, taxonomy, tuning),
+        AreaComparison(parks, tuning),
+        LocationComparison(parks, gazetteer, tuning),
+    )

@@ -40,6 +40,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "choose": ("请选择", "Choose"),
     "weight_sector": ("产业权重", "Sector weight"),
     "weight_area": ("面积权重", "Area weight"),
+    "default_weights": ("默认权重", "default weights"),
     "weight_location": ("区位权重", "Location weight"),
     "hard_area": ("面积为硬性条件", "Area is a hard constraint"),
     "hard_location": ("区位为硬性条件", "Location is a hard constraint"),

@@ -9,14 +9,12 @@ from rapidfuzz import fuzz
 
 from matcher.models import Park, Place, Zone
 from matcher.text import normalize, pinyin_key, squash
+from matcher.tuning import LocationLevel
 
 # Generic endings dropped before romanising, so "Xueyuan Road" finds 学院路 via "xueyuan".
 _GENERIC_ENDINGS = ("街道", "中路", "南路", "东路", "路", "镇", "村")
 MIN_PINYIN_KEY = 5  # shorter romanisations ("siji") occur inside ordinary English words
 PINYIN_FUZZY_CUTOFF = 90.0
-
-SAME_TOWN = 0.7  # a landmark in the park's town, but not the park's own address
-SAME_ZONE = 0.3  # a place in the same half of the district
 
 
 @dataclass(frozen=True)
@@ -93,16 +91,16 @@ def park_haystack(park: Park) -> str:
     )
 
 
-def nearness(place: Place, park: Park, haystack: str | None = None) -> float:
-    """1 if the park is at or in the place, SAME_TOWN / SAME_ZONE if merely near, else 0."""
+def nearness(place: Place, park: Park, haystack: str | None = None) -> LocationLevel:
+    """At the place (or in it), in the same town, in the same zone, or elsewhere."""
     if place.kind == "zone":
-        return 1.0 if park.zone == place.zone else 0.0
+        return LocationLevel.AT_PLACE if park.zone == place.zone else LocationLevel.ELSEWHERE
     haystack = park_haystack(park) if haystack is None else haystack
     if any(normalize(t) in haystack for t in (place.name_zh, *place.terms_zh)):
-        return 1.0
+        return LocationLevel.AT_PLACE
     if place.town and park.town and place.town == park.town:
-        return SAME_TOWN
-    return SAME_ZONE if place.zone == park.zone else 0.0
+        return LocationLevel.SAME_TOWN
+    return LocationLevel.SAME_ZONE if place.zone == park.zone else LocationLevel.ELSEWHERE
 
 
 def zone_name(zone: Zone, lang: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matcher.text import format_area_en, format_area_zh
+from matcher.tuning import AreaLevel, LocationLevel
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,49 @@ def location_from_sector_text(place_zh: str, place_en: str) -> Reason:
     )
 
 
+def area_reason(
+    level: AreaLevel,
+    *,
+    need_min: float,
+    need_max: float,
+    usable: float,
+    above: float | None,
+    total: float,
+    figure: str,
+) -> Reason:
+    """The one sentence for an area level; nan means the bound was not given."""
+    if level is AreaLevel.ENOUGH:
+        return area_enough(need_min, usable, figure)
+    if level is AreaLevel.MAX_ONLY_ROOMY:
+        return area_below_max(need_max, usable, figure)
+    if level in (AreaLevel.SHORT_OF_MAX, AreaLevel.MAX_ONLY_SMALLER):
+        return area_short_of_max(need_max, usable, figure)
+    if level is AreaLevel.UNDERGROUND_ONLY:
+        return area_underground_only(need_min, above or total, total)
+    return area_too_small(need_min, total, "total" if above else "building")
+
+
+def location_reason(
+    level: LocationLevel,
+    *,
+    place_zh: str,
+    place_en: str,
+    town_zh: str,
+    where_zh: str,
+    where_en: str,
+    zone_zh: str,
+    zone_en: str,
+) -> Reason:
+    """The one sentence for a location level."""
+    if level is LocationLevel.AT_PLACE:
+        return location_at(place_zh, place_en)
+    if level is LocationLevel.SAME_TOWN:
+        return location_same_town(place_zh, place_en, town_zh)
+    if level is LocationLevel.SAME_ZONE:
+        return location_same_zone(place_zh, place_en, zone_zh, zone_en)
+    return location_elsewhere(place_zh, place_en, where_zh, where_en)
+
+
 def excluded_area() -> Reason:
     return Reason("已排除：面积为硬性条件且不满足", "Excluded: area is a hard constraint and fails")
 
@@ -191,6 +235,6 @@ def excluded_location() -> Reason:
 
 def nothing_asked() -> Reason:
     return Reason(
-        "未填写产业、面积或区位，按园区编号列出",
-        "No sector, area or location given; parks are listed by id",
+        "没有可评分的产业、面积或区位，按园区编号列出",
+        "Nothing to score (no sector, area or recognised location); parks are listed by id",
     )

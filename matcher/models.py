@@ -118,12 +118,14 @@ class Place(BaseModel):
 
 
 class Weights(BaseModel):
-    """Relative weight of each component; only the components a requirement asks about count."""
+    """Relative weight of each component; only the components a requirement asks about count.
+
+    The defaults live in data/scoring.toml (a requirement without weights uses them)."""
 
     model_config = _FROZEN
-    sector: float = Field(default=0.6, ge=0)
-    area: float = Field(default=0.25, ge=0)
-    location: float = Field(default=0.15, ge=0)
+    sector: float = Field(ge=0)
+    area: float = Field(ge=0)
+    location: float = Field(ge=0)
 
 
 def asks_for_area(low: float | None, high: float | None) -> bool:
@@ -141,7 +143,7 @@ class Requirement(BaseModel):
     min_area_m2: float | None = Field(default=None, ge=0)
     max_area_m2: float | None = Field(default=None, gt=0)
     preferred_location: str = ""
-    weights: Weights = Weights()
+    weights: Weights | None = None  # None: the defaults in data/scoring.toml
     area_is_hard: bool = False
     location_is_hard: bool = False
 
@@ -185,7 +187,7 @@ class Requirement(BaseModel):
             min_area_m2=bounds.min_m2,
             max_area_m2=bounds.max_m2,
             preferred_location=location,
-            weights=weights or Weights(),
+            weights=weights,
             area_is_hard=area_is_hard,
             location_is_hard=location_is_hard,
         )

@@ -125,7 +125,12 @@ def requirement_frame(shortlist: Shortlist, lang: Lang) -> pd.DataFrame:
         ("min_area", req.min_area_m2),
         ("max_area", req.max_area_m2),
         ("location", req.preferred_location),
-        ("weights", f"{w.sector:g} / {w.area:g} / {w.location:g}"),
+        (
+            "weights",
+            label("default_weights", lang)
+            if w is None
+            else f"{w.sector:g} / {w.area:g} / {w.location:g}",
+        ),
         ("hard_area", req.area_is_hard),
         ("hard_location", req.location_is_hard),
         ("note", shortlist.note),

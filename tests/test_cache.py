@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from matcher.cache import ParkRowCache
+from matcher.cache import LruCache
 
 
-def test_the_cache_holds_at_most_its_budget_of_park_scores() -> None:
-    cache: ParkRowCache[int] = ParkRowCache(parks=10_000, cells=1_000_000)
-    assert cache.limit == 100
+def test_the_cache_holds_at_most_its_limit() -> None:
+    cache: LruCache[int] = LruCache(100)
     for i in range(500):
         cache.put(i, i)
     assert len(cache) == 100
@@ -15,7 +14,7 @@ def test_the_cache_holds_at_most_its_budget_of_park_scores() -> None:
 
 
 def test_the_least_recently_used_entry_goes_first() -> None:
-    cache: ParkRowCache[str] = ParkRowCache(parks=1, cells=64)
+    cache: LruCache[str] = LruCache(64)
     for i in range(64):
         cache.put(i, str(i))
     assert cache.get(0) == "0"  # touched: now the most recent

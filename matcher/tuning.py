@@ -1,0 +1,186 @@
+"""The numbers that shape a score, read from data/scoring.toml and validated.
+
+Levels are named after splink's comparison levels: each comparison decides one level per
+park when scoring, and its score and message are looked up from that level.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SCORING_FILE = "scoring.toml"
+_STRICT = ConfigDict(frozen=True, extra="forbid")
+
+
+class AreaLevel(StrEnum):
+    """How a park's floor area meets the area asked for."""
+
+    ENOUGH = "enough"
+    SHORT_OF_MAX = "short_of_max"
+    MAX_ONLY_ROOMY = "max_only_roomy"
+    MAX_ONLY_SMALLER = "max_only_smaller"
+    UNDERGROUND_ONLY = "underground_only"
+    CANNOT_FIT = "cannot_fit"
+
+
+class LocationLevel(StrEnum):
+    """How near a park is to the place asked for."""
+
+    AT_PLACE = "at_place"
+    SAME_TOWN = "same_town"
+    SAME_ZONE = "same_zone"
+    ELSEWHERE = "elsewhere"
+
+
+class DefaultWeights(BaseModel):
+    model_config = _STRICT
+    sector: float = Field(ge=0)
+    area: float = Field(ge=0)
+    location: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> DefaultWeights:
+        if self.sector + self.area + self.location <= 0:
+            raise ValueError("at least one weight must be above 0")
+        return self
+
+
+class Band(BaseModel):
+    model_config = _STRICT
+    floor: float = Field(ge=0, le=100)
+    width: float = Field(gt=0, le=100)
+
+    @property
+    def top(self) -> float:
+        return self.floor + self.width
+
+
+class Bands(BaseModel):
+    """Score bands by (area fits, sector fits), best first; they must not overlap."""
+
+    model_config = _STRICT
+    fits_area_and_sector: Band
+    fits_area_only: Band
+    fits_sector_only: Band
+    fits_neither: Band
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bands:
+        order = [
+            ("fits_neither", self.fits_neither),
+            ("fits_sector_only", self.fits_sector_only),
+            ("fits_area_only", self.fits_area_only),
+            ("fits_area_and_sector", self.fits_area_and_sector),
+        ]
+        for (low_name, low), (high_name, high) in itertools.pairwise(order):
+            if high.floor < low.top:
+                raise ValueError(
+                    f"band {high_name} starts at {high.floor}, below the top of "
+                    f"{low_name} ({low.top}): bands must not overlap"
+                )
+        if self.fits_area_and_sector.top > 100:
+            raise ValueError("the best band ends above 100")
+        return self
+
+    def get(self, area_fits: bool, sector_fits: bool) -> Band:
+        if area_fits:
+            return self.fits_area_and_sector if sector_fits else self.fits_area_only
+        return self.fits_sector_only if sector_fits else self.fits_neither
+
+
+class TagLevelCredit(BaseModel):
+    model_config = _STRICT
+    primary: float = Field(ge=0, le=1)
+    secondary: float = Field(ge=0, le=1)
+    name: float = Field(ge=0, le=1)
+
+
+class SectorTuning(BaseModel):
+    model_config = _STRICT
+    tag_level_credit: TagLevelCredit
+    breadth_step: float = Field(ge=0, le=1)
+    strong: float = Field(gt=0, le=1)
+    partial: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _strong_above_partial(self) -> SectorTuning:
+        if self.strong <= self.partial:
+            raise ValueError("strong must be above partial")
+        return self
+
+
+class AreaTuning(BaseModel):
+    model_config = _STRICT
+    levels: dict[AreaLevel, float]
+    plausible_factor: float = Field(gt=1)
+
+    @model_validator(mode="after")
+    def _every_level(self) -> AreaTuning:
+        _check_levels(self.levels, AreaLevel, AreaLevel.ENOUGH, AreaLevel.CANNOT_FIT)
+        return self
+
+
+class LocationTuning(BaseModel):
+    model_config = _STRICT
+    levels: dict[LocationLevel, float]
+    hard_keeps: tuple[LocationLevel, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _every_level(self) -> LocationTuning:
+        _check_levels(self.levels, LocationLevel, LocationLevel.AT_PLACE, LocationLevel.ELSEWHERE)
+        return self
+
+
+class FitTuning(BaseModel):
+    model_config = _STRICT
+    others_strong: float = Field(gt=0, le=1)
+    others_partial: float = Field(gt=0, le=1)
+
+
+class Tuning(BaseModel):
+    """Everything in data/scoring.toml."""
+
+    model_config = _STRICT
+    weights: DefaultWeights
+    bands: Bands
+    sector: SectorTuning
+    area: AreaTuning
+    location: LocationTuning
+    fit: FitTuning
+
+
+def _check_levels(
+    levels: dict[AreaLevel, float] | dict[LocationLevel, float],
+    kind: type[AreaLevel] | type[LocationLevel],
+    best: AreaLevel | LocationLevel,
+    worst: AreaLevel | LocationLevel,
+) -> None:
+    missing = [level.value for level in kind if level not in levels]
+    if missing:
+        raise ValueError(f"levels missing: {', '.join(missing)}")
+    if any(not 0 <= score <= 1 for score in levels.values()):
+        raise ValueError("every level's score must be between 0 and 1")
+    if levels[best] != 1.0 or levels[worst] != 0.0:  # type: ignore[index]
+        raise ValueError(f"{best.value} must score 1 and {worst.value} 0")
+
+
+def load_tuning(path: Path) -> Tuning:
+    """Read and validate scoring.toml; ValueError names the file and the field at fault."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as error:
+        raise ValueError(f"{path.name}: file not found") from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path.name}: not valid TOML: {error}") from error
+    try:
+        return Tuning.model_validate(raw)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
+        )
+        raise ValueError(f"{path.name}: {details}") from error
