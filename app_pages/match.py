@@ -47,9 +47,12 @@ def read_form() -> Requirement | None:
         )
         with st.expander(t("advanced")):
             a, b, c = st.columns(3)
-            w_sector = a.slider(t("weight_sector"), 0.0, 1.0, 0.6, 0.05, key="w_sector")
-            w_area = b.slider(t("weight_area"), 0.0, 1.0, 0.25, 0.05, key="w_area")
-            w_location = c.slider(t("weight_location"), 0.0, 1.0, 0.15, 0.05, key="w_location")
+            default = ranker().default_weights  # from data/scoring.toml
+            w_sector = a.slider(t("weight_sector"), 0.0, 1.0, default.sector, 0.05, key="w_sector")
+            w_area = b.slider(t("weight_area"), 0.0, 1.0, default.area, 0.05, key="w_area")
+            w_location = c.slider(
+                t("weight_location"), 0.0, 1.0, default.location, 0.05, key="w_location"
+            )
             hard_area = a.checkbox(t("hard_area"), key="hard_area")
             hard_location = b.checkbox(t("hard_location"), key="hard_location")
             c.checkbox(t("hide_unfit"), key="hide_unfit")
@@ -64,7 +67,7 @@ def read_form() -> Requirement | None:
             min_area=min_text,
             max_area=max_text,
             location=" ".join(x for x in (location_text, place_names) if x.strip()),
-            weights=Weights(sector=w_sector, area=w_area, location=w_location),
+            weights=_changed(Weights(sector=w_sector, area=w_area, location=w_location)),
             area_is_hard=hard_area,
             location_is_hard=hard_location,
             area_limit_m2=ranker().area_limit_m2,
@@ -75,6 +78,11 @@ def read_form() -> Requirement | None:
         st.stop()  # one message per mistake: no "fill in something" box beneath it
     st.session_state["current_requirement"] = requirement
     return requirement
+
+
+def _changed(weights: Weights) -> Weights | None:
+    """None when the sliders still show the defaults, so exports say "default weights"."""
+    return None if weights == ranker().default_weights else weights
 
 
 def fit_text(match: Match) -> str:
