@@ -81,7 +81,12 @@ def test_has_cjk_is_true_only_for_chinese_characters(text: str, expected: bool) 
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("西北旺", "xibeiwang"), ("温泉", "wenquan"), ("四季青镇", "sijiqingzhen"), ("上地", "shangdi")],
+    [
+        ("西北旺", "xibeiwang"),
+        ("温泉", "wenquan"),
+        ("四季青镇", "sijiqingzhen"),
+        ("上地", "shangdi"),
+    ],
 )
 def test_pinyin_keys_are_toneless_lower_case_and_unseparated(name: str, key: str) -> None:
     assert pinyin_key(name) == key
