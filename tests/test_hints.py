@@ -1,4 +1,4 @@
-""" "What would change the ranking": one-line hints, each from one re-ranking (matcher/hints.py).
+"""Hints on what would change the ranking, each from one re-ranking (matcher/hints.py).
 
 Park figures used below (data/parks.csv): P05 集成电路设计园二期 holds 35,000 m² in total and is
 the one park dedicated to integrated circuits; P18, the quantum park, holds 22,000 m²; P14 is
