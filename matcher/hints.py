@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from matcher.messages import Reason
@@ -25,14 +26,18 @@ def ranking_hints(
         if not m.feasible and (m.sector.score is None or (m.sector.score or 0) >= best_fit > 0)
     ]
     if requirement.min_area_m2 and blocked:
-        park = ranker.catalogue.park(blocked[0].park_id)
+        # The park needing the smallest cut: the largest of those blocked only by area.
+        park = max(
+            (ranker.catalogue.park(m.park_id) for m in blocked), key=lambda p: p.total_area_m2
+        )
         room = park.total_area_m2  # what can fit at all, underground included
-        cut = 1 - room / requirement.min_area_m2
+        # Rounded up, so that cutting by the stated share is always enough.
+        cut = math.ceil(round(100 * (1 - room / requirement.min_area_m2), 6))
         hints.append(
             Reason(
-                f"需求面积减少{cut:.0%}（至{format_area_zh(room)}）时，"
+                f"需求面积减少{cut}%（至{format_area_zh(room)}）时，"
                 f"{park.park_id} {park.name_zh}即可容纳",
-                f"With {cut:.0%} less area ({format_area_en(room)}), {park.park_id} would qualify",
+                f"With {cut}% less area ({format_area_en(room)}), {park.park_id} would qualify",
             )
         )
     for field, zh, en in (

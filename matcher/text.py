@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -49,7 +50,13 @@ def squash(text: str) -> str:
 def format_area_zh(area_m2: float) -> str:
     """Area the way Chinese announcements write it: 35000 -> '3.5万㎡', 8000 -> '8000㎡'."""
     if area_m2 >= 10_000:
-        return f"{area_m2 / 10_000:.4g}万㎡"
+        # Up to four significant figures, never in scientific notation (1e8 m² is 10000万㎡).
+        wan = area_m2 / 10_000
+        return (
+            f"{round(wan, max(0, 3 - int(math.log10(wan)))):g}万㎡"
+            if wan < 1e4
+            else f"{wan:.0f}万㎡"
+        )
     return f"{area_m2:.0f}㎡"
 
 

@@ -104,11 +104,6 @@ def test_every_hint_is_given_in_both_languages(ranker: Ranker) -> None:
         assert hint.en and not re.search(r"[\u4e00-\u9fff]", hint.en)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the cut is rounded to the nearest percent: 22,100 -> 22,000 m² reads '0% less', "
-    "31,600 -> 22,000 m² reads '30% less' though 30% less (22,120 m²) still does not fit",
-)
 @pytest.mark.parametrize("need", [22_100, 31_600])
 def test_cutting_the_area_by_the_stated_percentage_is_enough(ranker: Ranker, need: int) -> None:
     hint = hints_for(ranker, sector_text="量子", min_area_m2=need)[0]
@@ -116,11 +111,6 @@ def test_cutting_the_area_by_the_stated_percentage_is_enough(ranker: Ranker, nee
     assert need * (1 - percent / 100) <= 22_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the area hint names the first blocked park in rank order (P01, 87% less), "
-    "not the one needing the smallest cut (P14, 807,000 m²)",
-)
 def test_when_no_park_can_hold_the_area_the_hint_names_the_largest_park(ranker: Ranker) -> None:
     hints = hints_for(ranker, min_area_m2=900_000)
     assert "P14" in hints[0].en and "807,000 m²" in hints[0].en

@@ -14,6 +14,7 @@ import pytest
 
 from matcher import messages
 from matcher.messages import Reason
+from matcher.tuning import AreaLevel, LocationLevel
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -64,8 +65,44 @@ def builders() -> dict[str, Callable[..., Reason]]:
     }
 
 
+# Dispatchers pick one of the builders above by a comparison's level; tested level by level.
+DISPATCHERS = {"area_reason", "location_reason"}
+
+
 def test_every_reason_builder_is_covered_here() -> None:
-    assert set(builders()) == set(CALLS)
+    assert set(builders()) == set(CALLS) | DISPATCHERS
+
+
+@pytest.mark.parametrize("level", list(AreaLevel))
+def test_every_area_level_has_its_sentence_in_both_languages(level: AreaLevel) -> None:
+    reason = messages.area_reason(
+        level,
+        need_min=100_000,
+        need_max=float("nan") if level is not AreaLevel.SHORT_OF_MAX else 150_000,
+        usable=79_000,
+        above=79_000,
+        total=121_000,
+        figure="above_ground",
+    )
+    assert reason.zh and reason.en and not CJK.search(reason.en)
+
+
+@pytest.mark.parametrize("level", list(LocationLevel))
+def test_every_location_level_has_its_own_sentence(level: LocationLevel) -> None:
+    sentences = {
+        messages.location_reason(
+            other,
+            place_zh="温泉镇",
+            place_en="Wenquan",
+            town_zh="温泉镇",
+            where_zh="东升镇（南区）",
+            where_en="Dongsheng (south zone)",
+            zone_zh="北区",
+            zone_en="north zone",
+        ).en
+        for other in LocationLevel
+    }
+    assert len(sentences) == len(LocationLevel)  # no two levels read the same
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))

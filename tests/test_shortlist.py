@@ -132,7 +132,7 @@ def test_the_requirement_sheet_lists_the_request_the_parks_and_the_version(
     about = dict(requirement_frame(shortlist, "en").itertuples(index=False))
     assert about["Sector"] == "集成电路"
     assert about["Minimum floor area"] == 30_000
-    assert about["Weights"] == "0.6 / 0.25 / 0.15"
+    assert about["Weights"] == "default weights"  # none set: data/scoring.toml decides
     assert about["Park ID"] == "P18, P05"
     assert about["Data version"] == catalogue.version
     assert about["Exported at"] == shortlist.created_at.isoformat(timespec="seconds")
