@@ -15,7 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher import messages as msg
-from matcher.location import Gazetteer, nearness, park_haystack, zone_name
+from matcher.i18n import zone_name
+from matcher.location import Gazetteer, nearness, park_haystack
 from matcher.messages import Reason
 from matcher.models import Park, SectorLevel, TermMatch
 from matcher.taxonomy import Taxonomy

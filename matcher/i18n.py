@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from matcher.models import Zone
+
 Lang = Literal["zh", "en"]
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -97,8 +99,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "fit_partial": ("部分", "partial"),
     "fit_weak": ("弱", "weak"),
     "fit_none": ("无", "none"),
-    "zone_north": ("北区", "north"),
-    "zone_south": ("南区", "south"),
+    "zone_north": ("北区", "north zone"),
+    "zone_south": ("南区", "south zone"),
     "band": ("档位起点", "band floor"),
     # compare
     "compare_pick": ("选择 2–4 个园区", "Pick 2 to 4 parks"),
@@ -192,3 +194,8 @@ def bilingual(key: str) -> str:
     """'中文 / English', for export headers that both audiences read."""
     zh, en = LABELS[key]
     return f"{zh} / {en}"
+
+
+def zone_name(zone: Zone, lang: Lang) -> str:
+    """北区 / north zone: the one name of each half of the district, in either language."""
+    return label(f"zone_{zone.value}", lang)

@@ -103,7 +103,3 @@ def nearness(place: Place, park: Park, haystack: str | None = None) -> LocationL
     return LocationLevel.SAME_ZONE if place.zone == park.zone else LocationLevel.ELSEWHERE
 
 
-def zone_name(zone: Zone, lang: str) -> str:
-    if lang == "zh":
-        return "北区" if zone == Zone.NORTH else "南区"
-    return "north zone" if zone == Zone.NORTH else "south zone"

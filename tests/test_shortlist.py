@@ -111,7 +111,7 @@ def test_labels_in_the_table_follow_the_language(
     zh = shortlist_frame(shortlist, catalogue, matches, "zh").set_index("park_id")
     en = shortlist_frame(shortlist, catalogue, matches, "en").set_index("park_id")
     assert (zh.loc["P05", "fit"], en.loc["P05", "fit"]) == ("强", "strong")
-    assert (zh.loc["P18", "zone"], en.loc["P18", "zone"]) == ("南区", "south")
+    assert (zh.loc["P18", "zone"], en.loc["P18", "zone"]) == ("南区", "south zone")
     assert zh.loc["P18", "sectors"] == "量子科技、未来产业"
     assert en.loc["P18", "sectors"] == "Quantum technology, Future industries"
 
