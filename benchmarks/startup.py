@@ -30,10 +30,10 @@ def _child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
     """(wall, cpu) seconds of one run; a failing command stops the benchmark."""
     cpu, start = _child_cpu(), time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
     return time.perf_counter() - start, _child_cpu() - cpu
 
 
@@ -43,7 +43,9 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=ROOT)
     args = parser.parse_args()
     python = sys.executable
-    env = {**os.environ, "PYTHONPATH": str(args.tree.resolve())}
+    tree = args.tree.resolve()
+    # `python -m` looks in the working directory first, the console script in PYTHONPATH.
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     with tempfile.TemporaryDirectory() as cold_dir:
         # Emptied before every run: the first run after a data or pypinyin change.
         cold_env = {**env, "MATCHER_CACHE_DIR": cold_dir}
@@ -54,14 +56,14 @@ def main() -> None:
             ("python -m matcher rank, empty cache", [python, "-m", "matcher", *QUERY], cold_env),
         ]
         for _, command, command_env in runs:  # warm-up: .pyc files, the disk cache
-            _run(command, command_env)
+            _run(command, command_env, tree)
         walls: list[list[float]] = [[] for _ in runs]
         cpus: list[list[float]] = [[] for _ in runs]
         for _ in range(args.runs):
             for i, (_, command, command_env) in enumerate(runs):
                 for entry in Path(cold_dir).iterdir():
                     entry.unlink()
-                wall, cpu = _run(command, command_env)
+                wall, cpu = _run(command, command_env, tree)
                 walls[i].append(wall)
                 cpus[i].append(cpu)
     print(f"startup, median of {args.runs} interleaved runs each (tree: {args.tree})")
