@@ -14,12 +14,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-from charset_normalizer import from_bytes
 
 from matcher.catalogue import default_data_dir
 from matcher.errors import UsageError, UserFacingError
 from matcher.text import has_cjk, normalize, unique_names
-from matcher.xlsx_reader import XlsxError, open_xlsx
 
 SNIFF_BYTES = 1 << 16
 
@@ -54,6 +52,9 @@ def detect_encoding(sample: bytes) -> str:
     voted = _vote_by_line(sample)
     if voted:
         return voted
+    # Only the rare file that is neither UTF-8 nor GB18030 pays for importing the detector.
+    from charset_normalizer import from_bytes
+
     best = from_bytes(sample).best()
     if best is None:
         raise BatchError("cannot tell the file's text encoding; pass --encoding (无法识别文件编码)")
@@ -430,6 +431,8 @@ def _field_count_problem(line: int, cells: list[str], width: int) -> str:
 
 def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> TableSource:
     """Stream the sheet through xlsx_reader; its errors become BatchErrors, even mid-way."""
+    from matcher.xlsx_reader import XlsxError, open_xlsx  # openpyxl: for XLSX input only
+
     try:
         table = open_xlsx(path, sheet, chunk_rows=chunk_rows)
         first = next(table.chunks, None)

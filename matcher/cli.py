@@ -9,19 +9,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typing import TYPE_CHECKING, NoReturn
 
 from matcher.areas import AreaError
-from matcher.batch import run_batch
 from matcher.catalogue import CatalogueError, load_catalogue
 from matcher.errors import UsageError, UserFacingError
-from matcher.evaluation import evaluate, read_gold
 from matcher.models import Requirement, Weights
-from matcher.scoring import Ranker
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# The heavy modules (rich, pandas, pyarrow, openpyxl, xlsxwriter via batch) are imported by the
+# commands that use them, so that `matcher rank` starts in about the time numpy and pydantic take.
 
 
 def _positive_int(value: str) -> int:
@@ -107,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _rank(args: argparse.Namespace, console: Console) -> int:
+    from matcher.scoring import Ranker
+
     if args.weights and not any(args.weights):
         raise UsageError("--weights: at least one weight must be above 0 (权重不能全为0)")
     weights = (
@@ -136,6 +137,8 @@ def _rank(args: argparse.Namespace, console: Console) -> int:
             json.dumps([m.model_dump(mode="json") for m in matches], ensure_ascii=False, indent=2)
         )
         return 0
+    from rich.table import Table
+
     table = Table(show_lines=True)
     for title in ("#", "park", "score", "fit", "sector", "area", "location", "reasons"):
         table.add_column(title)
@@ -154,6 +157,11 @@ def _rank(args: argparse.Namespace, console: Console) -> int:
 
 
 def _batch(args: argparse.Namespace, console: Console) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from matcher.batch import run_batch
+
     with Progress(
         TextColumn("matching"),
         BarColumn(),
@@ -189,6 +197,9 @@ def _check_data(args: argparse.Namespace, console: Console) -> int:
 
 
 def _eval(args: argparse.Namespace, console: Console) -> int:
+    from matcher.evaluation import evaluate, read_gold
+    from matcher.scoring import Ranker
+
     ranker = Ranker(load_catalogue(args.data_dir))
     report = evaluate(read_gold(args.gold, ranker.area_limit_m2), ranker.rank)
     if args.verbose:
@@ -220,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Exit codes: 0 done, 1 a problem with the data or files, 2 a problem with the command.
     """
     args = build_parser().parse_args(argv)
+    from rich.console import Console
+
     console = Console(soft_wrap=False, width=200 if not sys.stdout.isatty() else None)
     handlers = {"rank": _rank, "batch": _batch, "check-data": _check_data, "eval": _eval}
     try:

@@ -8,16 +8,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from matcher.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
 
 # OWASP CSV injection: a cell starting with one of these may run as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,6 +66,10 @@ def write_csv(
         if encoding.lower().endswith("sig") and not append:
             target.write(b"\xef\xbb\xbf")
         # Arrow's C++ writer: large batch outputs are written many times faster than by pandas.
+        # Imported here, as xlsxwriter below: each is needed only for its own format.
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+
         table = pa.Table.from_pandas(safe, preserve_index=False)
         pa_csv.write_csv(
             table,
@@ -154,6 +157,8 @@ def write_xlsx(
     for name, rows in sheets.items():
         if isinstance(rows, pd.DataFrame):
             _check_rows(name, len(rows))
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(target, _WORKBOOK_OPTIONS)
     try:
         for title, (name, rows) in zip(_sheet_titles(list(sheets)), sheets.items(), strict=True):

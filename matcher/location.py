@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
+from matcher.diskcache import cached, key_of
 from matcher.models import Park, Place, Zone
 from matcher.text import normalize, pinyin_key, squash
 from matcher.tuning import LocationLevel
@@ -40,6 +44,47 @@ def _pinyin_keys(place: Place) -> set[str]:
     return keys
 
 
+def _pypinyin_release() -> list[str]:
+    """What identifies the installed pypinyin's readings, found without importing it."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:
+        return ["missing"]
+    package = Path(spec.origin).parent
+    found = sorted(p.name for p in package.parent.glob("pypinyin-*.dist-info"))
+    for name in ("pinyin_dict.py", "phrases_dict.py"):
+        try:
+            found.append(f"{name}:{(package / name).stat().st_size}")
+        except OSError:
+            found.append(f"{name}:?")
+    return [str(package), *found]
+
+
+def _pinyin_index(places: Sequence[Place]) -> list[tuple[str, Place]]:
+    """(pinyin key, place) pairs. Cached on disk: computing them needs pypinyin, whose import
+    alone costs about 0.2 s, more than the rest of `matcher rank` after numpy and pydantic."""
+    by_id = {p.place_id: p for p in places}
+    terms = [(p.place_id, p.name_zh, list(p.terms_zh)) for p in places]
+    key = key_of("pinyin", terms, _GENERIC_ENDINGS, MIN_PINYIN_KEY, _pypinyin_release())
+
+    def valid(value: Any) -> bool:
+        return isinstance(value, list) and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], str)
+            and pair[1] in by_id
+            for pair in value
+        )
+
+    pairs = cached(
+        "place-pinyin",
+        key,
+        lambda: [[k, p.place_id] for p in places for k in sorted(_pinyin_keys(p))],
+        valid=valid,
+    )
+    return [(k, by_id[place_id]) for k, place_id in pairs]
+
+
 class Gazetteer:
     """The places of data/places.csv, indexed by Chinese terms, English terms and pinyin."""
 
@@ -53,7 +98,7 @@ class Gazetteer:
             ((normalize(t), p) for p in places for t in (p.name_en, *p.terms_en)),
             key=lambda item: -len(item[0]),
         )
-        self._pinyin = [(key, p) for p in places for key in sorted(_pinyin_keys(p))]
+        self._pinyin = _pinyin_index(self.places)
 
     def find(self, text: str, *, zones: bool = True, fuzzy: bool = True) -> list[PlaceHit]:
         """Places named in the text: Chinese terms, English names, then pinyin spellings."""

@@ -12,13 +12,6 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from matcher.catalogue import Catalogue
 from matcher.exports import csv_bytes, xlsx_bytes
@@ -175,6 +168,21 @@ def shortlist_pdf(
     shortlist: Shortlist, catalogue: Catalogue, matches: Mapping[str, Match], lang: Lang
 ) -> bytes:
     """A printable brief: a cover with the requirement, then one page per park."""
+    # reportlab only here: the app and the CLI start without it until someone asks for a PDF.
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import (
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     # A built-in CID font: renders Chinese without shipping a font file.
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))

@@ -7,8 +7,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from pypinyin import lazy_pinyin
-
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -39,6 +37,10 @@ def is_ascii_alnum(char: str) -> bool:
 
 def pinyin_key(text: str) -> str:
     """Toneless pinyin of the Chinese characters, lower case, no separators: 西北旺 -> xibeiwang."""
+    # pypinyin loads its dictionaries on import (~0.2 s); the gazetteer caches the place keys,
+    # so most runs never need it.
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(text)).lower()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,38 @@ def test_check_data_names_a_gbk_file_instead_of_a_traceback(
     assert done.returncode == 1
     assert "parks.csv line 2: byte 0xd6 is not UTF-8" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# What `rank` must not load: each is only for other commands (batch files, exports, PDF,
+# progress bars), or, for pypinyin, only until the place index is cached.
+NOT_FOR_RANK = (
+    "pandas",
+    "pyarrow",
+    "openpyxl",
+    "xlsxwriter",
+    "reportlab",
+    "charset_normalizer",
+    "rich.progress",
+    "pypinyin",
+)
+
+
+def test_rank_starts_without_the_modules_only_other_commands_need(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from matcher.cli import main\n"
+        "main(['rank', '集成电路', '--location', 'Xibeiwan', '--top', '1'])\n"
+        f"print([m for m in {NOT_FOR_RANK!r} if m in sys.modules])\n"
+    )
+    for run in ("cold", "warm"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "MATCHER_CACHE_DIR": str(tmp_path)},
+            timeout=120,
+            check=True,
+        )
+        loaded = done.stdout.strip().splitlines()[-1]
+        assert loaded == ("['pypinyin']" if run == "cold" else "[]"), run

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from matcher import Catalogue, Requirement
+from matcher.location import Gazetteer
 from matcher.scoring import Ranker
 
 
@@ -67,3 +70,25 @@ def test_a_place_in_the_sector_description_counts_when_no_location_is_given(rank
     by_id = {m.park_id: m for m in matches}
     assert by_id["P08"].location.score == 1.0
     assert "description" in by_id["P08"].reason("en")
+
+
+def test_the_pinyin_index_is_the_same_built_cached_or_rebuilt(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHER_CACHE_DIR", "")
+    built = Gazetteer(catalogue.places)._pinyin
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path))
+    assert Gazetteer(catalogue.places)._pinyin == built  # cold: written
+    assert Gazetteer(catalogue.places)._pinyin == built  # warm: read back
+    for entry in tmp_path.iterdir():
+        entry.write_text('{"key": "x", "value": [["zzzzz", "no-such-place"]]}')
+    assert Gazetteer(catalogue.places)._pinyin == built  # tampered: rebuilt
+
+
+def test_changed_place_names_are_never_answered_from_the_cache(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHER_CACHE_DIR", str(tmp_path))
+    Gazetteer(catalogue.places)
+    renamed = [catalogue.places[0].model_copy(update={"name_zh": "稻香湖", "terms_zh": ()})]
+    assert [key for key, _ in Gazetteer(renamed)._pinyin] == ["daoxianghu"]
