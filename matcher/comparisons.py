@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from matcher import messages as msg
 from matcher.cache import ParkRowCache
+from matcher.chains import chain_missing_reason, chain_reason
 from matcher.location import SAME_TOWN, Gazetteer, nearness, park_haystack, zone_name
 from matcher.messages import Reason
 from matcher.models import Park, SectorLevel, TermMatch, asks_for_area
@@ -109,9 +110,12 @@ class SectorComparison:
             query_sector = self.taxonomy.sectors[hit.sector_id]
             t = int(self.best_tag[s, p])
             if t < 0:
-                reasons.append(
-                    msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en)
-                )
+                if hit.chain is None:
+                    reasons.append(
+                        msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en)
+                    )
+                elif missing := chain_missing_reason(self.taxonomy.sectors, hit.chain, hit.surface):
+                    reasons.append(missing)
                 continue
             tag = park.sectors[t]
             relation = self.taxonomy.credit(hit.sector_id, tag.sector_id).relation
@@ -125,7 +129,20 @@ class SectorComparison:
                 credit=round(float(hit.confidence * self.credit[s, p]), 4),
             )
             terms.append(term)
-            if relation == "same":
+            if hit.chain is not None:
+                reasons.append(
+                    chain_reason(
+                        self.taxonomy.sectors,
+                        hit.chain,
+                        hit.surface,
+                        hit.sector_id,
+                        tag.sector_id,
+                        term.park_term,
+                        tag.level,
+                        relation,
+                    )
+                )
+            elif relation == "same":
                 reasons.append(
                     msg.sector_same(
                         hit.surface,

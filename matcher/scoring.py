@@ -53,7 +53,9 @@ class Ranker:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.parks: tuple[Park, ...] = catalogue.parks
-        self.taxonomy = Taxonomy(catalogue.sectors, catalogue.relations)
+        self.taxonomy = Taxonomy(
+            catalogue.sectors, catalogue.relations, catalogue.chains, catalogue.segments
+        )
         self.gazetteer = Gazetteer(catalogue.places)
         self.sector = SectorComparison(self.parks, self.taxonomy)
         self.area = AreaComparison(self.parks)
