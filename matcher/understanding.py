@@ -58,8 +58,14 @@ def _mention_weights(hits: Sequence[SectorHit], norm: str) -> list[float]:
         else:
             groups.append([i])
     for group in groups:
-        if len({hits[j].sector_id for j in group}) > 1:
-            weights[group[-1]] *= HEAD_WEIGHT
+        head, modifier = group[-1], group[-2] if len(group) > 1 else -1
+        link = hits[modifier].chain if modifier >= 0 else None
+        if link is not None and _secondary_of(hits, link.term_zh, modifier) == hits[head].sector_id:
+            # "外骨骼机器人": the product term already places the whole compound by function;
+            # its category word is the secondary sector the term names, not a new head.
+            weights[head] = SECONDARY_WEIGHT
+        elif len({hits[j].sector_id for j in group}) > 1:
+            weights[head] *= HEAD_WEIGHT
     return weights
 
 
@@ -76,6 +82,15 @@ def weigh(hits: Sequence[SectorHit], norm: str) -> tuple[tuple[SectorHit, ...], 
         if kept is None or _preference(hit) > _preference(kept):
             best[hit.sector_id] = hit
     return tuple(best.values()), tuple(total[sid] for sid in best)
+
+
+def _secondary_of(hits: Sequence[SectorHit], term_zh: str, primary: int) -> str | None:
+    """The secondary sector of the chain term whose primary hit is hits[primary], if any."""
+    start = hits[primary].start
+    for hit in hits:
+        if _secondary(hit) and hit.start == start and hit.chain and hit.chain.term_zh == term_zh:
+            return hit.sector_id
+    return None
 
 
 def _secondary(hit: SectorHit) -> bool:
