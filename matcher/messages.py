@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matcher.text import format_area_en, format_area_zh
+from matcher.text import format_area_en, format_area_zh, has_cjk
 
 
 @dataclass(frozen=True)
@@ -200,9 +200,11 @@ def nothing_asked() -> Reason:
 
 
 def _chain_terms(query: str, term_zh: str, term_en: str) -> tuple[str, str]:
-    """The user's own words, with the term in the reader's language beside them if different."""
-    zh = query if query.casefold() == term_zh.casefold() else f"{query}（{term_zh}）"
-    en = query if query.casefold() == term_en.casefold() else f"{query} ({term_en})"
+    """The user's own words, with the term in the reader's language beside them if the user
+    wrote in the other language."""
+    cjk = has_cjk(query)
+    zh = query if cjk or query.casefold() == term_zh.casefold() else f"{query}（{term_zh}）"
+    en = f"{query} ({term_en})" if cjk else query
     return zh, en
 
 
