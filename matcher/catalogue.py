@@ -15,6 +15,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from matcher.chains import (
+    CHAINS_FILE,
+    SEGMENTS_FILE,
+    ChainSegment,
+    ChainTerm,
+    chain_fields,
+    check_chains,
+)
 from matcher.models import Park, Place, Sector, SectorRelation, SectorTag
 from matcher.provenance import (
     PARK_LIST_SECTION,
@@ -55,6 +63,8 @@ class Catalogue:
     tuning: Tuning
     data_dir: Path
     version: str
+    chains: tuple[ChainTerm, ...] = ()
+    segments: tuple[ChainSegment, ...] = ()
 
     def park(self, park_id: str) -> Park:
         for park in self.parks:
@@ -359,6 +369,9 @@ def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) 
         directory / PLACES_FILE, Place, _list_fields("terms_zh", "terms_en"), problems
     )
     problems.extend(_cross_checks(parks, sectors, relations, places))
+    segments = _validate(directory / SEGMENTS_FILE, ChainSegment, dict, problems)
+    chains = _validate(directory / CHAINS_FILE, ChainTerm, chain_fields, problems)
+    problems.extend(check_chains(chains, [s for _, s in sectors], segments))
     problems.extend(_seed_checks(parks, places, seeds_dir or seeds_dir_for(directory)))
     try:
         tuning = load_tuning(directory / SCORING_FILE)
@@ -374,6 +387,8 @@ def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) 
         tuning=tuning,
         data_dir=directory,
         version=data_version(directory),
+        chains=tuple(c for _, c in chains),
+        segments=tuple(s for _, s in sorted(segments, key=lambda item: item[1].position)),
     )
 
 
@@ -383,6 +398,8 @@ VERSIONED_FILES = (
     SECTORS_FILE,
     RELATIONS_FILE,
     PLACES_FILE,
+    SEGMENTS_FILE,
+    CHAINS_FILE,
     SCORING_FILE,
     "column_aliases.csv",
 )

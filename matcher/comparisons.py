@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher import messages as msg
+from matcher.chains import ChainLink, chain_missing_reason, chain_reason
 from matcher.i18n import zone_name
 from matcher.location import Gazetteer, nearness, park_haystack
 from matcher.messages import Reason
@@ -180,9 +181,12 @@ class SectorComparison:
             query_sector = self.taxonomy.sectors[hit.sector_id]
             t = int(self.best_tag[s, park])
             if t < 0:
-                reasons.append(
-                    msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en)
-                )
+                if hit.chain is None:
+                    reasons.append(
+                        msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en)
+                    )
+                elif missing := chain_missing_reason(self.taxonomy.sectors, hit.chain, hit.surface):
+                    reasons.append(missing)
                 continue
             tag = self.parks[park].sectors[t]
             relation = self.taxonomy.credit(hit.sector_id, tag.sector_id).relation
@@ -196,11 +200,22 @@ class SectorComparison:
                 credit=round(float(hit.confidence * self.credit[s, park]), 4),
             )
             terms.append(term)
-            reasons.append(self._reason(term, tag.level))
+            reasons.append(self._reason(term, tag.level, hit.chain))
         return Outcome(tuple(reasons), tuple(terms))
 
-    def _reason(self, term: TermMatch, tag_level: SectorLevel) -> Reason:
+    def _reason(self, term: TermMatch, tag_level: SectorLevel, chain: ChainLink | None) -> Reason:
         query_sector = self.taxonomy.sectors[term.query_sector]
+        if chain is not None:
+            return chain_reason(
+                self.taxonomy.sectors,
+                chain,
+                term.query_term,
+                term.query_sector,
+                term.park_sector,
+                term.park_term,
+                tag_level,
+                term.relation,
+            )
         if term.relation == "same":
             return msg.sector_same(
                 term.query_term,

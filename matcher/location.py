@@ -11,7 +11,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from matcher.diskcache import cached, key_of
-from matcher.models import Park, Place, Zone
+from matcher.models import Park, Place
 from matcher.text import normalize, pinyin_key, squash
 from matcher.tuning import LocationLevel
 
@@ -146,5 +146,3 @@ def nearness(place: Place, park: Park, haystack: str | None = None) -> LocationL
     if place.town and park.town and place.town == park.town:
         return LocationLevel.SAME_TOWN
     return LocationLevel.SAME_ZONE if place.zone == park.zone else LocationLevel.ELSEWHERE
-
-

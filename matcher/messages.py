@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matcher.text import format_area_en, format_area_zh
+from matcher.text import format_area_en, format_area_zh, has_cjk
 from matcher.tuning import AreaLevel, LocationLevel
 
 
@@ -237,4 +237,79 @@ def nothing_asked() -> Reason:
     return Reason(
         "没有可评分的产业、面积或区位，按园区编号列出",
         "Nothing to score (no sector, area or recognised location); parks are listed by id",
+    )
+
+
+# -- industry-chain reasons (产业链招商): a product or technology read as part of a chain --------
+
+
+def _chain_terms(query: str, term_zh: str, term_en: str) -> tuple[str, str]:
+    """The user's own words, with the term in the reader's language beside them if the user
+    wrote in the other language."""
+    cjk = has_cjk(query)
+    zh = query if cjk or query.casefold() == term_zh.casefold() else f"{query}（{term_zh}）"
+    en = f"{query} ({term_en})" if cjk else query
+    return zh, en
+
+
+def _chain_place(
+    chain_zh: str, chain_en: str, segment_zh: str, segment_en: str, also: tuple[str, str] | None
+) -> tuple[str, str]:
+    zh = f"{chain_zh}产业链·{segment_zh}"
+    en = f"{chain_en} chain · {segment_en}"
+    if also is not None:
+        zh += f"，兼及{also[0]}"
+        en += f", also serving {also[1]}"
+    return zh, en
+
+
+def chain_same(
+    query: str,
+    term: tuple[str, str],
+    chain: tuple[str, str],
+    segment: tuple[str, str],
+    also: tuple[str, str] | None,
+    park_term: str,
+    level: str,
+) -> Reason:
+    """“光刻胶”→集成电路产业链·上游材料；园区定位含“集成电路”. `also` names the sector a
+    secondary hit stands for (手术机器人 → 医疗器械 chain, also serving 具身智能)."""
+    q_zh, q_en = _chain_terms(query, *term)
+    p_zh, p_en = _chain_place(*chain, *segment, also)
+    return Reason(
+        f"产业链匹配：“{q_zh}”→{p_zh}；园区定位含“{park_term}”（{LEVEL_ZH[level]}）",
+        f"Industry-chain match: “{q_en}” → {p_en}; the park's positioning names “{park_term}” "
+        f"({LEVEL_EN[level]})",
+    )
+
+
+def chain_related(
+    query: str,
+    term: tuple[str, str],
+    chain: tuple[str, str],
+    segment: tuple[str, str],
+    also: tuple[str, str] | None,
+    park_sector: tuple[str, str],
+    park_term: str,
+    relation: str,
+) -> Reason:
+    """“光刻胶”→集成电路产业链·上游材料，与园区的新材料（“新材料”）相关."""
+    q_zh, q_en = _chain_terms(query, *term)
+    p_zh, p_en = _chain_place(*chain, *segment, also)
+    kind_zh = {"is_a": "上下位相关", "related": "相关", "via": "间接相关"}[relation]
+    kind_en = {"is_a": "broader/narrower", "related": "related", "via": "indirectly related"}[
+        relation
+    ]
+    return Reason(
+        f"产业链相关：“{q_zh}”→{p_zh}，与园区的{park_sector[0]}（“{park_term}”）{kind_zh}",
+        f"Industry-chain relation: “{q_en}” → {p_en}, {kind_en} to the park's "
+        f"{park_sector[1]} (“{park_term}”)",
+    )
+
+
+def chain_missing(query: str, term: tuple[str, str], chain: tuple[str, str]) -> Reason:
+    q_zh, q_en = _chain_terms(query, *term)
+    return Reason(
+        f"产业不符：“{q_zh}”属{chain[0]}产业链，园区定位不含相关产业",
+        f"No sector fit: “{q_en}” belongs to the {chain[1]} chain, which the park does not list",
     )

@@ -46,7 +46,9 @@ class Ranker:
         self.catalogue = catalogue
         self.tuning: Tuning = catalogue.tuning
         self.parks: tuple[Park, ...] = catalogue.parks
-        self.taxonomy = Taxonomy(catalogue.sectors, catalogue.relations)
+        self.taxonomy = Taxonomy(
+            catalogue.sectors, catalogue.relations, catalogue.chains, catalogue.segments
+        )
         self.gazetteer = Gazetteer(catalogue.places)
         self.sector, self.area, self.location = build_comparisons(
             self.parks, self.taxonomy, self.gazetteer, self.tuning

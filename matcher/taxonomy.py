@@ -9,6 +9,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from matcher.chains import ChainLink, ChainSegment, ChainTerm
 from matcher.models import Sector, SectorRelation
 from matcher.text import has_cjk, is_ascii_alnum, normalize, normalize_keep_case
 
@@ -19,6 +20,7 @@ FUZZY_MIN_EN = 5
 FUZZY_CUTOFF_ZH = 75.0
 FUZZY_CUTOFF_EN = 85.0
 MAX_ENGLISH_NGRAM = 4
+FUZZY_MIN_CHAIN_EN = 9
 # Credits along a two-step path below this are noise, not a relation anyone would state.
 MIN_PATH_CREDIT = 0.2
 
@@ -35,6 +37,11 @@ class SectorHit:
     confidence: float  # 1.0 for exact, the similarity for fuzzy
     how: Literal["exact", "fuzzy", "selected"]
     start: int = -1
+    chain: ChainLink | None = None  # set when a product or technology term named the sector
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.surface)
 
 
 @dataclass(frozen=True)
@@ -56,18 +63,36 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 
 class Taxonomy:
-    """Aliases indexed for longest-first scanning, plus relation credits between sectors."""
+    """Aliases and industry-chain terms indexed for longest-first scanning, plus relation
+    credits between sectors."""
 
-    def __init__(self, sectors: Sequence[Sector], relations: Sequence[SectorRelation]) -> None:
+    def __init__(
+        self,
+        sectors: Sequence[Sector],
+        relations: Sequence[SectorRelation],
+        chains: Sequence[ChainTerm] = (),
+        segments: Sequence[ChainSegment] = (),
+    ) -> None:
         self.sectors = {s.sector_id: s for s in sectors}
         self._alias_owner: dict[str, str] = {}
         for sector in sectors:
             for alias in sector.aliases_zh + sector.aliases_en:
                 self._alias_owner[normalize(alias)] = sector.sector_id
+        # Chain terms compete with aliases position by position, longest first: 光刻胶 is read
+        # as a product of the IC chain, 集成电路 as the sector itself.
+        by_segment = {segment.segment_id: segment for segment in segments}
+        self._chain: dict[str, ChainTerm] = {}
+        for term in chains:
+            for surface in term.terms:
+                key = normalize(surface)
+                if key not in self._alias_owner and term.segment in by_segment:
+                    self._chain.setdefault(key, term)
+        self._segments = by_segment
         ordered = sorted(self._alias_owner, key=lambda a: (-len(a), a))
+        scanned = sorted({*self._alias_owner, *self._chain}, key=lambda a: (-len(a), a))
         # Alias lengths by first character, longest first: most positions start no alias.
         self._lengths: dict[str, list[int]] = {}
-        for alias in ordered:
+        for alias in scanned:
             lengths = self._lengths.setdefault(alias[0], [])
             if len(alias) not in lengths:
                 lengths.append(len(alias))
@@ -78,12 +103,20 @@ class Taxonomy:
                 for n in (len(alias) - 1, len(alias), len(alias) + 1):
                     self._zh_by_length.setdefault(n, []).append(alias)
         self._fuzzy_en = [a for a in ordered if not has_cjk(a) and len(a) >= FUZZY_MIN_EN]
+        # Long English product names forgive a typo too ("photoresit"); short ones and Chinese
+        # ones do not: among thousands of terms, a one-character slip finds a different word.
+        self._fuzzy_en += sorted(
+            (t for t in self._chain if t.isascii() and len(t) >= FUZZY_MIN_CHAIN_EN),
+            key=lambda a: (-len(a), a),
+        )
         self._credits = self._closure(relations)
 
     # -- finding sectors in text -------------------------------------------------------------
 
-    def find_exact(self, text: str) -> list[SectorHit]:
-        """Every alias occurring in the text, longest first at each position, non-overlapping."""
+    def find_exact(self, text: str, chains: bool = True) -> list[SectorHit]:
+        """Every alias (and, if `chains`, chain term) in the text, longest first at each
+        position, non-overlapping. A chain term gives a hit for its chain's sector and, if it
+        has one, a second hit at the same place for its secondary sector."""
         norm = normalize(text)
         # Show users their own spelling ("IC", not "ic") where case folding kept positions.
         shown = normalize_keep_case(text)
@@ -91,23 +124,50 @@ class Taxonomy:
         hits = []
         i = 0
         while i < len(norm):
-            found = self._alias_at(norm, i)
+            found = self._alias_at(norm, i, chains)
             if found is None:
                 i += 1
                 continue
             alias, end = found
-            hits.append(SectorHit(self._alias_owner[alias], shown[i:end], alias, 1.0, "exact", i))
+            if alias in self._alias_owner:
+                hits.append(
+                    SectorHit(self._alias_owner[alias], shown[i:end], alias, 1.0, "exact", i)
+                )
+            else:
+                hits.extend(self._chain_hits(alias, shown[i:end], 1.0, "exact", i))
             i = end
         return hits
 
-    def _alias_at(self, norm: str, i: int) -> tuple[str, int] | None:
-        """The longest alias starting at i and where it ends (past an English plural)."""
+    def _chain_hits(
+        self, key: str, surface: str, confidence: float, how: Literal["exact", "fuzzy"], i: int
+    ) -> list[SectorHit]:
+        """The chain term's own sector, then the secondary sector it also serves."""
+        term = self._chain[key]
+        segment = self._segments[term.segment]
+        roles: list[tuple[str, Literal["primary", "secondary"]]] = [(term.sector_id, "primary")]
+        if term.secondary_sector_id:
+            roles.append((term.secondary_sector_id, "secondary"))
+        return [
+            SectorHit(
+                sector_id,
+                surface,
+                key,
+                confidence,
+                how,
+                i,
+                ChainLink(term.term_zh, term.term_en[0], term.sector_id, segment, role),
+            )
+            for sector_id, role in roles
+        ]
+
+    def _alias_at(self, norm: str, i: int, chains: bool = True) -> tuple[str, int] | None:
+        """The longest alias or chain term starting at i and where it ends (past a plural)."""
         for length in self._lengths.get(norm[i], ()):
             end = i + length
             if end > len(norm):
                 continue
             candidate = norm[i:end]
-            if candidate not in self._alias_owner:
+            if candidate not in self._alias_owner and not (chains and candidate in self._chain):
                 continue
             if candidate.isascii() and candidate[-1].isalpha():
                 for suffix in ("es", "s"):
@@ -123,7 +183,7 @@ class Taxonomy:
         exact = self.find_exact(text)
         covered = [False] * len(norm)
         for hit in exact:
-            for i in range(hit.start, hit.start + len(hit.surface)):
+            for i in range(hit.start, hit.end):
                 covered[i] = True
         residue = "".join(" " if c else ch for ch, c in zip(norm, covered, strict=True))
         return exact + self._fuzzy_zh_hits(residue) + self._fuzzy_en_hits(residue)
@@ -186,6 +246,10 @@ class Taxonomy:
                 continue
             used |= set(range(i, i + n))
             alias = self._fuzzy_en[a]
+            if alias not in self._alias_owner:
+                score = float(scores[row, a]) / 100
+                hits.extend(self._chain_hits(alias, phrase, score, "fuzzy", words[i][1]))
+                continue
             hits.append(
                 SectorHit(
                     self._alias_owner[alias],
@@ -201,7 +265,7 @@ class Taxonomy:
     def sectors_in(self, text: str) -> dict[str, str]:
         """Sector id -> first alias that names it in a published text (exact matches only)."""
         found: dict[str, str] = {}
-        for hit in self.find_exact(text):
+        for hit in self.find_exact(text, chains=False):
             found.setdefault(hit.sector_id, hit.surface)
         return found
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matcher.location import Gazetteer, PlaceHit
 from matcher.taxonomy import SectorHit, Taxonomy
+from matcher.text import normalize
 
 # In Chinese and English noun phrases the last noun is the head: "AI芯片" and "AI chips" are
-# chips. When a query names several sectors, the last one named counts this many times.
+# chips. Where one sector word directly modifies another (nothing but a space or a hyphen
+# between them), the last one counts this many times. Items of a list (和, 及, 、, and,
+# commas) are not compounds: each counts once.
 HEAD_WEIGHT = 2.0
+# A chain term's secondary sector ("手术机器人" also serves robotics) counts this much.
+SECONDARY_WEIGHT = 0.3
+_COMPOUND_GAP = re.compile(r"[\s\-]*")
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,67 @@ class Understanding:
         return bool(self.location_text.strip()) and not self.place_hits
 
 
+def _mention_weights(hits: Sequence[SectorHit], norm: str) -> list[float]:
+    """Weight of each hit: 1, HEAD_WEIGHT for the head of a compound naming several sectors,
+    SECONDARY_WEIGHT for a chain term's secondary sector."""
+    weights = [SECONDARY_WEIGHT if _secondary(h) else 1.0 for h in hits]
+    # Mentions in reading order; a chain term's secondary hit shares its primary's place.
+    mentions = sorted(
+        (i for i, h in enumerate(hits) if h.start >= 0 and h.how != "selected"),
+        key=lambda i: hits[i].start,
+    )
+    mentions = [i for i in mentions if not _secondary(hits[i])]
+    groups: list[list[int]] = []
+    for i in mentions:
+        gap = norm[hits[groups[-1][-1]].end : hits[i].start] if groups else None
+        if gap is not None and _COMPOUND_GAP.fullmatch(gap):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for group in groups:
+        head, modifier = group[-1], group[-2] if len(group) > 1 else -1
+        link = hits[modifier].chain if modifier >= 0 else None
+        if link is not None and _secondary_of(hits, link.term_zh, modifier) == hits[head].sector_id:
+            # "外骨骼机器人": the product term already places the whole compound by function;
+            # its category word is the secondary sector the term names, not a new head.
+            weights[head] = SECONDARY_WEIGHT
+        elif len({hits[j].sector_id for j in group}) > 1:
+            weights[head] *= HEAD_WEIGHT
+    return weights
+
+
+def weigh(hits: Sequence[SectorHit], norm: str) -> tuple[tuple[SectorHit, ...], tuple[float, ...]]:
+    """One hit per sector and its weight: the sum over every mention of the sector, so several
+    products of one chain ("CPUs and AI accelerators") reinforce it rather than the last word
+    winning. The hit kept to explain a sector is its most confident own-chain mention."""
+    weights = _mention_weights(hits, norm)
+    best: dict[str, SectorHit] = {}
+    total: dict[str, float] = {}
+    for hit, weight in zip(hits, weights, strict=True):
+        total[hit.sector_id] = total.get(hit.sector_id, 0.0) + weight
+        kept = best.get(hit.sector_id)
+        if kept is None or _preference(hit) > _preference(kept):
+            best[hit.sector_id] = hit
+    return tuple(best.values()), tuple(total[sid] for sid in best)
+
+
+def _secondary_of(hits: Sequence[SectorHit], term_zh: str, primary: int) -> str | None:
+    """The secondary sector of the chain term whose primary hit is hits[primary], if any."""
+    start = hits[primary].start
+    for hit in hits:
+        if _secondary(hit) and hit.start == start and hit.chain and hit.chain.term_zh == term_zh:
+            return hit.sector_id
+    return None
+
+
+def _secondary(hit: SectorHit) -> bool:
+    return hit.chain is not None and hit.chain.role == "secondary"
+
+
+def _preference(hit: SectorHit) -> tuple[bool, float]:
+    return (not _secondary(hit), hit.confidence)
+
+
 def understand(
     taxonomy: Taxonomy,
     gazetteer: Gazetteer,
@@ -48,13 +116,7 @@ def understand(
     for sector_id in sector_ids:
         name = taxonomy.sectors[sector_id].name_zh
         hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
-    best: dict[str, SectorHit] = {}
-    for hit in hits:
-        if hit.sector_id not in best or hit.confidence > best[hit.sector_id].confidence:
-            best[hit.sector_id] = hit
-    unique = tuple(best.values())
-    head = max(unique, key=lambda h: h.start) if len(unique) > 1 else None
-    weights = tuple(HEAD_WEIGHT if hit is head else 1.0 for hit in unique)
+    unique, weights = weigh(hits, normalize(sector_text))
     location = location_text.strip()
     if location:
         places, from_text = gazetteer.find(location), False

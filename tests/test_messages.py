@@ -50,6 +50,30 @@ CALLS: dict[str, tuple[object, ...]] = {
     "excluded_area": (),
     "excluded_location": (),
     "nothing_asked": (),
+    "chain_same": (
+        "photoresist",
+        ("光刻胶", "photoresist"),
+        ("集成电路", "Integrated circuits"),
+        ("上游材料", "upstream materials"),
+        None,
+        "IC",
+        "primary",
+    ),
+    "chain_related": (
+        "photoresist",
+        ("光刻胶", "photoresist"),
+        ("集成电路", "Integrated circuits"),
+        ("上游材料", "upstream materials"),
+        ("具身智能", "Embodied AI"),
+        ("新材料", "New materials"),
+        "new materials",
+        "related",
+    ),
+    "chain_missing": (
+        "photoresist",
+        ("光刻胶", "photoresist"),
+        ("集成电路", "Integrated circuits"),
+    ),
 }
 
 # English reasons that name a Chinese place on purpose (the park's town has no English name).

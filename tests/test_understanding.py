@@ -85,19 +85,14 @@ def test_an_empty_requirement_asks_for_no_sector(ranker: Ranker) -> None:
     assert u.sector_text == ""
 
 
-# --- the head noun counts double ---
+# --- the head noun counts most ---
 
 
-def test_a_chinese_query_for_ai_chips_counts_chips_double(ranker: Ranker) -> None:
-    u = read(ranker, "AI芯片")
+@pytest.mark.parametrize("text", ["AI芯片", "AI chips"])
+def test_ai_chips_are_chips_first_and_ai_second(ranker: Ranker, text: str) -> None:
+    u = read(ranker, text)
     assert sorted(sectors(u)) == ["ai", "ic"]
-    assert weight_of(u, "ic") == 2 * weight_of(u, "ai")
-
-
-def test_an_english_query_for_ai_chips_counts_chips_double(ranker: Ranker) -> None:
-    u = read(ranker, "AI chips")
-    assert sorted(sectors(u)) == ["ai", "ic"]
-    assert weight_of(u, "ic") == 2 * weight_of(u, "ai")
+    assert weight_of(u, "ic") > weight_of(u, "ai") > 0
 
 
 def test_the_last_sector_named_is_the_head_whatever_it_is(ranker: Ranker) -> None:

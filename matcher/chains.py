@@ -1,0 +1,179 @@
+"""Industry-chain knowledge (产业链图谱): products and technologies placed in a sector's chain.
+
+`data/chains.csv` has one row per term: the Chinese and English words investors use for a
+product or technology, the sector whose chain it belongs to (by function: 手术机器人 is a
+medical device), an optional secondary sector, and the chain segment (上游材料 … 配套服务)
+defined in `data/chain_segments.csv`. The taxonomy's text scan reads these terms alongside
+the sector aliases; this module holds the models, the checks run by `check-data`, and the
+link a recognised term carries into explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher import messages as msg
+from matcher.messages import Reason
+from matcher.models import Sector
+from matcher.text import normalize
+
+CHAINS_FILE = "chains.csv"
+SEGMENTS_FILE = "chain_segments.csv"
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChainSegment(BaseModel):
+    """One position along an industry chain, from upstream materials to supporting services."""
+
+    model_config = _FROZEN
+    segment_id: str = Field(pattern=r"^[a-z_]+$")
+    position: int = Field(ge=1)
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    meaning: str = ""
+
+
+class ChainTerm(BaseModel):
+    """A product or technology and the sector chain (and segment) it belongs to."""
+
+    model_config = _FROZEN
+    term_zh: str = Field(min_length=1)
+    term_en: tuple[str, ...] = Field(min_length=1)
+    sector_id: str = Field(min_length=1)
+    secondary_sector_id: str | None = None
+    segment: str = Field(min_length=1)
+    note: str = ""
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every surface form, Chinese first."""
+        return (self.term_zh, *self.term_en)
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """Why a sector hit came from a chain term: the term, its chain and segment, and whether
+    this hit is the term's own chain (primary) or the sector it also serves (secondary)."""
+
+    term_zh: str
+    term_en: str
+    chain_sector: str  # the sector whose chain the term belongs to
+    segment: ChainSegment
+    role: Literal["primary", "secondary"]
+
+
+def chain_fields(row: dict[str, str]) -> dict[str, object]:
+    """A chains.csv row as model fields: English variants split on '|', blanks as None."""
+    fields: dict[str, object] = dict(row)
+    fields["term_en"] = tuple(p.strip() for p in row.get("term_en", "").split("|") if p.strip())
+    fields["secondary_sector_id"] = row.get("secondary_sector_id") or None
+    return fields
+
+
+def check_chains(
+    terms: Sequence[tuple[int, ChainTerm]],
+    sectors: Sequence[Sector],
+    segments: Sequence[tuple[int, ChainSegment]],
+    file: str = CHAINS_FILE,
+) -> list[str]:
+    """Problems naming file, line and field: unknown sectors or segments, a secondary equal to
+    the primary, a term mapped two ways (or twice), a term that is already a sector alias."""
+    problems: list[str] = []
+    first_segment: dict[str, int] = {}
+    for line, segment in segments:
+        if segment.segment_id in first_segment:
+            problems.append(
+                f"{SEGMENTS_FILE} line {line} ({segment.segment_id}), field segment_id: duplicate "
+                f"segment '{segment.segment_id}', first on line "
+                f"{first_segment[segment.segment_id]} (环节重复)"
+            )
+        first_segment.setdefault(segment.segment_id, line)
+    known = {s.sector_id for s in sectors}
+    alias_owner = {normalize(a): s.sector_id for s in sectors for a in s.aliases_zh + s.aliases_en}
+    mapped: dict[str, tuple[int, str, str | None]] = {}
+    for line, term in terms:
+        where = f"{file} line {line} ({term.term_zh})"
+        for field in ("sector_id", "secondary_sector_id"):
+            value = getattr(term, field)
+            if value is not None and value not in known:
+                problems.append(
+                    f"{where}, field {field}: unknown sector id '{value}' (未知行业编号)"
+                )
+        if term.secondary_sector_id == term.sector_id:
+            problems.append(
+                f"{where}, field secondary_sector_id: same as sector_id '{term.sector_id}' "
+                f"(次要行业与主行业相同)"
+            )
+        if term.segment not in first_segment:
+            problems.append(
+                f"{where}, field segment: unknown segment '{term.segment}', see {SEGMENTS_FILE} "
+                f"(未知产业链环节)"
+            )
+        surfaces = {normalize(surface): surface for surface in reversed(term.terms)}
+        for key, surface in reversed(surfaces.items()):
+            owner = alias_owner.get(key)
+            if owner is not None:
+                how = "conflicts with" if owner != term.sector_id else "repeats"
+                problems.append(
+                    f"{where}, field term: '{surface}' {how} the alias of sector {owner} in "
+                    f"sectors.csv (与行业别名{'冲突' if owner != term.sector_id else '重复'})"
+                )
+                continue
+            previous = mapped.get(key)
+            if previous is None:
+                mapped[key] = (line, term.sector_id, term.secondary_sector_id)
+                continue
+            same = previous[1:] == (term.sector_id, term.secondary_sector_id)
+            problems.append(
+                f"{where}, field term: '{surface}' is also on line {previous[0]}, "
+                + (
+                    "mapped the same way: a duplicate (术语重复)"
+                    if same
+                    else f"mapped to {previous[1]}/{previous[2] or '-'} there and "
+                    f"{term.sector_id}/{term.secondary_sector_id or '-'} here (术语映射冲突)"
+                )
+            )
+    return problems
+
+
+def _names(sectors: Mapping[str, Sector], sector_id: str) -> tuple[str, str]:
+    sector = sectors[sector_id]
+    return sector.name_zh, sector.name_en
+
+
+def chain_reason(
+    sectors: Mapping[str, Sector],
+    link: ChainLink,
+    query: str,
+    hit_sector: str,
+    park_sector: str,
+    park_term: str,
+    level: str,
+    relation: str,
+) -> Reason:
+    """The reason for a sector hit that came from a chain term, in the words of 产业链招商."""
+    term = (link.term_zh, link.term_en)
+    chain = _names(sectors, link.chain_sector)
+    segment = (link.segment.name_zh, link.segment.name_en)
+    also = _names(sectors, hit_sector) if link.role == "secondary" else None
+    if relation == "same":
+        return msg.chain_same(query, term, chain, segment, also, park_term, level)
+    return msg.chain_related(
+        query, term, chain, segment, also, _names(sectors, park_sector), park_term, relation
+    )
+
+
+def chain_missing_reason(
+    sectors: Mapping[str, Sector], link: ChainLink, query: str
+) -> Reason | None:
+    """No park sector earns credit: said once, for the term's own chain, not its secondary."""
+    if link.role == "secondary":
+        return None
+    return msg.chain_missing(
+        query, (link.term_zh, link.term_en), _names(sectors, link.chain_sector)
+    )

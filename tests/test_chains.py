@@ -1,0 +1,190 @@
+"""Industry-chain knowledge (data/chains.csv): what the data must hold, what check-data refuses,
+and how the text scan reads product and technology words alongside the sector aliases."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from matcher import Catalogue
+from matcher.catalogue import CatalogueError, load_catalogue
+from matcher.scoring import Ranker
+from matcher.text import normalize
+
+
+def _append(path: Path, row: dict[str, str]) -> None:
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, fieldnames=list(row), lineterminator="\n").writerow(row)
+
+
+def _row(**fields: str) -> dict[str, str]:
+    row = {
+        "term_zh": "测试专用术语甲",
+        "term_en": "test-only term alpha",
+        "sector_id": "ic",
+        "secondary_sector_id": "",
+        "segment": "components",
+        "note": "",
+    }
+    row.update(fields)
+    return row
+
+
+def _problems(data_copy: Path) -> str:
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(data_copy)
+    return str(caught.value)
+
+
+# -- the data ---------------------------------------------------------------------------------
+
+
+def test_every_sector_has_a_chain_of_products_across_segments(catalogue: Catalogue) -> None:
+    per_sector = Counter(term.sector_id for term in catalogue.chains)
+    assert set(per_sector) == {s.sector_id for s in catalogue.sectors}
+    assert min(per_sector.values()) >= 15
+    assert len(catalogue.chains) >= 1500
+    segments = {term.segment for term in catalogue.chains}
+    assert segments == {s.segment_id for s in catalogue.segments}
+
+
+def test_segments_run_upstream_to_services_in_both_languages(catalogue: Catalogue) -> None:
+    names = [(s.name_zh, s.name_en) for s in catalogue.segments]
+    assert names[0] == ("上游材料", "upstream materials")
+    assert names[-1][0] == "配套服务"
+    assert [s.position for s in catalogue.segments] == sorted(
+        s.position for s in catalogue.segments
+    )
+
+
+def test_every_term_has_chinese_and_english(catalogue: Catalogue) -> None:
+    for term in catalogue.chains:
+        assert term.term_zh and term.term_en, term
+
+
+def test_no_chain_term_repeats_a_sector_alias(catalogue: Catalogue) -> None:
+    aliases = {normalize(a) for s in catalogue.sectors for a in s.aliases_zh + s.aliases_en}
+    for term in catalogue.chains:
+        assert not {normalize(t) for t in term.terms} & aliases, term.term_zh
+
+
+def test_compound_products_are_placed_by_function(catalogue: Catalogue) -> None:
+    by_zh = {term.term_zh: term for term in catalogue.chains}
+    assert (by_zh["手术机器人"].sector_id, by_zh["手术机器人"].secondary_sector_id) == (
+        "devices",
+        "embodied",
+    )
+    assert (by_zh["车规级芯片"].sector_id, by_zh["车规级芯片"].secondary_sector_id) == (
+        "ic",
+        "autonomous",
+    )
+    assert by_zh["光刻胶"].segment == "upstream_materials"
+
+
+def test_the_chain_files_are_part_of_the_data_version(data_copy: Path) -> None:
+    before = load_catalogue(data_copy).version
+    _append(data_copy / "chains.csv", _row())
+    assert load_catalogue(data_copy).version != before
+
+
+# -- what check-data refuses ------------------------------------------------------------------
+
+
+def test_a_term_with_an_unknown_sector_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(sector_id="spaceships"))
+    assert "field sector_id: unknown sector id 'spaceships'" in _problems(data_copy)
+
+
+def test_an_unknown_secondary_sector_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(secondary_sector_id="nope"))
+    assert "field secondary_sector_id: unknown sector id 'nope'" in _problems(data_copy)
+
+
+def test_a_term_without_english_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(term_en=""))
+    problems = _problems(data_copy)
+    assert "chains.csv line" in problems and "term_en" in problems
+
+
+def test_a_term_without_chinese_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(term_zh=""))
+    assert "term_zh" in _problems(data_copy)
+
+
+def test_an_unknown_segment_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(segment="midstream"))
+    assert "unknown segment 'midstream'" in _problems(data_copy)
+
+
+def test_a_term_mapped_two_ways_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(term_zh="光刻胶", term_en="resist", sector_id="ai"))
+    problems = _problems(data_copy)
+    assert "'光刻胶' is also on line" in problems and "映射冲突" in problems
+
+
+def test_a_term_that_is_another_sectors_alias_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(term_zh="集成电路", sector_id="ai"))
+    assert "conflicts with the alias of sector ic" in _problems(data_copy)
+
+
+def test_a_missing_chain_file_is_named(data_copy: Path) -> None:
+    (data_copy / "chains.csv").unlink()
+    assert "chains.csv: file not found" in _problems(data_copy)
+
+
+# -- reading chain terms in text --------------------------------------------------------------
+
+
+def _sectors(ranker: Ranker, text: str) -> list[tuple[str, str | None]]:
+    return [
+        (h.sector_id, h.chain.role if h.chain else None) for h in ranker.taxonomy.find_sectors(text)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("光刻胶", "ic"),
+        ("photoresists", "ic"),
+        ("刻蚀机", "ic"),
+        ("钠离子电池", "future_energy"),
+        ("sodium-ion batteries", "future_energy"),
+        ("病毒载体", "cgt"),
+        ("双特异性抗体", "protein"),
+        ("谐波减速器", "embodied"),
+        ("域控制器", "autonomous"),
+        ("零信任", "cybersecurity"),
+        ("zero trust", "cybersecurity"),
+        ("稀释制冷机", "quantum"),
+        ("相控阵天线", "satellite"),
+        ("动力电池", "future_energy"),
+    ],
+)
+def test_product_words_name_their_chain(ranker: Ranker, text: str, sector: str) -> None:
+    assert _sectors(ranker, text)[0] == (sector, "primary")
+
+
+def test_a_secondary_sector_follows_its_primary(ranker: Ranker) -> None:
+    assert _sectors(ranker, "骨科手术机器人") == [("devices", "primary"), ("embodied", "secondary")]
+
+
+def test_english_chain_terms_are_whole_words(ranker: Ranker) -> None:
+    assert _sectors(ranker, "a stenting company") == []  # "stent" is not cut out of "stenting"
+
+
+def test_longest_first_lets_a_product_beat_the_alias_inside_it(ranker: Ranker) -> None:
+    # 半导体设备 contains the alias 半导体; both are IC, but the hit is the equipment segment.
+    hit = ranker.taxonomy.find_sectors("半导体设备")[0]
+    assert hit.chain is not None and hit.chain.segment.segment_id == "upstream_equipment"
+
+
+def test_published_positioning_is_read_with_sector_aliases_only(ranker: Ranker) -> None:
+    assert all(h.chain is None for h in ranker.taxonomy.find_exact("AI芯片", chains=False))
+
+
+def test_a_long_english_product_name_forgives_a_typo(ranker: Ranker) -> None:
+    hits = ranker.taxonomy.find_sectors("a photoresit supplier")
+    assert hits and hits[0].sector_id == "ic" and hits[0].how == "fuzzy"
