@@ -283,3 +283,35 @@ def _one_cell(cell: object, field: str) -> AreaRange:
 def _says_at_least(cell: object) -> bool:
     text = normalize(str(cell))
     return any(text.startswith(w) or text.endswith(w) for w in _MIN_WORDS)
+
+
+# An area written inside a sentence: a number (or range) followed by a floor-space unit, with
+# an optional bound word before or after. A bare number is never taken for an area.
+_NUM = r"\d[\d,]*(?:\.\d+)?\s*(?:亿|万|千|k)?"
+_UNIT = (
+    r"(?:平方米|平米|平方|m2|m\^2|sqm|sq\.?\s?m\b\.?|square\s+met(?:er|re)s?"
+    r"|sq\.?\s?ft\b\.?|sqft|square\s+f(?:ee|oo)t)"
+)
+_RANGE = r"\s*(?:-|–|—|~|～|至|到|to)\s*"
+_BEFORE = (
+    r"(?:至少|不少于|不低于|不超过|不大于|最多|约|大约"
+    r"|at\s+least|up\s+to|at\s+most|about|around|approx\.?)\s*"
+)
+_AFTER = r"\s*(?:以上|及以上|以内|以下|及以下|左右)"
+_AREA_IN_TEXT = re.compile(
+    rf"(?:{_BEFORE})?(?:{_NUM}(?:{_UNIT})?{_RANGE})?{_NUM}\s*{_UNIT}(?:{_AFTER})?",
+    re.IGNORECASE,
+)
+
+
+def area_in_text(text: str) -> tuple[AreaRange, str] | None:
+    """The first floor area written in a sentence ("需要2000平米研发办公", "3,000 sqm near
+    Wudaokou") with the words it was read from; None if there is none or it does not parse."""
+    for found in _AREA_IN_TEXT.finditer(normalize(text)):
+        try:
+            area = parse_area(found.group(0).strip())
+        except AreaError:
+            continue
+        if area.min_m2 or area.max_m2:
+            return area, found.group(0).strip()
+    return None

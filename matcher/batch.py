@@ -280,7 +280,7 @@ class BatchScorer:
             location_of=location_codes.astype(np.intp),
             min_area=chunk.min_area[rows],
             max_area=chunk.max_area[rows],
-        )
+        ).with_areas_from_text()
 
     def score(self, chunk: ValidatedChunk, top_k: int) -> pd.DataFrame:
         """Long-format rows for one validated chunk, in input order."""

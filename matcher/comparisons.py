@@ -8,7 +8,7 @@ verdict out again. `COMPONENTS` is the order every table, chart and export uses.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 import numpy as np
@@ -42,6 +42,7 @@ class Readings:
     location_of: NDArray[np.intp]
     min_area: FloatArray  # (n,) nan: not given
     max_area: FloatArray
+    area_from_text: BoolArray | None = None  # (n,) the area was read from the sentence
 
     @classmethod
     def one(cls, seen: Understanding, low: float | None, high: float | None) -> Readings:
@@ -54,7 +55,22 @@ class Readings:
             first,
             np.array([np.nan if low is None else low]),
             np.array([np.nan if high is None else high]),
-        )
+        ).with_areas_from_text()
+
+    def with_areas_from_text(self) -> Readings:
+        """Rows whose own area fields are empty take an area written in their sentence."""
+        low, high = self.min_area.copy(), self.max_area.copy()
+        empty = np.isnan(low) & np.isnan(high)
+        taken = np.zeros(len(low), dtype=bool)
+        for code, seen in enumerate(self.sector):
+            if seen.area_in_text is None:
+                continue
+            rows = empty & (self.sector_of == code)
+            area = seen.area_in_text[0]
+            low[rows] = np.nan if area.min_m2 is None else area.min_m2
+            high[rows] = np.nan if area.max_m2 is None else area.max_m2
+            taken |= rows
+        return replace(self, min_area=low, max_area=high, area_from_text=taken)
 
     def __len__(self) -> int:
         return len(self.sector_of)
@@ -310,9 +326,13 @@ class AreaComparison:
         figure: Literal["above_ground", "building"] = (
             "above_ground" if found.above_ground_area_m2 else "building"
         )
-        reasons: list[Reason] = (
-            [] if found.above_ground_area_m2 is not None else [msg.above_ground_unknown()]
-        )
+        reasons: list[Reason] = []
+        if readings.area_from_text is not None and readings.area_from_text[row]:
+            seen = readings.sector[int(readings.sector_of[row])]
+            assert seen.area_in_text is not None
+            reasons.append(msg.area_from_sector_text(seen.area_in_text[1]))
+        if found.above_ground_area_m2 is None:
+            reasons.append(msg.above_ground_unknown())
         reasons.append(
             msg.area_reason(
                 AreaLevel(self.levels[level]),

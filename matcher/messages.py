@@ -127,6 +127,13 @@ def area_expansion(expansion: float) -> Reason:
     )
 
 
+def area_from_sector_text(words: str) -> Reason:
+    return Reason(
+        f"面积取自需求描述中的“{words}”",
+        f"Area taken from the description: “{words}”",
+    )
+
+
 def above_ground_unknown() -> Reason:
     return Reason(
         "地上面积：未知（来源未公布），按建筑面积比较",

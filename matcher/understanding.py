@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from matcher.areas import AreaRange, area_in_text
 from matcher.location import Gazetteer, PlaceHit
 from matcher.taxonomy import SectorHit, Taxonomy
 from matcher.text import normalize
@@ -30,6 +31,9 @@ class Understanding:
     location_text: str
     place_hits: tuple[PlaceHit, ...]
     places_from_sector_text: bool
+    # A floor area written in the sentence, with the words it was read from; it counts only
+    # where the requirement's own area fields are empty.
+    area_in_text: tuple[AreaRange, str] | None = None
 
     @property
     def asks_sector(self) -> bool:
@@ -130,4 +134,5 @@ def understand(
         location_text=location,
         place_hits=tuple(places),
         places_from_sector_text=from_text,
+        area_in_text=area_in_text(sector_text),
     )

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.areas import SQ_FT_IN_M2, AreaError, AreaRange, area_bounds, parse_area
+from matcher.areas import (
+    SQ_FT_IN_M2,
+    AreaError,
+    AreaRange,
+    area_bounds,
+    area_in_text,
+    parse_area,
+)
 
 
 @pytest.mark.parametrize(
@@ -132,3 +139,26 @@ def test_a_range_in_the_minimum_cell_fills_both_bounds_and_may_repeat_the_maximu
     assert area_bounds("3000-5000", "") == AreaRange(3000, 5000)
     assert area_bounds("3000-5000", "5000") == AreaRange(3000, 5000)
     assert area_bounds("", "不超过8000") == AreaRange(None, 8000)
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "words"),
+    [
+        ("需要2000平米研发办公，希望在上地", AreaRange(2000, None), "2000平米"),
+        ("3,000 sqm near Wudaokou", AreaRange(3000, None), "3,000 sqm"),
+        ("IC design, at least 0.5万平方米", AreaRange(5000, None), "at least 0.5万平方米"),
+        ("3000-5000㎡的研发楼", AreaRange(3000, 5000), "3000-5000m2"),
+        ("不超过8000平米的办公", AreaRange(None, 8000), "不超过8000平米"),
+    ],
+)
+def test_an_area_written_in_a_sentence_is_found_with_its_words(
+    text: str, found: AreaRange, words: str
+) -> None:
+    assert area_in_text(text) == (found, words)
+
+
+@pytest.mark.parametrize(
+    "text", ["团队20人，2025年成立", "AI芯片 5nm 工艺", "需要10亩土地", "集成电路设计", ""]
+)
+def test_numbers_without_a_floor_area_unit_are_not_areas(text: str) -> None:
+    assert area_in_text(text) is None

@@ -233,6 +233,7 @@ def test_output_has_one_entry_per_input_row(
                     "",
                     "quantum",
                     "fintech near Tsinghua",
+                    "集成电路设计，需要2000平米，希望在温泉",
                 ]
             ),
             st.sampled_from(["", "5000", "0.5万平方米", "3000-5000㎡", "150000", "90000"]),

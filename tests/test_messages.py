@@ -41,6 +41,7 @@ CALLS: dict[str, tuple[object, ...]] = {
     "area_too_small": (50_000, 35_000, "building"),
     "area_expansion": (100_000,),
     "above_ground_unknown": (),
+    "area_from_sector_text": ("2,000 sqm",),
     "location_at": ("温泉镇", "Wenquan"),
     "location_same_town": ("翠湖科技园", "Cuihu Science Park", "温泉镇"),
     "location_same_zone": ("温泉镇", "Wenquan", "北区", "north zone"),

@@ -203,3 +203,17 @@ def test_scores_respect_the_tiers_for_any_weights(
     assert keys == sorted(keys, reverse=True)
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
     assert all(0 <= m.score <= 100 for m in matches)
+
+
+def test_an_area_in_the_sentence_counts_when_the_area_fields_are_empty(ranker: Ranker) -> None:
+    matches = ranker.rank(Requirement(sector_text="集成电路设计，需要5万平米"))
+    p05 = next(m for m in matches if m.park_id == "P05")  # 35,000 m²: too small for 50,000
+    assert not p05.feasible
+    assert "面积取自需求描述中的“5万平米”" in p05.area.reasons_zh
+    assert matches[0].park_id != "P05"
+
+
+def test_the_forms_own_area_wins_over_the_sentence(ranker: Ranker) -> None:
+    matches = ranker.rank(Requirement(sector_text="集成电路设计，需要5万平米", min_area_m2=3000))
+    p05 = next(m for m in matches if m.park_id == "P05")
+    assert p05.feasible and not any("需求描述" in r for r in p05.area.reasons_zh)
