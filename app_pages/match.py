@@ -59,14 +59,14 @@ def read_form() -> Requirement | None:
         submitted = st.form_submit_button(t("submit"), type="primary")
     if not submitted and "current_requirement" not in st.session_state:
         return None
-    place_names = " ".join(p.name_zh for p in places if p.place_id in picked)
     try:
         requirement = Requirement.from_cells(
             sector_text=sector_text,
             sector_ids=tuple(sector_ids),
             min_area=min_text,
             max_area=max_text,
-            location=" ".join(x for x in (location_text, place_names) if x.strip()),
+            location=location_text,
+            place_ids=tuple(picked),
             weights=_changed(Weights(sector=w_sector, area=w_area, location=w_location)),
             area_is_hard=hard_area,
             location_is_hard=hard_location,

@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rank.add_argument("--max-area", default="", help="maximum floor area")
     rank.add_argument("--location", default="", help="preferred location (town, zone, landmark)")
+    rank.add_argument("--place-id", action="append", default=[], help="place id (data/places.csv)")
     rank.add_argument("--top", type=_positive_int, default=18, help="how many parks to show")
     rank.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the reasons")
     rank.add_argument("--weights", nargs=3, type=_weight, metavar=("SECTOR", "AREA", "LOCATION"))
@@ -105,9 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _rank(args: argparse.Namespace, console: Console) -> int:
-    from matcher.scoring import Ranker
-
+def requirement_from_args(args: argparse.Namespace, area_limit_m2: float) -> Requirement:
+    """The `rank` command's requirement, through the one front door."""
     if args.weights and not any(args.weights):
         raise UsageError("--weights: at least one weight must be above 0 (权重不能全为0)")
     weights = (
@@ -115,22 +115,29 @@ def _rank(args: argparse.Namespace, console: Console) -> int:
         if args.weights
         else None
     )
-    ranker = Ranker(load_catalogue(args.data_dir))
     try:
-        requirement = Requirement.from_cells(
+        return Requirement.from_cells(
             sector_text=args.sector,
             sector_ids=tuple(args.sector_id),
+            place_ids=tuple(args.place_id),
             min_area=args.min_area,
             max_area=args.max_area,
             location=args.location,
             weights=weights,
             area_is_hard=args.hard_area,
             location_is_hard=args.hard_location,
-            area_limit_m2=ranker.area_limit_m2,
+            area_limit_m2=area_limit_m2,
         )
     except AreaError as error:
         option = "--max-area" if error.field == "max" else "--min-area"
         raise UsageError(f"{option}: {error}") from error
+
+
+def _rank(args: argparse.Namespace, console: Console) -> int:
+    from matcher.scoring import Ranker
+
+    ranker = Ranker(load_catalogue(args.data_dir))
+    requirement = requirement_from_args(args, ranker.area_limit_m2)
     matches = ranker.rank(requirement)[: args.top]
     if args.json:
         print(

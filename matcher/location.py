@@ -11,6 +11,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from matcher.diskcache import cached, key_of
+from matcher.errors import UsageError
 from matcher.models import Park, Place
 from matcher.text import normalize, pinyin_key, squash
 from matcher.tuning import LocationLevel
@@ -99,6 +100,14 @@ class Gazetteer:
             key=lambda item: -len(item[0]),
         )
         self._pinyin = _pinyin_index(self.places)
+
+    def picked(self, place_ids: Sequence[str]) -> list[PlaceHit]:
+        """Places picked from the list by id; an unknown id is a ValueError naming it."""
+        by_id = {p.place_id: p for p in self.places}
+        unknown = [pid for pid in place_ids if pid not in by_id]
+        if unknown:
+            raise UsageError(f"unknown place id(s): {', '.join(unknown)} (see data/places.csv)")
+        return [PlaceHit(by_id[pid], by_id[pid].name_zh) for pid in dict.fromkeys(place_ids)]
 
     def find(self, text: str, *, zones: bool = True, fuzzy: bool = True) -> list[PlaceHit]:
         """Places named in the text: Chinese terms, English names, then pinyin spellings."""

@@ -140,6 +140,7 @@ class Requirement(BaseModel):
     request_id: str | None = None
     sector_text: str = ""
     sector_ids: tuple[str, ...] = ()
+    place_ids: tuple[str, ...] = ()  # places picked from the list, beside the typed location
     min_area_m2: float | None = Field(default=None, ge=0)
     max_area_m2: float | None = Field(default=None, gt=0)
     preferred_location: str = ""
@@ -171,6 +172,7 @@ class Requirement(BaseModel):
         max_area: object = "",
         location: str = "",
         sector_ids: tuple[str, ...] = (),
+        place_ids: tuple[str, ...] = (),
         request_id: str | None = None,
         weights: Weights | None = None,
         area_is_hard: bool = False,
@@ -184,6 +186,7 @@ class Requirement(BaseModel):
             request_id=request_id,
             sector_text=sector_text,
             sector_ids=sector_ids,
+            place_ids=place_ids,
             min_area_m2=bounds.min_m2,
             max_area_m2=bounds.max_m2,
             preferred_location=location,

@@ -66,6 +66,7 @@ class Ranker:
             requirement.sector_text,
             requirement.sector_ids,
             requirement.preferred_location,
+            requirement.place_ids,
         )
 
     def weights_of(self, requirement: Requirement) -> Weights:

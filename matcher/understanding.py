@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matcher.areas import AreaRange, area_in_text
+from matcher.errors import UsageError
 from matcher.location import Gazetteer, PlaceHit
 from matcher.taxonomy import SectorHit, Taxonomy
 from matcher.text import normalize
@@ -111,19 +112,21 @@ def understand(
     sector_text: str,
     sector_ids: Sequence[str] = (),
     location_text: str = "",
+    place_ids: Sequence[str] = (),
 ) -> Understanding:
     """Sectors (text and picked ids) and places; places in the sector text count if no location."""
     hits = list(taxonomy.find_sectors(sector_text))
     unknown = [sid for sid in sector_ids if sid not in taxonomy.sectors]
     if unknown:
-        raise ValueError(f"unknown sector id(s): {', '.join(unknown)} (see data/sectors.csv)")
+        raise UsageError(f"unknown sector id(s): {', '.join(unknown)} (see data/sectors.csv)")
     for sector_id in sector_ids:
         name = taxonomy.sectors[sector_id].name_zh
         hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
     unique, weights = weigh(hits, normalize(sector_text))
     location = location_text.strip()
-    if location:
-        places, from_text = gazetteer.find(location), False
+    picked = gazetteer.picked(place_ids)
+    if location or picked:
+        places, from_text = [*picked, *gazetteer.find(location)] if location else picked, False
     else:
         places = gazetteer.find(sector_text, zones=False, fuzzy=False)
         from_text = bool(places)
