@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from matcher import messages as msg
 from matcher.messages import Reason
 from matcher.models import Match, Requirement
 from matcher.scoring import Ranker
-from matcher.text import format_area_en, format_area_zh
 
 
 def ranking_hints(
@@ -33,17 +33,8 @@ def ranking_hints(
         room = park.total_area_m2  # what can fit at all, underground included
         # Rounded up, so that cutting by the stated share is always enough.
         cut = math.ceil(round(100 * (1 - room / requirement.min_area_m2), 6))
-        hints.append(
-            Reason(
-                f"需求面积减少{cut}%（至{format_area_zh(room)}）时，"
-                f"{park.park_id} {park.name_zh}即可容纳",
-                f"With {cut}% less area ({format_area_en(room)}), {park.park_id} would qualify",
-            )
-        )
-    for field, zh, en in (
-        ("preferred_location", "不限区位", "Without the location preference"),
-        ("min_area_m2", "不限面积", "Without the area requirement"),
-    ):
+        hints.append(msg.hint_less_area(cut, room, park.park_id, park.name_zh))
+    for field in ("preferred_location", "min_area_m2"):
         if getattr(requirement, field):
             other = ranker.rank(
                 requirement.model_copy(
@@ -52,17 +43,13 @@ def ranking_hints(
             )
             if other[0].park_id != top.park_id:
                 hints.append(
-                    Reason(
-                        f"{zh}时，{other[0].park_id} {other[0].park_name_zh}将排第一",
-                        f"{en}, {other[0].park_id} would rank first",
+                    msg.hint_without(
+                        "location" if field == "preferred_location" else "area",
+                        other[0].park_id,
+                        other[0].park_name_zh,
                     )
                 )
     excluded = sum(m.excluded for m in matches)
     if excluded:
-        hints.append(
-            Reason(
-                f"取消硬性条件后，另有{excluded}个园区可参与排名",
-                f"Without the hard constraints, {excluded} more park(s) would be ranked",
-            )
-        )
+        hints.append(msg.hint_without_hard_constraints(excluded))
     return hints

@@ -240,6 +240,30 @@ def excluded_location() -> Reason:
     )
 
 
+def hint_less_area(cut_percent: int, room: float, park_id: str, park_name_zh: str) -> Reason:
+    rz, re_ = area_pair(room)
+    return Reason(
+        f"需求面积减少{cut_percent}%（至{rz}）时，{park_id} {park_name_zh}即可容纳",
+        f"With {cut_percent}% less area ({re_}), {park_id} would qualify",
+    )
+
+
+def hint_without(what: str, park_id: str, park_name_zh: str) -> Reason:
+    """What would rank first without the location preference or the area requirement."""
+    zh, en = {
+        "location": ("不限区位", "Without the location preference"),
+        "area": ("不限面积", "Without the area requirement"),
+    }[what]
+    return Reason(f"{zh}时，{park_id} {park_name_zh}将排第一", f"{en}, {park_id} would rank first")
+
+
+def hint_without_hard_constraints(more: int) -> Reason:
+    return Reason(
+        f"取消硬性条件后，另有{more}个园区可参与排名",
+        f"Without the hard constraints, {more} more park(s) would be ranked",
+    )
+
+
 def nothing_asked() -> Reason:
     return Reason(
         "没有可评分的产业、面积或区位，按园区编号列出",

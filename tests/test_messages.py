@@ -51,6 +51,9 @@ CALLS: dict[str, tuple[object, ...]] = {
     "excluded_area": (),
     "excluded_location": (),
     "nothing_asked": (),
+    "hint_less_area": (30, 35_000, "P05", "集成电路设计园二期"),
+    "hint_without": ("location", "P05", "集成电路设计园二期"),
+    "hint_without_hard_constraints": (3,),
     "chain_same": (
         "photoresist",
         ("光刻胶", "photoresist"),
