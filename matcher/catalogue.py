@@ -140,7 +140,7 @@ def _park_fields(row: dict[str, str]) -> dict[str, Any]:
     if faults:
         raise ValueError("; ".join(faults))
     fields: dict[str, Any] = dict(row)
-    for key in ("above_ground_area_m2", "expansion_area_m2", "town"):
+    for key in ("above_ground_area_m2", "expansion_area_m2", "town", "town_en"):
         if not fields.get(key):
             fields[key] = None
     fields["sectors"] = _parse_tags(row.get("sectors", ""))

@@ -55,6 +55,7 @@ class Park(BaseModel):
     location_zh: str = Field(min_length=1)
     location_en: str = Field(min_length=1)
     town: str | None = None
+    town_en: str | None = None  # "Wenquan Town": the town as English pages show it
     town_basis: Literal["location", "name", "inferred", "unknown"]
     zone: Zone
     total_area_m2: float = Field(gt=0)
@@ -64,7 +65,16 @@ class Park(BaseModel):
     positioning_en: str = Field(min_length=1)
     sectors: tuple[SectorTag, ...] = Field(min_length=1)
     source: str = Field(min_length=1)
-    notes: str = ""
+    notes_zh: str = ""  # the curator's note on how a fact is known, in Chinese
+    notes: str = ""  # the same note in English
+
+    @model_validator(mode="after")
+    def _town_in_both_languages(self) -> Park:
+        if (self.town is None) != (self.town_en is None):
+            raise ValueError("town and town_en must both be given or both be empty")
+        if bool(self.notes) != bool(self.notes_zh):
+            raise ValueError("notes and notes_zh must both be given or both be empty")
+        return self
 
     @model_validator(mode="after")
     def _above_ground_within_total(self) -> Park:

@@ -265,12 +265,14 @@ def test_a_park_file_with_only_its_header_is_refused(data_copy: Path) -> None:
 
 
 def test_a_park_file_cut_in_half_is_refused_at_the_cut(data_copy: Path) -> None:
-    whole = (data_copy / "parks.csv").read_bytes()
-    (data_copy / "parks.csv").write_bytes(whole[: len(whole) // 2])
+    whole = (data_copy / "parks.csv").read_text(encoding="utf-8")
+    half = whole[: len(whole) // 2]
+    (data_copy / "parks.csv").write_text(half, encoding="utf-8")
     problems = _problems(data_copy)
-    # the cut falls inside P09's quoted notes, on line 10 (counted by hand: 9 line breaks)
-    assert "parks.csv line 10: malformed CSV" in problems
-    assert "10 published park(s) missing: P09 " in problems
+    cut_line = half.count("\n") + 1
+    last_whole = half[: half.rindex("\n")].rsplit("\n", 1)[-1].split(",")[0]
+    assert f"parks.csv line {cut_line}" in problems
+    assert f"{18 - int(last_whole[1:])} published park(s) missing" in problems
 
 
 def test_a_row_cut_short_is_named_with_its_line(data_copy: Path) -> None:
@@ -278,14 +280,14 @@ def test_a_row_cut_short_is_named_with_its_line(data_copy: Path) -> None:
     cut = "P10,永丰数字科技中心,"  # P10's first three values, the third empty
     (data_copy / "parks.csv").write_text(text[: text.index(cut) + len(cut)], encoding="utf-8")
     problems = _problems(data_copy)
-    assert "parks.csv line 11 (P10): 3 values for 16 columns: the row is cut short" in problems
+    assert "parks.csv line 11 (P10): 3 values for 18 columns: the row is cut short" in problems
 
 
 def test_a_row_with_an_unquoted_comma_is_named(data_copy: Path) -> None:
     _rewrite(data_copy / "parks.csv", lambda rows: None)
     text = (data_copy / "parks.csv").read_text(encoding="utf-8")
     (data_copy / "parks.csv").write_text(text.replace("P18,", "P18,extra,", 1), encoding="utf-8")
-    assert "parks.csv line 19 (P18): 17 values for 16 columns" in _problems(data_copy)
+    assert "parks.csv line 19 (P18): 19 values for 18 columns" in _problems(data_copy)
 
 
 def test_a_renamed_column_is_named_once_in_the_header(data_copy: Path) -> None:
@@ -387,5 +389,18 @@ def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
 
 def test_data_version_changes_when_the_data_changes(data_copy: Path) -> None:
     before = load_catalogue(data_copy).version
-    _rewrite(data_copy / "parks.csv", lambda rows: rows[0].update(notes="edited"))
+    _rewrite(data_copy / "parks.csv", lambda rows: rows[0].update(notes="edited", notes_zh="改"))
     assert load_catalogue(data_copy).version != before
+
+
+def test_a_town_or_a_note_in_one_language_only_is_refused(data_copy: Path) -> None:
+    _rewrite(data_copy / "parks.csv", lambda rows: rows[0].update(town_en=""))
+    assert "town and town_en must both be given" in _problems(data_copy)
+
+
+def test_every_town_and_note_is_shown_in_both_languages(catalogue: Catalogue) -> None:
+    for park in catalogue.parks:
+        assert (park.town is None) == (park.town_en is None)
+        assert bool(park.notes) == bool(park.notes_zh)
+    wenquan = catalogue.park("P01")
+    assert (wenquan.town, wenquan.town_en) == ("温泉镇", "Wenquan Town")
