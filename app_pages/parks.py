@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import catalogue, lang, t
+from app_pages.common import catalogue, lang, ranker, t
+from matcher.models import Requirement
+from matcher.views import find_parks, labelled, park_row, sector_name
 
 st.title(t("page_parks"))
 cat = catalogue()
@@ -20,44 +22,40 @@ zones = a.multiselect(
 sectors = b.multiselect(
     t("filter_sector"),
     options=[s.sector_id for s in cat.sectors],
-    format_func=lambda sid: cat.sector(sid).name_zh if lang() == "zh" else cat.sector(sid).name_en,
+    format_func=lambda sid: sector_name(cat.sector(sid), lang()),
     key="park_sectors",
     placeholder=t("choose"),
 )
-text = c.text_input(t("filter_text"), key="park_text").strip().lower()
+text = c.text_input(t("filter_text"), key="park_text", help=t("filter_text_help")).strip()
 min_area = d.number_input(t("filter_min_area"), min_value=0, value=0, step=10_000, key="park_area")
 
-rows = []
-for park in cat.parks:
-    if zones and park.zone.value not in zones:
-        continue
-    if sectors and not set(sectors) & set(park.sector_ids()):
-        continue
-    haystack = " ".join([park.name_zh, park.name_en, park.location_zh, park.positioning_zh]).lower()
-    if text and text not in haystack:
-        continue
-    if park.total_area_m2 < min_area:
-        continue
-    rows.append(
-        {
-            t("park_id"): park.park_id,
-            t("name"): park.name_zh,
-            t("name_en"): park.name_en,
-            t("town"): park.town or t("unknown"),
-            t("zone"): t("zone_" + park.zone.value),
-            t("total_area"): park.total_area_m2,
-            t("above_ground_area"): park.above_ground_area_m2,
-            t("expansion_area"): park.expansion_area_m2,
-            t("sectors"): ", ".join(
-                cat.sector(s).name_zh if lang() == "zh" else cat.sector(s).name_en
-                for s in park.sector_ids()
-            ),
-            t("positioning_zh"): park.positioning_zh,
-            t("positioning_en"): park.positioning_en,
-            t("location_zh"): park.location_zh,
-            t("source"): park.source,
-            t("notes"): park.notes,
-        }
-    )
-st.dataframe(pd.DataFrame(rows), hide_index=True, height=36 * (len(rows) + 1) + 4)
+seen = ranker().understand(Requirement(sector_text=text, preferred_location=text)) if text else None
+found = find_parks(
+    text,
+    cat,
+    {h.sector_id for h in seen.sector_hits} if seen else set(),
+    {h.place.place_id for h in seen.place_hits} if seen else set(),
+)
+shown_fields = ("park_id", "name", "town", "total_area", "above_ground_area", "sectors")
+more_fields = ("name_en", "zone", "expansion_area", "address", "positioning_zh", "notes")
+rows = [
+    labelled(park_row(park, cat, lang()), shown_fields + more_fields, lang())
+    for park in found
+    if (not zones or park.zone.value in zones)
+    and (not sectors or set(sectors) & set(park.sector_ids()))
+    and park.total_area_m2 >= min_area
+]
+area = st.column_config.NumberColumn(format="localized")
+st.dataframe(
+    pd.DataFrame(rows),
+    hide_index=True,
+    height=36 * (len(rows) + 1) + 4,
+    column_config={
+        t("name"): st.column_config.TextColumn(width="medium"),
+        t("total_area"): area,
+        t("above_ground_area"): area,
+        t("expansion_area"): area,
+        t("sectors"): st.column_config.TextColumn(width="medium"),
+    },
+)
 st.caption(f"{len(rows)} / {len(cat.parks)} · {t('data_version')}: {cat.version}")

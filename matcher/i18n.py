@@ -89,6 +89,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "positioning_zh": ("产业定位（原文）", "Positioning (published Chinese)"),
     "positioning_en": ("产业定位（英文）", "Positioning (English)"),
     "location_zh": ("空间位置（原文）", "Location (published Chinese)"),
+    "address": ("空间位置", "Address"),
     "location_en": ("空间位置（英文）", "Location (English)"),
     "reasons": ("理由", "Reasons"),
     "source": ("来源", "Source"),
@@ -142,6 +143,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "error": ("错误", "Error"),
     # parks
     "filter_zone": ("片区", "Zone"),
+    "filter_text_help": (
+        "园区名称、地址、产业或镇，中英文均可：芯片、biomedicine、Wenquan",
+        "Park name, address, sector or town, in Chinese or English: 芯片, biomedicine, Wenquan",
+    ),
     "filter_sector": ("产业", "Sector"),
     "filter_text": ("搜索", "Search"),
     "filter_min_area": ("最小总建筑面积(㎡)", "Minimum total floor area (m²)"),

@@ -500,3 +500,19 @@ def test_the_result_csv_is_the_librarys_csv() -> None:
     assert csv_file_bytes(frame).startswith(b"\xef\xbb\xbf")
     pd.testing.assert_frame_equal(ours, theirs)
     assert ours["reason_zh"].tolist() == ["'=1+1，集成电路", "区位\n匹配"]  # formula neutralised
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"), [("chip", "芯片"), ("biomedicine", "生物医药"), ("Wenquan", "温泉")]
+)
+def test_the_parks_page_finds_in_english_what_it_finds_in_chinese(
+    app: AppTest, english: str, chinese: str
+) -> None:
+    app.switch_page("app_pages/parks.py")
+    app.run()
+    found = {}
+    for text in (english, chinese):
+        app.text_input(key="park_text").input(text)
+        app.run()
+        found[text] = set(app.dataframe[0].value.iloc[:, 0])
+    assert found[english] and found[english] == found[chinese]

@@ -18,7 +18,7 @@ APP_SOURCES = [*sorted((ROOT / "app_pages").glob("*.py")), ROOT / "streamlit_app
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Labels whose English text shows Chinese on purpose: examples of what a user may type.
-ENGLISH_WITH_CHINESE = {"area_help"}
+ENGLISH_WITH_CHINESE = {"area_help", "filter_text_help"}
 
 
 # --- the table ---

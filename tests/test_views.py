@@ -1,0 +1,69 @@
+"""What people read of a park is in their language, from one home (matcher/views.py)."""
+
+from __future__ import annotations
+
+from matcher import Catalogue
+from matcher.models import TermMatch
+from matcher.views import find_parks, park_row, term_in_words
+
+
+def test_an_english_row_shows_the_town_zone_sectors_and_note_in_english(
+    catalogue: Catalogue,
+) -> None:
+    row = park_row(catalogue.park("P18"), catalogue, "en")
+    assert row["town"] == "Shangdi Subdistrict" and row["zone"] == "south zone"
+    assert row["sectors"] == "Quantum technology, Future industries"
+    assert row["notes"] == "上地 is a subdistrict (街道), not a town (镇)."
+    assert row["name"] == "中关村(海淀)量子科技未来产业园"  # published names stay as published
+
+
+def test_a_chinese_row_shows_chinese_and_an_unpublished_figure_stays_empty(
+    catalogue: Catalogue,
+) -> None:
+    row = park_row(catalogue.park("P05"), catalogue, "zh")
+    assert row["town"] == "西北旺镇" and row["zone"] == "北区"
+    assert row["above_ground_area"] is None and row["total_area"] == 35_000
+    assert row["notes"].startswith("来源给出“建筑面积3.5万平方米”")
+
+
+def test_a_park_without_a_published_town_says_unknown_in_the_readers_language(
+    catalogue: Catalogue,
+) -> None:
+    assert park_row(catalogue.park("P02"), catalogue, "zh")["town"] == "未知"
+    assert park_row(catalogue.park("P02"), catalogue, "en")["town"] == "unknown"
+
+
+def test_a_matched_term_reads_as_a_sentence_without_ids(catalogue: Catalogue) -> None:
+    same = TermMatch(
+        query_term="集成电路设计",
+        query_sector="ic",
+        park_sector="ic",
+        park_term="集成电路",
+        relation="same",
+        how="exact",
+        credit=1.0,
+    )
+    assert term_in_words(same, catalogue, "zh") == "集成电路设计 → 集成电路；园区定位含“集成电路”"
+    assert term_in_words(same, catalogue, "en") == (
+        "集成电路设计 → Integrated circuits; the park's positioning names “集成电路”"
+    )
+    related = same.model_copy(
+        update={
+            "query_sector": "cgt",
+            "park_sector": "biomed",
+            "relation": "is_a",
+            "query_term": "CAR-T",
+        }
+    )
+    words = term_in_words(related, catalogue, "en")
+    assert "broader or narrower than" in words and "is_a" not in words and "cgt" not in words
+
+
+def test_finding_parks_by_sector_or_place_ids_as_well_as_words(catalogue: Catalogue) -> None:
+    by_words = {p.park_id for p in find_parks("量子", catalogue, set(), set())}
+    assert by_words == {"P18"}
+    by_sector = {p.park_id for p in find_parks("chips", catalogue, {"ic"}, set())}
+    assert {"P01", "P03", "P05"} <= by_sector
+    by_town = {p.park_id for p in find_parks("Wenquan", catalogue, set(), {"wenquan"})}
+    assert by_town == {p.park_id for p in catalogue.parks if p.town == "温泉镇"}
+    assert len(find_parks("", catalogue, set(), set())) == 18
