@@ -5,26 +5,39 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import area_facts, catalogue, lang, park_label, shortlist_ids, t
+from app_pages.common import catalogue, lang, park_label, shortlist_ids, t
 from matcher.models import Match, Park
+from matcher.views import park_row
+
+# Rows a decision turns on; "only differences" highlights these where the parks differ.
+DECISION_FIELDS = ("fit", "town", "zone", "total_area", "above_ground_area")
 
 
 def facts(park: Park, match: Match | None) -> dict[str, object]:
-    cat = catalogue()
-    sectors = [cat.sector(tag.sector_id) for tag in park.sectors]
-    return {
-        t("name"): park.name_zh,
-        t("name_en"): park.name_en,
-        t("score"): "" if match is None else f"{match.score:.1f} ({t('fit_' + match.fit.value)})",
-        t("town"): park.town or t("unknown"),
-        t("zone"): t("zone_" + park.zone.value),
-        t("location_zh"): park.location_zh,
-        **area_facts(park),
-        t("sectors"): "、".join(s.name_zh if lang() == "zh" else s.name_en for s in sectors),
-        t("positioning_zh"): park.positioning_zh,
-        t("positioning_en"): park.positioning_en,
-        t("reasons"): "" if match is None else match.reason(lang()),
-    }
+    row = park_row(park, catalogue(), lang())
+    row["fit"] = "" if match is None else t("fit_" + match.fit.value)
+    row["score"] = "" if match is None else f"{match.score:.1f}"
+    row["reasons"] = "" if match is None else match.reason(lang())
+    for field in ("total_area", "above_ground_area", "expansion_area"):
+        value = row[field]
+        row[field] = t("unknown") if value is None else f"{value:,.0f}"
+    fields = (
+        "name",
+        "name_en",
+        "fit",
+        "score",
+        "town",
+        "zone",
+        "address",
+        "total_area",
+        "above_ground_area",
+        "expansion_area",
+        "sectors",
+        "positioning_zh",
+        "positioning_en",
+        "reasons",
+    )
+    return {field: row[field] for field in fields}
 
 
 st.title(t("page_compare"))
@@ -44,13 +57,19 @@ if len(chosen) < 2:
     st.info(t("compare_need_two"))
 else:
     table = pd.DataFrame({pid: facts(cat.park(pid), matches.get(pid)) for pid in chosen})
-    table.index.name = t("field")
-    differs = table.nunique(axis=1) > 1
+    differs = [f for f in DECISION_FIELDS if table.loc[f].nunique() > 1]
+    only = st.toggle(t("compare_only_differences"), key="compare_only")
+    if only:
+        table = table.loc[differs] if differs else table.iloc[:0]
     st.caption(t("compare_differs"))
-    st.dataframe(
-        table.style.apply(
-            lambda row: ["background-color: #fff3cd" if differs[row.name] else "" for _ in row],
+    # A table of text that wraps: every column fits the page, nothing is cut to one line.
+    shown = table.rename(index=lambda f: t(f)).rename(columns=park_label)
+    st.table(
+        shown.style.apply(
+            lambda row: [
+                "background-color: #fff3cd" if row.name in {t(f) for f in differs} else ""
+                for _ in row
+            ],
             axis=1,
-        ),
-        height=38 * (len(table) + 1),
+        )
     )

@@ -106,7 +106,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # compare
     "compare_pick": ("选择 2–4 个园区", "Pick 2 to 4 parks"),
     "compare_need_two": ("请至少选择两个园区。", "Pick at least two parks."),
-    "compare_differs": ("高亮：各园区不同的项", "Highlighted: rows where the parks differ"),
+    "compare_differs": (
+        "高亮：影响选择的不同之处（匹配度、镇、片区、面积）",
+        "Highlighted: differences that matter for the choice (fit, town, zone, areas)",
+    ),
     "field": ("项目", "Field"),
     # shortlist
     "shortlist_empty": (
@@ -143,6 +146,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "error": ("错误", "Error"),
     # parks
     "filter_zone": ("片区", "Zone"),
+    "compare_only_differences": ("只看不同之处", "Only differences"),
     "filter_text_help": (
         "园区名称、地址、产业或镇，中英文均可：芯片、biomedicine、Wenquan",
         "Park name, address, sector or town, in Chinese or English: 芯片, biomedicine, Wenquan",

@@ -121,8 +121,20 @@ def test_compare_highlights_two_to_four_parks(app: AppTest) -> None:
     app.run()
     app.multiselect(key="compare_parks").set_value(["P05", "P09"])
     app.run()
-    table = app.dataframe[0].value
-    assert list(table.columns) == ["P05", "P09"]
+    table = app.table[0].value
+    assert [c.split()[0] for c in table.columns] == ["P05", "P09"]
+    assert table.loc["总建筑面积(㎡)"].tolist() == ["35,000", "173,200"]
+    assert table.loc["地上建筑面积(㎡)"].tolist() == ["未知", "101,000"]
+    app.toggle(key="compare_only").set_value(True)
+    app.run()
+    # Only the rows a choice turns on that differ: P05 is in 西北旺镇 (north), P09 in 四季青镇
+    # (south); no fit without a search.
+    assert set(app.table[0].value.index) == {
+        "所在镇/街道",
+        "片区",
+        "总建筑面积(㎡)",
+        "地上建筑面积(㎡)",
+    }
     app.multiselect(key="compare_parks").set_value(["P05"])
     app.run()
     assert "至少" in app.info[0].value
