@@ -11,6 +11,7 @@ from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
 from matcher.models import Match, Requirement, Weights
 from matcher.scoring import score_breakdown
+from matcher.views import park_row, sector_name, sector_names, term_in_words, town_name
 
 
 def read_form() -> Requirement | None:
@@ -24,9 +25,7 @@ def read_form() -> Requirement | None:
         sector_ids = left.multiselect(
             t("sector_pick"),
             options=[s.sector_id for s in cat.sectors],
-            format_func=lambda sid: (
-                cat.sector(sid).name_zh if lang() == "zh" else cat.sector(sid).name_en
-            ),
+            format_func=lambda sid: sector_name(cat.sector(sid), lang()),
             key="sector_ids",
             placeholder=t("choose"),
         )
@@ -109,13 +108,10 @@ def results_frame(matches: list[Match]) -> pd.DataFrame:
                 t("sector"): m.sector.score,
                 t("area"): m.area.score,
                 t("location"): m.location.score,
-                t("town"): park.town or t("unknown"),
+                t("town"): town_name(park, lang()),
                 t("total_area"): park.total_area_m2,
                 t("above_ground_area"): park.above_ground_area_m2,
-                t("sectors"): "、".join(
-                    cat.sector(s).name_zh if lang() == "zh" else cat.sector(s).name_en
-                    for s in park.sector_ids()
-                ),
+                t("sectors"): sector_names(park, cat, lang()),
                 t("reasons"): m.reason(lang()),
             }
         )
@@ -203,13 +199,13 @@ def show_details(matches: list[Match]) -> None:
     left.text(park.positioning_zh)
     left.markdown(f"**{t('positioning_en')}**")
     left.text(park.positioning_en)
+    row = park_row(park, catalogue(), lang())
     facts = {
         t("location_zh"): park.location_zh,
         t("location_en"): park.location_en,
-        t("town"): f"{park.town or t('unknown')} ({t('zone_' + park.zone.value)})",
+        t("town"): f"{row['town']} ({row['zone']})",
         **area_facts(park),
-        t("source"): park.source,
-        t("notes"): park.notes,
+        t("notes"): row["notes"],
     }
     right.table(
         pd.DataFrame({t("field"): list(facts), "": list(facts.values())}).set_index(t("field"))
@@ -226,9 +222,8 @@ def show_details(matches: list[Match]) -> None:
     )
     if match.matched_terms:
         st.markdown(f"**{t('matched_terms')}**")
-        st.dataframe(
-            pd.DataFrame([term.model_dump() for term in match.matched_terms]), hide_index=True
-        )
+        # The user's own words appear in these lines: plain text, never markdown.
+        st.text("\n".join(term_in_words(term, catalogue(), lang()) for term in match.matched_terms))
     # Reasons quote the user's own words: shown as plain text, never as markdown or HTML.
     st.text("\n".join(f"• {r}" for r in (match.reasons_zh if lang() == "zh" else match.reasons_en)))
 
