@@ -15,6 +15,13 @@ from matcher.models import Park, Place
 PARK_LIST_SEED = "002_ea38cd41d44e36dd.txt"
 PARK_LIST_SECTION = "高品质产业空间等“伙伴”"
 PARK_SOURCE = f"seeds/{PARK_LIST_SEED}#{PARK_LIST_SECTION}"
+# How a reader cites the park list: the article's title and outlet are the seed's first two
+# lines (checked by tests/test_brief.py); the text gives no day, only that it sets out the
+# district's plans for 2025 (seeds/README.md).
+PARK_LIST_TITLE = "北京海淀区释放高质量发展强劲信号 用实干拼抢“开门红”"
+PARK_LIST_TITLE_EN = "Haidian district sends strong signals of high-quality growth"
+PARK_LIST_OUTLET = ("千龙网", "Qianlong.com")
+PARK_LIST_DATE = ("2025年", "2025")
 
 # The section's field labels, as published (after NFKC the colon is half-width).
 _FIELDS = {
