@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first)")
     batch.add_argument("--no-progress", action="store_true")
+    batch.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="headers, fit labels and errors in this language (default: the English contract)",
+    )
 
     _add_brief_parser(sub)
 
@@ -183,6 +189,7 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
             sheet=args.sheet,
             catalogue=load_catalogue(args.data_dir) if args.data_dir else None,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            lang=args.lang,
         )
     console.print(f"{summary.line()}; wrote {args.output} in {summary.seconds:.2f} s")
     return 0

@@ -33,7 +33,8 @@ def shown_value(total: float, fit: Fit | str, scale: ShownScale | None = None) -
     """low + (high - low) x total / 100 in the band of the fit label, to 0.1."""
     band = _scale(scale).band(Fit(fit).value)
     within = min(max(total, 0.0), 100.0) / 100.0
-    return round(band.low + (band.high - band.low) * within, 1)
+    # np.round, as shown_scores uses: the same total shows the same number everywhere.
+    return float(np.round(band.low + (band.high - band.low) * within, 1))
 
 
 def shown_score(match: Match, scale: ShownScale | None = None) -> float:
