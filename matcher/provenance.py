@@ -184,15 +184,25 @@ def trace_parks(
 def trace_places(
     places: Sequence[tuple[int, Place]], seed_text: str, file: str = "places.csv"
 ) -> list[str]:
-    """Problems for (line, place) rows whose name_zh appears nowhere in the seed text."""
+    """Problems for (line, place) rows not honestly sourced: a `seed` place whose name_zh
+    appears nowhere in the seed text, or a `curated` place without a note saying how it is
+    known ("curated: common knowledge …")."""
     normalised = cache(lambda: nfkc(seed_text))
     problems = []
     for line, place in places:
+        where = f"{file} line {line} ({place.place_id})"
+        if place.basis == "curated":
+            if not place.note.startswith("curated:"):
+                problems.append(
+                    f"{where}, field note: a curated place needs a note starting 'curated:' "
+                    f"that says how it is known (人工整理的地名需注明依据)"
+                )
+            continue
         # NFKC of all seeds costs ~10 ms; only a name not found verbatim needs it.
         if place.name_zh in seed_text or nfkc(place.name_zh) in normalised():
             continue
         problems.append(
-            f"{file} line {line} ({place.place_id}), field name_zh: '{place.name_zh}' appears "
-            f"in no file in seeds/ (地名不在来源文件中)"
+            f"{where}, field name_zh: '{place.name_zh}' appears in no file in seeds/; "
+            f"if it is common knowledge, set basis to curated with a note (地名不在来源文件中)"
         )
     return problems
