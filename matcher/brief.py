@@ -400,7 +400,7 @@ class _Doc:
         shown = _clean(value)
         pdf.multi_cell(
             pdf.epw - indent,
-            size * 0.47,
+            size * 0.44,
             shown,
             align="L",
             new_x="LMARGIN",
