@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import catalogue, lang, park_label, shortlist_ids, t
+from matcher.i18n import label
 from matcher.models import Match, Park
 from matcher.views import park_row
 
@@ -63,13 +64,11 @@ else:
         table = table.loc[differs] if differs else table.iloc[:0]
     st.caption(t("compare_differs"))
     # A table of text that wraps: every column fits the page, nothing is cut to one line.
-    shown = table.rename(index=lambda f: t(f)).rename(columns=park_label)
+    highlight = {label(field, lang()) for field in differs}
+    shown = table.rename(index=lambda field: label(field, lang())).rename(columns=park_label)
     st.table(
         shown.style.apply(
-            lambda row: [
-                "background-color: #fff3cd" if row.name in {t(f) for f in differs} else ""
-                for _ in row
-            ],
+            lambda row: ["background-color: #fff3cd" if row.name in highlight else ""] * len(row),
             axis=1,
         )
     )

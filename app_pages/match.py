@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.common import add_to_shortlist, area_facts, catalogue, lang, plain, ranker, t
 from matcher.areas import AreaError
+from matcher.display import how_to_read, shown_score
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
 from matcher.models import Match, Requirement, Weights
@@ -103,7 +104,7 @@ def results_frame(matches: list[Match]) -> pd.DataFrame:
                 t("rank"): m.rank,
                 t("park_id"): m.park_id,
                 t("name"): park.name_zh,
-                t("score"): m.score,
+                t("score"): shown_score(m),
                 t("fit"): fit_text(m),
                 t("sector"): m.sector.score,
                 t("area"): m.area.score,
@@ -132,6 +133,7 @@ def show_results(requirement: Requirement) -> None:
         else matches
     )
     st.subheader(t("results"))
+    st.caption(how_to_read(lang()))
     frame = results_frame(shown)
     component = st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f")
     selection = st.dataframe(
@@ -166,7 +168,6 @@ def show_results(requirement: Requirement) -> None:
         {
             # "01 P05": the rank first, so the chart keeps the ranking's order.
             "park": [f"{m.rank:02d} {m.park_id}" for m in shown[:10]],
-            t("band"): [m.band_floor for m in shown[:10]],
             t("sector"): [m.sector.points for m in shown[:10]],
             t("area"): [m.area.points for m in shown[:10]],
             t("location"): [m.location.points for m in shown[:10]],
@@ -175,7 +176,7 @@ def show_results(requirement: Requirement) -> None:
     st.bar_chart(
         points,
         x="park",
-        y=[t("band"), t("sector"), t("area"), t("location")],
+        y=[t("sector"), t("area"), t("location")],
         stack=True,
         height=260,
     )
@@ -210,8 +211,9 @@ def show_details(matches: list[Match]) -> None:
     right.table(
         pd.DataFrame({t("field"): list(facts), "": list(facts.values())}).set_index(t("field"))
     )
-    st.markdown(f"**{t('breakdown')}** — {t('score')} {match.score:.1f}")
-    steps = score_breakdown(match)
+    st.markdown(f"**{t('breakdown')}** — {t('score')} {shown_score(match):.1f}")
+    # What each component added; the band a park starts from is an ordering rule, not merit.
+    steps = [(s, v) for s, v in score_breakdown(match) if s != "band"]
     names = {"band": t("band"), "sector": t("sector"), "area": t("area"), "location": t("location")}
     st.bar_chart(
         pd.DataFrame({"step": [names[s] for s, _ in steps], t("score"): [v for _, v in steps]}),

@@ -31,12 +31,15 @@ from matcher.batch_io import (
 from matcher.cache import LruCache
 from matcher.catalogue import Catalogue
 from matcher.comparisons import COMPONENTS, Readings
+from matcher.display import shown_scores
 from matcher.errors import UsageError
 from matcher.exports import write_csv, write_xlsx
+from matcher.i18n import Lang, label
 from matcher.messages import Reason
 from matcher.models import Weights
 from matcher.scoring import FIT_CODES, Ranker, ScoreTable, no_park_lists, ranker_for
 from matcher.text import normalize_keep_case
+from matcher.tuning import ShownScale
 from matcher.understanding import Understanding, understand
 
 LONG_COLUMNS = [
@@ -109,6 +112,9 @@ class ValidatedChunk:
     max_area: np.ndarray
     error: list[str]
     extras: pd.DataFrame
+    # The same errors in each language, for output with --lang (see localise_errors).
+    error_zh: list[str] = field(default_factory=list)
+    error_en: list[str] = field(default_factory=list)
 
 
 class AreaCache:
@@ -186,43 +192,43 @@ def validate_chunk(
     max_cells = column("max_area_m2")
     min_area = np.full(n, np.nan)
     max_area = np.full(n, np.nan)
-    errors = [""] * n
+    errors, errors_zh, errors_en = [""] * n, [""] * n, [""] * n
     for i in range(n):
         line = lines[i]
-        problems: list[str] = []
+        problems: list[msg.RowError] = []
         if line in row_problems:
-            problems.append(row_problems[line])
+            problems.append(msg.row_problem(line, row_problems[line]))
         if not request_ids[i]:
             request_ids[i] = ids.generated(line)
             summary.generated_ids += 1
         elif ids.repeated(request_ids[i]):
             summary.duplicate_ids.append(request_ids[i])
-            problems.append(
-                f"line {line}, column {header('request_id')}: duplicate id "
-                f"'{request_ids[i][:60]}' (编号重复)"
-            )
+            problems.append(msg.row_duplicate_id(line, header("request_id"), request_ids[i]))
         for name, cells in (("sector", sector), ("preferred_location", location)):
             if len(cells[i]) > MAX_TEXT_CHARS:
                 problems.append(
-                    f"line {line}, column {header(name)}: the text is {len(cells[i]):,} "
-                    f"characters long; at most {MAX_TEXT_CHARS:,} are read (文本过长)"
+                    msg.row_text_too_long(line, header(name), len(cells[i]), MAX_TEXT_CHARS)
                 )
         if not problems:
             found = areas.bounds(min_cells[i], max_cells[i])
             if isinstance(found, AreaError):
                 at_fault = "max_area_m2" if found.field == "max" else "min_area_m2"
-                problems.append(f"line {line}, column {header(at_fault)}: {found}")
+                cell = max_cells[i] if found.field == "max" else min_cells[i]
+                problems.append(msg.row_area(line, header(at_fault), cell, str(found)))
             else:
                 min_area[i] = np.nan if found.min_m2 is None else found.min_m2
                 max_area[i] = np.nan if found.max_m2 is None else found.max_m2
         if not problems and not (sector[i] or location[i] or min_cells[i] or max_cells[i]):
-            problems.append(
-                f"line {line}: the row has no sector, area or location (该行没有任何需求信息)"
-            )
-        errors[i] = "; ".join(problems)
+            problems.append(msg.row_empty(line))
+        if problems:
+            errors[i] = "; ".join(p.mixed for p in problems)
+            errors_zh[i] = "；".join(p.zh for p in problems)
+            errors_en[i] = "; ".join(p.en for p in problems)
     extras = frame.reset_index(drop=True)
     extras.columns = pd.Index(passthrough_names(list(frame.columns)))
-    return ValidatedChunk(request_ids, sector, location, min_area, max_area, errors, extras)
+    return ValidatedChunk(
+        request_ids, sector, location, min_area, max_area, errors, extras, errors_zh, errors_en
+    )
 
 
 def passthrough_names(headers: Sequence[str]) -> list[str]:
@@ -345,6 +351,7 @@ class BatchScorer:
                 "reason_en": "",
                 "status": "error",
                 "error": [chunk.error[i] for i in bad],
+                **_error_columns(chunk, bad),
             }
         )
         frames = [f for f in (ok, failed) if len(f)]
@@ -467,11 +474,14 @@ def run_batch(
     weights: Weights | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: ProgressCallback | None = None,
+    lang: Lang | None = None,
 ) -> tuple[BatchSummary, pd.DataFrame | None]:
     """Match every row of `source`; write to `output` (CSV or .xlsx) or return the frame.
 
     The output is written atomically and never over the input; every input row and column
-    comes back (see passthrough_names for headers that collide with output columns).
+    comes back (see passthrough_names for headers that collide with output columns). Without
+    `lang` the columns are the public contract (LONG_COLUMNS); with it, headers, fit labels,
+    status and errors are in that language and the score is the shown score (see localise).
     """
     started = time.perf_counter()
     if top_k < 1:
@@ -492,9 +502,11 @@ def run_batch(
     results = _matched_chunks(table, mapping, ranker, weights, top_k, summary, progress)
     shaped = (
         (wide_rows(rows, top_k) if output_format == "wide" else rows.drop(columns="_row"))
-        for rows in results
+        for rows in (localise_errors(rows, lang) for rows in results)
     )
     frames = _or_empty(shaped, table.headers)
+    if lang is not None:
+        frames = (localise(rows, lang, ranker.tuning.shown) for rows in frames)
     if output is None:
         result = pd.concat(list(frames), ignore_index=True)
         summary.seconds = time.perf_counter() - started
@@ -557,6 +569,98 @@ def _matched_chunks(
         yield scorer.score(validated, top_k)
         if progress:
             progress(summary.rows_read, table.total_rows)
+
+
+# -- output in the user's language (--lang): a last step on each finished frame --------------------
+
+ERROR_COLUMNS = {"zh": "_error_zh", "en": "_error_en"}
+
+OUTPUT_HEADERS: dict[str, tuple[str, str]] = {
+    "request_id": ("需求编号", "Request ID"),
+    "rank": ("排名", "Rank"),
+    "park_id": ("园区编号", "Park ID"),
+    "park_name_zh": ("园区名称", "Park name (Chinese)"),
+    "score": ("得分", "Score"),
+    "fit": ("匹配度", "Fit"),
+    "sector_score": ("产业得分", "Sector score"),
+    "area_score": ("面积得分", "Area score"),
+    "location_score": ("区位得分", "Location score"),
+    "reason_zh": ("理由（中文）", "Reasons (Chinese)"),
+    "reason_en": ("理由（英文）", "Reasons (English)"),
+    "status": ("状态", "Status"),
+    "error": ("错误", "Error"),
+    "park": ("园区编号", "Park ID"),
+    "park_name": ("园区名称", "Park name (Chinese)"),
+}
+STATUS_WORDS = {"ok": ("已匹配", "matched"), "error": ("出错", "error")}
+INPUT_PREFIX = {"zh": "输入_", "en": "input "}
+
+
+def _error_columns(chunk: ValidatedChunk, bad: list[int]) -> dict[str, list[str]]:
+    if not chunk.error_zh:
+        return {}
+    return {
+        ERROR_COLUMNS["zh"]: [chunk.error_zh[i] for i in bad],
+        ERROR_COLUMNS["en"]: [chunk.error_en[i] for i in bad],
+    }
+
+
+def localise_errors(rows: pd.DataFrame, lang: Lang | None) -> pd.DataFrame:
+    """The error column in the chosen language (unchanged without one); the per-language
+    columns carried alongside are dropped."""
+    hidden = [c for c in ERROR_COLUMNS.values() if c in rows.columns]
+    if not hidden:
+        return rows
+    if lang is not None:
+        rows = rows.assign(error=rows[ERROR_COLUMNS[lang]].fillna(rows["error"]))
+    return rows.drop(columns=hidden)
+
+
+def output_header(name: str, lang: Lang) -> str | None:
+    """The header of an output column in the language, or None for a passed-through column."""
+    pick = 0 if lang == "zh" else 1
+    if name in OUTPUT_HEADERS:
+        return OUTPUT_HEADERS[name][pick]
+    numbered = re.fullmatch(r"(park|park_name|score|fit|reason_zh|reason_en)_(\d+)", name)
+    if numbered is None:
+        return None
+    base = OUTPUT_HEADERS[numbered.group(1)][pick]
+    return f"{base}_{numbered.group(2)}" if lang == "zh" else f"{base} {numbered.group(2)}"
+
+
+def localise(frame: pd.DataFrame, lang: Lang, scale: ShownScale) -> pd.DataFrame:
+    """A finished output frame for people reading `lang`: the shown score (which agrees with
+    the fit label), fit labels and status in words, headers in the language; input columns
+    keep their own headers (prefixed if one would repeat an output header)."""
+    out = frame.copy()
+    words = {f.value: label(f"fit_{f.value}", lang) for f in FIT_CODES}
+    for score, fit in _score_fit_pairs(list(out.columns)):
+        fits = out[fit].fillna("").astype(str)
+        out[score] = shown_scores(out[score].to_numpy(dtype=float), fits.tolist(), scale)
+        out[fit] = fits.map(lambda v: words.get(v, v))
+    if "status" in out.columns:
+        pick = 0 if lang == "zh" else 1
+        out["status"] = out["status"].map(lambda v: STATUS_WORDS.get(v, (v, v))[pick])
+    names = [output_header(c, lang) for c in out.columns]
+    taken = {n for n in names if n is not None}
+    headers: list[str] = []
+    for column, name in zip(out.columns, names, strict=True):
+        if name is None:
+            name = str(column)
+            while name in taken:
+                name = f"{INPUT_PREFIX[lang]}{name}"
+            taken.add(name)
+        headers.append(name)
+    out.columns = pd.Index(headers)
+    return out
+
+
+def _score_fit_pairs(columns: Sequence[str]) -> list[tuple[str, str]]:
+    pairs = [("score", "fit")] if "score" in columns and "fit" in columns else []
+    for column in columns:
+        if re.fullmatch(r"score_\d+", column) and f"fit_{column[6:]}" in columns:
+            pairs.append((column, f"fit_{column[6:]}"))
+    return pairs
 
 
 __all__ = ["LONG_COLUMNS", "BatchError", "BatchSummary", "run_batch", "wide_rows"]

@@ -97,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first)")
     batch.add_argument("--no-progress", action="store_true")
+    batch.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="headers, fit labels and errors in this language (default: the English contract)",
+    )
+
+    _add_brief_parser(sub)
 
     sub.add_parser("check-data", help="validate the curated catalogue and taxonomy")
 
@@ -188,8 +196,74 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
             sheet=args.sheet,
             catalogue=load_catalogue(args.data_dir) if args.data_dir else None,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            lang=args.lang,
         )
     console.print(f"{summary.line()}; wrote {args.output} in {summary.seconds:.2f} s")
+    return 0
+
+
+# -- brief: the printable PDF for an investor (the same one the app's shortlist page downloads)
+
+
+def _park_ids(value: str) -> tuple[str, ...]:
+    ids = tuple(p.strip().upper() for p in value.split(",") if p.strip())
+    if not ids:
+        raise argparse.ArgumentTypeError("give park ids such as P05,P01 (请填写园区编号)")
+    return ids
+
+
+def _add_brief_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    brief = sub.add_parser("brief", help="write the PDF brief for a shortlist of parks")
+    brief.add_argument("sector", nargs="?", default="", help="sector, free text (zh or en)")
+    brief.add_argument("--min-area", default="", help="minimum floor area")
+    brief.add_argument("--max-area", default="", help="maximum floor area")
+    brief.add_argument("--location", default="", help="preferred location")
+    brief.add_argument(
+        "--parks", type=_park_ids, required=True, help="park ids in order, e.g. P05,P01,P03"
+    )
+    brief.add_argument("--note", default="", help="a note on the shortlist")
+    brief.add_argument("--company", default="", help="the investor's name, shown in the title")
+    brief.add_argument("--lang", choices=("zh", "en"), default="zh")
+    brief.add_argument("--output", "-o", type=Path, required=True, help="a .pdf file")
+
+
+def _brief(args: argparse.Namespace, console: Console) -> int:
+    from matcher.brief import write_brief
+    from matcher.scoring import Ranker
+    from matcher.shortlist import Shortlist, ShortlistItem, matches_by_id, shortlist_pdf
+
+    catalogue = load_catalogue(args.data_dir)
+    known = {p.park_id for p in catalogue.parks}
+    unknown = [p for p in args.parks if p not in known]
+    if unknown:
+        raise UsageError(
+            f"--parks: {', '.join(unknown)} is not a park id; the parks are P01–"
+            f"P{len(known):02d} (园区编号不存在)"
+        )
+    if len(set(args.parks)) != len(args.parks):
+        raise UsageError("--parks: a park is listed twice (园区编号重复)")
+    ranker = Ranker(catalogue)
+    try:
+        requirement = Requirement.from_cells(
+            sector_text=args.sector,
+            min_area=args.min_area,
+            max_area=args.max_area,
+            location=args.location,
+            area_limit_m2=ranker.area_limit_m2,
+        )
+    except AreaError as error:
+        option = "--max-area" if error.field == "max" else "--min-area"
+        raise UsageError(f"{option}: {error}") from error
+    shortlist = Shortlist(
+        items=tuple(ShortlistItem(park_id=p) for p in args.parks),
+        note=args.note,
+        company=args.company,
+        requirement=requirement,
+        data_version=catalogue.version,
+    )
+    pdf = shortlist_pdf(shortlist, catalogue, matches_by_id(ranker.rank(requirement)), args.lang)
+    write_brief(args.output, pdf)
+    console.print(f"wrote {args.output} ({len(args.parks)} parks, {len(pdf):,} bytes)")
     return 0
 
 
@@ -241,7 +315,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rich.console import Console
 
     console = Console(soft_wrap=False, width=200 if not sys.stdout.isatty() else None)
-    handlers = {"rank": _rank, "batch": _batch, "check-data": _check_data, "eval": _eval}
+    handlers = {
+        "rank": _rank,
+        "batch": _batch,
+        "brief": _brief,
+        "check-data": _check_data,
+        "eval": _eval,
+    }
     try:
         return handlers[args.command](args, console)
     except CatalogueError as error:

@@ -123,14 +123,17 @@ class Gazetteer:
                 hits.setdefault(place.place_id, PlaceHit(place, term))
                 consumed = f" {consumed} ".replace(f" {term} ", " ")
         squashed = squash(consumed)
+        # Exact spellings first, longest first, each taking its letters out of the text, so
+        # "haidianhuangzhuang" is 海淀黄庄 and not also a near-miss of "shangzhuang".
+        for key, place in sorted(self._pinyin, key=lambda item: -len(item[0])):
+            if place.place_id not in hits and key in squashed:
+                hits[place.place_id] = PlaceHit(place, key)
+                squashed = squashed.replace(key, " ")
+        rest = squashed.replace(" ", "")
         for key, place in self._pinyin:
-            if place.place_id in hits:
+            if place.place_id in hits or not fuzzy or len(rest) < MIN_PINYIN_KEY:
                 continue
-            if key in squashed or (
-                fuzzy
-                and len(squashed) >= MIN_PINYIN_KEY
-                and fuzz.partial_ratio(key, squashed) >= PINYIN_FUZZY_CUTOFF
-            ):
+            if fuzz.partial_ratio(key, squashed) >= PINYIN_FUZZY_CUTOFF:
                 hits[place.place_id] = PlaceHit(place, key)
         found = list(hits.values())
         if not zones:
@@ -138,11 +141,17 @@ class Gazetteer:
         return found
 
 
+# Names that brand parks across the district: in a park's name they say nothing of where it
+# is (中关村综保区 is in 温泉镇), so they are left out when looking for a place there.
+BRAND_WORDS = ("中关村",)
+
+
 def park_haystack(park: Park) -> str:
     """The published text a place name can be found in for this park."""
-    return normalize(
-        " ".join([park.name_zh, park.location_zh, park.town or "", park.positioning_zh])
-    )
+    name = park.name_zh
+    for brand in BRAND_WORDS:
+        name = name.replace(brand, " ")
+    return normalize(" ".join([name, park.location_zh, park.town or "", park.positioning_zh]))
 
 
 def nearness(place: Place, park: Park, haystack: str | None = None) -> LocationLevel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from matcher.text import format_area_en, format_area_zh, has_cjk
@@ -343,4 +344,77 @@ def chain_missing(query: str, term: tuple[str, str], chain: tuple[str, str]) -> 
     return Reason(
         f"产业不符：“{q_zh}”属{chain[0]}产业链，园区定位不含相关产业",
         f"No sector fit: “{q_en}” belongs to the {chain[1]} chain, which the park does not list",
+    )
+
+
+# -- faulty rows of a lead list: each message in Chinese and English -----------------------------
+
+_GIST = re.compile(r"^(?P<en>.*?)\s*\((?P<zh>[^()]*[\u3400-\u9fff][^()]*)\)\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why an input row was not matched, in Chinese and English; `mixed` is the one-string
+    form ("english (中文)") the batch output writes when no language is chosen."""
+
+    zh: str
+    en: str
+    mixed: str
+
+    def text(self, lang: str | None) -> str:
+        if lang is None:
+            return self.mixed
+        return self.zh if lang == "zh" else self.en
+
+
+def split_mixed(message: str) -> tuple[str, str]:
+    """'english (中文)' -> ('english', '中文'); a message without a Chinese gist -> (it, it)."""
+    found = _GIST.match(message)
+    if found is None:
+        return message, message
+    return found.group("en"), found.group("zh")
+
+
+def row_problem(line: int, message: str) -> RowError:
+    """A problem the file reader found on a line (field counts, quotes, encodings …)."""
+    en, zh = split_mixed(message)
+    return RowError(f"第 {line} 行：{zh}", en, message)
+
+
+def row_duplicate_id(line: int, header: str, value: str) -> RowError:
+    shown = value[:60]
+    return RowError(
+        f"第 {line} 行“{header}”列：编号“{shown}”重复",
+        f"line {line}, column {header}: duplicate id '{shown}'",
+        f"line {line}, column {header}: duplicate id '{shown}' (编号重复)",
+    )
+
+
+def row_text_too_long(line: int, header: str, length: int, limit: int) -> RowError:
+    en = (
+        f"line {line}, column {header}: the text is {length:,} characters long; "
+        f"at most {limit:,} are read"
+    )
+    return RowError(
+        f"第 {line} 行“{header}”列：文本长 {length:,} 字，最多读取 {limit:,} 字",
+        en,
+        f"{en} (文本过长)",
+    )
+
+
+def row_area(line: int, header: str, cell: str, message: str) -> RowError:
+    """An area cell that could not be read; `message` is the AreaError's 'english (中文)'."""
+    en, zh = split_mixed(message)
+    return RowError(
+        f"第 {line} 行“{header}”列（{cell[:60]}）：{zh}",
+        f"line {line}, column {header}: {en}",
+        f"line {line}, column {header}: {message}",
+    )
+
+
+def row_empty(line: int) -> RowError:
+    return RowError(
+        f"第 {line} 行：该行没有任何需求信息（产业、面积、区位均为空）",
+        f"line {line}: the row has no sector, area or location",
+        f"line {line}: the row has no sector, area or location (该行没有任何需求信息)",
     )

@@ -125,6 +125,11 @@ class Place(BaseModel):
     terms_en: tuple[str, ...] = ()
     town: str | None = None
     zone: Zone
+    # How the place is known: "seed" = its name_zh appears in seeds/; "curated" = common
+    # knowledge, which `note` must say ("curated: …"). The note also says where town and zone
+    # come from when they are not in the seeds.
+    basis: Literal["seed", "curated"] = "seed"
+    note: str = ""
 
 
 class Weights(BaseModel):

@@ -15,6 +15,13 @@ from matcher.models import Park, Place
 PARK_LIST_SEED = "002_ea38cd41d44e36dd.txt"
 PARK_LIST_SECTION = "高品质产业空间等“伙伴”"
 PARK_SOURCE = f"seeds/{PARK_LIST_SEED}#{PARK_LIST_SECTION}"
+# How a reader cites the park list: the article's title and outlet are the seed's first two
+# lines (checked by tests/test_brief.py); the text gives no day, only that it sets out the
+# district's plans for 2025 (seeds/README.md).
+PARK_LIST_TITLE = "北京海淀区释放高质量发展强劲信号 用实干拼抢“开门红”"
+PARK_LIST_TITLE_EN = "Haidian district sends strong signals of high-quality growth"
+PARK_LIST_OUTLET = ("千龙网", "Qianlong.com")
+PARK_LIST_DATE = ("2025年", "2025")
 
 # The section's field labels, as published (after NFKC the colon is half-width).
 _FIELDS = {
@@ -177,15 +184,25 @@ def trace_parks(
 def trace_places(
     places: Sequence[tuple[int, Place]], seed_text: str, file: str = "places.csv"
 ) -> list[str]:
-    """Problems for (line, place) rows whose name_zh appears nowhere in the seed text."""
+    """Problems for (line, place) rows not honestly sourced: a `seed` place whose name_zh
+    appears nowhere in the seed text, or a `curated` place without a note saying how it is
+    known ("curated: common knowledge …")."""
     normalised = cache(lambda: nfkc(seed_text))
     problems = []
     for line, place in places:
+        where = f"{file} line {line} ({place.place_id})"
+        if place.basis == "curated":
+            if not place.note.startswith("curated:"):
+                problems.append(
+                    f"{where}, field note: a curated place needs a note starting 'curated:' "
+                    f"that says how it is known (人工整理的地名需注明依据)"
+                )
+            continue
         # NFKC of all seeds costs ~10 ms; only a name not found verbatim needs it.
         if place.name_zh in seed_text or nfkc(place.name_zh) in normalised():
             continue
         problems.append(
-            f"{file} line {line} ({place.place_id}), field name_zh: '{place.name_zh}' appears "
-            f"in no file in seeds/ (地名不在来源文件中)"
+            f"{where}, field name_zh: '{place.name_zh}' appears in no file in seeds/; "
+            f"if it is common knowledge, set basis to curated with a note (地名不在来源文件中)"
         )
     return problems

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from io import BytesIO
-from xml.sax.saxutils import escape
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.catalogue import Catalogue
+from matcher.display import shown_score
 from matcher.exports import csv_bytes, xlsx_bytes
 from matcher.i18n import Lang, bilingual, label
 from matcher.models import Match, Park, Requirement
-from matcher.text import format_area_en, format_area_zh, has_cjk
 
 COLUMNS = (
     "order",
@@ -57,6 +55,7 @@ class Shortlist(BaseModel):
     model_config = ConfigDict(frozen=True)
     items: tuple[ShortlistItem, ...] = ()
     note: str = ""
+    company: str = ""  # the investor the brief is for, when known
     requirement: Requirement | None = None
     data_version: str
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
@@ -88,7 +87,7 @@ def shortlist_frame(
                 "park_id": park.park_id,
                 "name": park.name_zh,
                 "name_en": park.name_en,
-                "score": match.score if match else None,
+                "score": shown_score(match, catalogue.tuning.shown) if match else None,
                 "fit": label(f"fit_{match.fit.value}", lang) if match else "",
                 "town": park.town or label("unknown", lang),
                 "zone": label(f"zone_{park.zone.value}", lang),
@@ -158,111 +157,13 @@ def shortlist_xlsx(
     )
 
 
-def _area_text(value: float | None, lang: Lang) -> str:
-    if value is None or pd.isna(value):
-        return label("unknown", lang)
-    return format_area_zh(value) if lang == "zh" else format_area_en(value)
-
-
 def shortlist_pdf(
     shortlist: Shortlist, catalogue: Catalogue, matches: Mapping[str, Match], lang: Lang
 ) -> bytes:
-    """A printable brief: a cover with the requirement, then one page per park."""
-    # reportlab only here: the app and the CLI start without it until someone asks for a PDF.
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import (
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
+    """The printable brief (matcher/brief.py): what `matcher brief` writes, byte for byte."""
+    from matcher.brief import brief_bytes
 
-    # A built-in CID font: renders Chinese without shipping a font file.
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    base = ParagraphStyle("base", fontName="STSong-Light", fontSize=10, leading=15, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=base, fontSize=17, leading=24, spaceAfter=6)
-    small = ParagraphStyle("small", parent=base, fontSize=8, leading=11, textColor=colors.grey)
-
-    latin = {
-        name: ParagraphStyle(f"{name}-latin", parent=style, fontName="Helvetica", wordWrap=None)
-        for name, style in (("base", base), ("title", title), ("small", small))
-    }
-
-    def para(text: object, style: ParagraphStyle = base) -> Paragraph:
-        # The CID font spaces Latin letters oddly; text without Chinese uses Helvetica.
-        shown = str(text)
-        chosen = style if has_cjk(shown) else latin.get(style.name, style)
-        return Paragraph(escape(shown), chosen)
-
-    story: list[object] = [para(label("app_title", lang), title)]
-    for field, value in requirement_frame(shortlist, lang).itertuples(index=False):
-        story.append(para(f"{field}: {value}"))
-    frame = shortlist_frame(shortlist, catalogue, matches, lang)
-    for row in frame.to_dict("records"):
-        story.append(PageBreak())
-        story.append(para(f"{row['order']}. {row['park_id']} {row['name']}", title))
-        story.append(para(row["name_en"], small))
-        facts = [
-            (
-                label("score", lang),
-                "" if row["score"] is None else f"{row['score']:.1f}  {row['fit']}",
-            ),
-            (label("town", lang), f"{row['town']} ({row['zone']})"),
-            (label("location_zh", lang), row["location_zh"]),
-            (label("location_en", lang), row["location_en"]),
-            (label("total_area", lang), _area_text(row["total_area"], lang)),
-            (label("above_ground_area", lang), _area_text(row["above_ground_area"], lang)),
-            (label("sectors", lang), row["sectors"]),
-        ]
-        if not pd.isna(row["expansion_area"]):
-            facts.append((label("expansion_area", lang), _area_text(row["expansion_area"], lang)))
-        table = Table([[para(k), para(v)] for k, v in facts], colWidths=[45 * mm, 120 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.3, colors.lightgrey),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
-                ]
-            )
-        )
-        story.extend([Spacer(1, 4 * mm), table, Spacer(1, 4 * mm)])
-        story.append(para(label("positioning_zh", lang), small))
-        story.append(para(row["positioning_zh"]))
-        story.append(para(label("positioning_en", lang), small))
-        story.append(para(row["positioning_en"]))
-        match = matches.get(row["park_id"])
-        if match:
-            story.extend([Spacer(1, 3 * mm), para(label("reasons", lang), small)])
-            for reason in match.reasons_zh if lang == "zh" else match.reasons_en:
-                story.append(para(f"- {reason}"))
-        if row["note"]:
-            story.extend([Spacer(1, 3 * mm), para(f"{label('note', lang)}: {row['note']}")])
-        story.extend(
-            [
-                Spacer(1, 6 * mm),
-                para(f"{label('source', lang)}: {row['source']}", small),
-                para(f"{label('data_version', lang)}: {row['data_version']}", small),
-            ]
-        )
-    buffer = BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=label("app_title", lang),
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-    ).build(story)
-    return buffer.getvalue()
+    return brief_bytes(shortlist, catalogue, matches, lang)
 
 
 def matches_by_id(matches: Sequence[Match]) -> dict[str, Match]:

@@ -142,6 +142,45 @@ class FitTuning(BaseModel):
     others_partial: float = Field(gt=0, le=1)
 
 
+class ShownBand(BaseModel):
+    model_config = _STRICT
+    low: float = Field(ge=0, le=100)
+    high: float = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _low_not_above_high(self) -> ShownBand:
+        if self.low > self.high:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        return self
+
+
+class ShownScale(BaseModel):
+    """The score people read: each fit label owns a band of 0-100, strong at the top; the
+    ranking total places a park within its label's band. Bands must not overlap."""
+
+    model_config = _STRICT
+    strong: ShownBand
+    partial: ShownBand
+    weak: ShownBand
+    none: ShownBand
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ShownScale:
+        order = [("none", self.none), ("weak", self.weak), ("partial", self.partial)]
+        order.append(("strong", self.strong))
+        for (low_name, low), (high_name, high) in itertools.pairwise(order):
+            if high.low <= low.high:
+                raise ValueError(
+                    f"{high_name} starts at {high.low:g}, not above the top of {low_name} "
+                    f"({low.high:g}): every {high_name} fit must show above every {low_name} fit"
+                )
+        return self
+
+    def band(self, fit: str) -> ShownBand:
+        band: ShownBand = getattr(self, fit)
+        return band
+
+
 class Tuning(BaseModel):
     """Everything in data/scoring.toml."""
 
@@ -152,6 +191,7 @@ class Tuning(BaseModel):
     area: AreaTuning
     location: LocationTuning
     fit: FitTuning
+    shown: ShownScale
 
 
 def _check_levels(

@@ -210,7 +210,7 @@ def test_export_bytes_have_the_expected_shape() -> None:
     about = {row[0].value: row[1].value for row in book["requirement"].iter_rows(min_row=2)}
     assert about["数据版本"] == cat.version and "P05, P01" in about["园区编号"]
     pdf = shortlist_pdf(shortlist, cat, matches, "zh")
-    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 3
+    assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf  # the brief, fonts embedded
 
 
 # --- Hardening: user text is never markdown, the batch runs once, bad files get a message ---

@@ -274,3 +274,74 @@ def test_batch_and_single_ranking_agree_on_every_row(
         assert got["score"].tolist() == [m.score for m in expected]
         assert got["fit"].tolist() == [m.fit.value for m in expected]
         assert got["reason_zh"].tolist() == [m.reason("zh") for m in expected]
+
+
+# --- output in the user's language (--lang) ---
+
+LANG_ROWS = [
+    ["编号", "行业", "面积需求", "意向区域", "排名"],
+    ["A1", "集成电路", "5000", "温泉", "x"],
+    ["A1", "AI", "", "", "y"],
+    ["A3", "生物医药", "1,2,3", "上地", "z"],
+]
+
+
+def test_without_lang_the_english_column_contract_and_error_text_stay(tmp_path: Path) -> None:
+    frame = run(write_csv(tmp_path / "leads.csv", LANG_ROWS), top_k=1)
+    assert list(frame.columns[: len(LONG_COLUMNS)]) == LONG_COLUMNS
+    errors = frame.loc[frame["status"] == "error", "error"].tolist()
+    assert errors == [
+        "line 3, column 编号: duplicate id 'A1' (编号重复)",
+        "line 4, column 面积需求: '1,2,3' is not one number: commas may only separate "
+        "thousands (逗号只能用作千位分隔符)",
+    ]
+    assert frame["fit"].iloc[0] == "strong"
+
+
+def test_lang_zh_writes_chinese_headers_labels_and_errors_naming_the_users_header(
+    tmp_path: Path,
+) -> None:
+    frame = run(write_csv(tmp_path / "leads.csv", LANG_ROWS), top_k=1, lang="zh")
+    assert list(frame.columns[:6]) == ["需求编号", "排名", "园区编号", "园区名称", "得分", "匹配度"]
+    # The user's own 排名 column comes back, prefixed so no header repeats.
+    assert list(frame.columns[-5:]) == ["编号", "行业", "面积需求", "意向区域", "输入_排名"]
+    assert frame["匹配度"].iloc[0] == "强" and frame["状态"].iloc[0] == "已匹配"
+    errors = frame.loc[frame["状态"] == "出错", "错误"].tolist()
+    assert errors == [
+        "第 3 行“编号”列：编号“A1”重复",
+        "第 4 行“面积需求”列（1,2,3）：逗号只能用作千位分隔符",
+    ]
+    assert all("line" not in e for e in errors)
+
+
+def test_lang_en_writes_english_words_and_errors_without_chinese(tmp_path: Path) -> None:
+    frame = run(write_csv(tmp_path / "leads.csv", LANG_ROWS), top_k=1, lang="en")
+    assert list(frame.columns[:6]) == [
+        "Request ID",
+        "Rank",
+        "Park ID",
+        "Park name (Chinese)",
+        "Score",
+        "Fit",
+    ]
+    errors = frame.loc[frame["Status"] == "error", "Error"].tolist()
+    assert errors[0] == "line 3, column 编号: duplicate id 'A1'"
+    assert errors[1].startswith("line 4, column 面积需求: '1,2,3' is not one number")
+    assert not errors[1].endswith(")")
+
+
+def test_lang_output_shows_the_score_that_agrees_with_the_fit_label(tmp_path: Path) -> None:
+    from matcher.display import shown_value
+
+    plain = run(write_csv(tmp_path / "leads.csv", ROWS), top_k=18)
+    shown = run(write_csv(tmp_path / "leads.csv", ROWS), top_k=18, lang="en")
+    expected = [shown_value(s, f) for s, f in zip(plain["score"], plain["fit"], strict=True)]
+    assert shown["Score"].tolist() == expected
+
+
+def test_lang_wide_output_numbers_its_headers(tmp_path: Path) -> None:
+    frame = run(write_csv(tmp_path / "leads.csv", ROWS), top_k=2, output_format="wide", lang="zh")
+    assert [
+        c for c in frame.columns if c in ("园区编号_1", "得分_1", "匹配度_2", "理由（中文）_1")
+    ] == ["园区编号_1", "得分_1", "匹配度_2", "理由（中文）_1"]
+    assert len(frame) == 3

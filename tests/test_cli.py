@@ -148,7 +148,7 @@ NOT_FOR_RANK = (
     "pyarrow",
     "openpyxl",
     "xlsxwriter",
-    "reportlab",
+    "fpdf",
     "charset_normalizer",
     "rich.progress",
     "pypinyin",

@@ -12,6 +12,7 @@ import pytest
 from matcher.i18n import LABELS, bilingual, label
 from matcher.models import Fit, Zone
 from matcher.shortlist import COLUMNS
+from matcher.views import PARK_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SOURCES = [*sorted((ROOT / "app_pages").glob("*.py")), ROOT / "streamlit_app.py"]
@@ -88,8 +89,11 @@ DYNAMIC = {
     "zone_": [zone.value for zone in Zone],
     "download_": ["csv", "xlsx", "pdf"],  # the shortlist page's export kinds
 }
+# Label keys the pages take from the library's field lists rather than from literals.
+FIELD_LISTS = [*PARK_FIELDS, "fit", "score", "reasons"]
 # Calls whose argument is a variable, and the keys that variable can hold.
 VARIABLE = {
+    "field": FIELD_LISTS,  # compare page: rows named by the library's park fields
     "key": [],  # inside `t(key)` itself, in app_pages/common.py
     "c": list(COLUMNS),  # shortlist page: `t(c) for c in frame.columns` of shortlist_frame
 }
@@ -152,3 +156,7 @@ def test_a_dynamic_key_this_test_cannot_enumerate_is_caught(tmp_path: Path) -> N
     page.write_text('st.write(t(f"status_{row.status}"))\n', "utf-8")
     with pytest.raises(AssertionError, match="cannot enumerate"):
         keys_used_by_the_app([page])
+
+
+def test_every_field_the_library_lists_for_tables_has_a_label() -> None:
+    assert [field for field in FIELD_LISTS if field not in LABELS] == []

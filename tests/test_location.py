@@ -92,3 +92,100 @@ def test_changed_place_names_are_never_answered_from_the_cache(
     Gazetteer(catalogue.places)
     renamed = [catalogue.places[0].model_copy(update={"name_zh": "稻香湖", "terms_zh": ()})]
     assert [key for key, _ in Gazetteer(renamed)._pinyin] == ["daoxianghu"]
+
+
+# --- places people name (data/places.csv, with how each is known) ---
+
+
+@pytest.mark.parametrize(
+    ("spelling", "place_id"),
+    [
+        ("中关村", "zhongguancun"),
+        ("Zhongguancun", "zhongguancun"),
+        ("ZGC", "zhongguancun"),
+        ("中关村大街", "zhongguancun_street"),
+        ("中关村软件园", "zgc_software_park"),
+        ("Zhongguancun Software Park", "zgc_software_park"),
+        ("五道口", "wudaokou"),
+        ("wudaokou", "wudaokou"),
+        ("Wu Dao Kou", "wudaokou"),
+        ("上地", "shangdi"),
+        ("Shangdi", "shangdi"),
+        ("西二旗", "xierqi"),
+        ("xierqi", "xierqi"),
+        ("清华", "qinghua_east_road"),
+        ("Tsinghua", "qinghua_east_road"),
+        ("北大", "peking_university"),
+        ("Peking University", "peking_university"),
+        ("PKU", "peking_university"),
+        ("海淀黄庄", "huangzhuang"),
+        ("haidianhuangzhuang", "huangzhuang"),
+        ("颐和园", "yiheyuan"),
+        ("Yiheyuan", "yiheyuan"),
+        ("香山", "xiangshan"),
+        ("Fragrant Hills", "xiangshan"),
+    ],
+)
+def test_places_people_name_are_found_in_chinese_english_and_pinyin(
+    catalogue: Catalogue, spelling: str, place_id: str
+) -> None:
+    found = Gazetteer(catalogue.places).find(spelling)
+    assert [h.place.place_id for h in found] == [place_id]
+
+
+def test_every_place_has_a_zone_and_says_how_it_is_known(catalogue: Catalogue) -> None:
+    for place in catalogue.places:
+        assert place.basis in ("seed", "curated")
+        if place.basis == "curated":
+            assert place.note.startswith("curated:"), place.place_id
+    curated = {p.place_id for p in catalogue.places if p.basis == "curated"}
+    assert curated == {"peking_university", "huangzhuang"}
+
+
+def test_zhongguancun_as_a_brand_in_park_names_is_not_the_place(ranker: Ranker) -> None:
+    # 中关村综保区 is in 温泉镇: asking for 中关村 does not put it "at" 中关村.
+    assert at(ranker, "中关村") == set()
+    assert at(ranker, "Zhongguancun Software Park") == set()
+
+
+def test_a_place_in_a_parks_town_gives_the_same_town_credit(ranker: Ranker) -> None:
+    matches = {m.park_id: m for m in ranker.rank(Requirement(preferred_location="中关村软件园"))}
+    assert matches["P05"].location.score == 0.7  # 西北旺镇, like the software park
+    assert "同在西北旺镇" in matches["P05"].reasons_zh[-1]
+
+
+def test_a_curated_place_without_a_note_is_refused(data_copy: Path) -> None:
+    from matcher.catalogue import CatalogueError, load_catalogue
+
+    path = data_copy / "places.csv"
+    text = path.read_text(encoding="utf-8")
+    assert 'curated,"curated: common knowledge (the crossing' in text
+    path.write_text(
+        text.replace('curated,"curated: common knowledge (the crossing', 'curated,"(the crossing'),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(data_copy)
+    assert any("huangzhuang" in p and "curated:" in p for p in caught.value.problems)
+
+
+def test_a_seed_place_not_in_the_seeds_is_refused_with_the_way_out(data_copy: Path) -> None:
+    from matcher.catalogue import CatalogueError, load_catalogue
+
+    path = data_copy / "places.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("xisanqi,landmark,西三旗,", "xisanqi,landmark,西四旗,"), "utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(data_copy)
+    assert any("西四旗" in p and "basis to curated" in p for p in caught.value.problems)
+
+
+def test_the_form_can_say_a_place_is_not_recognised(ranker: Ranker) -> None:
+    from matcher.notices import location_notice, pick
+
+    unknown = location_notice(Requirement(preferred_location="火星基地"), ranker.gazetteer)
+    assert unknown is not None
+    assert pick(unknown, "zh") == "未识别的区位“火星基地”，区位未计入评分"
+    assert pick(unknown, "en") == "Location “火星基地” not recognised; location was not scored"
+    assert location_notice(Requirement(preferred_location="五道口"), ranker.gazetteer) is None
+    assert location_notice(Requirement(), ranker.gazetteer) is None

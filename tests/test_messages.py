@@ -231,3 +231,24 @@ def test_a_location_mismatch_names_both_places() -> None:
     reason = messages.location_elsewhere("温泉镇", "Wenquan", "四季青镇", "Sijiqing")
     assert "温泉镇" in reason.zh and "四季青镇" in reason.zh
     assert "Wenquan" in reason.en and "Sijiqing" in reason.en
+
+
+def test_row_errors_come_in_both_languages_and_keep_todays_one_string_form() -> None:
+    from matcher import messages as m
+
+    dup = m.row_duplicate_id(3, "编号", "A1")
+    assert dup.mixed == "line 3, column 编号: duplicate id 'A1' (编号重复)"
+    assert (dup.text("zh"), dup.text("en")) == (
+        "第 3 行“编号”列：编号“A1”重复",
+        "line 3, column 编号: duplicate id 'A1'",
+    )
+    assert dup.text(None) == dup.mixed
+    read = m.row_problem(7, "line 7 contains a NUL byte (该行含有空字符 NUL)")
+    assert (read.zh, read.en) == ("第 7 行：该行含有空字符 NUL", "line 7 contains a NUL byte")
+
+
+def test_split_mixed_leaves_a_message_without_a_chinese_gist_whole() -> None:
+    from matcher.messages import split_mixed
+
+    assert split_mixed("a (b)") == ("a (b)", "a (b)")
+    assert split_mixed("x is bad (坏)") == ("x is bad", "坏")

@@ -6,11 +6,8 @@ spreadsheet would run is neutralised; a note with a control character still expo
 
 from __future__ import annotations
 
-import base64
 import io
 import math
-import re
-import zlib
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -192,72 +189,25 @@ def test_the_xlsx_neutralises_notes_and_shows_control_characters_visibly(
     assert about["数据版本"] == catalogue.version
 
 
-# --- PDF ---
+# --- PDF: the brief's content and layout are specified in tests/test_brief.py ---
 
 
-def _unescape(raw: bytes) -> bytes:
-    simple = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-    def one(m: re.Match[bytes]) -> bytes:
-        code = m.group(1)
-        return bytes([int(code, 8) & 0xFF]) if code[:1].isdigit() else simple.get(code, code)
-
-    return re.sub(rb"\\([0-7]{1,3}|.)", one, raw, flags=re.S)
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The strings drawn on the pages of a ReportLab PDF (ASCII85 + Flate page streams),
-    read both as single-byte Latin text and as the UCS-2 the Chinese CID font uses."""
-    shown: list[str] = []
-    streams = re.findall(
-        rb"/Filter \[ /ASCII85Decode /FlateDecode \][^>]*>>\s*stream\r?\n(.*?)endstream",
-        pdf,
-        flags=re.S,
-    )
-    for stream in streams:
-        body = stream.strip().removesuffix(b"~>")
-        content = zlib.decompress(base64.a85decode(body))
-        for literal in re.findall(rb"\(((?:[^\\)]|\\.)*)\)\s*Tj", content, flags=re.S):
-            text = _unescape(literal)
-            shown.append(text.decode("latin-1"))
-            shown.append(text.decode("utf-16-be", errors="replace"))
-    return "\n".join(shown)
-
-
-def page_count(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_pdf_is_a_cover_then_one_page_per_park(
-    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match], lang: str
-) -> None:
-    pdf = shortlist_pdf(shortlist, catalogue, matches, lang)  # type: ignore[arg-type]
-    assert pdf.startswith(b"%PDF-")
-    assert pdf.rstrip().endswith(b"%%EOF")
-    assert page_count(pdf) == 3
-
-
-def test_an_empty_shortlist_is_a_cover_page_only(catalogue: Catalogue) -> None:
-    pdf = shortlist_pdf(Shortlist(data_version=catalogue.version), catalogue, {}, "en")
-    assert page_count(pdf) == 1
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_pdf_shows_the_park_ids_names_and_data_version(
-    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match], lang: str
-) -> None:
-    text = pdf_text(shortlist_pdf(shortlist, catalogue, matches, lang))  # type: ignore[arg-type]
-    assert "P18, P05" in text  # the cover lists the shortlist in order
-    assert "1. P18 中关村(海淀)量子科技未来产业园" in text
-    assert "2. P05 集成电路设计园二期" in text
-    assert catalogue.version in text
-
-
-def test_the_pdf_shows_the_requirement_and_the_notes(
+def test_the_pdf_export_is_the_brief(
     shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
 ) -> None:
-    text = pdf_text(shortlist_pdf(shortlist, catalogue, matches, "zh"))
-    assert "集成电路" in text
-    assert "=HYPERLINK(1)" in text  # a PDF runs nothing: the note is shown as written
-    assert "整体" in text and "备注" in text
+    from matcher.brief import brief_bytes
+
+    made = shortlist_pdf(shortlist, catalogue, matches, "zh")
+    assert made.startswith(b"%PDF-") and made.rstrip().endswith(b"%%EOF")
+    # fpdf2 stamps the creation time; everything before it is the same document.
+    again = brief_bytes(shortlist, catalogue, matches, "zh")
+    assert len(made) == len(again)
+
+
+def test_the_table_score_is_the_shown_score(
+    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
+) -> None:
+    from matcher.display import shown_score
+
+    frame = shortlist_frame(shortlist, catalogue, matches, "en")
+    assert frame["score"].tolist() == [shown_score(matches[p]) for p in ("P18", "P05")]

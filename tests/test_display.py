@@ -1,0 +1,96 @@
+"""The score people read (matcher/display.py): the number agrees with its fit label.
+
+Every strong fit shows above every partial, every partial above every weak, every weak above
+none, whatever the requirement; within a label the ranking total decides.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matcher.catalogue import CatalogueError, load_catalogue
+from matcher.display import FIT_ORDER, how_to_read, shown_score, shown_value
+from matcher.models import Fit, Requirement
+from matcher.scoring import Ranker
+from tests.conftest import DATA
+
+SECTORS = [
+    "集成电路",
+    "AI芯片",
+    "生物医药",
+    "服装批发",
+    "量子",
+    "fintech",
+    "robots",
+    "",
+    "空天信息",
+]
+PLACES = ["", "温泉", "上地", "中关村", "五道口", "north", "火星", "清华"]
+AREAS = [None, 2000.0, 30_000.0, 200_000.0, 900_000.0]
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sector=st.sampled_from(SECTORS),
+    place=st.sampled_from(PLACES),
+    area=st.sampled_from(AREAS),
+    hard=st.booleans(),
+)
+def test_shown_order_respects_fit_order(
+    ranker: Ranker, sector: str, place: str, area: float | None, hard: bool
+) -> None:
+    requirement = Requirement(
+        sector_text=sector, preferred_location=place, min_area_m2=area, area_is_hard=hard
+    )
+    matches = ranker.rank(requirement)
+    for a in matches:
+        for b in matches:
+            if FIT_ORDER.index(a.fit) > FIT_ORDER.index(b.fit):
+                assert shown_score(a) > shown_score(b), (a.park_id, b.park_id)
+            if a.fit == b.fit and a.score > b.score:
+                assert shown_score(a) >= shown_score(b)
+
+
+@given(total=st.floats(0, 100), fit=st.sampled_from(list(Fit)))
+def test_a_shown_score_lies_in_its_labels_band(total: float, fit: Fit) -> None:
+    value = shown_value(total, fit)
+    bands = {Fit.STRONG: (75, 100), Fit.PARTIAL: (50, 74), Fit.WEAK: (25, 49), Fit.NONE: (0, 24)}
+    low, high = bands[fit]
+    assert low <= value <= high
+
+
+def test_the_weak_fit_that_read_80_now_reads_below_every_partial() -> None:
+    assert shown_value(80.7, Fit.WEAK) < shown_value(40.0, Fit.PARTIAL)
+
+
+def test_how_to_read_names_every_band_in_both_languages() -> None:
+    assert how_to_read("en").startswith("How to read the score: 75–100 strong fit, 50–74 partial")
+    assert how_to_read("zh").startswith("得分含义：75–100 强匹配，50–74 部分匹配")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("partial = { low = 50.0, high = 74.0 }", "partial = { low = 50.0, high = 80.0 }"),
+        ("weak = { low = 25.0, high = 49.0 }", "weak = { low = 49.0, high = 25.0 }"),
+    ],
+)
+def test_check_data_refuses_overlapping_or_backward_shown_bands(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    path = target / "scoring.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(target)
+    assert "shown" in str(caught.value.problems)
