@@ -173,10 +173,16 @@ class ScoreTable:
         return np.where(blank, _NONE, codes).astype(np.int8)
 
     def order(self, top: int | None = None) -> NDArray[np.intp]:
-        """Park indices per row, best first: not excluded, higher score, lower park index."""
-        p = self.score.shape[1]
+        """Park indices per row, best first: not excluded, better fit label, higher score,
+        lower park index. Ordering by label first keeps the list, the labels and the shown
+        numbers in agreement (no "partial" above a "strong")."""
+        n, p = self.score.shape
+        rows = np.repeat(np.arange(n), p)
+        parks = np.tile(np.arange(p), n)
+        fit = self.fit_at(rows, parks).reshape(n, p).astype(np.int64)
         tenths = np.rint(self.score * 10).astype(np.int64)
-        key = (self.excluded.astype(np.int64) * 2000 + (1000 - tenths)) * p + np.arange(p)
+        rank_key = self.excluded.astype(np.int64) * 8 + (3 - fit)  # 0 best .. 11 worst
+        key = (rank_key * 2000 + (1000 - tenths)) * p + np.arange(p)
         if top is None or top >= p:
             return np.argsort(key, axis=1)
         # Keys are unique per row, so the top few can be picked first and then sorted.
@@ -261,7 +267,8 @@ def fit_codes(
         default=_NONE,
     )
     fit = np.where(asked[:, 0], by_sector, by_others)
-    fit = np.where(~feasible, np.minimum(fit, _WEAK), fit)
+    # A park that cannot hold the floor area is no fit, whatever its sector.
+    fit = np.where(~feasible, _NONE, fit)
     area_short = asked[:, 1] & feasible & (np.nan_to_num(area, nan=1.0) < 1.0)
     fit = np.where(area_short, np.minimum(fit, _PARTIAL), fit)
     loc = np.nan_to_num(location, nan=1.0)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from matcher import Fit, Requirement, Weights, score_breakdown
+from matcher.display import shown_score
 from matcher.scoring import Ranker
 
 
@@ -87,7 +88,7 @@ def test_a_park_that_cannot_fit_never_ranks_above_one_that_can(ranker: Ranker) -
     feasible = [m.feasible for m in matches]
     assert feasible == sorted(feasible, reverse=True)
     ic_design = next(m for m in matches if m.park_id == "P05")
-    assert not ic_design.feasible and ic_design.fit == Fit.WEAK
+    assert not ic_design.feasible and ic_design.fit == Fit.NONE  # it cannot hold the space
     assert "面积不足：需求 5万㎡，园区建筑面积 3.5万㎡" in ic_design.reason("zh")
     assert "Too small: need 50,000 m², park's floor area is 35,000 m²" in ic_design.reason("en")
     assert "10万㎡以上扩展空间" in ic_design.reason("zh")
@@ -201,7 +202,12 @@ def test_scores_respect_the_tiers_for_any_weights(
     assert len(matches) == 18 and [m.rank for m in matches] == list(range(1, 19))
     keys = [(m.feasible, m.sector.score is None or m.sector.score > 0) for m in matches]
     assert keys == sorted(keys, reverse=True)
-    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    # The list follows the fit label, then the score, so what is shown never contradicts it.
+    order = {Fit.STRONG: 3, Fit.PARTIAL: 2, Fit.WEAK: 1, Fit.NONE: 0}
+    listed = [(order[m.fit], m.score) for m in matches]
+    assert listed == sorted(listed, reverse=True)
+    shown = [shown_score(m) for m in matches]
+    assert shown == sorted(shown, reverse=True)
     assert all(0 <= m.score <= 100 for m in matches)
 
 
