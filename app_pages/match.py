@@ -5,14 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import add_to_shortlist, area_facts, catalogue, lang, plain, ranker, t
+from app_pages.common import (
+    add_to_shortlist,
+    area_facts,
+    catalogue,
+    lang,
+    park_label,
+    plain,
+    ranker,
+    t,
+)
+from app_pages.ranking import breakdown_chart, points_chart, ranking_key, reason_cards, results_grid
 from matcher.areas import AreaError
+from matcher.brief import source_words
 from matcher.display import how_to_read, shown_score
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
 from matcher.models import Match, Requirement, Weights
-from matcher.scoring import score_breakdown
-from matcher.views import park_row, sector_name, sector_names, term_in_words, town_name
+from matcher.views import park_row, published_entry, ranking_frame, sector_name, term_in_words
 
 
 def read_form() -> Requirement | None:
@@ -85,40 +95,6 @@ def _changed(weights: Weights) -> Weights | None:
     return None if weights == ranker().default_weights else weights
 
 
-def fit_text(match: Match) -> str:
-    text = t(f"fit_{match.fit.value}")
-    if match.excluded:
-        return f"{text} · {t('excluded')}"
-    if not match.feasible:
-        return f"{text} · {t('cannot_fit')}"
-    return text
-
-
-def results_frame(matches: list[Match]) -> pd.DataFrame:
-    cat = catalogue()
-    rows = []
-    for m in matches:
-        park = cat.park(m.park_id)
-        rows.append(
-            {
-                t("rank"): m.rank,
-                t("park_id"): m.park_id,
-                t("name"): park.name_zh,
-                t("score"): shown_score(m),
-                t("fit"): fit_text(m),
-                t("sector"): m.sector.score,
-                t("area"): m.area.score,
-                t("location"): m.location.score,
-                t("town"): town_name(park, lang()),
-                t("total_area"): park.total_area_m2,
-                t("above_ground_area"): park.above_ground_area_m2,
-                t("sectors"): sector_names(park, cat, lang()),
-                t("reasons"): m.reason(lang()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def show_results(requirement: Requirement) -> None:
     matches = ranker().rank(requirement)
     st.session_state["matches"] = matches
@@ -134,52 +110,29 @@ def show_results(requirement: Requirement) -> None:
     )
     st.subheader(t("results"))
     st.caption(how_to_read(lang()))
-    frame = results_frame(shown)
-    component = st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f")
-    selection = st.dataframe(
-        frame,
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="multi-row",
-        key="results_table",
-        column_config={
-            t("score"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f"),
-            t("sector"): component,
-            t("area"): component,
-            t("location"): component,
-            t("total_area"): st.column_config.NumberColumn(format="%d"),
-            t("above_ground_area"): st.column_config.NumberColumn(format="%d"),
-            t("reasons"): st.column_config.TextColumn(width="large"),
-        },
-    )
+    key = "results_" + ranking_key(requirement)
+    st.session_state["results_key"] = key
+    picked = results_grid(shown, key)
     st.download_button(
         t("download_ranking"),
-        data=csv_bytes(frame.assign(**{t("data_version"): catalogue().version})),
+        data=csv_bytes(
+            ranking_frame(shown, catalogue(), lang()).assign(
+                **{t("data_version"): catalogue().version}
+            )
+        ),
         file_name="ranking.csv",
         mime="text/csv",
         key="download_ranking",
     )
-    picked_rows = list(selection.selection.rows) if selection else []
     st.caption(t("select_rows_help"))
-    if st.button(t("add_to_shortlist"), disabled=not picked_rows, key="add_shortlist"):
-        add_to_shortlist([shown[i].park_id for i in picked_rows])
-        st.success(t("added") + ": " + ", ".join(shown[i].park_id for i in picked_rows))
-    points = pd.DataFrame(
-        {
-            # "01 P05": the rank first, so the chart keeps the ranking's order.
-            "park": [f"{m.rank:02d} {m.park_id}" for m in shown[:10]],
-            t("sector"): [m.sector.points for m in shown[:10]],
-            t("area"): [m.area.points for m in shown[:10]],
-            t("location"): [m.location.points for m in shown[:10]],
-        }
-    )
-    st.bar_chart(
-        points,
-        x="park",
-        y=[t("sector"), t("area"), t("location")],
-        stack=True,
-        height=260,
-    )
+    if st.button(t("add_to_shortlist"), disabled=not picked, key="add_shortlist"):
+        add_to_shortlist(picked)
+        st.success(t("added") + ": " + "、".join(park_label(pid) for pid in picked))
+    with st.expander(t("why_each_park"), expanded=True):
+        reason_cards(shown[:5])
+        if len(shown) > 5 and st.toggle(t("show_all"), key="all_cards"):
+            reason_cards(shown[5:])
+    points_chart(shown)
     show_details(shown)
 
 
@@ -212,16 +165,14 @@ def show_details(matches: list[Match]) -> None:
         pd.DataFrame({t("field"): list(facts), "": list(facts.values())}).set_index(t("field"))
     )
     st.markdown(f"**{t('breakdown')}** — {t('score')} {shown_score(match):.1f}")
-    # What each component added; the band a park starts from is an ordering rule, not merit.
-    steps = [(s, v) for s, v in score_breakdown(match) if s != "band"]
-    names = {"band": t("band"), "sector": t("sector"), "area": t("area"), "location": t("location")}
-    st.bar_chart(
-        pd.DataFrame({"step": [names[s] for s, _ in steps], t("score"): [v for _, v in steps]}),
-        x="step",
-        y=t("score"),
-        horizontal=True,
-        height=200,
-    )
+    breakdown_chart(match)
+    entry = published_entry(park.park_id, catalogue())
+    with st.expander(f"{t('source')}: {source_words(lang())}"):
+        if entry is not None:
+            # The published text, exactly as the announcement gives it.
+            st.text(
+                "\n".join((entry.name_zh, entry.location_zh, entry.scale_zh, entry.positioning_zh))
+            )
     if match.matched_terms:
         st.markdown(f"**{t('matched_terms')}**")
         # The user's own words appear in these lines: plain text, never markdown.

@@ -74,3 +74,17 @@ def how_to_read(lang: Lang, scale: ShownScale | None = None) -> str:
 
 
 __all__ = ["FIT_ORDER", "how_to_read", "shown_score", "shown_scores", "shown_value"]
+
+
+def shown_breakdown(match: Match, scale: ShownScale | None = None) -> list[tuple[str, float]]:
+    """Why this number: the fit tier's start, then what each asked component added, in
+    COMPONENTS order; the steps add up to the shown score (within rounding).
+
+    The ranking's band floor is part of the tier start, never a step of its own: a floor is
+    where a tier begins, not a merit.
+    """
+    band = _scale(scale).band(match.fit.value)
+    width = (band.high - band.low) / 100.0
+    steps = [("fit_tier", band.low + width * match.band_floor)]
+    steps.extend((c.name, width * c.points) for c in match.components if c.score is not None)
+    return steps

@@ -102,7 +102,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "fit_none": ("无", "none"),
     "zone_north": ("北区", "north zone"),
     "zone_south": ("南区", "south zone"),
-    "band": ("档位起点", "band floor"),
+    "fit_tier": ("匹配档起点", "Fit tier starts at"),
+    "why_each_park": ("各园区的匹配理由", "Why each park"),
+    "show_all": ("显示全部园区", "Show all parks"),
+    "total": ("总分", "Total"),
+    "park": ("园区", "Park"),
     # compare
     "compare_pick": ("选择 2–4 个园区", "Pick 2 to 4 parks"),
     "compare_need_two": ("请至少选择两个园区。", "Pick at least two parks."),

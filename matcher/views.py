@@ -7,9 +7,15 @@ shown in the reader's language.
 
 from __future__ import annotations
 
-from matcher.catalogue import Catalogue
+from collections.abc import Sequence
+
+import pandas as pd
+
+from matcher.catalogue import Catalogue, seeds_dir_for
+from matcher.display import shown_score
 from matcher.i18n import Lang, label, zone_name
-from matcher.models import Park, Sector, TermMatch
+from matcher.models import Match, Park, Sector, TermMatch
+from matcher.provenance import PARK_LIST_SEED, PublishedPark, published_parks
 
 # The fields of a park's row, in the order tables show them; each is also its label key.
 PARK_FIELDS = (
@@ -124,3 +130,38 @@ def find_parks(text: str, catalogue: Catalogue, sectors: set[str], places: set[s
         if words in haystack or sectors & set(park.sector_ids()) or at_place:
             found.append(park)
     return found
+
+
+def ranking_frame(matches: Sequence[Match], catalogue: Catalogue, lang: Lang) -> pd.DataFrame:
+    """A ranking as people download it: labelled in their language, the shown score and the
+    fit in words, each component's value, the park's facts and the reasons."""
+    rows = []
+    for m in matches:
+        row = park_row(catalogue.park(m.park_id), catalogue, lang)
+        rows.append(
+            {
+                label("rank", lang): m.rank,
+                label("park_id", lang): m.park_id,
+                label("name", lang): row["name"],
+                label("name_en", lang): row["name_en"],
+                label("score", lang): shown_score(m),
+                label("fit", lang): label(f"fit_{m.fit.value}", lang),
+                **{label(c.name, lang): c.score for c in m.components},
+                label("town", lang): row["town"],
+                label("above_ground_area", lang): row["above_ground_area"],
+                label("total_area", lang): row["total_area"],
+                label("reasons", lang): m.reason(lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def published_entry(park_id: str, catalogue: Catalogue) -> PublishedPark | None:
+    """The park's entry exactly as the announcement in seeds/ publishes it (None if the
+    seed cannot be read), so a reader can check the source behind every fact."""
+    path = seeds_dir_for(catalogue.data_dir) / PARK_LIST_SEED
+    try:
+        entries = published_parks(path.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    return next((e for e in entries if e.park_id == park_id), None)

@@ -48,8 +48,10 @@ def test_filling_the_form_ranks_all_parks_with_reasons(app: AppTest) -> None:
     table = app.dataframe[0].value
     assert len(table) == 18
     assert table["园区编号"].tolist()[:3] == ["P01", "P03", "P05"]
-    assert "区位匹配" in table["理由"].iloc[0]
     assert table["得分"].tolist() == sorted(table["得分"].tolist(), reverse=True)
+    # Reasons read as cards, first park first, in plain text.
+    cards = [e.value for e in app.text if e.value.startswith("•")]
+    assert "区位匹配" in cards[0] and len(cards) >= 5
 
 
 def test_parks_that_cannot_fit_are_marked_and_can_be_hidden(app: AppTest) -> None:
@@ -79,7 +81,8 @@ def test_switching_language_changes_labels_and_reasons(app: AppTest) -> None:
     app.run()
     table = app.dataframe[0].value
     assert "Park ID" in table.columns and table["Park ID"].iloc[0] == "P18"
-    assert table["Reasons"].iloc[0].startswith("Sector match")
+    cards = [e.value for e in app.text if e.value.startswith("•")]
+    assert cards[0].startswith("• Sector match")
     assert app.title[0].value == "Haidian park matcher"
 
 
@@ -100,7 +103,8 @@ def test_a_hint_says_what_would_change_the_ranking(app: AppTest) -> None:
 
 def test_selected_rows_go_to_the_shortlist_and_export(app: AppTest) -> None:
     fill(app, "集成电路", "5000", "温泉")
-    app.session_state["results_table"] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    key = app.session_state["results_key"]
+    app.session_state[key] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
     app.run()
     app.button(key="add_shortlist").click()
     app.run()

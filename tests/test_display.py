@@ -94,3 +94,16 @@ def test_check_data_refuses_overlapping_or_backward_shown_bands(
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(target)
     assert "shown" in str(caught.value.problems)
+
+
+def test_the_breakdown_starts_at_the_fit_tier_and_adds_up_to_the_shown_score() -> None:
+    from matcher import Requirement
+    from matcher.display import shown_breakdown
+    from matcher.scoring import ranker_for
+
+    for match in ranker_for().rank(
+        Requirement(sector_text="集成电路", min_area_m2=5000, preferred_location="温泉")
+    ):
+        steps = shown_breakdown(match)
+        assert [name for name, _ in steps] == ["fit_tier", "sector", "area", "location"]
+        assert sum(v for _, v in steps) == pytest.approx(shown_score(match), abs=0.11)

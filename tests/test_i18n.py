@@ -94,6 +94,7 @@ FIELD_LISTS = [*PARK_FIELDS, "fit", "score", "reasons"]
 # Calls whose argument is a variable, and the keys that variable can hold.
 VARIABLE = {
     "field": FIELD_LISTS,  # compare page: rows named by the library's park fields
+    "step": ["sector", "area", "location"],  # ranking.py: the steps of a breakdown
     "key": [],  # inside `t(key)` itself, in app_pages/common.py
     "c": list(COLUMNS),  # shortlist page: `t(c) for c in frame.columns` of shortlist_frame
 }

@@ -67,3 +67,11 @@ def test_finding_parks_by_sector_or_place_ids_as_well_as_words(catalogue: Catalo
     by_town = {p.park_id for p in find_parks("Wenquan", catalogue, set(), {"wenquan"})}
     assert by_town == {p.park_id for p in catalogue.parks if p.town == "温泉镇"}
     assert len(find_parks("", catalogue, set(), set())) == 18
+
+
+def test_a_parks_published_entry_is_the_announcements_text(catalogue: Catalogue) -> None:
+    from matcher.views import published_entry
+
+    entry = published_entry("P05", catalogue)
+    assert entry is not None and entry.name_zh == "集成电路设计园二期"
+    assert "3.5万平方米" in entry.scale_zh

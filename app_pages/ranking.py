@@ -1,0 +1,163 @@
+"""How a ranking is shown: a compact grid (all parks, ticks that belong to this ranking),
+reason cards that read at any width, and charts that keep one colour per component."""
+
+from __future__ import annotations
+
+import hashlib
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import catalogue, lang, t
+from matcher.display import shown_breakdown, shown_score
+from matcher.models import Match, Requirement
+from matcher.views import town_name
+
+# One colour per step, the same in both languages.
+COLOURS = {
+    "fit_tier": "#9e9e9e",
+    "sector": "#1f77b4",
+    "area": "#2ca02c",
+    "location": "#ff7f0e",
+    "total": "#424242",
+}
+ROW_HEIGHT = 35
+
+
+def ranking_key(requirement: Requirement) -> str:
+    """A key for widgets that belong to one ranking: a new search gets new ticks."""
+    text = requirement.model_dump_json() + catalogue().version
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def fit_text(match: Match) -> str:
+    text = t(f"fit_{match.fit.value}")
+    if match.excluded:
+        return f"{text} · {t('excluded')}"
+    if not match.feasible:
+        return f"{text} · {t('cannot_fit')}"
+    return text
+
+
+def results_frame(matches: list[Match]) -> pd.DataFrame:
+    cat = catalogue()
+    rows = []
+    for m in matches:
+        park = cat.park(m.park_id)
+        rows.append(
+            {
+                t("rank"): m.rank,
+                t("park_id"): m.park_id,
+                t("name"): park.name_zh,
+                t("score"): shown_score(m),
+                t("fit"): fit_text(m),
+                t("town"): town_name(park, lang()),
+                t("above_ground_area"): park.above_ground_area_m2,
+                t("total_area"): park.total_area_m2,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def results_grid(matches: list[Match], key: str) -> list[str]:
+    """All parks without an inner scrollbar; returns the park ids ticked in this ranking."""
+    frame = results_frame(matches)
+    area = st.column_config.NumberColumn(format="localized")
+    selection = st.dataframe(
+        frame,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=key,
+        height=ROW_HEIGHT * (len(frame) + 1) + 3,
+        column_config={
+            t("rank"): st.column_config.NumberColumn(width="small"),
+            t("park_id"): st.column_config.TextColumn(width="small"),
+            t("name"): st.column_config.TextColumn(width="medium"),
+            t("score"): st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%.1f", width="small"
+            ),
+            t("above_ground_area"): area,
+            t("total_area"): area,
+        },
+    )
+    rows = list(selection.selection.rows) if selection else []
+    return [matches[i].park_id for i in rows]
+
+
+def reason_cards(matches: list[Match]) -> None:
+    """Each park's reasons as a card: readable without scrolling, at 1280 px and at 390 px."""
+    cat = catalogue()
+    for m in matches:
+        park = cat.park(m.park_id)
+        with st.container(border=True):
+            st.markdown(f"**{m.rank}. {m.park_id} {park.name_zh}**")
+            st.caption(f"{park.name_en} · {town_name(park, lang())}")
+            st.markdown(f"**{shown_score(m):.1f}** · {fit_text(m)}")
+            # Reasons quote the user's own words: plain text, never markdown.
+            st.text("\n".join(f"• {r}" for r in (m.reasons_zh if lang() == "zh" else m.reasons_en)))
+
+
+def _step_name(step: str) -> str:
+    return t("fit_tier") if step == "fit_tier" else t(step)
+
+
+def points_chart(matches: list[Match]) -> None:
+    """Stacked bars of the shown score of the first ten, in ranking order."""
+    rows = []
+    for m in matches[:10]:
+        for step, value in shown_breakdown(m):
+            rows.append({"park": f"{m.rank:02d} {m.park_id}", "step": step, "points": value})
+    frame = pd.DataFrame(rows)
+    frame["name"] = frame["step"].map(_step_name)
+    steps = [s for s in COLOURS if s != "total"]
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("park:N", title=t("park"), sort=None),
+            y=alt.Y("sum(points):Q", title=t("score"), scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "name:N",
+                title=t("breakdown"),
+                scale=alt.Scale(
+                    domain=[_step_name(s) for s in steps], range=[COLOURS[s] for s in steps]
+                ),
+            ),
+            order=alt.Order("order:Q"),
+        )
+        .transform_calculate(order=f"indexof({steps!r}, datum.step)")
+        .properties(height=260)
+    )
+    st.altair_chart(chart, use_container_width=True)
+
+
+def breakdown_chart(match: Match) -> None:
+    """A waterfall in a fixed order: the fit tier, each component, and the total."""
+    steps = shown_breakdown(match)
+    rows = []
+    start = 0.0
+    for step, value in steps:
+        rows.append({"step": step, "start": start, "end": start + value})
+        start += value
+    rows.append({"step": "total", "start": 0.0, "end": shown_score(match)})
+    frame = pd.DataFrame(rows)
+    frame["name"] = [t("total") if s == "total" else _step_name(s) for s in frame["step"]]
+    order = list(frame["name"])
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", title=None, sort=order),
+            x=alt.X("start:Q", title=t("score"), scale=alt.Scale(domain=[0, 100])),
+            x2="end:Q",
+            color=alt.Color(
+                "name:N",
+                legend=None,
+                scale=alt.Scale(domain=order, range=[COLOURS[s] for s in frame["step"]]),
+            ),
+        )
+        .properties(height=40 * len(frame))
+    )
+    st.altair_chart(chart, use_container_width=True)
