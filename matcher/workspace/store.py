@@ -261,6 +261,16 @@ class Workspace:
                 raise CaseNotFoundError(case_id)
             return self._case_view(session, row)
 
+    def snapshots(self, case_id: int) -> list[Snapshot]:
+        """Every ranking the case has had, oldest first: earlier ones stay readable."""
+        with self._session() as session:
+            if session.get(CaseRow, case_id) is None:
+                raise CaseNotFoundError(case_id)
+            rows = session.scalars(
+                select(SnapshotRow).where(SnapshotRow.case_id == case_id).order_by(SnapshotRow.id)
+            ).all()
+            return [_snapshot_view(r) for r in rows]
+
     def _case_view(self, session: Session, row: CaseRow) -> CaseView:
         history = session.scalars(
             select(StatusChangeRow)
@@ -277,15 +287,14 @@ class Workspace:
             .where(ShortlistEntryRow.case_id == row.id)
             .order_by(ShortlistEntryRow.position, ShortlistEntryRow.id)
         ).all()
-        entry_requirements: dict[int, dict[str, Any]] = dict(
-            session.execute(
+        entry_requirements: dict[int, dict[str, Any]] = {
+            snapshot_id: requirement
+            for snapshot_id, requirement in session.execute(
                 select(SnapshotRow.id, SnapshotRow.requirement).where(
                     SnapshotRow.id.in_({e.snapshot_id for e in entries})
                 )
             )
-            .tuples()
-            .all()
-        )
+        }
         exports = session.scalars(
             select(ExportRow).where(ExportRow.case_id == row.id).order_by(ExportRow.id)
         ).all()
@@ -473,15 +482,14 @@ class Workspace:
                 snapshot = self._add_snapshot(
                     session, row.id, Requirement.model_validate(row.requirement), actor, now
                 )
-            existing = dict(
-                session.execute(
+            existing: dict[str, int] = {
+                park: position
+                for park, position in session.execute(
                     select(ShortlistEntryRow.park_id, ShortlistEntryRow.position).where(
                         ShortlistEntryRow.case_id == row.id
                     )
                 )
-                .tuples()
-                .all()
-            )
+            }
             position = max(existing.values(), default=0)
             matches = {m["park_id"]: m for m in snapshot.matches}
             for park_id in wanted:
@@ -848,7 +856,7 @@ class Workspace:
             ).first()
             if found is None:
                 return None
-            session_row, staff_row = found.tuple()
+            session_row, staff_row = found
             if session_row.expires_at <= now or not staff_row.active:
                 session.delete(session_row)
                 session.commit()

@@ -201,14 +201,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_shortlist_entries_case_id"))
 
     op.drop_table("shortlist_entries")
-    with op.batch_alter_table("ranking_snapshots", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_ranking_snapshots_case_id"))
-
-    op.drop_table("ranking_snapshots")
     with op.batch_alter_table("exports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_exports_case_id"))
 
     op.drop_table("exports")
+    with op.batch_alter_table("ranking_snapshots", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ranking_snapshots_case_id"))
+
+    op.drop_table("ranking_snapshots")
     with op.batch_alter_table("case_status_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_status_changes_case_id"))
 
