@@ -36,6 +36,7 @@ test: lint typecheck eval unit
 bench: setup
 	$(BIN)/python benchmarks/rank_latency.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/workspace.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -7,9 +7,9 @@ import codecs
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from matcher.areas import AreaError
 from matcher.catalogue import CatalogueError, load_catalogue
@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="nDCG@5, Hit@1 and MRR on a graded gold file")
     ev.add_argument("gold", type=Path)
     ev.add_argument("--verbose", "-v", action="store_true", help="print every row")
+    _add_workspace_commands(sub)
     return parser
 
 
@@ -306,6 +307,322 @@ def _eval(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Workspace commands: db, cases, shortlist, staff, backup (issue 9). SQLAlchemy and the rest of
+# matcher.workspace are imported inside these handlers only, so `matcher rank` never loads them.
+# The database is $MATCHER_DB_URL, else var/matcher.db; the actor recorded is $MATCHER_STAFF,
+# else "cli:<login name>".
+
+_STATUSES = ("new", "in_progress", "shortlisted", "sent", "closed")
+
+
+def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
+    db = sub.add_parser("db", help="the workspace database ($MATCHER_DB_URL)")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="create or migrate the schema to this version")
+    db_sub.add_parser("current", help="print the schema revision")
+
+    cases = sub.add_parser("cases", help="investor enquiries kept in the workspace")
+    cases_sub = cases.add_subparsers(dest="cases_command", required=True)
+    add = cases_sub.add_parser("add", help="open a case and rank the parks for it")
+    add.add_argument("sector", help="sector, free text (zh or en)")
+    add.add_argument("--min-area", default="", help="minimum floor area")
+    add.add_argument("--max-area", default="", help="maximum floor area")
+    add.add_argument("--location", default="", help="preferred location")
+    add.add_argument("--company", default="", help="the investor's company")
+    add.add_argument("--contact", default="", help="contact person")
+    add.add_argument("--email-or-phone", default="", help="how to reach the contact person")
+    add.add_argument("--consent", action="store_true", help="consents to be contacted")
+    add.add_argument("--json", action="store_true")
+    listing = cases_sub.add_parser("list", help="the Inbox, newest first")
+    listing.add_argument("--status", choices=_STATUSES, default=None)
+    listing.add_argument("--limit", type=_positive_int, default=200)
+    listing.add_argument("--json", action="store_true")
+    show = cases_sub.add_parser("show", help="one case with its ranking and shortlist")
+    show.add_argument("case_id", type=_positive_int, metavar="ID")
+    show.add_argument("--json", action="store_true")
+    status = cases_sub.add_parser("status", help="move a case to another status")
+    status.add_argument("case_id", type=_positive_int, metavar="ID")
+    status.add_argument("status", choices=_STATUSES)
+    status.add_argument("--json", action="store_true")
+
+    shortlist = sub.add_parser("shortlist", help="a case's shortlist")
+    shortlist_sub = shortlist.add_subparsers(dest="shortlist_command", required=True)
+    sl_add = shortlist_sub.add_parser("add", help="add parks with their match as it is now")
+    sl_add.add_argument("case_id", type=_positive_int, metavar="CASE_ID")
+    sl_add.add_argument("park_ids", nargs="+", metavar="PARK_ID")
+    sl_add.add_argument("--note", default="", help="staff note on these parks")
+    sl_add.add_argument("--json", action="store_true")
+
+    staff = sub.add_parser("staff", help="staff accounts")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_sub.add_parser(
+        "add", help="add a staff member; the password is asked for (or read from stdin)"
+    )
+    staff_add.add_argument("username")
+    staff_sub.add_parser("list", help="staff accounts")
+
+    backup = sub.add_parser("backup", help="copy the SQLite workspace to PATH (atomically)")
+    backup.add_argument("path", type=Path)
+
+
+def _actor() -> str:
+    named = os.environ.get("MATCHER_STAFF", "").strip()
+    if named:
+        return named
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli"
+
+
+def _print_json(value: object) -> None:
+    from datetime import datetime
+
+    def plain(item: object) -> str:
+        return item.isoformat() if isinstance(item, datetime) else str(item)
+
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=plain))
+
+
+def _db(args: argparse.Namespace, console: Console) -> int:
+    from matcher.workspace.db import current_revision, database_url, head_revision, make_engine
+    from matcher.workspace.db import upgrade as upgrade_schema
+
+    engine = make_engine()
+    if args.db_command == "upgrade":
+        before = current_revision(engine)
+        upgrade_schema(engine)
+        after = current_revision(engine)
+        state = "already at" if before == after else f"upgraded from {before or 'empty'} to"
+        print(f"{_redact(database_url())}: {state} {after}")
+    else:
+        print(f"{current_revision(engine) or 'empty'} (this version needs {head_revision()})")
+    return 0
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _open_workspace(args: argparse.Namespace) -> Any:
+    from matcher.scoring import Ranker
+    from matcher.workspace import Workspace
+
+    ranker = Ranker(load_catalogue(args.data_dir)) if args.data_dir else None
+    return Workspace.open(ranker=ranker)
+
+
+def _case_json(case: Any) -> dict[str, Any]:
+    """A case as the CLI's JSON contract: the case, its latest ranking, shortlist, exports."""
+    snapshot = case.snapshot
+    return {
+        "id": case.id,
+        "company": case.company,
+        "contact_person": case.contact_person,
+        "contact": case.contact,
+        "consent": case.consent,
+        "consent_at": case.consent_at,
+        "source": case.source.value,
+        "status": case.status.value,
+        "assigned_to": case.assigned_to,
+        "version": case.version,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "requirement": case.requirement.model_dump(mode="json"),
+        "history": [h.model_dump(mode="json") for h in case.history],
+        "snapshot": None
+        if snapshot is None
+        else {
+            "id": snapshot.id,
+            "data_version": snapshot.data_version,
+            "created_at": snapshot.created_at,
+            "outdated": case.ranking_outdated,
+            "matches": [
+                {"park_id": m.park_id, "rank": m.rank, "score": m.score, "fit": m.fit.value}
+                for m in snapshot.matches
+            ],
+        },
+        "snapshot_count": case.snapshot_count,
+        "shortlist": [
+            {
+                "park_id": e.park_id,
+                "position": e.position,
+                "score": e.stored.score,
+                "fit": e.stored.fit.value,
+                "reasons_zh": list(e.stored.reasons_zh),
+                "reasons_en": list(e.stored.reasons_en),
+                "data_version": e.stored_data_version,
+                "note": e.note,
+                "added_by": e.added_by,
+                "added_at": e.added_at,
+                "current_score": e.current.score if e.current else None,
+                "current_fit": e.current.fit.value if e.current else None,
+                "current_data_version": e.current_data_version,
+                "changed": e.changed,
+                "change_en": e.change_text("en"),
+                "change_zh": e.change_text("zh"),
+            }
+            for e in case.shortlist
+        ],
+        "exports": [x.model_dump(mode="json") for x in case.exports],
+    }
+
+
+def _print_case(case: Any, console: Console) -> None:
+    console.print(
+        f"case {case.id} [{case.status.value}] {case.company or '(no company)'}"
+        f"{' · ' + case.contact_person if case.contact_person else ''} (version {case.version})",
+        markup=False,
+    )
+    req = case.requirement
+    console.print(
+        f"requirement: {req.sector_text or ', '.join(req.sector_ids)}; min "
+        f"{req.min_area_m2 or '-'} m², max {req.max_area_m2 or '-'} m², location "
+        f"{req.preferred_location or '-'}",
+        markup=False,
+    )
+    if case.snapshot:
+        top = ", ".join(f"{m.park_id} {m.score:.1f}" for m in case.snapshot.matches[:5])
+        outdated = " (data changed since: outdated)" if case.ranking_outdated else ""
+        console.print(
+            f"ranking {case.snapshot.id} on data {case.snapshot.data_version}{outdated}: {top}",
+            markup=False,
+        )
+    for e in case.shortlist:
+        change = f" — {e.change_text('en')}" if e.changed else ""
+        note = f" · note: {e.note}" if e.note else ""
+        console.print(
+            f"  {e.position}. {e.park_id} {e.stored.score:.1f} {e.stored.fit.value} "
+            f"(data {e.stored_data_version}){change}{note}",
+            markup=False,
+        )
+    for x in case.exports:
+        console.print(
+            f"  export {x.id}: {x.format} {', '.join(x.park_ids)} by {x.created_by} at "
+            f"{x.created_at.isoformat(timespec='seconds')} sha256 {x.sha256}",
+            markup=False,
+        )
+
+
+def _cases(args: argparse.Namespace, console: Console) -> int:
+    from matcher.workspace import CaseSource
+
+    workspace = _open_workspace(args)
+    if args.cases_command == "add":
+        try:
+            requirement = Requirement.from_cells(
+                sector_text=args.sector,
+                min_area=args.min_area,
+                max_area=args.max_area,
+                location=args.location,
+                area_limit_m2=workspace.ranker.area_limit_m2,
+            )
+        except AreaError as error:
+            option = "--max-area" if error.field == "max" else "--min-area"
+            raise UsageError(f"{option}: {error}") from error
+        if not requirement.asks_sector:
+            raise UsageError("SECTOR: give the sector the investor asks for (请填写产业方向)")
+        case = workspace.create_case(
+            requirement,
+            actor=_actor(),
+            source=CaseSource.STAFF,
+            company=args.company,
+            contact_person=args.contact,
+            contact=args.email_or_phone,
+            consent=args.consent,
+        )
+    elif args.cases_command == "list":
+        page = workspace.inbox(status=args.status, limit=args.limit)
+        if args.json:
+            _print_json([row.model_dump(mode="json") for row in page.rows])
+            return 0
+        for row in page.rows:
+            console.print(
+                f"{row.id:>6}  {row.status.value:<12} {row.updated_at:%Y-%m-%d %H:%M}  "
+                f"{row.company or '-'}  {row.sector_text}  shortlist {row.shortlist_size}",
+                markup=False,
+            )
+        console.print(f"{len(page.rows)} of {page.total} cases", markup=False)
+        return 0
+    elif args.cases_command == "show":
+        case = workspace.case(args.case_id)
+    else:
+        case = workspace.set_status(args.case_id, args.status, actor=_actor())
+    if args.json:
+        _print_json(_case_json(case))
+    else:
+        _print_case(case, console)
+    return 0
+
+
+def _shortlist(args: argparse.Namespace, console: Console) -> int:
+    workspace = _open_workspace(args)
+    case = workspace.add_to_shortlist(args.case_id, args.park_ids, actor=_actor(), note=args.note)
+    if args.json:
+        _print_json(_case_json(case))
+    else:
+        _print_case(case, console)
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin is None or not sys.stdin.isatty():
+        line = sys.stdin.readline() if sys.stdin else ""
+        password = line.rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("password (密码): ")
+        if getpass.getpass("again (再次输入): ") != password:
+            raise UsageError("the two passwords differ (两次输入的密码不一致)")
+    if not password:
+        raise UsageError("no password given: type it at the prompt or pipe it in (未提供密码)")
+    return password
+
+
+def _staff(args: argparse.Namespace, console: Console) -> int:
+    from matcher.workspace import Workspace
+
+    workspace = Workspace.open()
+    if args.staff_command == "add":
+        from matcher.workspace.auth import check_username
+
+        check_username(args.username)  # before asking for a password
+        staff = workspace.add_staff(args.username, _read_password())
+        console.print(f"added staff {staff.username} (id {staff.id})", markup=False)
+        return 0
+    for member in workspace.staff():
+        state = "active" if member.active else "inactive"
+        console.print(
+            f"{member.id:>4}  {member.username:<24} {state:<8} created "
+            f"{member.created_at:%Y-%m-%d}",
+            markup=False,
+        )
+    return 0
+
+
+def _backup(args: argparse.Namespace, console: Console) -> int:
+    from matcher.workspace.backup import backup
+
+    written = backup(args.path)
+    console.print(f"backed up the workspace to {written}", markup=False)
+    return 0
+
+
+WORKSPACE_HANDLERS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
+    "db": _db,
+    "cases": _cases,
+    "shortlist": _shortlist,
+    "staff": _staff,
+    "backup": _backup,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every mistake a user can make ends in one message, never a traceback.
 
@@ -322,6 +639,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-data": _check_data,
         "eval": _eval,
     }
+    handlers.update(WORKSPACE_HANDLERS)
     try:
         return handlers[args.command](args, console)
     except CatalogueError as error:

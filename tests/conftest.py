@@ -8,6 +8,12 @@ import pytest
 
 from matcher import Catalogue, default_catalogue
 from matcher.scoring import Ranker, ranker_for
+from tests.workspace_fixtures import (  # noqa: F401 (the workspace tests' databases)
+    db_url,
+    empty_db_url,
+    postgres_server,
+    workspace,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -20,6 +26,8 @@ def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests (and the commands they start) neither read nor fill the user's own cache."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MATCHER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        # ... nor the workspace database in var/ (matcher.workspace)
+        patch.setenv("MATCHER_DB_URL", f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
         yield
 
 

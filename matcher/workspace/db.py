@@ -1,0 +1,171 @@
+"""Where the workspace lives: the database URL, the engine, and its schema migrations.
+
+`MATCHER_DB_URL` names the database; without it, an SQLite file `var/matcher.db` in the
+project folder, created (and migrated) on first use, in WAL mode with foreign keys on. The
+same code runs on PostgreSQL through psycopg 3 (`postgresql://…` is read as
+`postgresql+psycopg://…`); there the schema is never changed implicitly: `matcher db upgrade`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from matcher.errors import UserFacingError
+
+ENV_VAR = "MATCHER_DB_URL"
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(UserFacingError):
+    """The database cannot be reached or is not at the schema this code needs."""
+
+
+def default_url() -> str:
+    return f"sqlite:///{PROJECT_DIR / 'var' / 'matcher.db'}"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the one given, else $MATCHER_DB_URL, else the SQLite file under var/."""
+    chosen = url or os.environ.get(ENV_VAR, "").strip() or default_url()
+    if chosen.startswith("postgresql://") or chosen.startswith("postgres://"):
+        chosen = "postgresql+psycopg://" + chosen.split("://", 1)[1]
+    return chosen
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL, None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for the workspace database; an SQLite file's folder is created if missing."""
+    resolved = database_url(url)
+    try:
+        parsed = make_url(resolved)
+    except ArgumentError as error:
+        raise DatabaseError(
+            f"{ENV_VAR}: '{_redacted(resolved)}' is not a database URL; use e.g. "
+            f"sqlite:///var/matcher.db or postgresql://user@host/db (数据库地址无效)"
+        ) from error
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(resolved)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseError(
+                    f"{path.parent}: cannot create the database folder: {error.strerror} "
+                    f"(无法创建数据库文件夹)"
+                ) from error
+        engine = create_engine(resolved, poolclass=NullPool if path is None else None)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        return engine
+    if backend == "postgresql":
+        return create_engine(resolved, pool_pre_ping=True)
+    raise DatabaseError(
+        f"{ENV_VAR}: '{backend}' databases are not supported; use SQLite or PostgreSQL "
+        f"(仅支持 SQLite 与 PostgreSQL)"
+    )
+
+
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1]
+
+
+def _alembic_config(engine: Engine, connection: Any) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None: an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with _connect(engine) as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to `revision` (idempotent)."""
+    from alembic import command
+
+    with _connect(engine) as connection, connection.begin():
+        command.upgrade(_alembic_config(engine, connection), revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    from alembic import command
+
+    with _connect(engine) as connection, connection.begin():
+        command.downgrade(_alembic_config(engine, connection), revision)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """SQLite: migrate to the head on first use. Elsewhere: refuse a schema that is behind."""
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return
+    raise DatabaseError(
+        f"the database schema is at {current or 'nothing (empty database)'}, this version "
+        f"needs {head}: run `matcher db upgrade` (数据库结构需要升级)"
+    )
+
+
+def table_names(engine: Engine) -> list[str]:
+    with _connect(engine) as connection:
+        return sorted(inspect(connection).get_table_names())
+
+
+def _connect(engine: Engine) -> Any:
+    try:
+        return engine.connect()
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseError(
+            f"cannot open the database {_redacted(str(engine.url))}: {reason} (无法连接数据库)"
+        ) from error

@@ -1,0 +1,198 @@
+"""The workspace's tables (SQLAlchemy 2 ORM). Migrations in migrations/ create exactly these.
+
+Times are stored in UTC and read back as aware datetimes on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime; naive values are refused so no local time slips in."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the workspace stores aware UTC times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class CompressedJSON(TypeDecorator[Any]):
+    """JSON, zlib-compressed: a ranking of 18 matches is ~33 kB as text, ~3 kB compressed."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        if value is None:
+            return None
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return zlib.compress(text.encode("utf-8"), 6)
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(zlib.decompress(value).decode("utf-8"))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SessionRow(Base):
+    __tablename__ = "staff_sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company: Mapped[str] = mapped_column(String(200), default="")
+    contact_person: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")  # phone or e-mail
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    source: Mapped[str] = mapped_column(String(20))
+    requirement: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sector_text: Mapped[str] = mapped_column(String(500), default="")  # for the Inbox
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    assigned_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        Index("ix_cases_status_updated", "status", "updated_at"),
+        Index("ix_cases_updated", "updated_at"),
+    )
+
+
+class StatusChangeRow(Base):
+    __tablename__ = "case_status_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(20))
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SnapshotRow(Base):
+    __tablename__ = "ranking_snapshots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    requirement: Mapped[dict[str, Any]] = mapped_column(JSON)
+    data_version: Mapped[str] = mapped_column(String(64))
+    matches: Mapped[list[dict[str, Any]]] = mapped_column(CompressedJSON())
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ShortlistEntryRow(Base):
+    __tablename__ = "shortlist_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    park_id: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("ranking_snapshots.id"))
+    match: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Match as it was when added
+    score: Mapped[float] = mapped_column()
+    fit: Mapped[str] = mapped_column(String(16))
+    data_version: Mapped[str] = mapped_column(String(64))
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("case_id", "park_id"),)
+
+
+class ExportRow(Base):
+    __tablename__ = "exports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ranking_snapshots.id"), nullable=True
+    )
+    format: Mapped[str] = mapped_column(String(16))
+    park_ids: Mapped[list[str]] = mapped_column(JSON)
+    data_version: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BatchRunRow(Base):
+    __tablename__ = "batch_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_matched: Mapped[int] = mapped_column(Integer)
+    rows_error: Mapped[int] = mapped_column(Integer)
+    data_version: Mapped[str] = mapped_column(String(64))
+    result_path: Mapped[str] = mapped_column(String(1000))  # relative to the results folder
+    result_sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,239 @@
+"""What the workspace hands to its callers (pages, CLI): frozen pydantic models, no ORM rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from matcher.models import Fit, Match, Requirement
+
+_FROZEN = ConfigDict(frozen=True)
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    SHORTLISTED = "shortlisted"
+    SENT = "sent"
+    CLOSED = "closed"
+
+
+class CaseSource(StrEnum):
+    INVESTOR_FORM = "investor_form"
+    STAFF = "staff"
+    BATCH = "batch"
+
+
+# The usual path is new → in progress → shortlisted → sent → closed; a case can step back one
+# stage (a shortlist reworked), be closed from anywhere, and a closed case can be reopened.
+NEXT_STATUSES: dict[CaseStatus, tuple[CaseStatus, ...]] = {
+    CaseStatus.NEW: (CaseStatus.IN_PROGRESS, CaseStatus.CLOSED),
+    CaseStatus.IN_PROGRESS: (CaseStatus.SHORTLISTED, CaseStatus.CLOSED),
+    CaseStatus.SHORTLISTED: (CaseStatus.SENT, CaseStatus.IN_PROGRESS, CaseStatus.CLOSED),
+    CaseStatus.SENT: (CaseStatus.CLOSED, CaseStatus.SHORTLISTED),
+    CaseStatus.CLOSED: (CaseStatus.IN_PROGRESS,),
+}
+
+ExportFormat = Literal["csv", "xlsx", "pdf"]
+
+
+class Staff(BaseModel):
+    model_config = _FROZEN
+    id: int
+    username: str
+    active: bool
+    created_at: datetime
+    last_sign_in_at: datetime | None = None
+    locked_until: datetime | None = None
+
+
+class StatusChange(BaseModel):
+    model_config = _FROZEN
+    from_status: CaseStatus | None  # None: the case was created
+    to_status: CaseStatus
+    changed_by: str
+    changed_at: datetime
+
+
+class Snapshot(BaseModel):
+    """The ranking computed for one version of a case's requirement, with its data version."""
+
+    model_config = _FROZEN
+    id: int
+    requirement: Requirement
+    data_version: str
+    matches: tuple[Match, ...]
+    created_by: str
+    created_at: datetime
+
+    def match(self, park_id: str) -> Match | None:
+        return next((m for m in self.matches if m.park_id == park_id), None)
+
+
+class ShortlistEntry(BaseModel):
+    """A shortlisted park: the match as it was when added, and the one the latest ranking gives.
+
+    The stored match never follows a later change; `changed` says when the two differ, so a
+    page can show both ("now 71.2, was 93.7 when added")."""
+
+    model_config = _FROZEN
+    park_id: str
+    position: int
+    note: str
+    added_by: str
+    added_at: datetime
+    stored: Match
+    stored_data_version: str
+    stored_requirement: Requirement
+    current: Match | None
+    current_data_version: str | None
+    requirement_changed: bool  # the latest ranking is for another requirement
+
+    @property
+    def score(self) -> float:
+        return self.stored.score
+
+    @property
+    def fit(self) -> Fit:
+        return self.stored.fit
+
+    @property
+    def data_changed(self) -> bool:
+        return self.current_data_version is not None and (
+            self.current_data_version != self.stored_data_version
+        )
+
+    @property
+    def changed(self) -> bool:
+        """The stored match and the current one differ (score, fit, requirement or data)."""
+        if self.current is None:
+            return True
+        return (
+            self.current.score != self.stored.score
+            or self.current.fit != self.stored.fit
+            or self.requirement_changed
+            or self.data_changed
+        )
+
+    def change_text(self, lang: Literal["zh", "en"]) -> str:
+        """'' when nothing changed, else both scores and why they may differ."""
+        if not self.changed:
+            return ""
+        causes_en, causes_zh = [], []
+        if self.requirement_changed:
+            causes_en.append("the requirement changed")
+            causes_zh.append("需求已修改")
+        if self.data_changed:
+            causes_en.append(f"data {self.stored_data_version} → {self.current_data_version}")
+            causes_zh.append(f"数据版本 {self.stored_data_version} → {self.current_data_version}")
+        if self.current is None:
+            now_en, now_zh = "not in the current ranking", "当前排名中没有该园区"
+        else:
+            now_en = f"now {self.current.score:.1f}"
+            now_zh = f"现为 {self.current.score:.1f}"
+        if lang == "en":
+            why = f" ({'; '.join(causes_en)})" if causes_en else ""
+            return f"{now_en}, was {self.stored.score:.1f} when added{why}"
+        why = f"（{'；'.join(causes_zh)}）" if causes_zh else ""
+        return f"{now_zh}，加入时为 {self.stored.score:.1f}{why}"
+
+
+class ExportRecord(BaseModel):
+    model_config = _FROZEN
+    id: int
+    case_id: int | None
+    snapshot_id: int | None
+    format: str
+    park_ids: tuple[str, ...]
+    data_version: str
+    sha256: str
+    size_bytes: int
+    file_name: str
+    created_by: str
+    created_at: datetime
+
+
+class BatchRun(BaseModel):
+    """A batch run; its result file is kept under the results folder (path + SHA-256)."""
+
+    model_config = _FROZEN
+    id: int
+    file_name: str
+    input_sha256: str
+    options: dict[str, object]
+    rows_read: int
+    rows_matched: int
+    rows_error: int
+    data_version: str
+    result_path: str
+    result_sha256: str
+    created_by: str
+    created_at: datetime
+
+
+class CaseSummary(BaseModel):
+    """One row of the Inbox."""
+
+    model_config = _FROZEN
+    id: int
+    company: str
+    contact_person: str
+    sector_text: str
+    source: CaseSource
+    status: CaseStatus
+    assigned_to: str | None
+    shortlist_size: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class InboxPage(BaseModel):
+    model_config = _FROZEN
+    rows: tuple[CaseSummary, ...]
+    total: int  # matching the filters, all pages
+
+
+class CaseView(BaseModel):
+    """Everything a case page shows. Pass it back to an edit as `base`: an edit made while
+    someone else changed the case raises StaleCaseError naming what they changed."""
+
+    model_config = _FROZEN
+    id: int
+    company: str
+    contact_person: str
+    contact: str
+    consent: bool
+    consent_at: datetime | None
+    source: CaseSource
+    requirement: Requirement
+    status: CaseStatus
+    assigned_staff_id: int | None
+    assigned_to: str | None
+    created_at: datetime
+    updated_at: datetime
+    created_by: str
+    updated_by: str
+    version: int
+    history: tuple[StatusChange, ...]
+    snapshot: Snapshot | None  # the latest ranking
+    snapshot_count: int
+    current_data_version: str  # the catalogue's version now
+    shortlist: tuple[ShortlistEntry, ...]
+    exports: tuple[ExportRecord, ...]
+
+    @property
+    def ranking_outdated(self) -> bool:
+        """The data changed since the latest ranking: `refresh_ranking` makes a new one."""
+        return self.snapshot is None or self.snapshot.data_version != self.current_data_version
+
+    @property
+    def shortlist_changed(self) -> bool:
+        return any(entry.changed for entry in self.shortlist)
+
+    @property
+    def next_statuses(self) -> tuple[CaseStatus, ...]:
+        return NEXT_STATUSES[self.status]

@@ -1,0 +1,170 @@
+"""The workspace commands are a contract: `matcher db upgrade`, `cases add|list|show`,
+`shortlist add`, `staff add|list`, `backup`. Run as a user would, in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _matcher(
+    *args: str, db: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "matcher", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        input=stdin,
+        env={**os.environ, "MATCHER_DB_URL": db, "MATCHER_STAFF": "li", **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+def _ok(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def _refused(done: subprocess.CompletedProcess[str], code: int, words: str) -> None:
+    assert done.returncode == code, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and words in done.stderr
+    assert sum(line.startswith("error") for line in done.stderr.splitlines()) == 1
+
+
+def test_the_case_commands_keep_a_case_and_its_shortlist(empty_db_url: str, tmp_path: Path) -> None:
+    db = empty_db_url
+    assert "upgraded from empty to" in _ok(_matcher("db", "upgrade", db=db, cwd=tmp_path))
+    assert "already at" in _ok(_matcher("db", "upgrade", db=db, cwd=tmp_path))
+
+    added = json.loads(
+        _ok(
+            _matcher(
+                "cases", "add", "集成电路设计", "--min-area", "3000", "--location", "温泉",
+                "--company", "芯片科技", "--contact", "王芳", "--json", db=db, cwd=tmp_path,
+            )
+        )
+    )  # fmt: skip
+    case_id = added["id"]
+    assert added["company"] == "芯片科技" and added["contact_person"] == "王芳"
+    assert added["status"] == "new" and added["requirement"]["min_area_m2"] == 3000
+    assert added["snapshot"]["data_version"] and len(added["snapshot"]["matches"]) == 18
+
+    listed = _ok(_matcher("shortlist", "add", str(case_id), "P05", "P01", "--note", "看过",
+                          "--json", db=db, cwd=tmp_path))  # fmt: skip
+    entries = json.loads(listed)["shortlist"]
+    assert [(e["park_id"], e["score"], e["note"]) for e in entries] == [
+        ("P05", 93.7, "看过"),
+        ("P01", 96.7, "看过"),
+    ]
+
+    shown = json.loads(_ok(_matcher("cases", "show", str(case_id), "--json", db=db, cwd=tmp_path)))
+    assert shown["company"] == "芯片科技" and shown["status"] == "new"
+    assert shown["requirement"]["sector_text"] == "集成电路设计"
+    entry = shown["shortlist"][0]
+    for key in ("park_id", "score", "fit", "reasons_zh", "reasons_en", "data_version", "note"):
+        assert key in entry
+    assert entry["fit"] == "partial" and entry["reasons_en"] and not entry["changed"]
+    assert entry["data_version"] == shown["snapshot"]["data_version"]
+    assert shown["exports"] == [] and shown["history"][0]["changed_by"] == "li"
+
+    text = _ok(_matcher("cases", "show", str(case_id), db=db, cwd=tmp_path))
+    assert "P05 93.7" in text and "芯片科技" in text
+
+    rows = json.loads(_ok(_matcher("cases", "list", "--json", db=db, cwd=tmp_path)))
+    assert [(r["id"], r["shortlist_size"]) for r in rows] == [(case_id, 2)]
+    assert json.loads(_ok(_matcher("cases", "list", "--status", "sent", "--json", db=db,
+                                   cwd=tmp_path))) == []  # fmt: skip
+    assert "1 of 1 cases" in _ok(_matcher("cases", "list", db=db, cwd=tmp_path))
+
+
+def test_staff_passwords_come_from_stdin_never_arguments(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    assert "added staff alice" in _ok(
+        _matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="correct horse battery\n")
+    )
+    _refused(_matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="x" * 12), 2, "taken")
+    _refused(_matcher("staff", "add", "bob", db=db, cwd=tmp_path, stdin=""), 2, "no password")
+    _refused(_matcher("staff", "add", "bob", db=db, cwd=tmp_path, stdin="short\n"), 2, "at least")
+    _refused(
+        _matcher("staff", "add", "bob", "--password", "x", db=db, cwd=tmp_path), 2, "unrecognized"
+    )
+    listed = _ok(_matcher("staff", "list", db=db, cwd=tmp_path))
+    assert "alice" in listed and "active" in listed and "bob" not in listed
+    with sqlite3.connect(tmp_path / "w.db") as connection:
+        (stored,) = connection.execute("SELECT password_hash FROM staff").fetchone()
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+
+
+def test_mistakes_are_one_message_with_exit_1_or_2(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    _refused(_matcher("cases", "show", "7", db=db, cwd=tmp_path), 1, "case 7 does not exist")
+    _refused(_matcher("cases", "add", "AI", "--min-area", "1,2,3", db=db, cwd=tmp_path), 2,
+             "--min-area")  # fmt: skip
+    _refused(_matcher("cases", "add", "", db=db, cwd=tmp_path), 2, "SECTOR")
+    _ok(_matcher("cases", "add", "AI", db=db, cwd=tmp_path))
+    _refused(_matcher("shortlist", "add", "1", "P99", db=db, cwd=tmp_path), 2, "P99")
+    _refused(_matcher("shortlist", "add", "9", "P01", db=db, cwd=tmp_path), 1, "case 9")
+    _refused(_matcher("cases", "list", "--status", "done", db=db, cwd=tmp_path), 2, "invalid")
+    _refused(_matcher("cases", "status", "1", "sent", db=db, cwd=tmp_path), 2, "cannot go")
+    _refused(_matcher("cases", "list", db="mysql://x@y/z", cwd=tmp_path), 1, "not supported")
+    _refused(_matcher("cases", "list", db="postgresql://u@/x?host=/nonexistent", cwd=tmp_path),
+             1, "cannot open the database")  # fmt: skip
+
+
+def test_postgresql_needs_an_explicit_upgrade(postgres_server: object, tmp_path: Path) -> None:
+    db = postgres_server.new_database()  # type: ignore[attr-defined]
+    _refused(_matcher("cases", "list", db=db, cwd=tmp_path), 1, "matcher db upgrade")
+
+
+def test_backup_is_a_consistent_copy_never_over_the_database(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    _ok(_matcher("cases", "add", "AI", "--company", "Backup Co", db=db, cwd=tmp_path))
+    assert "backed up" in _ok(_matcher("backup", "copy.db", db=db, cwd=tmp_path))
+    with sqlite3.connect(tmp_path / "copy.db") as connection:
+        assert connection.execute("SELECT company FROM cases").fetchall() == [("Backup Co",)]
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+    shown = json.loads(_ok(_matcher("cases", "show", "1", "--json", db=copy, cwd=tmp_path)))
+    assert shown["company"] == "Backup Co"
+    _refused(_matcher("backup", "w.db", db=db, cwd=tmp_path), 2, "database itself")
+    _refused(_matcher("backup", str(tmp_path), db=db, cwd=tmp_path), 1, "folder")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    _refused(_matcher("backup", "x.db", db=f"sqlite:///{tmp_path / 'none.db'}", cwd=tmp_path), 1,
+             "nothing to back up")  # fmt: skip
+    _refused(_matcher("backup", "x.dump", db="postgresql://u@localhost/db", cwd=tmp_path), 2,
+             "pg_dump")  # fmt: skip
+
+
+def test_the_default_database_is_var_matcher_db(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without MATCHER_DB_URL: var/matcher.db in the project folder (checked, not written)."""
+    from matcher.workspace.db import PROJECT_DIR, database_url
+
+    monkeypatch.delenv("MATCHER_DB_URL", raising=False)
+    assert database_url() == f"sqlite:///{PROJECT_DIR / 'var' / 'matcher.db'}"
+    monkeypatch.setenv("MATCHER_DB_URL", "postgresql://u@h/db")
+    assert database_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_rank_never_loads_the_workspace(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from matcher.cli import main\n"
+        "main(['rank', 'AI', '--top', '1'])\n"
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg', 'argon2') "
+        "if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
+        timeout=120, check=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "[]"
