@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-GOLD := ../shared/eval/dev.csv
+GOLD := ../shared/eval/dev.csv ../shared/eval/dev-longtail.csv
 
 .PHONY: setup app test lint typecheck unit eval bench clean
 
@@ -29,7 +29,10 @@ unit: setup
 	$(BIN)/pytest
 
 eval: setup
-	@if [ -f $(GOLD) ]; then $(BIN)/python -m matcher eval $(GOLD); else echo "no $(GOLD): skipping dev-set figures"; fi
+	@for gold in $(GOLD); do \
+		if [ -f $$gold ]; then echo "== $$gold"; $(BIN)/python -m matcher eval $$gold; \
+		else echo "no $$gold: skipping its figures"; fi; \
+	done
 
 test: lint typecheck eval unit
 
