@@ -106,6 +106,7 @@ class SectorComparison:
         self.taxonomy = taxonomy
         self.sector_index = {sid: i for i, sid in enumerate(taxonomy.sectors)}
         self.park_terms = [self._terms_for(p) for p in self.parks]
+        self._parks_of_sector: list[NDArray[np.intp]] | None = None
         step = tuning.sector.breadth_step
         breadth = np.array([self._breadth_for(p, step) for p in self.parks])
         level_credit = tuning.sector.tag_level_credit.model_dump()
@@ -150,20 +151,60 @@ class SectorComparison:
         result: FloatArray = factors @ self.credit[rows] / sum(seen.sector_weights)
         return result
 
+    def values_for(self, seen: Understanding) -> FloatArray:
+        """(P,) the sector value of every park for one reading (nan: not asked)."""
+        return self._row(seen)
+
     def score(self, readings: Readings) -> Scored:
         rows = np.array([self._row(seen) for seen in readings.sector], dtype=np.float64).reshape(
             len(readings.sector), len(self.parks)
         )
         recognised = np.array([bool(seen.sector_hits) for seen in readings.sector], dtype=bool)
-        levels = np.where(
-            np.isnan(rows),
-            NOT_ASKED,
-            np.where(rows > 0, 0, np.where(recognised[:, None], 1, 2)),
-        ).astype(np.int8)
+        levels = self.levels_of(rows, recognised[:, None])
         return Scored(rows[readings.sector_of], levels[readings.sector_of])
 
+    @staticmethod
+    def levels_of(values: FloatArray, recognised: BoolArray) -> LevelArray:
+        """The level of each value; `recognised` broadcasts against `values`."""
+        levels: LevelArray = np.where(
+            np.isnan(values),
+            NOT_ASKED,
+            np.where(values > 0, 0, np.where(recognised, 1, 2)),
+        ).astype(np.int8)
+        return levels
+
+    def candidates(self, seen: Understanding) -> NDArray[np.intp] | None:
+        """The parks a reading's sectors can credit (blocking, after splink): every park whose
+        sector value can be above 0 is among them. None when the reading names no sector."""
+        if not seen.sector_hits:
+            return None
+        if self._parks_of_sector is None:
+            self._parks_of_sector = [np.flatnonzero(row > 0) for row in self.credit]
+        found = [self._parks_of_sector[self.sector_index[h.sector_id]] for h in seen.sector_hits]
+        return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
+
+    @staticmethod
+    def signature(seen: Understanding) -> tuple[object, ...]:
+        """Readings with equal signatures score every park the same."""
+        return (
+            seen.asks_sector,
+            tuple(h.sector_id for h in seen.sector_hits),
+            tuple(h.confidence for h in seen.sector_hits),
+            seen.sector_weights,
+        )
+
     def reason_key(self, readings: Readings) -> NDArray[np.intp]:
-        return readings.sector_of
+        """Readings naming the same sectors the same way are explained alike; an unrecognised
+        text is quoted, so it is its own key."""
+        keys = [
+            (
+                tuple((h.sector_id, h.surface, h.how, h.confidence) for h in seen.sector_hits)
+                if seen.sector_hits
+                else ("text", seen.sector_text, seen.asks_sector)
+            )
+            for seen in readings.sector
+        ]
+        return _keys_of(keys)[readings.sector_of]
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Which query term met which park term, and how much it earned."""
@@ -237,13 +278,17 @@ class AreaComparison:
         self.level_scores = np.array([tuning.area.levels[level] for level in AreaLevel])
 
     def score(self, readings: Readings) -> Scored:
-        lo = readings.min_area[:, None]
-        hi = readings.max_area[:, None]
-        usable = self.usable[None, :]
-        total = self.total[None, :]
+        every = np.arange(len(self.parks))[None, :]
+        return self.score_parks(readings.min_area[:, None], readings.max_area[:, None], every)
+
+    def score_parks(self, lo: FloatArray, hi: FloatArray, parks: NDArray[np.intp]) -> Scored:
+        """Values and levels for the given parks only: `parks` (n, M) park indices, `lo` and
+        `hi` (n, 1) the requirements' bounds (nan: not given)."""
+        usable = self.usable[parks]
+        total = self.total[parks]
         has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
         has_max = ~np.isnan(hi)
-        underground = ~np.isnan(self.above)[None, :] & (lo <= total)
+        underground = ~np.isnan(self.above)[parks] & (lo <= total)
         code = _area_code
         level = np.select(
             [
@@ -313,6 +358,12 @@ class AreaComparison:
         return Outcome(tuple(reasons), figure=figure)
 
 
+def _keys_of(keys: Sequence[object]) -> NDArray[np.intp]:
+    """A small integer per distinct key, in order of first appearance."""
+    codes: dict[object, int] = {}
+    return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.intp)
+
+
 def _area_code(level: AreaLevel) -> int:
     return list(AreaLevel).index(level)
 
@@ -349,12 +400,25 @@ class LocationComparison:
         result: LevelArray = codes[best, np.arange(len(self.parks))]
         return result
 
+    def levels_for(self, seen: Understanding) -> LevelArray:
+        """(P,) the level of every park for one reading (NOT_ASKED: no place named)."""
+        return self._row(seen)
+
     def score(self, readings: Readings) -> Scored:
         levels = np.array([self._row(seen) for seen in readings.location], dtype=np.int8).reshape(
             len(readings.location), len(self.parks)
         )[readings.location_of]
+        return self.scored(levels)
+
+    def scored(self, levels: LevelArray) -> Scored:
+        """Values looked up from levels decided elsewhere (any shape)."""
         values = np.where(levels == NOT_ASKED, np.nan, self.level_scores[np.maximum(levels, 0)])
         return Scored(values, levels)
+
+    @staticmethod
+    def signature(seen: Understanding) -> tuple[str, ...]:
+        """Readings with equal signatures score every park the same."""
+        return tuple(h.place.place_id for h in seen.place_hits)
 
     def kept_when_hard(self, scored: Scored) -> BoolArray:
         """Parks a location marked hard keeps (not asked: every park)."""
@@ -364,7 +428,17 @@ class LocationComparison:
         return result
 
     def reason_key(self, readings: Readings) -> NDArray[np.intp]:
-        return readings.location_of
+        """Readings naming the same places the same way are explained alike; an unrecognised
+        location is quoted, so it is its own key."""
+        keys = [
+            (
+                seen.location_text if seen.unrecognised_location else "",
+                self.signature(seen),
+                seen.places_from_sector_text,
+            )
+            for seen in readings.location
+        ]
+        return _keys_of(keys)[readings.location_of]
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Where the park is relative to the place asked for, in words."""

@@ -1,0 +1,451 @@
+"""The best K parks for many requirements without scoring every park: blocking, after splink.
+
+`full_top` scores every requirement against every park (Ranker.score) and keeps the best K: it
+is the reference. `BlockedTop.top` gives exactly the same parks, order, scores, fits and levels
+while scoring few parks per requirement:
+
+1. Requirements that would score every park alike (same sector and place signatures, same
+   area bounds, weights and hard flags) are scored once.
+2. Blocking: a requirement naming sectors is compared in full only with the parks whose
+   sectors its sectors credit (an inverted index sector -> parks built from the credit table).
+   Every other park has sector value 0, so it sits in a band below any candidate that fits
+   the area ("先定产业后供空间"); when nothing is named, every park is a candidate.
+3. Candidates are visited best first by what does not depend on the area (the sector and
+   location part of the weighted mean), a prefix at a time. The best K found are certain once
+   the K-th of them scores, in tenths as ranked, strictly above a bound on every park not yet
+   visited: the band-1 total of the next candidate with a perfect area value, and for
+   non-candidates the top a park without a sector fit can reach. Ties are never assumed away:
+   an equal bound visits more.
+4. A requirement whose candidates are all visited without K certain (too few candidates can
+   hold the area) and any requirement with a hard constraint is scored against every park.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.cache import LruCache
+from matcher.comparisons import NOT_ASKED, BoolArray, FloatArray, LevelArray, Readings, Scored
+from matcher.scoring import Ranker, TopK, best_of, combine, order_keys, shares_of
+from matcher.understanding import Understanding
+
+# Bounds memory: the (requirements x parks) matrices scored at once hold about this many cells.
+CELLS = 2_000_000
+# Candidates visited in the first round, per requirement, at least (grows by VISIT_GROWTH).
+FIRST_VISIT = 64
+VISIT_GROWTH = 8
+NEVER = np.iinfo(np.int64).max
+
+
+def readings_subset(readings: Readings, rows: NDArray[np.intp]) -> Readings:
+    """The given rows, keeping only the distinct readings they use."""
+    used_s, sector_of = np.unique(readings.sector_of[rows], return_inverse=True)
+    used_l, location_of = np.unique(readings.location_of[rows], return_inverse=True)
+    return Readings(
+        sector=[readings.sector[int(i)] for i in used_s],
+        sector_of=sector_of.reshape(-1).astype(np.intp),
+        location=[readings.location[int(i)] for i in used_l],
+        location_of=location_of.reshape(-1).astype(np.intp),
+        min_area=readings.min_area[rows],
+        max_area=readings.max_area[rows],
+    )
+
+
+def full_top(
+    ranker: Ranker,
+    readings: Readings,
+    weights: FloatArray,
+    area_is_hard: BoolArray,
+    location_is_hard: BoolArray,
+    k: int,
+) -> TopK:
+    """Every park scored (Ranker.score) and the best k kept, in row blocks bounding memory."""
+    n_parks = len(ranker.parks)
+    step = max(1, CELLS // n_parks)
+    parts = []
+    for start in range(0, len(readings), step):
+        rows = np.arange(start, min(start + step, len(readings)))
+        table = ranker.score(
+            readings_subset(readings, rows),
+            weights[rows],
+            area_is_hard[rows],
+            location_is_hard[rows],
+        )
+        parts.append(table.top(k))
+    return TopK.stack(parts, k, len(ranker.comparisons))
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The candidates of one (sector, place, shares) group, best first by their sector and
+    location part; `b` is that part, `complete` says whether these are all the candidates."""
+
+    parks: NDArray[np.intp]
+    b: FloatArray
+    sector: FloatArray  # sector value of each listed park
+    location: LevelArray  # location level of each listed park
+    size: int  # how many candidates the group has in all
+    every_park: bool  # no blocking: every park is a candidate
+
+
+_Source = tuple[Understanding, Understanding, FloatArray]  # what a group is built from
+
+
+class BlockedTop:
+    """Best-K ranking through blocking; equal to full_top for every input (see module doc)."""
+
+    def __init__(self, ranker: Ranker, first_visit: int = FIRST_VISIT) -> None:
+        self.ranker = ranker
+        self.first_visit = first_visit
+        self.kept = first_visit * VISIT_GROWTH + 1
+        self.n_parks = len(ranker.parks)
+        bands = ranker.tuning.bands
+        self.fits_both = bands.get(True, True)
+        self.no_sector = (bands.get(True, False), bands.get(False, False))
+        self.area_max = float(np.max(ranker.area.level_scores))
+        self.location_max = float(np.max(ranker.location.level_scores))
+        budget = max(4, CELLS // max(self.n_parks, 1))
+        self._sector_values: LruCache[FloatArray] = LruCache(budget)
+        self._location_levels: LruCache[LevelArray] = LruCache(budget)
+        self._groups: LruCache[_Group] = LruCache(max(64, 4 * CELLS // self.kept))
+
+    # -- distinct requirements ------------------------------------------------------------------
+
+    def top(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        area_is_hard: BoolArray,
+        location_is_hard: BoolArray,
+        k: int,
+    ) -> TopK:
+        """The best k parks of every requirement, exactly as full_top gives them."""
+        if not len(readings):
+            return TopK.stack([], k, len(self.ranker.comparisons))
+        first, inverse = self._distinct(readings, weights, area_is_hard, location_is_hard)
+        top = self._top_distinct(
+            readings_subset(readings, first),
+            weights[first],
+            area_is_hard[first],
+            location_is_hard[first],
+            k,
+        )
+        return top.take(inverse)
+
+    def _distinct(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        area_is_hard: BoolArray,
+        location_is_hard: BoolArray,
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """One row per requirement that scores differently, and which one each row is."""
+        sector = _codes([self.ranker.sector.signature(s) for s in readings.sector])
+        location = _codes([self.ranker.location.signature(s) for s in readings.location])
+        areas = np.column_stack(
+            [
+                np.nan_to_num(readings.min_area, nan=-np.inf),
+                np.nan_to_num(readings.max_area, nan=-np.inf),
+            ]
+        )
+        area = _rows_code(areas)
+        settings = _rows_code(np.column_stack([weights, area_is_hard, location_is_hard]))
+        key = np.column_stack(
+            [sector[readings.sector_of], location[readings.location_of], area, settings]
+        )
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        return first.astype(np.intp), inverse.reshape(-1).astype(np.intp)
+
+    # -- the walk -------------------------------------------------------------------------------
+
+    def _top_distinct(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        area_is_hard: BoolArray,
+        location_is_hard: BoolArray,
+        k: int,
+    ) -> TopK:
+        ranker = self.ranker
+        n = len(readings)
+        sector_seen = [readings.sector[int(i)] for i in readings.sector_of]
+        location_seen = [readings.location[int(i)] for i in readings.location_of]
+        area_levels = ranker.area.score_parks(
+            readings.min_area[:, None], readings.max_area[:, None], np.zeros((n, 1), np.intp)
+        ).levels[:, 0]
+        asked = np.column_stack(
+            [
+                [s.asks_sector for s in sector_seen],
+                area_levels != NOT_ASKED,
+                [bool(s.place_hits) for s in location_seen],
+            ]
+        ).astype(bool)
+        shares = shares_of(asked, weights)
+        keys = [
+            (ranker.sector.signature(s), ranker.location.signature(seen), tuple(row))
+            for s, seen, row in zip(sector_seen, location_seen, shares.tolist(), strict=True)
+        ]
+        group_of = _codes(keys)
+        first_of_group = np.zeros(int(group_of.max()) + 1, dtype=np.intp)
+        first_of_group[group_of[::-1]] = np.arange(n)[::-1]
+        sources = [
+            (sector_seen[int(r)], location_seen[int(r)], shares[int(r)]) for r in first_of_group
+        ]
+        groups = [
+            self._group(keys[int(r)], *source)
+            for r, source in zip(first_of_group, sources, strict=True)
+        ]
+        done_rows: list[NDArray[np.intp]] = []
+        done: list[TopK] = []
+        dense = np.flatnonzero(area_is_hard | location_is_hard)
+        pending = np.flatnonzero(~(area_is_hard | location_is_hard))
+        visit = max(self.first_visit, k)
+        while len(pending):
+            certain, exhausted = self._round(
+                readings,
+                weights,
+                shares,
+                group_of,
+                (groups, sources),
+                pending,
+                visit,
+                k,
+                done,
+                done_rows,
+            )
+            left = pending[~certain]
+            # Every candidate visited and still not certain: non-candidates are needed.
+            dense = np.concatenate([dense, left[exhausted[~certain]]])
+            pending = left[~exhausted[~certain]]
+            visit *= VISIT_GROWTH
+        if len(dense):
+            done_rows.append(dense)
+            done.append(
+                full_top(
+                    ranker,
+                    readings_subset(readings, dense),
+                    weights[dense],
+                    area_is_hard[dense],
+                    location_is_hard[dense],
+                    k,
+                )
+            )
+        order = np.argsort(np.concatenate(done_rows), kind="stable")
+        return TopK.stack(done, k, len(ranker.comparisons)).take(order)
+
+    def _round(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        shares: FloatArray,
+        group_of: NDArray[np.intp],
+        groups: tuple[list[_Group], list[_Source]],
+        pending: NDArray[np.intp],
+        visit: int,
+        k: int,
+        done: list[TopK],
+        done_rows: list[NDArray[np.intp]],
+    ) -> tuple[BoolArray, BoolArray]:
+        """Score the first `visit` candidates of the pending rows; keep the rows whose best k
+        are certain. Returns (certain, every candidate visited) per pending row."""
+        certain = np.zeros(len(pending), dtype=bool)
+        exhausted = np.zeros(len(pending), dtype=bool)
+        width_cap = max(k, min(visit, self.n_parks))
+        step = max(1, CELLS // width_cap)
+        for start in range(0, len(pending), step):
+            part = slice(start, start + step)
+            c, e = self._score_prefix(
+                readings,
+                weights,
+                shares,
+                group_of,
+                groups,
+                pending[part],
+                visit,
+                k,
+                done,
+                done_rows,
+            )
+            certain[part], exhausted[part] = c, e
+        return certain, exhausted
+
+    def _score_prefix(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        shares: FloatArray,
+        group_of: NDArray[np.intp],
+        groups: tuple[list[_Group], list[_Source]],
+        rows: NDArray[np.intp],
+        visit: int,
+        k: int,
+        done: list[TopK],
+        done_rows: list[NDArray[np.intp]],
+    ) -> tuple[BoolArray, BoolArray]:
+        ranker = self.ranker
+        m = len(rows)
+        row_groups = group_of[rows]
+        present = np.unique(row_groups)
+        lists = {int(g): self._listed(*groups, int(g), visit) for g in present}
+        width = max(k, max(len(lst.parks) for lst in lists.values()))
+        parks = np.zeros((m, width), dtype=np.intp)
+        sector = np.zeros((m, width))
+        location = np.zeros((m, width), dtype=np.int8)
+        valid = np.zeros((m, width), dtype=bool)
+        next_b = np.full(m, -np.inf)
+        exhausted = np.zeros(m, dtype=bool)
+        every_park = np.zeros(m, dtype=bool)
+        for g in present:
+            at = np.flatnonzero(row_groups == g)
+            lst = lists[int(g)]
+            seen = min(visit, lst.size)
+            count = len(lst.parks[:seen])
+            # Padding repeats the first park; it is masked out of the ranking below.
+            parks[at] = lst.parks[0]
+            sector[at] = lst.sector[0]
+            location[at] = lst.location[0]
+            parks[at, :count] = lst.parks[:seen]
+            sector[at, :count] = lst.sector[:seen]
+            location[at, :count] = lst.location[:seen]
+            valid[at, :count] = True
+            if seen < lst.size:
+                next_b[at] = lst.b[seen]
+            exhausted[at] = seen >= lst.size
+            every_park[at] = lst.every_park
+        recognised = np.array(
+            [bool(readings.sector[int(readings.sector_of[r])].sector_hits) for r in rows]
+        )
+        scored = (
+            Scored(sector, ranker.sector.levels_of(sector, recognised[:, None])),
+            ranker.area.score_parks(
+                readings.min_area[rows][:, None], readings.max_area[rows][:, None], parks
+            ),
+            ranker.location.scored(location),
+        )
+        no = np.zeros(m, dtype=bool)
+        table = combine(
+            scored,
+            weights=weights[rows],
+            feasible=ranker.area.feasible(scored[1]),
+            kept_by_location=ranker.location.kept_when_hard(scored[2]),
+            area_is_hard=no,
+            location_is_hard=no,
+            tuning=ranker.tuning,
+        )
+        key = order_keys(table.score, table.excluded, parks, self.n_parks)
+        key[~valid] = NEVER
+        best = best_of(key, k)
+        line = np.arange(m)
+        kth = best[:, -1]
+        found = key[line, kth] != NEVER
+        kth_tenths = np.rint(table.score[line, kth] * 10)
+        bound = self._bound(shares[rows], next_b, exhausted, every_park)
+        certain = found & (kth_tenths > np.rint(bound * 10))
+        if certain.any():
+            keep = np.flatnonzero(certain)
+            done_rows.append(rows[keep])
+            done.append(
+                table.top_at(keep, best[keep], np.take_along_axis(parks[keep], best[keep], 1))
+            )
+        return certain, exhausted
+
+    def _bound(
+        self,
+        shares: FloatArray,
+        next_b: FloatArray,
+        exhausted: BoolArray,
+        every_park: BoolArray,
+    ) -> FloatArray:
+        """The most any park not yet visited can score (before rounding), per row."""
+        area_part = shares[:, 1] * self.area_max
+        band = self.fits_both
+        visited_all = np.full(len(shares), -np.inf)
+        # A candidate not visited: its sector and location part is at most the next one's.
+        candidates = np.where(
+            exhausted, visited_all, band.floor + band.width * (next_b + area_part)
+        )
+        # A park the sector does not credit: no sector fit, at best perfect area and place.
+        others = area_part + shares[:, 2] * self.location_max
+        outside = np.max([b.floor + b.width * others for b in self.no_sector], axis=0)
+        outside = np.where(every_park, visited_all, outside)
+        bound: FloatArray = np.maximum(candidates, outside) + 1e-7
+        return bound
+
+    # -- groups ---------------------------------------------------------------------------------
+
+    def _group(
+        self,
+        key: tuple[object, ...],
+        sector_seen: Understanding,
+        location_seen: Understanding,
+        shares: FloatArray,
+    ) -> _Group:
+        found = self._groups.get(key)
+        if found is None:
+            found = self._build_group(sector_seen, location_seen, shares, self.kept)
+            self._groups.put(key, found)
+        return found
+
+    def _listed(self, groups: list[_Group], sources: list[_Source], g: int, visit: int) -> _Group:
+        """Group g with at least `visit` + 1 candidates listed (or all of them)."""
+        group = groups[g]
+        if len(group.parks) <= visit and len(group.parks) < group.size:
+            group = groups[g] = self._build_group(*sources[g], None)
+        return group
+
+    def _build_group(
+        self,
+        sector_seen: Understanding,
+        location_seen: Understanding,
+        shares: FloatArray,
+        keep: int | None,
+    ) -> _Group:
+        ranker = self.ranker
+        values = self._sector_row(sector_seen)
+        levels = self._location_row(location_seen)
+        candidates = ranker.sector.candidates(sector_seen) if sector_seen.asks_sector else None
+        every_park = candidates is None or len(candidates) in (0, self.n_parks)
+        parks = np.arange(self.n_parks) if every_park or candidates is None else candidates
+        place = np.where(
+            levels == NOT_ASKED, 0.0, ranker.location.level_scores[np.maximum(levels, 0)]
+        )
+        b = shares[0] * np.nan_to_num(values[parks]) + shares[2] * place[parks]
+        if keep is not None and len(parks) > 4 * keep:
+            head = np.argpartition(-b, keep - 1)[:keep]
+            order = head[np.lexsort((parks[head], -b[head]))]
+        else:
+            order = np.lexsort((parks, -b))
+            if keep is not None:
+                order = order[:keep]
+        listed = parks[order]
+        return _Group(listed, b[order], values[listed], levels[listed], len(parks), every_park)
+
+    def _sector_row(self, seen: Understanding) -> FloatArray:
+        key = self.ranker.sector.signature(seen)
+        found = self._sector_values.get(key)
+        if found is None:
+            found = self.ranker.sector.values_for(seen)
+            self._sector_values.put(key, found)
+        return found
+
+    def _location_row(self, seen: Understanding) -> LevelArray:
+        key = self.ranker.location.signature(seen)
+        found = self._location_levels.get(key)
+        if found is None:
+            found = self.ranker.location.levels_for(seen)
+            self._location_levels.put(key, found)
+        return found
+
+
+def _codes(keys: Sequence[object]) -> NDArray[np.intp]:
+    codes: dict[object, int] = {}
+    return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.intp)
+
+
+def _rows_code(rows: FloatArray) -> NDArray[np.intp]:
+    _, inverse = np.unique(rows, axis=0, return_inverse=True)
+    return inverse.reshape(-1).astype(np.intp)
