@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from matcher.cache import LruCache
@@ -122,12 +124,18 @@ class BlockedTop:
         area_is_hard: BoolArray,
         location_is_hard: BoolArray,
         k: int,
+        blocking: bool | None = None,
     ) -> TopK:
-        """The best k parks of every requirement, exactly as full_top gives them."""
+        """The best k parks of every requirement, exactly as full_top gives them.
+
+        `blocking` False scores each distinct requirement against every park; None blocks
+        when the catalogue has more parks than a first visit would look at."""
         if not len(readings):
             return TopK.stack([], k, len(self.ranker.comparisons))
         first, inverse = self._distinct(readings, weights, area_is_hard, location_is_hard)
-        top = self._top_distinct(
+        blocked = self.n_parks > self.first_visit if blocking is None else blocking
+        score = self._top_distinct if blocked else partial(full_top, self.ranker)
+        top = score(
             readings_subset(readings, first),
             weights[first],
             area_is_hard[first],
@@ -146,19 +154,16 @@ class BlockedTop:
         """One row per requirement that scores differently, and which one each row is."""
         sector = _codes([self.ranker.sector.signature(s) for s in readings.sector])
         location = _codes([self.ranker.location.signature(s) for s in readings.location])
-        areas = np.column_stack(
-            [
-                np.nan_to_num(readings.min_area, nan=-np.inf),
-                np.nan_to_num(readings.max_area, nan=-np.inf),
-            ]
-        )
-        area = _rows_code(areas)
-        settings = _rows_code(np.column_stack([weights, area_is_hard, location_is_hard]))
-        key = np.column_stack(
-            [sector[readings.sector_of], location[readings.location_of], area, settings]
-        )
-        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-        return first.astype(np.intp), inverse.reshape(-1).astype(np.intp)
+        columns = [
+            sector[readings.sector_of],
+            location[readings.location_of],
+            _float_codes(readings.min_area),
+            _float_codes(readings.max_area),
+            *(_float_codes(weights[:, c]) for c in range(weights.shape[1])),
+            area_is_hard.astype(np.intp),
+            location_is_hard.astype(np.intp),
+        ]
+        return first_and_codes(_combined(columns))
 
     # -- the walk -------------------------------------------------------------------------------
 
@@ -446,6 +451,24 @@ def _codes(keys: Sequence[object]) -> NDArray[np.intp]:
     return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.intp)
 
 
-def _rows_code(rows: FloatArray) -> NDArray[np.intp]:
-    _, inverse = np.unique(rows, axis=0, return_inverse=True)
-    return inverse.reshape(-1).astype(np.intp)
+def _float_codes(values: FloatArray) -> NDArray[np.intp]:
+    """A code per distinct value (nan its own value)."""
+    codes, _ = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.intp)
+
+
+def _combined(columns: Sequence[NDArray[np.intp]]) -> NDArray[np.intp]:
+    """One code per distinct row of codes (re-coded as it goes, so it never overflows)."""
+    code = columns[0]
+    for column in columns[1:]:
+        code, _ = pd.factorize(code * (int(column.max()) + 1) + column)
+    return np.asarray(code, dtype=np.intp)
+
+
+def first_and_codes(codes: NDArray[np.intp]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """For codes numbered by first appearance (as pd.factorize gives them): the first row of
+    each code and each row's code."""
+    codes, _ = pd.factorize(codes)
+    first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return first, codes.astype(np.intp)
