@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import random
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from matcher.batch import run_batch  # noqa: E402
-from matcher.catalogue import default_data_dir, load_catalogue  # noqa: E402
+from matcher.catalogue import Catalogue, default_catalogue, default_data_dir  # noqa: E402
 
 SECTORS = [
     "集成电路",
@@ -153,24 +153,32 @@ def generate(path: Path, rows: int, seed: int = 7, malformed: float = 0.03) -> N
             out.writerow([f"R{i:07d}", f"Company {i}", sector, low, high, rng.choice(LOCATIONS)])
 
 
-def synthetic_catalogue(target: Path, parks: int, seed: int = 11) -> Path:
-    """data/ with the 18 real parks cloned to `parks` rows with shuffled tags, towns and areas."""
-    shutil.copytree(default_data_dir(), target)
-    real = pd.read_csv(target / "parks.csv", dtype=str, keep_default_na=False)
+def synthetic_catalogue(parks: int, seed: int = 11) -> Catalogue:
+    """The 18 real parks cloned to `parks` with shuffled sector tags and scaled areas.
+
+    Built in memory: a file of made-up parks would (rightly) fail the check against the
+    published list that load_catalogue makes.
+    """
+    base = default_catalogue()
+    real = base.parks
     rng = random.Random(seed)
-    rows = []
+    out = []
     for i in range(parks):
-        row = real.iloc[i % len(real)].to_dict()
-        donor = real.iloc[rng.randrange(len(real))]
-        row["park_id"] = f"P{i + 1:05d}"
-        row["sectors"] = donor["sectors"]
+        park = real[i % len(real)]
+        donor = real[rng.randrange(len(real))]
         scale = rng.uniform(0.3, 3.0)
-        row["total_area_m2"] = str(round(float(row["total_area_m2"]) * scale))
-        if row["above_ground_area_m2"]:
-            row["above_ground_area_m2"] = str(round(float(row["above_ground_area_m2"]) * scale))
-        rows.append(row)
-    pd.DataFrame(rows).to_csv(target / "parks.csv", index=False)
-    return target
+        above = park.above_ground_area_m2
+        out.append(
+            park.model_copy(
+                update={
+                    "park_id": f"P{i + 1:05d}",
+                    "sectors": donor.sectors,
+                    "total_area_m2": float(round(park.total_area_m2 * scale)),
+                    "above_ground_area_m2": None if above is None else float(round(above * scale)),
+                }
+            )
+        )
+    return dataclasses.replace(base, parks=tuple(out))
 
 
 def floor_seconds(source: Path, output: Path, top_k: int) -> float:
@@ -227,14 +235,14 @@ def floor_seconds(source: Path, output: Path, top_k: int) -> float:
     return time.perf_counter() - started
 
 
-def child(mode: str, source: Path, catalogue_dir: Path, top_k: int) -> dict[str, float]:
+def child(mode: str, source: Path, parks: int, top_k: int) -> dict[str, float]:
     """One measurement in this (fresh) process, so its peak memory is its own."""
     output = source.with_name(f"{mode}.csv")
     if mode == "floor":
         seconds = floor_seconds(source, output, top_k)
         extra: dict[str, float] = {}
     else:
-        catalogue = load_catalogue(catalogue_dir)
+        catalogue = default_catalogue() if parks == 18 else synthetic_catalogue(parks)
         started = time.perf_counter()
         summary, _ = run_batch(source, output, top_k=top_k, catalogue=catalogue)
         seconds = time.perf_counter() - started
@@ -248,9 +256,6 @@ def measure(rows: int, parks: int, top_k: int) -> dict[str, float]:
         folder = Path(tmp)
         source = folder / "leads.csv"
         generate(source, rows)
-        catalogue_dir = (
-            default_data_dir() if parks == 18 else synthetic_catalogue(folder / "data", parks)
-        )
         results = {}
         for mode in ("batch", "floor"):
             done = subprocess.run(
@@ -260,7 +265,7 @@ def measure(rows: int, parks: int, top_k: int) -> dict[str, float]:
                     "--child",
                     mode,
                     str(source),
-                    str(catalogue_dir),
+                    str(parks),
                     "--top",
                     str(top_k),
                 ],
@@ -290,8 +295,8 @@ def main() -> None:
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        mode, source, catalogue_dir = args.child
-        print(json.dumps(child(mode, Path(source), Path(catalogue_dir), args.top)))
+        mode, source, parks = args.child
+        print(json.dumps(child(mode, Path(source), int(parks), args.top)))
         return
     header = (
         "parks",

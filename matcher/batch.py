@@ -30,7 +30,7 @@ from matcher.batch_io import (
     map_headers,
     open_table,
 )
-from matcher.blocking import BlockedTop, first_and_codes
+from matcher.blocking import FIRST_VISIT, BlockedTop, first_and_codes
 from matcher.cache import LruCache
 from matcher.catalogue import Catalogue
 from matcher.comparisons import COMPONENTS, BoolArray, FloatArray, Readings
@@ -577,7 +577,10 @@ def run_batch(
         )
     ranker = ranker_for(catalogue)
     top_k = min(top_k, len(ranker.parks))
-    chunk_rows = min(chunk_rows, max(100, CHUNK_CELLS // len(ranker.parks)))
+    if len(ranker.parks) <= FIRST_VISIT:
+        # Scored against every park: a chunk's matrices hold rows x parks cells. With more
+        # parks blocking scores a bounded number of cells at a time whatever the chunk.
+        chunk_rows = min(chunk_rows, max(100, CHUNK_CELLS // len(ranker.parks)))
     table = open_table(source, encoding=encoding, sheet=sheet, chunk_rows=chunk_rows)
     summary = BatchSummary(encoding=table.encoding, delimiter=table.delimiter)
     aliases = load_column_aliases(catalogue.data_dir if catalogue else None)

@@ -83,15 +83,16 @@ def full_top(
 
 @dataclass(frozen=True)
 class _Group:
-    """The candidates of one (sector, place, shares) group, best first by their sector and
-    location part; `b` is that part, `complete` says whether these are all the candidates."""
+    """The candidates of one (sector, place, shares) group, best first by the most each can
+    score (ties by park index); a prefix of them, or all."""
 
     parks: NDArray[np.intp]
-    b: FloatArray
+    most: FloatArray  # the most each listed park can score, never increasing
     sector: FloatArray  # sector value of each listed park
     location: LevelArray  # location level of each listed park
     size: int  # how many candidates the group has in all
     every_park: bool  # no blocking: every park is a candidate
+    rest_most: float  # the most any candidate not listed can score (-inf: all are listed)
 
 
 _Source = tuple[Understanding, Understanding, FloatArray]  # what a group is built from
@@ -113,7 +114,8 @@ class BlockedTop:
         budget = max(4, CELLS // max(self.n_parks, 1))
         self._sector_values: LruCache[FloatArray] = LruCache(budget)
         self._location_levels: LruCache[LevelArray] = LruCache(budget)
-        self._groups: LruCache[_Group] = LruCache(max(64, 4 * CELLS // self.kept))
+        self._groups: dict[tuple[object, ...], _Group] = {}  # oldest first
+        self._groups_listed = 0  # parks listed in all kept groups (bounded by 2 x CELLS)
 
     # -- distinct requirements ------------------------------------------------------------------
 
@@ -296,12 +298,11 @@ class BlockedTop:
         row_groups = group_of[rows]
         present = np.unique(row_groups)
         lists = {int(g): self._listed(*groups, int(g), visit) for g in present}
-        width = max(k, max(len(lst.parks) for lst in lists.values()))
+        width = max(k, max(min(visit, len(lst.parks)) for lst in lists.values()))
         parks = np.zeros((m, width), dtype=np.intp)
         sector = np.zeros((m, width))
         location = np.zeros((m, width), dtype=np.int8)
         valid = np.zeros((m, width), dtype=bool)
-        next_b = np.full(m, -np.inf)
         exhausted = np.zeros(m, dtype=bool)
         every_park = np.zeros(m, dtype=bool)
         for g in present:
@@ -317,8 +318,6 @@ class BlockedTop:
             sector[at, :count] = lst.sector[:seen]
             location[at, :count] = lst.location[:seen]
             valid[at, :count] = True
-            if seen < lst.size:
-                next_b[at] = lst.b[seen]
             exhausted[at] = seen >= lst.size
             every_park[at] = lst.every_park
         recognised = np.array(
@@ -347,9 +346,16 @@ class BlockedTop:
         line = np.arange(m)
         kth = best[:, -1]
         found = key[line, kth] != NEVER
-        kth_tenths = np.rint(table.score[line, kth] * 10)
-        bound = self._bound(shares[rows], next_b, exhausted, every_park)
-        certain = found & (kth_tenths > np.rint(bound * 10))
+        kth_tenths = np.rint(table.score[line, kth] * 10).astype(np.int64)
+        kth_park = key[line, kth] % self.n_parks
+        beaten = np.zeros(m, dtype=bool)  # no candidate left unvisited can enter the top k
+        for g in present:
+            at = np.flatnonzero(row_groups == g)
+            beaten[at] = self._candidates_beaten(
+                lists[int(g)], min(visit, lists[int(g)].size), kth_tenths[at], kth_park[at]
+            )
+        outside = self._outside_tenths(shares[rows])
+        certain = found & beaten & (every_park | (outside < kth_tenths))
         if certain.any():
             keep = np.flatnonzero(certain)
             done_rows.append(rows[keep])
@@ -358,27 +364,37 @@ class BlockedTop:
             )
         return certain, exhausted
 
-    def _bound(
+    def _candidates_beaten(
         self,
-        shares: FloatArray,
-        next_b: FloatArray,
-        exhausted: BoolArray,
-        every_park: BoolArray,
-    ) -> FloatArray:
-        """The most any park not yet visited can score (before rounding), per row."""
-        area_part = shares[:, 1] * self.area_max
-        band = self.fits_both
-        visited_all = np.full(len(shares), -np.inf)
-        # A candidate not visited: its sector and location part is at most the next one's.
-        candidates = np.where(
-            exhausted, visited_all, band.floor + band.width * (next_b + area_part)
-        )
-        # A park the sector does not credit: no sector fit, at best perfect area and place.
-        others = area_part + shares[:, 2] * self.location_max
-        outside = np.max([b.floor + b.width * others for b in self.no_sector], axis=0)
-        outside = np.where(every_park, visited_all, outside)
-        bound: FloatArray = np.maximum(candidates, outside) + 1e-7
-        return bound
+        group: _Group,
+        seen: int,
+        kth_tenths: NDArray[np.int64],
+        kth_park: NDArray[np.int64],
+    ) -> BoolArray:
+        """Whether no candidate after the first `seen` of the group can rank above the k-th
+        best found: each one scores at most its bound (`most`); where that equals the k-th's
+        score in tenths, it must come after it by park index."""
+        if seen >= group.size:
+            return np.ones(len(kth_tenths), dtype=bool)
+        tenths = _tenths(group.most[seen:])  # never increasing
+        # Candidates that can reach the k-th's score: the first `reach` not yet visited.
+        reach = np.searchsorted(-tenths, -kth_tenths, side="right")
+        # ... all of them listed: the run ends within the list, or nothing unlisted reaches it.
+        complete = reach < len(tenths)
+        if group.rest_most > -np.inf:
+            complete |= _tenths(np.array([group.rest_most]))[0] < kth_tenths
+        else:
+            complete[:] = True
+        lowest = np.minimum.accumulate(group.parks[seen:])[np.maximum(reach - 1, 0)]
+        tie_lost = (tenths[0] == kth_tenths) & complete & (lowest > kth_park)
+        result: BoolArray = (tenths[0] < kth_tenths) | tie_lost
+        return result
+
+    def _outside_tenths(self, shares: FloatArray) -> NDArray[np.int64]:
+        """The most a park the sector does not credit can score, in tenths: no sector fit,
+        at best a perfect area and place."""
+        others = shares[:, 1] * self.area_max + shares[:, 2] * self.location_max
+        return _tenths(np.max([b.floor + b.width * others for b in self.no_sector], axis=0))
 
     # -- groups ---------------------------------------------------------------------------------
 
@@ -389,10 +405,14 @@ class BlockedTop:
         location_seen: Understanding,
         shares: FloatArray,
     ) -> _Group:
-        found = self._groups.get(key)
+        found = self._groups.pop(key, None)
         if found is None:
             found = self._build_group(sector_seen, location_seen, shares, self.kept)
-            self._groups.put(key, found)
+            self._groups_listed += len(found.parks)
+            while self._groups and self._groups_listed > 2 * CELLS:
+                oldest = self._groups.pop(next(iter(self._groups)))
+                self._groups_listed -= len(oldest.parks)
+        self._groups[key] = found  # most recently used last
         return found
 
     def _listed(self, groups: list[_Group], sources: list[_Source], g: int, visit: int) -> _Group:
@@ -419,15 +439,36 @@ class BlockedTop:
             levels == NOT_ASKED, 0.0, ranker.location.level_scores[np.maximum(levels, 0)]
         )
         b = shares[0] * np.nan_to_num(values[parks]) + shares[2] * place[parks]
-        if keep is not None and len(parks) > 4 * keep:
-            head = np.argpartition(-b, keep - 1)[:keep]
-            order = head[np.lexsort((parks[head], -b[head]))]
+        # The most each candidate can score: its band if it fits the area, a perfect area.
+        fits = ~np.isnan(values[parks]) & (values[parks] > 0) if sector_seen.asks_sector else None
+        most = self._most(b, shares, fits)
+        if keep is not None and len(parks) > keep:
+            # The best `keep` and every park tied with the last of them: a tie is settled by
+            # park index, which needs the whole run of equal bounds listed.
+            last = most[np.argpartition(-most, keep - 1)[keep - 1]]
+            head = most >= last
+            order = np.flatnonzero(head)
+            order = order[np.lexsort((parks[order], -most[order]))]
+            rest = float(most[~head].max()) if (~head).any() else -np.inf
         else:
-            order = np.lexsort((parks, -b))
-            if keep is not None:
-                order = order[:keep]
+            order = np.lexsort((parks, -most))
+            rest = -np.inf
         listed = parks[order]
-        return _Group(listed, b[order], values[listed], levels[listed], len(parks), every_park)
+        return _Group(
+            listed, most[order], values[listed], levels[listed], len(parks), every_park, rest
+        )
+
+    def _most(self, b: FloatArray, shares: FloatArray, fits: BoolArray | None) -> FloatArray:
+        """Upper bounds of the scores of parks with sector-and-location part b, given the
+        area is perfect: band 1 where the sector fits (or is not asked), else band 2."""
+        if shares.sum() == 0:  # nothing asked: every park scores 0
+            return np.zeros(len(b))
+        weighted = b + shares[1] * self.area_max
+        both, area_only = self.fits_both, self.no_sector[0]
+        most: FloatArray = both.floor + both.width * weighted
+        if fits is not None:
+            most = np.where(fits, most, area_only.floor + area_only.width * weighted)
+        return most
 
     def _sector_row(self, seen: Understanding) -> FloatArray:
         key = self.ranker.sector.signature(seen)
@@ -449,6 +490,13 @@ class BlockedTop:
 def _codes(keys: Sequence[object]) -> NDArray[np.intp]:
     codes: dict[object, int] = {}
     return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.intp)
+
+
+def _tenths(most: FloatArray) -> NDArray[np.int64]:
+    """Upper bounds of scores as the ranking compares them (tenths), never rounded down by
+    a float's last bit."""
+    result: NDArray[np.int64] = np.rint((most + 1e-7) * 10).astype(np.int64)
+    return result
 
 
 def _float_codes(values: FloatArray) -> NDArray[np.intp]:

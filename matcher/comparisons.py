@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from matcher import messages as msg
 from matcher.location import Gazetteer, nearness, park_haystack, zone_name
 from matcher.messages import Reason
-from matcher.models import Park, SectorLevel, TermMatch
+from matcher.models import Park, SectorLevel, SectorTag, TermMatch
 from matcher.taxonomy import Taxonomy
 from matcher.tuning import AreaLevel, LocationLevel, Tuning
 from matcher.understanding import Understanding
@@ -105,24 +105,39 @@ class SectorComparison:
         self.parks = tuple(parks)
         self.taxonomy = taxonomy
         self.sector_index = {sid: i for i, sid in enumerate(taxonomy.sectors)}
-        self.park_terms = [self._terms_for(p) for p in self.parks]
+        # The terms each park publishes, found when first explained (a large catalogue
+        # repeats the same texts, each read once).
+        self._terms: dict[tuple[str, str, tuple[SectorTag, ...]], dict[str, str]] = {}
         self._parks_of_sector: list[NDArray[np.intp]] | None = None
         step = tuning.sector.breadth_step
-        breadth = np.array([self._breadth_for(p, step) for p in self.parks])
         level_credit = tuning.sector.tag_level_credit.model_dump()
         # credit[s, p]: what a query for sector s earns from park p, and through which tag.
         ids, table = taxonomy.credit_table()
         pair_credit = np.array(table)  # (query sector, park sector)
         self.credit = np.zeros((len(ids), len(self.parks)))
         self.best_tag = np.full((len(ids), len(self.parks)), -1)
+        # Parks with the same tags get the same columns: each distinct tag list worked out once.
+        same_tags: dict[tuple[SectorTag, ...], list[int]] = {}
         for p, park in enumerate(self.parks):
-            columns = [self.sector_index[tag.sector_id] for tag in park.sectors]
-            levels = np.array([level_credit[tag.level.value] for tag in park.sectors])
-            per_tag = pair_credit[:, columns] * levels * breadth[p]  # (sectors, tags)
+            same_tags.setdefault(park.sectors, []).append(p)
+        for tags, parks_with in same_tags.items():
+            breadth = self._breadth_for(self.parks[parks_with[0]], step)
+            columns = [self.sector_index[tag.sector_id] for tag in tags]
+            levels = np.array([level_credit[tag.level.value] for tag in tags])
+            per_tag = pair_credit[:, columns] * levels * breadth  # (sectors, tags)
             best = per_tag.argmax(axis=1)
             value = per_tag[np.arange(len(ids)), best]
-            self.credit[:, p] = value
-            self.best_tag[:, p] = np.where(value > 0, best, -1)
+            self.credit[:, parks_with] = value[:, None]
+            self.best_tag[:, parks_with] = np.where(value > 0, best, -1)[:, None]
+
+    def park_term(self, park: int, sector_id: str) -> str:
+        """How park `park` words sector `sector_id` in its positioning (or name)."""
+        found = self.parks[park]
+        key = (found.positioning_zh, found.name_zh, found.sectors)
+        terms = self._terms.get(key)
+        if terms is None:
+            terms = self._terms[key] = self._terms_for(found)
+        return terms[sector_id]
 
     def _terms_for(self, park: Park) -> dict[str, str]:
         in_positioning = self.taxonomy.sectors_in(park.positioning_zh)
@@ -230,7 +245,7 @@ class SectorComparison:
                 query_term=hit.surface,
                 query_sector=hit.sector_id,
                 park_sector=tag.sector_id,
-                park_term=self.park_terms[park][tag.sector_id],
+                park_term=self.park_term(park, tag.sector_id),
                 relation=relation,
                 how=hit.how,
                 credit=round(float(hit.confidence * self.credit[s, park]), 4),
@@ -358,6 +373,13 @@ class AreaComparison:
         return Outcome(tuple(reasons), figure=figure)
 
 
+def _first_rows(codes: NDArray[np.intp]) -> NDArray[np.intp]:
+    """For codes 0..m-1 numbered by first appearance: the first row holding each."""
+    first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return first
+
+
 def _keys_of(keys: Sequence[object]) -> NDArray[np.intp]:
     """A small integer per distinct key, in order of first appearance."""
     codes: dict[object, int] = {}
@@ -376,19 +398,33 @@ class LocationComparison:
 
     def __init__(self, parks: Sequence[Park], gazetteer: Gazetteer, tuning: Tuning) -> None:
         self.parks = tuple(parks)
-        haystacks = [park_haystack(park) for park in self.parks]
         order = list(LocationLevel)
         self.level_scores = np.array([tuning.location.levels[level] for level in LocationLevel])
         self.hard_keeps = np.array([level in tuning.location.hard_keeps for level in order])
+        # How near a park is depends on its published text, town and zone only: parks that
+        # share them (a large catalogue repeats them) are compared with each place once.
+        alike: dict[tuple[str, str, str, str, str | None], int] = {}
+        kind = np.array(
+            [
+                alike.setdefault(
+                    (p.name_zh, p.location_zh, p.positioning_zh, p.zone.value, p.town),
+                    len(alike),
+                )
+                for p in self.parks
+            ],
+            dtype=np.intp,
+        )
+        examples = [self.parks[int(i)] for i in _first_rows(kind)]
+        haystacks = [park_haystack(park) for park in examples]
         # near[place]: the level code of every park for that place.
         self.near = {
             place.place_id: np.array(
                 [
                     order.index(nearness(place, park, hay))
-                    for park, hay in zip(self.parks, haystacks, strict=True)
+                    for park, hay in zip(examples, haystacks, strict=True)
                 ],
                 dtype=np.int8,
-            )
+            )[kind]
             for place in gazetteer.places
         }
 
