@@ -180,7 +180,7 @@ def validate_chunk(
         if name not in by_name or n == 0:
             return np.zeros(n, dtype=np.intp), [""]
         codes, uniques = pd.factorize(frame[by_name[name]].to_numpy(dtype=object))
-        return codes.astype(np.intp), [_normalized(str(v)) for v in uniques]
+        return codes.astype(np.intp), _normalized([str(v) for v in uniques])
 
     def header(name: str) -> str:
         return by_name.get(name, name)
@@ -270,14 +270,21 @@ def validate_chunk(
 
 
 # ASCII text that NFKC and whitespace collapsing leave as it is needs no normalising.
-_UNTIDY_ASCII = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f]|^ | $|  ")
+_UNTIDY_ASCII = r"[\t\n\x0b\x0c\r\x1c-\x1f]|^ | $|  "
 
 
-def _normalized(text: str) -> str:
-    """normalize_keep_case, skipped for ASCII text it would not change."""
-    if text.isascii() and not _UNTIDY_ASCII.search(text):
-        return text
-    return normalize_keep_case(text)
+def _normalized(texts: list[str]) -> list[str]:
+    """normalize_keep_case of each text, skipped (in Arrow) for ASCII it would not change."""
+    if not texts:
+        return texts
+    values = pa.array(texts, type=pa.string())
+    tidy = pc.and_(
+        pc.string_is_ascii(values), pc.invert(pc.match_substring_regex(values, _UNTIDY_ASCII))
+    )
+    out = list(texts)
+    for i in np.flatnonzero(~tidy.to_numpy(zero_copy_only=False)).tolist():
+        out[i] = normalize_keep_case(texts[i])
+    return out
 
 
 def passthrough_names(headers: Sequence[str]) -> list[str]:
@@ -381,12 +388,11 @@ class BatchScorer:
         cell = np.where(ok, np.cumsum(ok) - 1, n_ok)  # index among ok cells; n_ok: none
         parks = top.parks.reshape(-1)
         at = pa.array(out_row)
-        spread = pa.array(cell)
 
         def numbers(flat: FloatArray) -> pa.Array:
             return pa.array(np.append(flat, np.nan)[cell], from_pandas=True)
 
-        reason_zh, reason_en = self._reasons(readings, top)
+        reason_zh, reason_en = self._reasons(readings, top, cell)
         park_at = pa.array(np.append(parks, len(self.parks))[cell])
         columns: dict[str, pa.Array] = {
             "_row": at,
@@ -400,8 +406,8 @@ class BatchScorer:
                 f"{name}_score": numbers(np.round(top.values[c].reshape(-1), 4))
                 for c, name in enumerate(COMPONENTS)
             },
-            "reason_zh": pa.concat_arrays([reason_zh, _BLANK]).take(spread),
-            "reason_en": pa.concat_arrays([reason_en, _BLANK]).take(spread),
+            "reason_zh": reason_zh,
+            "reason_en": reason_en,
             "status": _STATUS.take(pa.array(error[out_row].astype(np.int8))),
             "error": self._safe(pa.array(chunk.error, type=pa.string())).take(at),
         }
@@ -411,15 +417,19 @@ class BatchScorer:
             columns[str(name)] = self._safe(text).take(at)
         return pa.table(columns)
 
-    def _reasons(self, readings: Readings, top: TopK) -> tuple[pa.Array, pa.Array]:
+    def _reasons(
+        self, readings: Readings, top: TopK, cell: NDArray[np.intp]
+    ) -> tuple[pa.Array, pa.Array]:
         """The reasons Ranker.rank gives, each built once per distinct (reading, park) and
         joined in Arrow: the no-park note, then each comparison's reasons, then 'nothing
-        asked' for a row that asked nothing scorable."""
+        asked' for a row that asked nothing scorable. One per output row: `cell` is its
+        (requirement, rank) cell, counted row by row, or the number of cells for an error row
+        (no reasons)."""
         n_parks = len(self.parks)
         k = top.parks.shape[1] if len(top) else 1
         row = np.repeat(np.arange(len(top)), k)
         parks = top.parks.reshape(-1)
-        parts = [self._notes(readings, row)]
+        parts = [self._notes(readings, row, cell)]
         for c, comparison in enumerate(self.ranker.comparisons):
             pair = comparison.reason_key(readings)[row] * n_parks + parks
             first, inverse = first_and_codes(pair)
@@ -428,9 +438,10 @@ class BatchScorer:
                 comparison.explain(readings, int(row[i]), int(parks[i]), int(levels[i])).reasons
                 for i in first.tolist()
             ]
-            parts.append(_Part(texts, inverse))
+            parts.append(_Part(texts, inverse, cell))
         asked_nothing = np.asarray(~top.asked.any(axis=1), dtype=bool)
-        parts.append(_Part([(), (msg.nothing_asked(),)], asked_nothing[row].astype(np.intp)))
+        nothing = [(), (msg.nothing_asked(),)]
+        parts.append(_Part(nothing, asked_nothing[row].astype(np.intp), cell))
         return self._joined(parts, "zh"), self._joined(parts, "en")
 
     def _joined(self, parts: Sequence[_Part], lang: Literal["zh", "en"]) -> pa.Array:
@@ -455,7 +466,7 @@ class BatchScorer:
             )
         return joined
 
-    def _notes(self, readings: Readings, row: NDArray[np.intp]) -> _Part:
+    def _notes(self, readings: Readings, row: NDArray[np.intp], cell: NDArray[np.intp]) -> _Part:
         """The plain statement owed when a sector was asked and no park fits it at all."""
         notes: list[tuple[Reason, ...]] = []
         for seen in readings.sector:
@@ -466,11 +477,10 @@ class BatchScorer:
                 self._fits_any.put(key, fits)
             note = no_park_lists(seen, np.array([1.0 if fits else 0.0]))
             notes.append((note,) if note else ())
-        return _Part(notes, readings.sector_of[row])
+        return _Part(notes, readings.sector_of[row], cell)
 
 
 ZH_JOIN, EN_JOIN = "；", "; "
-_BLANK = pa.array([""], type=pa.string())
 _STATUS = pa.array(["ok", "error"], type=pa.string())
 _FIT_LABELS = pa.array([f.value for f in FIT_CODES] + [""], type=pa.string())
 
@@ -478,10 +488,17 @@ _FIT_LABELS = pa.array([f.value for f in FIT_CODES] + [""], type=pa.string())
 class _Part:
     """One source of reasons: distinct reason lists and, per cell, which one it has."""
 
-    def __init__(self, reasons: Sequence[Sequence[Reason]], index: NDArray[np.intp]) -> None:
-        self.reasons = reasons
-        self.index = np.asarray(index, dtype=np.intp)
-        self.nonempty = np.array([bool(r) for r in reasons], dtype=bool)
+    def __init__(
+        self,
+        reasons: Sequence[Sequence[Reason]],
+        index: NDArray[np.intp],
+        cell: NDArray[np.intp],
+    ) -> None:
+        """`index[c]`: the reasons of cell c; `cell`: the cell of each output row (one past
+        the last for a row with no reasons)."""
+        self.reasons = [*reasons, ()]
+        self.index = np.append(np.asarray(index, dtype=np.intp), len(reasons))[cell]
+        self.nonempty = np.array([bool(r) for r in self.reasons], dtype=bool)
 
     def texts(self, lang: Literal["zh", "en"]) -> pa.Array:
         """Per reason list two texts: [2i] led by the separator, [2i+1] as it is (the first

@@ -229,12 +229,15 @@ class CsvRows:
         width = len(headers)
         rows: list[list[str]] = []
         lines: list[int] = []
+        problems = self.problems
         for line, cells in self._records:
-            if not any(c.strip() for c in cells) and len(cells) <= 1 and line not in self.problems:
+            if len(cells) <= 1 and not any(c.strip() for c in cells) and line not in problems:
                 continue  # a blank line is not a row
-            if len(cells) != width and line not in self.problems:
-                self.problems[line] = _field_count_problem(line, cells, width)
-            rows.append((cells + [""] * width)[:width])
+            if len(cells) != width:
+                if line not in problems:
+                    problems[line] = _field_count_problem(line, cells, width)
+                cells = (cells + [""] * width)[:width]
+            rows.append(cells)
             lines.append(line)
             if len(rows) >= chunk_rows:
                 yield pd.DataFrame(rows, columns=list(headers), index=lines, dtype=object)
@@ -273,7 +276,8 @@ class CsvRows:
                         f"line {first}: a quote opened on this line is never closed (引号未闭合)"
                     )
                     cells = next(csv.reader([taken[0][1]], delimiter=self.delimiter), [])
-                self._merge_line_problems(taken)
+                if len(taken) > 1:
+                    self._merge_line_problems(taken)
                 yield first, cells if cells is not None else []
 
     def _looks_swallowed(self, cells: list[str], taken: list[tuple[int, str]]) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from matcher import messages as msg
@@ -334,15 +335,10 @@ class AreaComparison:
         return result
 
     def reason_key(self, readings: Readings) -> NDArray[np.intp]:
-        pairs = np.stack(
-            [
-                np.nan_to_num(readings.min_area, nan=-1.0),
-                np.nan_to_num(readings.max_area, nan=-1.0),
-            ],
-            axis=1,
-        )
-        _, inverse = np.unique(pairs, axis=0, return_inverse=True)
-        return inverse.reshape(-1).astype(np.intp)
+        low, _ = pd.factorize(readings.min_area, use_na_sentinel=False)
+        high, _ = pd.factorize(readings.max_area, use_na_sentinel=False)
+        pairs, _ = pd.factorize(low.astype(np.int64) * (int(high.max(initial=0)) + 1) + high)
+        return np.asarray(pairs, dtype=np.intp)
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """The area verdict in words, naming the figure compared."""
