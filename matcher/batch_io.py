@@ -250,7 +250,18 @@ class CsvRows:
         with self.path.open("rb") as handle:
             feed = _LineFeed(self._lines(handle))
             reader = csv.reader(feed, delimiter=self.delimiter)
+            delimiter = self.delimiter
             while True:
+                ahead = feed.peek()
+                if ahead is None:
+                    return
+                if '"' not in ahead[1]:
+                    # No quote: the line is one record, its cells are what the delimiter
+                    # splits (as csv.reader would), so it skips the record machinery.
+                    feed.skip()
+                    body = ahead[1].rstrip("\r\n")
+                    yield ahead[0], body.split(delimiter) if body else []
+                    continue
                 feed.taken.clear()
                 cells: list[str] | None
                 try:
@@ -420,6 +431,19 @@ class _LineFeed:
 
     def push_back(self, items: list[tuple[int, str]]) -> None:
         self._back.extendleft(reversed(items))
+
+    def peek(self) -> tuple[int, str] | None:
+        """The next line without taking it (None at the end)."""
+        if not self._back:
+            try:
+                self._back.append(next(self._lines))
+            except StopIteration:
+                return None
+        return self._back[0]
+
+    def skip(self) -> None:
+        """Drop the line peek gave, without recording it as taken."""
+        self._back.popleft()
 
 
 def _field_count_problem(line: int, cells: list[str], width: int) -> str:
