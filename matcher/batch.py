@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -368,6 +370,12 @@ class BatchScorer:
 
     def score(self, chunk: ValidatedChunk, top_k: int) -> pa.Table:
         """Long-format rows for one validated chunk, in input order, with a `_row` column."""
+        return self.prepare(chunk, top_k)()
+
+    def prepare(self, chunk: ValidatedChunk, top_k: int) -> Callable[[], pa.Table]:
+        """Everything that needs Python (matching, explaining) done now; what is left is
+        Arrow assembling the table (takes and joins, without the GIL), which the returned
+        function does, so that it can run while the next chunk is matched."""
         error = np.array([bool(e) for e in chunk.error], dtype=bool)
         rows = np.flatnonzero(~error)
         readings = self.readings(chunk, rows)
@@ -376,7 +384,7 @@ class BatchScorer:
 
     def _long_rows(
         self, chunk: ValidatedChunk, error: BoolArray, top: TopK, readings: Readings
-    ) -> pa.Table:
+    ) -> Callable[[], pa.Table]:
         """Every input row in place: its top K rows, or one error row; each column is taken
         from a short array (parks, labels, distinct reasons) by index, in Arrow."""
         k = top.parks.shape[1] if len(top) else 1
@@ -387,44 +395,54 @@ class BatchScorer:
         n_ok = int(ok.sum())
         cell = np.where(ok, np.cumsum(ok) - 1, n_ok)  # index among ok cells; n_ok: none
         parks = top.parks.reshape(-1)
-        at = pa.array(out_row)
+        parts = self._reasons(readings, top, cell)
+        texts = {
+            "request_id": pa.array(chunk.request_id, type=pa.string()),
+            "error": pa.array(chunk.error, type=pa.string()),
+            **{
+                str(name): pa.array(
+                    chunk.extras[name].to_numpy(dtype=object), type=pa.string(), from_pandas=True
+                )
+                for name in chunk.extras.columns
+            },
+        }
+        safe = self._safe
+        park_ids, park_names = self._park_ids, self._park_names
 
         def numbers(flat: FloatArray) -> pa.Array:
             return pa.array(np.append(flat, np.nan)[cell], from_pandas=True)
 
-        reason_zh, reason_en = self._reasons(readings, top, cell)
-        park_at = pa.array(np.append(parks, len(self.parks))[cell])
-        columns: dict[str, pa.Array] = {
-            "_row": at,
-            "request_id": self._safe(pa.array(chunk.request_id, type=pa.string())).take(at),
-            "rank": pa.array(rank + 1, mask=~ok),
-            "park_id": self._park_ids.take(park_at),
-            "park_name_zh": self._park_names.take(park_at),
-            "score": numbers(top.score.reshape(-1)),
-            "fit": _FIT_LABELS.take(pa.array(np.append(top.fit.reshape(-1), 4)[cell])),
-            **{
-                f"{name}_score": numbers(np.round(top.values[c].reshape(-1), 4))
-                for c, name in enumerate(COMPONENTS)
-            },
-            "reason_zh": reason_zh,
-            "reason_en": reason_en,
-            "status": _STATUS.take(pa.array(error[out_row].astype(np.int8))),
-            "error": self._safe(pa.array(chunk.error, type=pa.string())).take(at),
-        }
-        for name in chunk.extras.columns:
-            values = chunk.extras[name].to_numpy(dtype=object)
-            text = pa.array(values, type=pa.string(), from_pandas=True)
-            columns[str(name)] = self._safe(text).take(at)
-        return pa.table(columns)
+        def build() -> pa.Table:
+            at = pa.array(out_row)
+            park_at = pa.array(np.append(parks, len(park_ids) - 1)[cell])
+            columns: dict[str, pa.Array] = {
+                "_row": at,
+                "request_id": safe(texts["request_id"]).take(at),
+                "rank": pa.array(rank + 1, mask=~ok),
+                "park_id": park_ids.take(park_at),
+                "park_name_zh": park_names.take(park_at),
+                "score": numbers(top.score.reshape(-1)),
+                "fit": _FIT_LABELS.take(pa.array(np.append(top.fit.reshape(-1), 4)[cell])),
+                **{
+                    f"{name}_score": numbers(np.round(top.values[c].reshape(-1), 4))
+                    for c, name in enumerate(COMPONENTS)
+                },
+                "reason_zh": _joined(parts, "zh", safe),
+                "reason_en": _joined(parts, "en", safe),
+                "status": _STATUS.take(pa.array(error[out_row].astype(np.int8))),
+                "error": safe(texts["error"]).take(at),
+            }
+            for name in chunk.extras.columns:
+                columns[str(name)] = safe(texts[str(name)]).take(at)
+            return pa.table(columns)
 
-    def _reasons(
-        self, readings: Readings, top: TopK, cell: NDArray[np.intp]
-    ) -> tuple[pa.Array, pa.Array]:
-        """The reasons Ranker.rank gives, each built once per distinct (reading, park) and
-        joined in Arrow: the no-park note, then each comparison's reasons, then 'nothing
-        asked' for a row that asked nothing scorable. One per output row: `cell` is its
-        (requirement, rank) cell, counted row by row, or the number of cells for an error row
-        (no reasons)."""
+        return build
+
+    def _reasons(self, readings: Readings, top: TopK, cell: NDArray[np.intp]) -> list[_Part]:
+        """The reasons Ranker.rank gives, each built once per distinct (reading, park): the
+        no-park note, then each comparison's reasons, then 'nothing asked' for a row that
+        asked nothing scorable. `cell` is each output row's (requirement, rank) cell, counted
+        row by row, or the number of cells for an error row (no reasons)."""
         n_parks = len(self.parks)
         k = top.parks.shape[1] if len(top) else 1
         row = np.repeat(np.arange(len(top)), k)
@@ -442,29 +460,7 @@ class BatchScorer:
         asked_nothing = np.asarray(~top.asked.any(axis=1), dtype=bool)
         nothing = [(), (msg.nothing_asked(),)]
         parts.append(_Part(nothing, asked_nothing[row].astype(np.intp), cell))
-        return self._joined(parts, "zh"), self._joined(parts, "en")
-
-    def _joined(self, parts: Sequence[_Part], lang: Literal["zh", "en"]) -> pa.Array:
-        """Each cell's parts concatenated: the first non-empty one as it is, the others led by
-        the separator. A part empty in every cell is left out."""
-        used = [p for p in parts if p.nonempty[p.index].any()]
-        if not used:
-            return pa.array([""] * len(parts[0].index), type=pa.string())
-        before = np.zeros(len(parts[0].index), dtype=bool)  # a part already said something
-        pieces, risky = [], np.zeros(len(before), dtype=bool)
-        for part in used:
-            nonempty = part.nonempty[part.index]
-            lead = (~before).astype(np.intp)
-            pieces.append(part.texts(lang).take(pa.array(part.index * 2 + lead)))
-            if self._safe is _safe:
-                risky |= nonempty & ~before & part.risky(lang)[part.index]
-            before |= nonempty
-        joined = pieces[0] if len(pieces) == 1 else pc.binary_join_element_wise(*pieces, "")
-        if risky.any():
-            joined = pc.if_else(
-                pa.array(risky), pc.binary_join_element_wise("'", joined, ""), joined
-            )
-        return joined
+        return parts
 
     def _notes(self, readings: Readings, row: NDArray[np.intp], cell: NDArray[np.intp]) -> _Part:
         """The plain statement owed when a sector was asked and no park fits it at all."""
@@ -485,6 +481,28 @@ _STATUS = pa.array(["ok", "error"], type=pa.string())
 _FIT_LABELS = pa.array([f.value for f in FIT_CODES] + [""], type=pa.string())
 
 
+def _joined(
+    parts: Sequence[_Part], lang: Literal["zh", "en"], safe: Callable[[pa.Array], pa.Array]
+) -> pa.Array:
+    """Each output row's parts concatenated: the first non-empty one as it is, the others led
+    by the separator. A part empty in every row is left out."""
+    used = [p for p in parts if p.nonempty[p.index].any()]
+    if not used:
+        return pa.array([""] * len(parts[0].index), type=pa.string())
+    before = np.zeros(len(parts[0].index), dtype=bool)  # a part already said something
+    pieces, risky = [], np.zeros(len(before), dtype=bool)
+    for part in used:
+        nonempty = part.nonempty[part.index]
+        lead = (~before).astype(np.intp)
+        pieces.append(part.texts[lang].take(pa.array(part.index * 2 + lead)))
+        risky |= nonempty & ~before & part.risky[lang][part.index]
+        before |= nonempty
+    joined = pieces[0] if len(pieces) == 1 else pc.binary_join_element_wise(*pieces, "")
+    if safe is _safe and risky.any():
+        joined = pc.if_else(pa.array(risky), pc.binary_join_element_wise("'", joined, ""), joined)
+    return joined
+
+
 class _Part:
     """One source of reasons: distinct reason lists and, per cell, which one it has."""
 
@@ -499,8 +517,10 @@ class _Part:
         self.reasons = [*reasons, ()]
         self.index = np.append(np.asarray(index, dtype=np.intp), len(reasons))[cell]
         self.nonempty = np.array([bool(r) for r in self.reasons], dtype=bool)
+        self.texts = {lang: self._texts(lang) for lang in ("zh", "en")}
+        self.risky = {lang: self._risky(lang) for lang in ("zh", "en")}
 
-    def texts(self, lang: Literal["zh", "en"]) -> pa.Array:
+    def _texts(self, lang: str) -> pa.Array:
         """Per reason list two texts: [2i] led by the separator, [2i+1] as it is (the first
         thing said in a cell)."""
         join = ZH_JOIN if lang == "zh" else EN_JOIN
@@ -510,7 +530,7 @@ class _Part:
             out.extend((join + said if said else "", said))
         return pa.array(out, type=pa.string())
 
-    def risky(self, lang: Literal["zh", "en"]) -> BoolArray:
+    def _risky(self, lang: str) -> BoolArray:
         """Whether each reason list, said first, would read as a formula."""
         return np.array(
             [
@@ -611,39 +631,53 @@ def run_batch(
     )
     scorer = BatchScorer(ranker, weights, safe=arrow_csv)
     results = _matched_chunks(table, mapping, scorer, top_k, summary, progress)
-    shaped = (
-        (
-            pa.Table.from_pandas(wide_rows(_frame(rows), top_k), preserve_index=False)
-            if output_format == "wide"
-            else rows.drop_columns("_row")
-        )
-        for rows in results
-    )
+    shaped = (partial(_shaped, build, output_format, top_k) for build in results)
     frames = _or_empty(shaped, table.headers)
     if output is None:
-        result = pd.concat([_frame(t) for t in frames], ignore_index=True)
+        result = pd.concat([_frame(build()) for build in frames], ignore_index=True)
         summary.seconds = time.perf_counter() - started
         return summary, result
     with atomic_output(output, protect=(source,)) as handle:
         if output.suffix.lower() == ".xlsx":
             # Streamed chunk by chunk; past Excel's row limit it stops with TooManyRowsError.
-            write_xlsx({"matches": (_frame(t) for t in frames)}, handle)
+            write_xlsx({"matches": (_frame(build()) for build in frames)}, handle)
         elif arrow_csv:
             if output_encoding.replace("_", "-").lower().endswith("sig"):
                 handle.write(b"\xef\xbb\xbf")
-            for i, rows in enumerate(frames):
-                write_arrow_csv(rows, handle, header=i == 0)
+            # Arrow writes (without the GIL) while the next chunk is matched; in order.
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                written: Future[None] | None = None
+                for i, build in enumerate(frames):
+                    if written is not None:
+                        written.result()
+                    written = writer.submit(_write_built, build, handle, i == 0)
+                if written is not None:
+                    written.result()
         else:
-            for i, rows in enumerate(frames):
-                write_csv(_frame(rows), handle, output_encoding, append=i > 0)
+            for i, build in enumerate(frames):
+                write_csv(_frame(build()), handle, output_encoding, append=i > 0)
     summary.seconds = time.perf_counter() - started
     return summary, None
 
 
-def _or_empty(frames: Iterator[pa.Table], headers: Sequence[str]) -> Iterator[pa.Table]:
+Built = Callable[[], pa.Table]  # a chunk's table, assembled when called
+
+
+def _shaped(build: Built, output_format: OutputFormat, top_k: int) -> pa.Table:
+    rows = build()
+    if output_format == "wide":
+        return pa.Table.from_pandas(wide_rows(_frame(rows), top_k), preserve_index=False)
+    return rows.drop_columns("_row")
+
+
+def _write_built(build: Built, handle: BinaryIO, header: bool) -> None:
+    write_arrow_csv(build(), handle, header)
+
+
+def _or_empty(frames: Iterator[Built], headers: Sequence[str]) -> Iterator[Built]:
     """The tables, or one empty table with the output's columns if there are none."""
     first = next(frames, None)
-    yield _empty(headers) if first is None else first
+    yield partial(_empty, headers) if first is None else first
     yield from frames
 
 
@@ -696,8 +730,8 @@ def _matched_chunks(
     top_k: int,
     summary: BatchSummary,
     progress: ProgressCallback | None,
-) -> Iterator[pa.Table]:
-    """Long rows (with their `_row` position) per chunk, in input order."""
+) -> Iterator[Built]:
+    """Long rows (with their `_row` position) per chunk, in input order, to be assembled."""
     ids = IdRegistry()
     areas = AreaCache(scorer.ranker.area_limit_m2)
     for chunk in table.chunks:
@@ -706,7 +740,7 @@ def _matched_chunks(
         bad = sum(1 for e in validated.error if e)
         summary.rows_with_errors += bad
         summary.rows_matched += len(chunk) - bad
-        yield scorer.score(validated, top_k)
+        yield scorer.prepare(validated, top_k)
         if progress:
             progress(summary.rows_read, table.total_rows)
 
