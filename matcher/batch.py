@@ -471,7 +471,7 @@ class BatchScorer:
             if fits is None:
                 fits = bool(np.any(np.nan_to_num(self.ranker.sector.values_for(seen)) > 0))
                 self._fits_any.put(key, fits)
-            note = no_park_lists(seen, np.array([1.0 if fits else 0.0]))
+            note = None if fits else no_park_lists(seen, np.zeros(1))
             notes.append((note,) if note else ())
         return _Part(notes, readings.sector_of[row], cell)
 
