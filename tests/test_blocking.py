@@ -5,11 +5,16 @@ from __future__ import annotations
 import dataclasses
 import random
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher.batch import BatchScorer, run_batch
 from matcher.blocking import BlockedTop, full_top
 from matcher.catalogue import Catalogue, default_catalogue
 from matcher.comparisons import Readings
@@ -173,3 +178,27 @@ def test_a_catalogue_of_one_park_and_k_of_one() -> None:
     assert_same(
         BlockedTop(ranker).top(readings, w, no, no, 1), full_top(ranker, readings, w, no, no, 1)
     )
+
+
+def test_batch_output_is_the_same_blocked_or_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every output column, reasons included, whether the batch blocks or scores every park."""
+    catalogue = synthetic_catalogue(200, 1)
+    areas = ["", "500", "5000", "0.5万平方米", "3000-5000㎡", "150000", "2000000"]
+    lines = ["request_id,sector,min_area_m2,preferred_location"]
+    for i in range(120):
+        sector = SECTORS[i % len(SECTORS)]
+        lines.append(f"R{i},{sector},{areas[i % len(areas)]},{LOCATIONS[i % len(LOCATIONS)]}")
+    source = tmp_path / "leads.csv"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    _, blocked = run_batch(source, None, top_k=7, catalogue=catalogue)
+    original = BatchScorer.__init__
+
+    def unblocked(self: BatchScorer, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **{**kwargs, "blocking": False})
+
+    monkeypatch.setattr(BatchScorer, "__init__", unblocked)
+    _, full = run_batch(source, None, top_k=7, catalogue=catalogue)
+    assert blocked is not None and full is not None
+    pd.testing.assert_frame_equal(blocked, full)
