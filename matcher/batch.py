@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from numpy.typing import NDArray
 
 from matcher import messages as msg
@@ -28,16 +32,17 @@ from matcher.batch_io import (
     map_headers,
     open_table,
 )
+from matcher.blocking import FIRST_VISIT, BlockedTop, first_and_codes
 from matcher.cache import LruCache
 from matcher.catalogue import Catalogue
-from matcher.comparisons import COMPONENTS, Readings
+from matcher.comparisons import COMPONENTS, BoolArray, FloatArray, Readings
 from matcher.display import shown_scores
 from matcher.errors import UsageError
-from matcher.exports import write_csv, write_xlsx
+from matcher.exports import FORMULA_TRIGGERS, neutralise_text, write_csv, write_xlsx
 from matcher.i18n import Lang, label
 from matcher.messages import Reason
 from matcher.models import Weights
-from matcher.scoring import FIT_CODES, Ranker, ScoreTable, no_park_lists, ranker_for
+from matcher.scoring import FIT_CODES, Ranker, TopK, no_park_lists, ranker_for
 from matcher.text import normalize_keep_case
 from matcher.tuning import ShownScale
 from matcher.understanding import Understanding, understand
@@ -172,63 +177,121 @@ def validate_chunk(
     """Check each row's cells; generate missing ids; report duplicates; never drop a row.
 
     `frame`'s index is each row's line in the file; messages name it and the user's header.
+    Each distinct cell text is read once; only rows with a problem are looked at one by one.
     """
     by_name = {canonical: original for original, canonical in mapping.items()}
     n = len(frame)
-    lines = [int(x) for x in frame.index]
+    lines = frame.index.to_numpy(dtype=np.int64)
 
-    def column(name: str) -> list[str]:
-        if name not in by_name:
-            return [""] * n
-        return [normalize_keep_case(str(v)) for v in frame[by_name[name]].tolist()]
+    def column(name: str) -> tuple[NDArray[np.intp], list[str]]:
+        """(code per row, distinct normalised texts); code -1 never occurs."""
+        if name not in by_name or n == 0:
+            return np.zeros(n, dtype=np.intp), [""]
+        codes, uniques = pd.factorize(frame[by_name[name]].to_numpy(dtype=object))
+        return codes.astype(np.intp), _normalized([str(v) for v in uniques])
 
     def header(name: str) -> str:
         return by_name.get(name, name)
 
-    request_ids = column("request_id")
-    sector = column("sector")
-    location = column("preferred_location")
-    min_cells = column("min_area_m2")
-    max_cells = column("max_area_m2")
-    min_area = np.full(n, np.nan)
-    max_area = np.full(n, np.nan)
+    id_codes, id_texts = column("request_id")
+    request_ids = [id_texts[c] for c in id_codes.tolist()]
+    sector_codes, sector_texts = column("sector")
+    location_codes, location_texts = column("preferred_location")
+    min_codes, min_texts = column("min_area_m2")
+    max_codes, max_texts = column("max_area_m2")
+    sector = [sector_texts[c] for c in sector_codes.tolist()]
+    location = [location_texts[c] for c in location_codes.tolist()]
+
+    # Ids in file order: a generated id never takes one already seen, a repeat is named.
+    repeated: list[int] = []
+    for i, given in enumerate(request_ids):
+        if not given:
+            request_ids[i] = ids.generated(int(lines[i]))
+            summary.generated_ids += 1
+        elif ids.repeated(given):
+            summary.duplicate_ids.append(given)
+            repeated.append(i)
+    too_long = {
+        name: np.array([len(t) > MAX_TEXT_CHARS for t in texts])[codes]
+        for name, codes, texts in (
+            ("sector", sector_codes, sector_texts),
+            ("preferred_location", location_codes, location_texts),
+        )
+    }
+    has_problem = np.isin(lines, np.fromiter(row_problems, dtype=np.int64, count=len(row_problems)))
+    troubled = has_problem | too_long["sector"] | too_long["preferred_location"]
+    troubled[repeated] = True
+    # Areas: each distinct (min, max) pair of cells read once.
+    pair = min_codes * len(max_texts) + max_codes
+    _, first, pair_of = np.unique(pair, return_index=True, return_inverse=True)
+    found = [areas.bounds(min_texts[min_codes[i]], max_texts[max_codes[i]]) for i in first]
+    bad_area = np.array([isinstance(f, AreaError) for f in found], dtype=bool)[pair_of]
+    low = np.array(
+        [np.nan if isinstance(f, AreaError) or f.min_m2 is None else f.min_m2 for f in found]
+    )
+    high = np.array(
+        [np.nan if isinstance(f, AreaError) or f.max_m2 is None else f.max_m2 for f in found]
+    )
+    readable = ~troubled & ~bad_area
+    min_area = np.where(readable, low[pair_of], np.nan)
+    max_area = np.where(readable, high[pair_of], np.nan)
+    empty_texts = [
+        np.array([not t for t in texts])[codes]
+        for codes, texts in (
+            (sector_codes, sector_texts),
+            (location_codes, location_texts),
+            (min_codes, min_texts),
+            (max_codes, max_texts),
+        )
+    ]
+    empty = np.logical_and.reduce(empty_texts) & readable
     errors, errors_zh, errors_en = [""] * n, [""] * n, [""] * n
-    for i in range(n):
-        line = lines[i]
+    repeated_set = set(repeated)
+    for i in np.flatnonzero(troubled | bad_area | empty).tolist():
+        line = int(lines[i])
         problems: list[msg.RowError] = []
         if line in row_problems:
             problems.append(msg.row_problem(line, row_problems[line]))
-        if not request_ids[i]:
-            request_ids[i] = ids.generated(line)
-            summary.generated_ids += 1
-        elif ids.repeated(request_ids[i]):
-            summary.duplicate_ids.append(request_ids[i])
+        if i in repeated_set:
             problems.append(msg.row_duplicate_id(line, header("request_id"), request_ids[i]))
         for name, cells in (("sector", sector), ("preferred_location", location)):
             if len(cells[i]) > MAX_TEXT_CHARS:
                 problems.append(
                     msg.row_text_too_long(line, header(name), len(cells[i]), MAX_TEXT_CHARS)
                 )
-        if not problems:
-            found = areas.bounds(min_cells[i], max_cells[i])
-            if isinstance(found, AreaError):
-                at_fault = "max_area_m2" if found.field == "max" else "min_area_m2"
-                cell = max_cells[i] if found.field == "max" else min_cells[i]
-                problems.append(msg.row_area(line, header(at_fault), cell, str(found)))
-            else:
-                min_area[i] = np.nan if found.min_m2 is None else found.min_m2
-                max_area[i] = np.nan if found.max_m2 is None else found.max_m2
-        if not problems and not (sector[i] or location[i] or min_cells[i] or max_cells[i]):
+        fault = found[int(pair_of[i])]
+        if not problems and isinstance(fault, AreaError):
+            at_fault = "max_area_m2" if fault.field == "max" else "min_area_m2"
+            cell = max_texts[max_codes[i]] if fault.field == "max" else min_texts[min_codes[i]]
+            problems.append(msg.row_area(line, header(at_fault), cell, str(fault)))
+        if not problems and empty[i]:
             problems.append(msg.row_empty(line))
-        if problems:
-            errors[i] = "; ".join(p.mixed for p in problems)
-            errors_zh[i] = "；".join(p.zh for p in problems)
-            errors_en[i] = "; ".join(p.en for p in problems)
+        errors[i] = "; ".join(p.mixed for p in problems)
+        errors_zh[i] = "；".join(p.zh for p in problems)
+        errors_en[i] = "; ".join(p.en for p in problems)
     extras = frame.reset_index(drop=True)
     extras.columns = pd.Index(passthrough_names(list(frame.columns)))
     return ValidatedChunk(
         request_ids, sector, location, min_area, max_area, errors, extras, errors_zh, errors_en
     )
+
+
+# ASCII text that NFKC and whitespace collapsing leave as it is needs no normalising.
+_UNTIDY_ASCII = r"[\t\n\x0b\x0c\r\x1c-\x1f]|^ | $|  "
+
+
+def _normalized(texts: list[str]) -> list[str]:
+    """normalize_keep_case of each text, skipped (in Arrow) for ASCII it would not change."""
+    if not texts:
+        return texts
+    values = pa.array(texts, type=pa.string())
+    tidy = pc.and_(
+        pc.string_is_ascii(values), pc.invert(pc.match_substring_regex(values, _UNTIDY_ASCII))
+    )
+    out = list(texts)
+    for i in np.flatnonzero(~tidy.to_numpy(zero_copy_only=False)).tolist():
+        out[i] = normalize_keep_case(texts[i])
+    return out
 
 
 def passthrough_names(headers: Sequence[str]) -> list[str]:
@@ -250,11 +313,25 @@ class BatchScorer:
     """Scores many requirements at once; each distinct sector or location text is read once
     (the readings are kept in a bounded cache across chunks)."""
 
-    def __init__(self, ranker: Ranker, weights: Weights | None = None) -> None:
+    def __init__(
+        self,
+        ranker: Ranker,
+        weights: Weights | None = None,
+        blocking: bool | None = None,
+        safe: bool = False,
+    ) -> None:
+        """`safe`: text cells come out ready for a spreadsheet (see exports.neutralise)."""
         self.ranker = ranker
+        self._safe = _safe if safe else _as_is
         self.weights = weights or ranker.default_weights
         self.parks = ranker.parks
+        self.blocking = blocking  # None: when the catalogue is large enough to gain
+        self.blocked = BlockedTop(ranker)
         self._readings: LruCache[Understanding] = LruCache(READINGS_KEPT)
+        self._fits_any: LruCache[bool] = LruCache(READINGS_KEPT)
+        ids = pa.array([p.park_id for p in self.parks] + [""], type=pa.string())
+        names = pa.array([p.name_zh for p in self.parks] + [""], type=pa.string())
+        self._park_ids, self._park_names = self._safe(ids), self._safe(names)
 
     def _reading(self, sector: str, location: str) -> Understanding:
         key = (sector, location)
@@ -288,148 +365,205 @@ class BatchScorer:
             max_area=chunk.max_area[rows],
         ).with_areas_from_text()
 
-    def score(self, chunk: ValidatedChunk, top_k: int) -> pd.DataFrame:
-        """Long-format rows for one validated chunk, in input order."""
-        rows = np.array([i for i, e in enumerate(chunk.error) if not e], dtype=np.intp)
-        readings = self.readings(chunk, rows)
+    def top(self, readings: Readings, top_k: int) -> TopK:
+        """The best top_k parks of each requirement (blocked when the catalogue is large)."""
+        n = len(readings)
         w = self.weights
-        table = self.ranker.score(
-            readings,
-            np.repeat(np.array([[w.sector, w.area, w.location]]), len(rows), axis=0),
-            np.zeros(len(rows), dtype=bool),
-            np.zeros(len(rows), dtype=bool),
-        )
-        order = table.order(top_k)
-        return self._long_rows(chunk, rows, table, order, readings)
+        weights = np.repeat(np.array([[w.sector, w.area, w.location]]), n, axis=0)
+        no = np.zeros(n, dtype=bool)
+        return self.blocked.top(readings, weights, no, no, top_k, blocking=self.blocking)
+
+    def score(self, chunk: ValidatedChunk, top_k: int) -> pa.Table:
+        """Long-format rows for one validated chunk, in input order, with a `_row` column."""
+        return self.prepare(chunk, top_k)()
+
+    def prepare(self, chunk: ValidatedChunk, top_k: int) -> Callable[[], pa.Table]:
+        """Everything that needs Python (matching, explaining) done now; what is left is
+        Arrow assembling the table (takes and joins, without the GIL), which the returned
+        function does, so that it can run while the next chunk is matched."""
+        error = np.array([bool(e) for e in chunk.error], dtype=bool)
+        rows = np.flatnonzero(~error)
+        readings = self.readings(chunk, rows)
+        top = self.top(readings, top_k)
+        return self._long_rows(chunk, error, top, readings)
 
     def _long_rows(
-        self,
-        chunk: ValidatedChunk,
-        rows: NDArray[np.intp],
-        table: ScoreTable,
-        order: NDArray[np.intp],
-        readings: Readings,
-    ) -> pd.DataFrame:
-        k = order.shape[1]
-        out_index = np.repeat(rows, k)
-        park_idx = order.reshape(-1)
-        row_pos = np.repeat(np.arange(len(rows)), k)
-        park_ids = np.array([p.park_id for p in self.parks], dtype=object)
-        names = np.array([p.name_zh for p in self.parks], dtype=object)
-        comps = table.components_at(row_pos, park_idx)
-        reason_zh, reason_en = self._reasons(readings, table, row_pos, park_idx)
-        ok = pd.DataFrame(
-            {
-                "_row": out_index,
-                "request_id": [chunk.request_id[i] for i in out_index],
-                "rank": np.tile(np.arange(1, k + 1), len(rows)),
-                "park_id": park_ids[park_idx],
-                "park_name_zh": names[park_idx],
-                "score": table.score[row_pos, park_idx],
-                "fit": np.array([f.value for f in FIT_CODES], dtype=object)[
-                    table.fit_at(row_pos, park_idx)
-                ],
-                **{f"{name}_score": np.round(comps[:, k], 4) for k, name in enumerate(COMPONENTS)},
-                "reason_zh": reason_zh,
-                "reason_en": reason_en,
-                "status": "ok",
-                "error": "",
-            }
-        )
-        bad = [i for i, e in enumerate(chunk.error) if e]
-        failed = pd.DataFrame(
-            {
-                "_row": bad,
-                "request_id": [chunk.request_id[i] for i in bad],
-                "rank": np.nan,
-                "park_id": "",
-                "park_name_zh": "",
-                "score": np.nan,
-                "fit": "",
-                **{f"{name}_score": np.nan for name in COMPONENTS},
-                "reason_zh": "",
-                "reason_en": "",
-                "status": "error",
-                "error": [chunk.error[i] for i in bad],
-                **_error_columns(chunk, bad),
-            }
-        )
-        frames = [f for f in (ok, failed) if len(f)]
-        merged = pd.concat(frames, ignore_index=True) if frames else failed
-        merged["rank"] = merged["rank"].astype("Int64")
-        merged = merged.sort_values(["_row", "rank"], kind="stable", na_position="first")
-        extras = chunk.extras.iloc[merged["_row"].to_numpy()].reset_index(drop=True)
-        merged = merged.reset_index(drop=True)
-        return pd.concat([merged, extras], axis=1) if len(extras.columns) else merged
+        self, chunk: ValidatedChunk, error: BoolArray, top: TopK, readings: Readings
+    ) -> Callable[[], pa.Table]:
+        """Every input row in place: its top K rows, or one error row; each column is taken
+        from a short array (parks, labels, distinct reasons) by index, in Arrow."""
+        k = top.parks.shape[1] if len(top) else 1
+        counts = np.where(error, 1, k)
+        out_row = np.repeat(np.arange(len(error)), counts)
+        rank = np.arange(len(out_row)) - (np.cumsum(counts) - counts)[out_row]
+        ok = ~error[out_row]
+        n_ok = int(ok.sum())
+        cell = np.where(ok, np.cumsum(ok) - 1, n_ok)  # index among ok cells; n_ok: none
+        parks = top.parks.reshape(-1)
+        parts = self._reasons(readings, top, cell)
+        texts = {
+            "request_id": pa.array(chunk.request_id, type=pa.string()),
+            "error": pa.array(chunk.error, type=pa.string()),
+            # The error in each language, for --lang; dropped before writing otherwise.
+            ERROR_COLUMNS["zh"]: pa.array(chunk.error_zh or chunk.error, type=pa.string()),
+            ERROR_COLUMNS["en"]: pa.array(chunk.error_en or chunk.error, type=pa.string()),
+            **{
+                str(name): pa.array(
+                    chunk.extras[name].to_numpy(dtype=object), type=pa.string(), from_pandas=True
+                )
+                for name in chunk.extras.columns
+            },
+        }
+        safe = self._safe
+        park_ids, park_names = self._park_ids, self._park_names
 
-    def _reasons(
-        self,
-        readings: Readings,
-        table: ScoreTable,
-        row_pos: NDArray[np.intp],
-        park_idx: NDArray[np.intp],
-    ) -> tuple[list[str], list[str]]:
-        """The reasons Ranker.rank gives, built once per distinct (reading, park) pair."""
+        def numbers(flat: FloatArray) -> pa.Array:
+            return pa.array(np.append(flat, np.nan)[cell], from_pandas=True)
+
+        def build() -> pa.Table:
+            at = pa.array(out_row)
+            park_at = pa.array(np.append(parks, len(park_ids) - 1)[cell])
+            columns: dict[str, pa.Array] = {
+                "_row": at,
+                "request_id": safe(texts["request_id"]).take(at),
+                "rank": pa.array(rank + 1, mask=~ok),
+                "park_id": park_ids.take(park_at),
+                "park_name_zh": park_names.take(park_at),
+                "score": numbers(top.score.reshape(-1)),
+                "fit": _FIT_LABELS.take(pa.array(np.append(top.fit.reshape(-1), 4)[cell])),
+                **{
+                    f"{name}_score": numbers(np.round(top.values[c].reshape(-1), 4))
+                    for c, name in enumerate(COMPONENTS)
+                },
+                "reason_zh": _joined(parts, "zh", safe),
+                "reason_en": _joined(parts, "en", safe),
+                "status": _STATUS.take(pa.array(error[out_row].astype(np.int8))),
+                "error": safe(texts["error"]).take(at),
+                ERROR_COLUMNS["zh"]: safe(texts[ERROR_COLUMNS["zh"]]).take(at),
+                ERROR_COLUMNS["en"]: safe(texts[ERROR_COLUMNS["en"]]).take(at),
+            }
+            for name in chunk.extras.columns:
+                columns[str(name)] = safe(texts[str(name)]).take(at)
+            return pa.table(columns)
+
+        return build
+
+    def _reasons(self, readings: Readings, top: TopK, cell: NDArray[np.intp]) -> list[_Part]:
+        """The reasons Ranker.rank gives, each built once per distinct (reading, park): the
+        no-park note, then each comparison's reasons, then 'nothing asked' for a row that
+        asked nothing scorable. `cell` is each output row's (requirement, rank) cell, counted
+        row by row, or the number of cells for an error row (no reasons)."""
         n_parks = len(self.parks)
-        parts = []
-        for k, comparison in enumerate(self.ranker.comparisons):
-            keys = comparison.reason_key(readings)
-            describe = partial(self._describe, readings, table, k, _first_rows(keys))
-            parts.append(_per_pair(keys[row_pos] * n_parks + park_idx, n_parks, describe))
-        # As in Ranker.rank: a row that asked nothing scorable says so last.
-        nothing = msg.nothing_asked()
-        empty = ~table.asked[row_pos].any(axis=1)
-        parts.append(
-            (
-                np.where(empty, nothing.zh, "").tolist(),
-                np.where(empty, nothing.en, "").tolist(),
-            )
-        )
-        zh_all = ["；".join(filter(None, z)) for z in zip(*(p[0] for p in parts), strict=True)]
-        en_all = ["; ".join(filter(None, e)) for e in zip(*(p[1] for p in parts), strict=True)]
-        return zh_all, en_all
+        k = top.parks.shape[1] if len(top) else 1
+        row = np.repeat(np.arange(len(top)), k)
+        parks = top.parks.reshape(-1)
+        parts = [self._notes(readings, row, cell)]
+        for c, comparison in enumerate(self.ranker.comparisons):
+            pair = comparison.reason_key(readings)[row] * n_parks + parks
+            first, inverse = first_and_codes(pair)
+            levels = top.levels[c].reshape(-1)
+            texts = [
+                comparison.explain(readings, int(row[i]), int(parks[i]), int(levels[i])).reasons
+                for i in first.tolist()
+            ]
+            parts.append(_Part(texts, inverse, cell))
+        asked_nothing = np.asarray(~top.asked.any(axis=1), dtype=bool)
+        nothing = [(), (msg.nothing_asked(),)]
+        parts.append(_Part(nothing, asked_nothing[row].astype(np.intp), cell))
+        return parts
 
-    def _describe(
+    def _notes(self, readings: Readings, row: NDArray[np.intp], cell: NDArray[np.intp]) -> _Part:
+        """The plain statement owed when a sector was asked and no park fits it at all."""
+        notes: list[tuple[Reason, ...]] = []
+        for seen in readings.sector:
+            key = self.ranker.sector.signature(seen)
+            fits = self._fits_any.get(key)
+            if fits is None:
+                fits = bool(np.any(np.nan_to_num(self.ranker.sector.values_for(seen)) > 0))
+                self._fits_any.put(key, fits)
+            note = None if fits else no_park_lists(seen, np.zeros(1))
+            notes.append((note,) if note else ())
+        return _Part(notes, readings.sector_of[row], cell)
+
+
+ZH_JOIN, EN_JOIN = "；", "; "
+_STATUS = pa.array(["ok", "error"], type=pa.string())
+_FIT_LABELS = pa.array([f.value for f in FIT_CODES] + [""], type=pa.string())
+
+
+def _joined(
+    parts: Sequence[_Part], lang: Literal["zh", "en"], safe: Callable[[pa.Array], pa.Array]
+) -> pa.Array:
+    """Each output row's parts concatenated: the first non-empty one as it is, the others led
+    by the separator. A part empty in every row is left out."""
+    used = [p for p in parts if p.nonempty[p.index].any()]
+    if not used:
+        return pa.array([""] * len(parts[0].index), type=pa.string())
+    before = np.zeros(len(parts[0].index), dtype=bool)  # a part already said something
+    pieces, risky = [], np.zeros(len(before), dtype=bool)
+    for part in used:
+        nonempty = part.nonempty[part.index]
+        lead = (~before).astype(np.intp)
+        pieces.append(part.texts[lang].take(pa.array(part.index * 2 + lead)))
+        risky |= nonempty & ~before & part.risky[lang][part.index]
+        before |= nonempty
+    joined = pieces[0] if len(pieces) == 1 else pc.binary_join_element_wise(*pieces, "")
+    if safe is _safe and risky.any():
+        joined = pc.if_else(pa.array(risky), pc.binary_join_element_wise("'", joined, ""), joined)
+    return joined
+
+
+class _Part:
+    """One source of reasons: distinct reason lists and, per cell, which one it has."""
+
+    def __init__(
         self,
-        readings: Readings,
-        table: ScoreTable,
-        k: int,
-        first_row: NDArray[np.intp],
-        key: int,
-        park: int,
-    ) -> tuple[str, str]:
-        """Comparison k's reasons for a reading (by its first row) and a park, joined."""
-        row = int(first_row[key])
-        comparison = self.ranker.comparisons[k]
-        reasons = comparison.explain(readings, row, park, int(table.levels[k][row, park])).reasons
-        if comparison.name == "sector":
-            reasons = self._no_park_note(readings, table, row) + reasons
-        return "；".join(r.zh for r in reasons), "; ".join(r.en for r in reasons)
+        reasons: Sequence[Sequence[Reason]],
+        index: NDArray[np.intp],
+        cell: NDArray[np.intp],
+    ) -> None:
+        """`index[c]`: the reasons of cell c; `cell`: the cell of each output row (one past
+        the last for a row with no reasons)."""
+        self.reasons = [*reasons, ()]
+        self.index = np.append(np.asarray(index, dtype=np.intp), len(reasons))[cell]
+        self.nonempty = np.array([bool(r) for r in self.reasons], dtype=bool)
+        self.texts = {lang: self._texts(lang) for lang in ("zh", "en")}
+        self.risky = {lang: self._risky(lang) for lang in ("zh", "en")}
 
-    @staticmethod
-    def _no_park_note(readings: Readings, table: ScoreTable, row: int) -> tuple[Reason, ...]:
-        seen = readings.sector[int(readings.sector_of[row])]
-        note = no_park_lists(seen, table.values[COMPONENTS.index("sector")][row])
-        return (note,) if note else ()
+    def _texts(self, lang: str) -> pa.Array:
+        """Per reason list two texts: [2i] led by the separator, [2i+1] as it is (the first
+        thing said in a cell)."""
+        join = ZH_JOIN if lang == "zh" else EN_JOIN
+        out: list[str] = []
+        for reasons in self.reasons:
+            said = join.join(r.zh if lang == "zh" else r.en for r in reasons)
+            out.extend((join + said if said else "", said))
+        return pa.array(out, type=pa.string())
+
+    def _risky(self, lang: str) -> BoolArray:
+        """Whether each reason list, said first, would read as a formula."""
+        return np.array(
+            [
+                bool(r) and (r[0].zh if lang == "zh" else r[0].en).startswith(FORMULA_TRIGGERS)
+                for r in self.reasons
+            ],
+            dtype=bool,
+        )
 
 
-def _first_rows(keys: NDArray[np.intp]) -> NDArray[np.intp]:
-    """For each key value, the first row that has it."""
-    first = np.zeros(int(keys.max()) + 1 if len(keys) else 0, dtype=np.intp)
-    rows = np.arange(len(keys))[::-1]
-    first[keys[::-1]] = rows
-    return first
+_TRIGGERS = pa.array(list(FORMULA_TRIGGERS), type=pa.string())
 
 
-def _per_pair(
-    pair_codes: NDArray[np.intp], n_parks: int, describe: Callable[[int, int], tuple[str, str]]
-) -> tuple[list[str], list[str]]:
-    """describe(input code, park) once per distinct pair, spread back to every row."""
-    inverse, uniques = pd.factorize(pair_codes)
-    texts = [describe(int(u) // n_parks, int(u) % n_parks) for u in uniques]
-    zh = np.array([t[0] for t in texts], dtype=object)[inverse]
-    en = np.array([t[1] for t in texts], dtype=object)[inverse]
-    return zh.tolist(), en.tolist()
+def _as_is(values: pa.Array) -> pa.Array:
+    return values
+
+
+def _safe(values: pa.Array) -> pa.Array:
+    """Text a spreadsheet would evaluate as a formula gets an apostrophe (as exports does)."""
+    risky = pc.is_in(pc.utf8_slice_codeunits(values, 0, 1), value_set=_TRIGGERS)
+    if not pc.any(risky).as_py():
+        return values
+    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -493,44 +627,109 @@ def run_batch(
         )
     ranker = ranker_for(catalogue)
     top_k = min(top_k, len(ranker.parks))
-    chunk_rows = min(chunk_rows, max(100, CHUNK_CELLS // len(ranker.parks)))
+    if len(ranker.parks) <= FIRST_VISIT:
+        # Scored against every park: a chunk's matrices hold rows x parks cells. With more
+        # parks blocking scores a bounded number of cells at a time whatever the chunk.
+        chunk_rows = min(chunk_rows, max(100, CHUNK_CELLS // len(ranker.parks)))
     table = open_table(source, encoding=encoding, sheet=sheet, chunk_rows=chunk_rows)
     summary = BatchSummary(encoding=table.encoding, delimiter=table.delimiter)
     aliases = load_column_aliases(catalogue.data_dir if catalogue else None)
     mapping = _requirement_columns(table.headers, aliases, source)
     summary.columns = mapping
-    results = _matched_chunks(table, mapping, ranker, weights, top_k, summary, progress)
+    arrow_csv = (
+        output is not None
+        and output.suffix.lower() != ".xlsx"
+        and output_format == "long"
+        and _is_utf8(output_encoding)
+    )
+    scorer = BatchScorer(ranker, weights, safe=arrow_csv)
+    results = _matched_chunks(table, mapping, scorer, top_k, summary, progress)
     shaped = (
-        (wide_rows(rows, top_k) if output_format == "wide" else rows.drop(columns="_row"))
-        for rows in (localise_errors(rows, lang) for rows in results)
+        partial(_shaped, build, output_format, top_k, lang, ranker.tuning.shown)
+        for build in results
     )
     frames = _or_empty(shaped, table.headers)
-    if lang is not None:
-        frames = (localise(rows, lang, ranker.tuning.shown) for rows in frames)
     if output is None:
-        result = pd.concat(list(frames), ignore_index=True)
+        result = pd.concat([_frame(build()) for build in frames], ignore_index=True)
         summary.seconds = time.perf_counter() - started
         return summary, result
     with atomic_output(output, protect=(source,)) as handle:
         if output.suffix.lower() == ".xlsx":
             # Streamed chunk by chunk; past Excel's row limit it stops with TooManyRowsError.
-            write_xlsx({"matches": frames}, handle)
+            write_xlsx({"matches": (_frame(build()) for build in frames)}, handle)
+        elif arrow_csv:
+            if output_encoding.replace("_", "-").lower().endswith("sig"):
+                handle.write(b"\xef\xbb\xbf")
+            # Arrow writes (without the GIL) while the next chunk is matched; in order.
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                written: Future[None] | None = None
+                for i, build in enumerate(frames):
+                    if written is not None:
+                        written.result()
+                    written = writer.submit(_write_built, build, handle, i == 0)
+                if written is not None:
+                    written.result()
         else:
-            for i, rows in enumerate(frames):
-                write_csv(rows, handle, output_encoding, append=i > 0)
+            for i, build in enumerate(frames):
+                write_csv(_frame(build()), handle, output_encoding, append=i > 0)
     summary.seconds = time.perf_counter() - started
     return summary, None
 
 
-def _or_empty(frames: Iterator[pd.DataFrame], headers: Sequence[str]) -> Iterator[pd.DataFrame]:
-    """The frames, or one empty frame with the output's columns if there are none."""
+Built = Callable[[], pa.Table]  # a chunk's table, assembled when called
+
+
+def _shaped(
+    build: Built, output_format: OutputFormat, top_k: int, lang: Lang | None, scale: ShownScale
+) -> pa.Table:
+    """A chunk as written: long or wide, in the contract's English or in `lang`."""
+    rows = build()
+    if lang is None and output_format == "long":
+        return rows.drop_columns(["_row", *ERROR_COLUMNS.values()])
+    frame = localise_errors(_frame(rows), lang)
+    frame = wide_rows(frame, top_k) if output_format == "wide" else frame.drop(columns="_row")
+    if lang is not None:
+        frame = localise(frame, lang, scale)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _write_built(build: Built, handle: BinaryIO, header: bool) -> None:
+    write_arrow_csv(build(), handle, header)
+
+
+def _or_empty(frames: Iterator[Built], headers: Sequence[str]) -> Iterator[Built]:
+    """The tables, or one empty table with the output's columns if there are none."""
     first = next(frames, None)
-    yield _empty(headers) if first is None else first
+    yield partial(_empty, headers) if first is None else first
     yield from frames
 
 
-def _empty(headers: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame(columns=[*LONG_COLUMNS, *passthrough_names(headers)])
+def _empty(headers: Sequence[str]) -> pa.Table:
+    names = [*LONG_COLUMNS, *passthrough_names(headers)]
+    return pa.table({name: pa.array([], type=pa.string()) for name in names})
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """A chunk as pandas: rank as a nullable integer, missing numbers as nan."""
+    frame: pd.DataFrame = table.to_pandas()
+    if "rank" in frame.columns and len(frame):
+        frame["rank"] = frame["rank"].astype("Int64")
+    if "_row" in frame.columns:
+        frame["_row"] = frame["_row"].astype(np.int64)
+    return frame
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8")
+
+
+def write_arrow_csv(table: pa.Table, handle: BinaryIO, header: bool) -> None:
+    """A chunk with Arrow's CSV writer; its cells were made safe from formulas when built
+    (BatchScorer(safe=True)), the headers are here."""
+    safe = table.rename_columns([neutralise_text(name) for name in table.column_names])
+    pa_csv.write_csv(
+        safe, handle, pa_csv.WriteOptions(include_header=header, quoting_style="needed")
+    )
 
 
 def _requirement_columns(
@@ -550,23 +749,21 @@ def _requirement_columns(
 def _matched_chunks(
     table: TableSource,
     mapping: dict[str, str],
-    ranker: Ranker,
-    weights: Weights | None,
+    scorer: BatchScorer,
     top_k: int,
     summary: BatchSummary,
     progress: ProgressCallback | None,
-) -> Iterator[pd.DataFrame]:
-    """Long rows (with their `_row` position) per chunk, in input order."""
-    scorer = BatchScorer(ranker, weights)
+) -> Iterator[Built]:
+    """Long rows (with their `_row` position) per chunk, in input order, to be assembled."""
     ids = IdRegistry()
-    areas = AreaCache(ranker.area_limit_m2)
+    areas = AreaCache(scorer.ranker.area_limit_m2)
     for chunk in table.chunks:
         validated = validate_chunk(chunk, mapping, table.row_problems, ids, summary, areas)
         summary.rows_read += len(chunk)
         bad = sum(1 for e in validated.error if e)
         summary.rows_with_errors += bad
         summary.rows_matched += len(chunk) - bad
-        yield scorer.score(validated, top_k)
+        yield scorer.prepare(validated, top_k)
         if progress:
             progress(summary.rows_read, table.total_rows)
 

@@ -230,12 +230,15 @@ class CsvRows:
         width = len(headers)
         rows: list[list[str]] = []
         lines: list[int] = []
+        problems = self.problems
         for line, cells in self._records:
-            if not any(c.strip() for c in cells) and len(cells) <= 1 and line not in self.problems:
+            if len(cells) <= 1 and not any(c.strip() for c in cells) and line not in problems:
                 continue  # a blank line is not a row
-            if len(cells) != width and line not in self.problems:
-                self.problems[line] = _field_count_problem(line, cells, width)
-            rows.append((cells + [""] * width)[:width])
+            if len(cells) != width:
+                if line not in problems:
+                    problems[line] = _field_count_problem(line, cells, width)
+                cells = (cells + [""] * width)[:width]
+            rows.append(cells)
             lines.append(line)
             if len(rows) >= chunk_rows:
                 yield pd.DataFrame(rows, columns=list(headers), index=lines, dtype=object)
@@ -248,7 +251,18 @@ class CsvRows:
         with self.path.open("rb") as handle:
             feed = _LineFeed(self._lines(handle))
             reader = csv.reader(feed, delimiter=self.delimiter)
+            delimiter = self.delimiter
             while True:
+                ahead = feed.peek()
+                if ahead is None:
+                    return
+                if '"' not in ahead[1]:
+                    # No quote: the line is one record, its cells are what the delimiter
+                    # splits (as csv.reader would), so it skips the record machinery.
+                    feed.skip()
+                    body = ahead[1].rstrip("\r\n")
+                    yield ahead[0], body.split(delimiter) if body else []
+                    continue
                 feed.taken.clear()
                 cells: list[str] | None
                 try:
@@ -274,7 +288,8 @@ class CsvRows:
                         f"line {first}: a quote opened on this line is never closed (引号未闭合)"
                     )
                     cells = next(csv.reader([taken[0][1]], delimiter=self.delimiter), [])
-                self._merge_line_problems(taken)
+                if len(taken) > 1:
+                    self._merge_line_problems(taken)
                 yield first, cells if cells is not None else []
 
     def _looks_swallowed(self, cells: list[str], taken: list[tuple[int, str]]) -> bool:
@@ -417,6 +432,19 @@ class _LineFeed:
 
     def push_back(self, items: list[tuple[int, str]]) -> None:
         self._back.extendleft(reversed(items))
+
+    def peek(self) -> tuple[int, str] | None:
+        """The next line without taking it (None at the end)."""
+        if not self._back:
+            try:
+                self._back.append(next(self._lines))
+            except StopIteration:
+                return None
+        return self._back[0]
+
+    def skip(self) -> None:
+        """Drop the line peek gave, without recording it as taken."""
+        self._back.popleft()
 
 
 def _field_count_problem(line: int, cells: list[str], width: int) -> str:

@@ -19,7 +19,7 @@ from matcher.chains import ChainLink, chain_missing_reason, chain_reason
 from matcher.i18n import zone_name
 from matcher.location import Gazetteer, nearness, park_haystack
 from matcher.messages import Reason
-from matcher.models import Park, SectorLevel, TermMatch
+from matcher.models import Park, SectorLevel, SectorTag, TermMatch
 from matcher.taxonomy import Taxonomy
 from matcher.tuning import AreaLevel, LocationLevel, Tuning
 from matcher.understanding import Understanding
@@ -123,23 +123,39 @@ class SectorComparison:
         self.parks = tuple(parks)
         self.taxonomy = taxonomy
         self.sector_index = {sid: i for i, sid in enumerate(taxonomy.sectors)}
-        self.park_terms = [self._terms_for(p) for p in self.parks]
+        # The terms each park publishes, found when first explained (a large catalogue
+        # repeats the same texts, each read once).
+        self._terms: dict[tuple[str, str, tuple[SectorTag, ...]], dict[str, str]] = {}
+        self._parks_of_sector: list[NDArray[np.intp]] | None = None
         step = tuning.sector.breadth_step
-        breadth = np.array([self._breadth_for(p, step) for p in self.parks])
         level_credit = tuning.sector.tag_level_credit.model_dump()
         # credit[s, p]: what a query for sector s earns from park p, and through which tag.
         ids, table = taxonomy.credit_table()
         pair_credit = np.array(table)  # (query sector, park sector)
         self.credit = np.zeros((len(ids), len(self.parks)))
         self.best_tag = np.full((len(ids), len(self.parks)), -1)
+        # Parks with the same tags get the same columns: each distinct tag list worked out once.
+        same_tags: dict[tuple[SectorTag, ...], list[int]] = {}
         for p, park in enumerate(self.parks):
-            columns = [self.sector_index[tag.sector_id] for tag in park.sectors]
-            levels = np.array([level_credit[tag.level.value] for tag in park.sectors])
-            per_tag = pair_credit[:, columns] * levels * breadth[p]  # (sectors, tags)
+            same_tags.setdefault(park.sectors, []).append(p)
+        for tags, parks_with in same_tags.items():
+            breadth = self._breadth_for(self.parks[parks_with[0]], step)
+            columns = [self.sector_index[tag.sector_id] for tag in tags]
+            levels = np.array([level_credit[tag.level.value] for tag in tags])
+            per_tag = pair_credit[:, columns] * levels * breadth  # (sectors, tags)
             best = per_tag.argmax(axis=1)
             value = per_tag[np.arange(len(ids)), best]
-            self.credit[:, p] = value
-            self.best_tag[:, p] = np.where(value > 0, best, -1)
+            self.credit[:, parks_with] = value[:, None]
+            self.best_tag[:, parks_with] = np.where(value > 0, best, -1)[:, None]
+
+    def park_term(self, park: int, sector_id: str) -> str:
+        """How park `park` words sector `sector_id` in its positioning (or name)."""
+        found = self.parks[park]
+        key = (found.positioning_zh, found.name_zh, found.sectors)
+        terms = self._terms.get(key)
+        if terms is None:
+            terms = self._terms[key] = self._terms_for(found)
+        return terms[sector_id]
 
     def _terms_for(self, park: Park) -> dict[str, str]:
         in_positioning = self.taxonomy.sectors_in(park.positioning_zh)
@@ -168,20 +184,60 @@ class SectorComparison:
         result: FloatArray = factors @ self.credit[rows] / sum(seen.sector_weights)
         return result
 
+    def values_for(self, seen: Understanding) -> FloatArray:
+        """(P,) the sector value of every park for one reading (nan: not asked)."""
+        return self._row(seen)
+
     def score(self, readings: Readings) -> Scored:
         rows = np.array([self._row(seen) for seen in readings.sector], dtype=np.float64).reshape(
             len(readings.sector), len(self.parks)
         )
         recognised = np.array([bool(seen.sector_hits) for seen in readings.sector], dtype=bool)
-        levels = np.where(
-            np.isnan(rows),
-            NOT_ASKED,
-            np.where(rows > 0, 0, np.where(recognised[:, None], 1, 2)),
-        ).astype(np.int8)
+        levels = self.levels_of(rows, recognised[:, None])
         return Scored(rows[readings.sector_of], levels[readings.sector_of])
 
+    @staticmethod
+    def levels_of(values: FloatArray, recognised: BoolArray) -> LevelArray:
+        """The level of each value; `recognised` broadcasts against `values`."""
+        levels: LevelArray = np.where(
+            np.isnan(values),
+            NOT_ASKED,
+            np.where(values > 0, 0, np.where(recognised, 1, 2)),
+        ).astype(np.int8)
+        return levels
+
+    def candidates(self, seen: Understanding) -> NDArray[np.intp] | None:
+        """The parks a reading's sectors can credit (blocking, after splink): every park whose
+        sector value can be above 0 is among them. None when the reading names no sector."""
+        if not seen.sector_hits:
+            return None
+        if self._parks_of_sector is None:
+            self._parks_of_sector = [np.flatnonzero(row > 0) for row in self.credit]
+        found = [self._parks_of_sector[self.sector_index[h.sector_id]] for h in seen.sector_hits]
+        return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
+
+    @staticmethod
+    def signature(seen: Understanding) -> tuple[object, ...]:
+        """Readings with equal signatures score every park the same."""
+        return (
+            seen.asks_sector,
+            tuple(h.sector_id for h in seen.sector_hits),
+            tuple(h.confidence for h in seen.sector_hits),
+            seen.sector_weights,
+        )
+
     def reason_key(self, readings: Readings) -> NDArray[np.intp]:
-        return readings.sector_of
+        """Readings naming the same sectors the same way are explained alike; an unrecognised
+        text is quoted, so it is its own key."""
+        keys = [
+            (
+                tuple((h.sector_id, h.surface, h.how, h.confidence) for h in seen.sector_hits)
+                if seen.sector_hits
+                else ("text", seen.sector_text, seen.asks_sector)
+            )
+            for seen in readings.sector
+        ]
+        return _keys_of(keys)[readings.sector_of]
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Which query term met which park term, and how much it earned."""
@@ -210,7 +266,7 @@ class SectorComparison:
                 query_term=hit.surface,
                 query_sector=hit.sector_id,
                 park_sector=tag.sector_id,
-                park_term=self.park_terms[park][tag.sector_id],
+                park_term=self.park_term(park, tag.sector_id),
                 relation=relation,
                 how=hit.how,
                 credit=round(float(hit.confidence * self.credit[s, park]), 4),
@@ -269,13 +325,17 @@ class AreaComparison:
         self.level_scores = np.array([tuning.area.levels[level] for level in AreaLevel])
 
     def score(self, readings: Readings) -> Scored:
-        lo = readings.min_area[:, None]
-        hi = readings.max_area[:, None]
-        usable = self.usable[None, :]
-        total = self.total[None, :]
+        every = np.arange(len(self.parks))[None, :]
+        return self.score_parks(readings.min_area[:, None], readings.max_area[:, None], every)
+
+    def score_parks(self, lo: FloatArray, hi: FloatArray, parks: NDArray[np.intp]) -> Scored:
+        """Values and levels for the given parks only: `parks` (n, M) park indices, `lo` and
+        `hi` (n, 1) the requirements' bounds (nan: not given)."""
+        usable = self.usable[parks]
+        total = self.total[parks]
         has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
         has_max = ~np.isnan(hi)
-        underground = ~np.isnan(self.above)[None, :] & (lo <= total)
+        underground = ~np.isnan(self.above)[parks] & (lo <= total)
         code = _area_code
         level = np.select(
             [
@@ -306,13 +366,17 @@ class AreaComparison:
         return result
 
     def reason_key(self, readings: Readings) -> NDArray[np.intp]:
-        pairs = np.stack(
-            [
-                np.nan_to_num(readings.min_area, nan=-1.0),
-                np.nan_to_num(readings.max_area, nan=-1.0),
-            ],
-            axis=1,
+        low = np.nan_to_num(readings.min_area, nan=-1.0)
+        high = np.nan_to_num(readings.max_area, nan=-1.0)
+        # The words an area was read from are part of its explanation.
+        source = (
+            np.where(readings.area_from_text, readings.sector_of, -1)
+            if readings.area_from_text is not None
+            else np.full(len(low), -1)
         )
+        pairs = np.stack([low, high, source.astype(np.float64)], axis=1)
+        if len(pairs) == 0:
+            return np.zeros(0, dtype=np.intp)
         _, inverse = np.unique(pairs, axis=0, return_inverse=True)
         return inverse.reshape(-1).astype(np.intp)
 
@@ -349,6 +413,19 @@ class AreaComparison:
         return Outcome(tuple(reasons), figure=figure)
 
 
+def _first_rows(codes: NDArray[np.intp]) -> NDArray[np.intp]:
+    """For codes 0..m-1 numbered by first appearance: the first row holding each."""
+    first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return first
+
+
+def _keys_of(keys: Sequence[object]) -> NDArray[np.intp]:
+    """A small integer per distinct key, in order of first appearance."""
+    codes: dict[object, int] = {}
+    return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.intp)
+
+
 def _area_code(level: AreaLevel) -> int:
     return list(AreaLevel).index(level)
 
@@ -361,19 +438,33 @@ class LocationComparison:
 
     def __init__(self, parks: Sequence[Park], gazetteer: Gazetteer, tuning: Tuning) -> None:
         self.parks = tuple(parks)
-        haystacks = [park_haystack(park) for park in self.parks]
         order = list(LocationLevel)
         self.level_scores = np.array([tuning.location.levels[level] for level in LocationLevel])
         self.hard_keeps = np.array([level in tuning.location.hard_keeps for level in order])
+        # How near a park is depends on its published text, town and zone only: parks that
+        # share them (a large catalogue repeats them) are compared with each place once.
+        alike: dict[tuple[str, str, str, str, str | None], int] = {}
+        kind = np.array(
+            [
+                alike.setdefault(
+                    (p.name_zh, p.location_zh, p.positioning_zh, p.zone.value, p.town),
+                    len(alike),
+                )
+                for p in self.parks
+            ],
+            dtype=np.intp,
+        )
+        examples = [self.parks[int(i)] for i in _first_rows(kind)]
+        haystacks = [park_haystack(park) for park in examples]
         # near[place]: the level code of every park for that place.
         self.near = {
             place.place_id: np.array(
                 [
                     order.index(nearness(place, park, hay))
-                    for park, hay in zip(self.parks, haystacks, strict=True)
+                    for park, hay in zip(examples, haystacks, strict=True)
                 ],
                 dtype=np.int8,
-            )
+            )[kind]
             for place in gazetteer.places
         }
 
@@ -385,12 +476,25 @@ class LocationComparison:
         result: LevelArray = codes[best, np.arange(len(self.parks))]
         return result
 
+    def levels_for(self, seen: Understanding) -> LevelArray:
+        """(P,) the level of every park for one reading (NOT_ASKED: no place named)."""
+        return self._row(seen)
+
     def score(self, readings: Readings) -> Scored:
         levels = np.array([self._row(seen) for seen in readings.location], dtype=np.int8).reshape(
             len(readings.location), len(self.parks)
         )[readings.location_of]
+        return self.scored(levels)
+
+    def scored(self, levels: LevelArray) -> Scored:
+        """Values looked up from levels decided elsewhere (any shape)."""
         values = np.where(levels == NOT_ASKED, np.nan, self.level_scores[np.maximum(levels, 0)])
         return Scored(values, levels)
+
+    @staticmethod
+    def signature(seen: Understanding) -> tuple[str, ...]:
+        """Readings with equal signatures score every park the same."""
+        return tuple(h.place.place_id for h in seen.place_hits)
 
     def kept_when_hard(self, scored: Scored) -> BoolArray:
         """Parks a location marked hard keeps (not asked: every park)."""
@@ -400,7 +504,17 @@ class LocationComparison:
         return result
 
     def reason_key(self, readings: Readings) -> NDArray[np.intp]:
-        return readings.location_of
+        """Readings naming the same places the same way are explained alike; an unrecognised
+        location is quoted, so it is its own key."""
+        keys = [
+            (
+                seen.location_text if seen.unrecognised_location else "",
+                self.signature(seen),
+                seen.places_from_sector_text,
+            )
+            for seen in readings.location
+        ]
+        return _keys_of(keys)[readings.location_of]
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Where the park is relative to the place asked for, in words."""

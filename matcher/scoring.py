@@ -172,23 +172,126 @@ class ScoreTable:
         blank = self.excluded[rows, parks] | ~asked.any(axis=1)
         return np.where(blank, _NONE, codes).astype(np.int8)
 
+    def fits(self) -> NDArray[np.int8]:
+        """(n, P) fit codes of every cell."""
+        n, p = self.score.shape
+        rows, parks = np.repeat(np.arange(n), p), np.tile(np.arange(p), n)
+        return self.fit_at(rows, parks).reshape(n, p)
+
     def order(self, top: int | None = None) -> NDArray[np.intp]:
         """Park indices per row, best first: not excluded, better fit label, higher score,
         lower park index. Ordering by label first keeps the list, the labels and the shown
         numbers in agreement (no "partial" above a "strong")."""
-        n, p = self.score.shape
-        rows = np.repeat(np.arange(n), p)
-        parks = np.tile(np.arange(p), n)
-        fit = self.fit_at(rows, parks).reshape(n, p).astype(np.int64)
-        tenths = np.rint(self.score * 10).astype(np.int64)
-        rank_key = self.excluded.astype(np.int64) * 8 + (3 - fit)  # 0 best .. 11 worst
-        key = (rank_key * 2000 + (1000 - tenths)) * p + np.arange(p)
+        p = self.score.shape[1]
+        key = order_keys(self.score, self.excluded, self.fits(), np.arange(p), p)
         if top is None or top >= p:
             return np.argsort(key, axis=1)
-        # Keys are unique per row, so the top few can be picked first and then sorted.
-        best = np.argpartition(key, top - 1, axis=1)[:, :top]
-        within = np.argsort(np.take_along_axis(key, best, axis=1), axis=1)
-        return np.take_along_axis(best, within, axis=1)
+        return best_of(key, top)
+
+    def top(self, k: int) -> TopK:
+        """The best k parks of every row (see order), with what explains each."""
+        order = self.order(k)
+        every = np.arange(len(order))
+        return self.top_at(every, order, order)
+
+    def top_at(
+        self, rows: NDArray[np.intp], columns: NDArray[np.intp], parks: NDArray[np.intp]
+    ) -> TopK:
+        """A TopK of the given rows: `columns` (m, k) the cells of each row, best first, and
+        `parks` the park index of each cell (columns may be positions in a subset of parks)."""
+        shape = columns.shape
+        cells = np.repeat(rows, shape[1])
+        columns = columns.reshape(-1)
+        return TopK(
+            parks=parks.reshape(shape),
+            score=self.score[cells, columns].reshape(shape),
+            fit=self.fit_at(cells, columns).reshape(shape),
+            values=tuple(v[cells, columns].reshape(shape) for v in self.values),
+            levels=tuple(lv[cells, columns].reshape(shape) for lv in self.levels),
+            excluded_by_area=self.excluded_by_area[cells, columns].reshape(shape),
+            excluded_by_location=self.excluded_by_location[cells, columns].reshape(shape),
+            asked=self.asked[rows],
+        )
+
+
+def order_keys(
+    score: FloatArray,
+    excluded: BoolArray,
+    fit: NDArray[np.int8],
+    parks: NDArray[np.intp],
+    n_parks: int,
+) -> NDArray[np.int64]:
+    """Sort keys, smallest best: not excluded, better fit label, higher score (in tenths),
+    lower park index."""
+    tenths = np.rint(score * 10).astype(np.int64)
+    tier = excluded.astype(np.int64) * 8 + (_STRONG - fit.astype(np.int64))
+    key: NDArray[np.int64] = (tier * 2000 + (1000 - tenths)) * n_parks + parks
+    return key
+
+
+def best_of(key: NDArray[np.int64], top: int) -> NDArray[np.intp]:
+    """Column positions of the `top` smallest keys per row, in order."""
+    # Keys are unique per row, so the top few can be picked first and then sorted.
+    best = np.argpartition(key, top - 1, axis=1)[:, :top]
+    within = np.argsort(np.take_along_axis(key, best, axis=1), axis=1)
+    result: NDArray[np.intp] = np.take_along_axis(best, within, axis=1)
+    return result
+
+
+@dataclass(frozen=True)
+class TopK:
+    """The best k parks of n requirements, best first, with what explains each cell."""
+
+    parks: NDArray[np.intp]  # (n, k)
+    score: FloatArray  # (n, k)
+    fit: NDArray[np.int8]  # (n, k) index into FIT_CODES
+    values: tuple[FloatArray, ...]  # per comparison (n, k), nan = not asked
+    levels: tuple[LevelArray, ...]  # per comparison (n, k)
+    excluded_by_area: BoolArray  # (n, k)
+    excluded_by_location: BoolArray  # (n, k)
+    asked: BoolArray  # (n, C)
+
+    def __len__(self) -> int:
+        return len(self.parks)
+
+    def take(self, rows: NDArray[np.intp]) -> TopK:
+        """The rows given, in that order (repeats allowed)."""
+        return TopK(
+            self.parks[rows],
+            self.score[rows],
+            self.fit[rows],
+            tuple(v[rows] for v in self.values),
+            tuple(lv[rows] for lv in self.levels),
+            self.excluded_by_area[rows],
+            self.excluded_by_location[rows],
+            self.asked[rows],
+        )
+
+    @staticmethod
+    def stack(parts: Sequence[TopK], k: int, n_components: int) -> TopK:
+        """Several TopKs one after another (an empty one when there are none)."""
+        if not parts:
+            empty = np.zeros((0, k))
+            return TopK(
+                np.zeros((0, k), dtype=np.intp),
+                empty,
+                np.zeros((0, k), dtype=np.int8),
+                tuple(empty for _ in range(n_components)),
+                tuple(np.zeros((0, k), dtype=np.int8) for _ in range(n_components)),
+                np.zeros((0, k), dtype=bool),
+                np.zeros((0, k), dtype=bool),
+                np.zeros((0, n_components), dtype=bool),
+            )
+        return TopK(
+            np.concatenate([t.parks for t in parts]),
+            np.concatenate([t.score for t in parts]),
+            np.concatenate([t.fit for t in parts]),
+            tuple(np.concatenate([t.values[c] for t in parts]) for c in range(n_components)),
+            tuple(np.concatenate([t.levels[c] for t in parts]) for c in range(n_components)),
+            np.concatenate([t.excluded_by_area for t in parts]),
+            np.concatenate([t.excluded_by_location for t in parts]),
+            np.concatenate([t.asked for t in parts]),
+        )
 
 
 def combine(
@@ -205,14 +308,7 @@ def combine(
     values = tuple(s.values for s in scored)
     # A component is asked for all parks of a row or for none.
     asked = np.stack([~np.isnan(v[:, 0]) for v in values], axis=1)
-    raw = np.where(asked, weights, 0.0)
-    total = raw.sum(axis=1, keepdims=True)
-    count = asked.sum(axis=1, keepdims=True)
-    shares = np.where(
-        total > 0,
-        raw / np.where(total > 0, total, 1.0),
-        np.where(asked, 1.0 / np.maximum(count, 1), 0.0),
-    )
+    shares = shares_of(asked, weights)
     sector = values[COMPONENTS.index("sector")]
     sector_fit = ~asked[:, [0]] | (np.nan_to_num(sector) > 0)
     bands = [tuning.bands.get(bool(i // 2), bool(i % 2)) for i in range(4)]
@@ -241,6 +337,19 @@ def combine(
         feasible,
         tuning,
     )
+
+
+def shares_of(asked: BoolArray, weights: FloatArray) -> FloatArray:
+    """(n, C) each asked component's share of the weighting (equal shares if all weigh 0)."""
+    raw = np.where(asked, weights, 0.0)
+    total = raw.sum(axis=1, keepdims=True)
+    count = asked.sum(axis=1, keepdims=True)
+    shares: FloatArray = np.where(
+        total > 0,
+        raw / np.where(total > 0, total, 1.0),
+        np.where(asked, 1.0 / np.maximum(count, 1), 0.0),
+    )
+    return shares
 
 
 def fit_codes(

@@ -345,3 +345,41 @@ def test_lang_wide_output_numbers_its_headers(tmp_path: Path) -> None:
         c for c in frame.columns if c in ("园区编号_1", "得分_1", "匹配度_2", "理由（中文）_1")
     ] == ["园区编号_1", "得分_1", "匹配度_2", "理由（中文）_1"]
     assert len(frame) == 3
+
+
+risky = st.sampled_from(["=1+1", "+cmd", "-5", "@SUM(A1)", "\t=2", "集成电路", "AI chips", "5000"])
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(risky, risky, risky, risky), min_size=1, max_size=6))
+def test_the_csv_written_is_the_frame_returned_made_safe(
+    tmp_path: Path, rows: list[tuple[str, str, str, str]]
+) -> None:
+    """The CSV is assembled and written by Arrow; it must say exactly what the returned frame
+    says, written the way every other export is (exports.write_csv: no formula)."""
+    from matcher.exports import write_csv as export_csv
+
+    header = ["编号", "产业方向", '=HYPERLINK("x")', "面积需求"]
+    source = write_csv(tmp_path / "risky.csv", [header, *[list(r) for r in rows]])
+    try:
+        run_batch(source, tmp_path / "out.csv", top_k=2)
+    except BatchError:
+        return
+    _, frame = run_batch(source, None, top_k=2)
+    assert frame is not None
+    export_csv(frame, tmp_path / "expected.csv")
+    written = (tmp_path / "out.csv").read_bytes()
+    assert written == (tmp_path / "expected.csv").read_bytes()
+    assert b"\n=" not in written and b",=" not in written and b'"=' not in written
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=12))
+def test_cells_are_normalised_as_normalize_keep_case_does(text: str) -> None:
+    from matcher.batch import _normalized
+    from matcher.text import normalize_keep_case
+
+    assert _normalized([text, text + "  x", " " + text]) == [
+        normalize_keep_case(t) for t in (text, text + "  x", " " + text)
+    ]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.batch_io import (
     BatchError,
+    CsvRows,
     detect_encoding,
     load_column_aliases,
     map_headers,
@@ -60,3 +66,37 @@ def test_header_variants_map_to_the_contract_columns() -> None:
         "Industry": "sector",
         "Min Area": "min_area_m2",
     }
+
+
+cell_text = st.text(alphabet='ab中 ,;\t"\x0c\n\r', max_size=8)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(st.lists(cell_text, min_size=3, max_size=3), min_size=1, max_size=12),
+    ending=st.sampled_from(["\n", "\r\n", "\r"]),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_records_are_what_the_csv_module_reads_with_their_first_line(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], ending: str, delimiter: str
+) -> None:
+    """Lines without a quote take a shortcut; every record must still be what csv.reader
+    reads, at the line it starts on."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=ending).writerows(
+        [["h1", "h2", "h3"], *rows]
+    )
+    text = buffer.getvalue()
+    path = tmp_path_factory.mktemp("csv") / "rows.csv"
+    path.write_bytes(text.encode("utf-8"))
+    reader = CsvRows(path, "utf-8", delimiter)
+    got = [(line, cells) for line, cells in reader._read_records()]
+    expected_cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    assert [cells for _, cells in got] == expected_cells
+    # Each record starts on the line after the previous record's lines.
+    line = 1
+    for (first, _), cells in zip(got, expected_cells, strict=True):
+        assert first == line
+        row_text = io.StringIO()
+        csv.writer(row_text, delimiter=delimiter, lineterminator=ending).writerow(cells)
+        line += len(row_text.getvalue().encode().splitlines()) if cells else 1

@@ -1,0 +1,531 @@
+"""The best K parks for many requirements without scoring every park: blocking, after splink.
+
+`full_top` scores every requirement against every park (Ranker.score) and keeps the best K: it
+is the reference. `BlockedTop.top` gives exactly the same parks, order, scores, fits and levels
+while scoring few parks per requirement:
+
+1. Requirements that would score every park alike (same sector and place signatures, same
+   area bounds, weights and hard flags) are scored once.
+2. Blocking: a requirement naming sectors is compared in full only with the parks whose
+   sectors its sectors credit (an inverted index sector -> parks built from the credit table).
+   Every other park has sector value 0, so it sits in a band below any candidate that fits
+   the area ("先定产业后供空间"); when nothing is named, every park is a candidate.
+3. Candidates are visited best first by what does not depend on the area (the sector and
+   location part of the weighted mean), a prefix at a time. The best K found are certain once
+   the K-th of them scores, in tenths as ranked, strictly above a bound on every park not yet
+   visited: the band-1 total of the next candidate with a perfect area value, and for
+   non-candidates the top a park without a sector fit can reach. Ties are never assumed away:
+   an equal bound visits more.
+4. A requirement whose candidates are all visited without K certain (too few candidates can
+   hold the area) and any requirement with a hard constraint is scored against every park.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from matcher.cache import LruCache
+from matcher.comparisons import NOT_ASKED, BoolArray, FloatArray, LevelArray, Readings, Scored
+from matcher.scoring import Ranker, TopK, best_of, combine, order_keys, shares_of
+from matcher.understanding import Understanding
+
+FIT_NONE, FIT_STRONG = 0, 3  # codes of FIT_CODES
+
+# Bounds memory: the (requirements x parks) matrices scored at once hold about this many cells.
+CELLS = 2_000_000
+# Candidates visited in the first round, per requirement, at least (grows by VISIT_GROWTH).
+FIRST_VISIT = 64
+VISIT_GROWTH = 8
+NEVER = np.iinfo(np.int64).max
+
+
+def readings_subset(readings: Readings, rows: NDArray[np.intp]) -> Readings:
+    """The given rows, keeping only the distinct readings they use."""
+    used_s, sector_of = np.unique(readings.sector_of[rows], return_inverse=True)
+    used_l, location_of = np.unique(readings.location_of[rows], return_inverse=True)
+    return Readings(
+        sector=[readings.sector[int(i)] for i in used_s],
+        sector_of=sector_of.reshape(-1).astype(np.intp),
+        location=[readings.location[int(i)] for i in used_l],
+        location_of=location_of.reshape(-1).astype(np.intp),
+        min_area=readings.min_area[rows],
+        max_area=readings.max_area[rows],
+    )
+
+
+def full_top(
+    ranker: Ranker,
+    readings: Readings,
+    weights: FloatArray,
+    area_is_hard: BoolArray,
+    location_is_hard: BoolArray,
+    k: int,
+) -> TopK:
+    """Every park scored (Ranker.score) and the best k kept, in row blocks bounding memory."""
+    n_parks = len(ranker.parks)
+    step = max(1, CELLS // n_parks)
+    parts = []
+    for start in range(0, len(readings), step):
+        rows = np.arange(start, min(start + step, len(readings)))
+        table = ranker.score(
+            readings_subset(readings, rows),
+            weights[rows],
+            area_is_hard[rows],
+            location_is_hard[rows],
+        )
+        parts.append(table.top(k))
+    return TopK.stack(parts, k, len(ranker.comparisons))
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The candidates of one (sector, place, shares) group, best first by the most each can
+    score (ties by park index); a prefix of them, or all."""
+
+    parks: NDArray[np.intp]
+    most: FloatArray  # the most each listed park can score, never increasing
+    sector: FloatArray  # sector value of each listed park
+    location: LevelArray  # location level of each listed park
+    size: int  # how many candidates the group has in all
+    every_park: bool  # no blocking: every park is a candidate
+    rest_most: float  # the most any candidate not listed can score (-inf: all are listed)
+
+
+_Source = tuple[Understanding, Understanding, FloatArray]  # what a group is built from
+
+
+class BlockedTop:
+    """Best-K ranking through blocking; equal to full_top for every input (see module doc)."""
+
+    def __init__(self, ranker: Ranker, first_visit: int = FIRST_VISIT) -> None:
+        self.ranker = ranker
+        self.first_visit = first_visit
+        self.kept = first_visit * VISIT_GROWTH + 1
+        self.n_parks = len(ranker.parks)
+        bands = ranker.tuning.bands
+        self.fits_both = bands.get(True, True)
+        self.no_sector = (bands.get(True, False), bands.get(False, False))
+        self.area_max = float(np.max(ranker.area.level_scores))
+        self.location_max = float(np.max(ranker.location.level_scores))
+        budget = max(4, CELLS // max(self.n_parks, 1))
+        self._sector_values: LruCache[FloatArray] = LruCache(budget)
+        self._location_levels: LruCache[LevelArray] = LruCache(budget)
+        self._groups: dict[tuple[object, ...], _Group] = {}  # oldest first
+        self._groups_listed = 0  # parks listed in all kept groups (bounded by 2 x CELLS)
+
+    # -- distinct requirements ------------------------------------------------------------------
+
+    def top(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        area_is_hard: BoolArray,
+        location_is_hard: BoolArray,
+        k: int,
+        blocking: bool | None = None,
+    ) -> TopK:
+        """The best k parks of every requirement, exactly as full_top gives them.
+
+        `blocking` False scores each distinct requirement against every park; None blocks
+        when the catalogue has more parks than a first visit would look at."""
+        if not len(readings):
+            return TopK.stack([], k, len(self.ranker.comparisons))
+        first, inverse = self._distinct(readings, weights, area_is_hard, location_is_hard)
+        blocked = self.n_parks > self.first_visit if blocking is None else blocking
+        score = self._top_distinct if blocked else partial(full_top, self.ranker)
+        top = score(
+            readings_subset(readings, first),
+            weights[first],
+            area_is_hard[first],
+            location_is_hard[first],
+            k,
+        )
+        return top.take(inverse)
+
+    def _distinct(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        area_is_hard: BoolArray,
+        location_is_hard: BoolArray,
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """One row per requirement that scores differently, and which one each row is."""
+        sector = _codes([self.ranker.sector.signature(s) for s in readings.sector])
+        location = _codes([self.ranker.location.signature(s) for s in readings.location])
+        columns = [
+            sector[readings.sector_of],
+            location[readings.location_of],
+            _float_codes(readings.min_area),
+            _float_codes(readings.max_area),
+            *(_float_codes(weights[:, c]) for c in range(weights.shape[1])),
+            area_is_hard.astype(np.intp),
+            location_is_hard.astype(np.intp),
+        ]
+        return first_and_codes(_combined(columns))
+
+    # -- the walk -------------------------------------------------------------------------------
+
+    def _top_distinct(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        area_is_hard: BoolArray,
+        location_is_hard: BoolArray,
+        k: int,
+    ) -> TopK:
+        ranker = self.ranker
+        n = len(readings)
+        sector_seen = [readings.sector[int(i)] for i in readings.sector_of]
+        location_seen = [readings.location[int(i)] for i in readings.location_of]
+        area_levels = ranker.area.score_parks(
+            readings.min_area[:, None], readings.max_area[:, None], np.zeros((n, 1), np.intp)
+        ).levels[:, 0]
+        asked = np.column_stack(
+            [
+                [s.asks_sector for s in sector_seen],
+                area_levels != NOT_ASKED,
+                [bool(s.place_hits) for s in location_seen],
+            ]
+        ).astype(bool)
+        shares = shares_of(asked, weights)
+        keys = [
+            (ranker.sector.signature(s), ranker.location.signature(seen), tuple(row))
+            for s, seen, row in zip(sector_seen, location_seen, shares.tolist(), strict=True)
+        ]
+        group_of = _codes(keys)
+        first_of_group = np.zeros(int(group_of.max()) + 1, dtype=np.intp)
+        first_of_group[group_of[::-1]] = np.arange(n)[::-1]
+        sources = [
+            (sector_seen[int(r)], location_seen[int(r)], shares[int(r)]) for r in first_of_group
+        ]
+        groups = [
+            self._group(keys[int(r)], *source)
+            for r, source in zip(first_of_group, sources, strict=True)
+        ]
+        done_rows: list[NDArray[np.intp]] = []
+        done: list[TopK] = []
+        dense = np.flatnonzero(area_is_hard | location_is_hard)
+        pending = np.flatnonzero(~(area_is_hard | location_is_hard))
+        visit = max(self.first_visit, k)
+        while len(pending):
+            certain, exhausted = self._round(
+                readings,
+                weights,
+                shares,
+                group_of,
+                (groups, sources),
+                pending,
+                visit,
+                k,
+                done,
+                done_rows,
+            )
+            left = pending[~certain]
+            # Every candidate visited and still not certain: non-candidates are needed.
+            dense = np.concatenate([dense, left[exhausted[~certain]]])
+            pending = left[~exhausted[~certain]]
+            visit *= VISIT_GROWTH
+        if len(dense):
+            done_rows.append(dense)
+            done.append(
+                full_top(
+                    ranker,
+                    readings_subset(readings, dense),
+                    weights[dense],
+                    area_is_hard[dense],
+                    location_is_hard[dense],
+                    k,
+                )
+            )
+        order = np.argsort(np.concatenate(done_rows), kind="stable")
+        return TopK.stack(done, k, len(ranker.comparisons)).take(order)
+
+    def _round(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        shares: FloatArray,
+        group_of: NDArray[np.intp],
+        groups: tuple[list[_Group], list[_Source]],
+        pending: NDArray[np.intp],
+        visit: int,
+        k: int,
+        done: list[TopK],
+        done_rows: list[NDArray[np.intp]],
+    ) -> tuple[BoolArray, BoolArray]:
+        """Score the first `visit` candidates of the pending rows; keep the rows whose best k
+        are certain. Returns (certain, every candidate visited) per pending row."""
+        certain = np.zeros(len(pending), dtype=bool)
+        exhausted = np.zeros(len(pending), dtype=bool)
+        width_cap = max(k, min(visit, self.n_parks))
+        step = max(1, CELLS // width_cap)
+        for start in range(0, len(pending), step):
+            part = slice(start, start + step)
+            c, e = self._score_prefix(
+                readings,
+                weights,
+                shares,
+                group_of,
+                groups,
+                pending[part],
+                visit,
+                k,
+                done,
+                done_rows,
+            )
+            certain[part], exhausted[part] = c, e
+        return certain, exhausted
+
+    def _score_prefix(
+        self,
+        readings: Readings,
+        weights: FloatArray,
+        shares: FloatArray,
+        group_of: NDArray[np.intp],
+        groups: tuple[list[_Group], list[_Source]],
+        rows: NDArray[np.intp],
+        visit: int,
+        k: int,
+        done: list[TopK],
+        done_rows: list[NDArray[np.intp]],
+    ) -> tuple[BoolArray, BoolArray]:
+        ranker = self.ranker
+        m = len(rows)
+        row_groups = group_of[rows]
+        present = np.unique(row_groups)
+        lists = {int(g): self._listed(*groups, int(g), visit) for g in present}
+        width = max(k, max(min(visit, len(lst.parks)) for lst in lists.values()))
+        parks = np.zeros((m, width), dtype=np.intp)
+        sector = np.zeros((m, width))
+        location = np.zeros((m, width), dtype=np.int8)
+        valid = np.zeros((m, width), dtype=bool)
+        exhausted = np.zeros(m, dtype=bool)
+        every_park = np.zeros(m, dtype=bool)
+        for g in present:
+            at = np.flatnonzero(row_groups == g)
+            lst = lists[int(g)]
+            seen = min(visit, lst.size)
+            count = len(lst.parks[:seen])
+            # Padding repeats the first park; it is masked out of the ranking below.
+            parks[at] = lst.parks[0]
+            sector[at] = lst.sector[0]
+            location[at] = lst.location[0]
+            parks[at, :count] = lst.parks[:seen]
+            sector[at, :count] = lst.sector[:seen]
+            location[at, :count] = lst.location[:seen]
+            valid[at, :count] = True
+            exhausted[at] = seen >= lst.size
+            every_park[at] = lst.every_park
+        recognised = np.array(
+            [bool(readings.sector[int(readings.sector_of[r])].sector_hits) for r in rows]
+        )
+        scored = (
+            Scored(sector, ranker.sector.levels_of(sector, recognised[:, None])),
+            ranker.area.score_parks(
+                readings.min_area[rows][:, None], readings.max_area[rows][:, None], parks
+            ),
+            ranker.location.scored(location),
+        )
+        no = np.zeros(m, dtype=bool)
+        table = combine(
+            scored,
+            weights=weights[rows],
+            feasible=ranker.area.feasible(scored[1]),
+            kept_by_location=ranker.location.kept_when_hard(scored[2]),
+            area_is_hard=no,
+            location_is_hard=no,
+            tuning=ranker.tuning,
+        )
+        fits = table.fits()
+        key = order_keys(table.score, table.excluded, fits, parks, self.n_parks)
+        key[~valid] = NEVER
+        best = best_of(key, k)
+        line = np.arange(m)
+        kth = best[:, -1]
+        found = key[line, kth] != NEVER
+        kth_tenths = np.rint(table.score[line, kth] * 10).astype(np.int64)
+        kth_park = key[line, kth] % self.n_parks
+        kth_fit = fits[line, kth]
+        beaten = np.zeros(m, dtype=bool)  # no candidate left unvisited can enter the top k
+        for g in present:
+            at = np.flatnonzero(row_groups == g)
+            beaten[at] = self._candidates_beaten(
+                lists[int(g)], min(visit, lists[int(g)].size), kth_tenths[at], kth_park[at]
+            )
+        # Lists are ordered by fit label first. An unvisited candidate may be a strong fit, so
+        # the score bounds decide only when the k-th found is strong too; otherwise every
+        # candidate is visited. A park the sector does not credit is no fit (`none`): it can
+        # only follow a k-th that is at least a weak fit, or one it cannot outscore.
+        beaten &= exhausted | (kth_fit == FIT_STRONG)
+        outside = self._outside_tenths(shares[rows])
+        certain = found & beaten & (every_park | (kth_fit > FIT_NONE) | (outside < kth_tenths))
+        if certain.any():
+            keep = np.flatnonzero(certain)
+            done_rows.append(rows[keep])
+            done.append(
+                table.top_at(keep, best[keep], np.take_along_axis(parks[keep], best[keep], 1))
+            )
+        return certain, exhausted
+
+    def _candidates_beaten(
+        self,
+        group: _Group,
+        seen: int,
+        kth_tenths: NDArray[np.int64],
+        kth_park: NDArray[np.int64],
+    ) -> BoolArray:
+        """Whether no candidate after the first `seen` of the group can rank above the k-th
+        best found: each one scores at most its bound (`most`); where that equals the k-th's
+        score in tenths, it must come after it by park index."""
+        if seen >= group.size:
+            return np.ones(len(kth_tenths), dtype=bool)
+        tenths = _tenths(group.most[seen:])  # never increasing
+        # Candidates that can reach the k-th's score: the first `reach` not yet visited.
+        reach = np.searchsorted(-tenths, -kth_tenths, side="right")
+        # ... all of them listed: the run ends within the list, or nothing unlisted reaches it.
+        complete = reach < len(tenths)
+        if group.rest_most > -np.inf:
+            complete |= _tenths(np.array([group.rest_most]))[0] < kth_tenths
+        else:
+            complete[:] = True
+        lowest = np.minimum.accumulate(group.parks[seen:])[np.maximum(reach - 1, 0)]
+        tie_lost = (tenths[0] == kth_tenths) & complete & (lowest > kth_park)
+        result: BoolArray = (tenths[0] < kth_tenths) | tie_lost
+        return result
+
+    def _outside_tenths(self, shares: FloatArray) -> NDArray[np.int64]:
+        """The most a park the sector does not credit can score, in tenths: no sector fit,
+        at best a perfect area and place."""
+        others = shares[:, 1] * self.area_max + shares[:, 2] * self.location_max
+        return _tenths(np.max([b.floor + b.width * others for b in self.no_sector], axis=0))
+
+    # -- groups ---------------------------------------------------------------------------------
+
+    def _group(
+        self,
+        key: tuple[object, ...],
+        sector_seen: Understanding,
+        location_seen: Understanding,
+        shares: FloatArray,
+    ) -> _Group:
+        found = self._groups.pop(key, None)
+        if found is None:
+            found = self._build_group(sector_seen, location_seen, shares, self.kept)
+            self._groups_listed += len(found.parks)
+            while self._groups and self._groups_listed > 2 * CELLS:
+                oldest = self._groups.pop(next(iter(self._groups)))
+                self._groups_listed -= len(oldest.parks)
+        self._groups[key] = found  # most recently used last
+        return found
+
+    def _listed(self, groups: list[_Group], sources: list[_Source], g: int, visit: int) -> _Group:
+        """Group g with at least `visit` + 1 candidates listed (or all of them)."""
+        group = groups[g]
+        if len(group.parks) <= visit and len(group.parks) < group.size:
+            group = groups[g] = self._build_group(*sources[g], None)
+        return group
+
+    def _build_group(
+        self,
+        sector_seen: Understanding,
+        location_seen: Understanding,
+        shares: FloatArray,
+        keep: int | None,
+    ) -> _Group:
+        ranker = self.ranker
+        values = self._sector_row(sector_seen)
+        levels = self._location_row(location_seen)
+        candidates = ranker.sector.candidates(sector_seen) if sector_seen.asks_sector else None
+        every_park = candidates is None or len(candidates) in (0, self.n_parks)
+        parks = np.arange(self.n_parks) if every_park or candidates is None else candidates
+        place = np.where(
+            levels == NOT_ASKED, 0.0, ranker.location.level_scores[np.maximum(levels, 0)]
+        )
+        b = shares[0] * np.nan_to_num(values[parks]) + shares[2] * place[parks]
+        # The most each candidate can score: its band if it fits the area, a perfect area.
+        fits = ~np.isnan(values[parks]) & (values[parks] > 0) if sector_seen.asks_sector else None
+        most = self._most(b, shares, fits)
+        if keep is not None and len(parks) > keep:
+            # The best `keep` and every park tied with the last of them: a tie is settled by
+            # park index, which needs the whole run of equal bounds listed.
+            last = most[np.argpartition(-most, keep - 1)[keep - 1]]
+            head = most >= last
+            order = np.flatnonzero(head)
+            order = order[np.lexsort((parks[order], -most[order]))]
+            rest = float(most[~head].max()) if (~head).any() else -np.inf
+        else:
+            order = np.lexsort((parks, -most))
+            rest = -np.inf
+        listed = parks[order]
+        return _Group(
+            listed, most[order], values[listed], levels[listed], len(parks), every_park, rest
+        )
+
+    def _most(self, b: FloatArray, shares: FloatArray, fits: BoolArray | None) -> FloatArray:
+        """Upper bounds of the scores of parks with sector-and-location part b, given the
+        area is perfect: band 1 where the sector fits (or is not asked), else band 2."""
+        if shares.sum() == 0:  # nothing asked: every park scores 0
+            return np.zeros(len(b))
+        weighted = b + shares[1] * self.area_max
+        both, area_only = self.fits_both, self.no_sector[0]
+        most: FloatArray = both.floor + both.width * weighted
+        if fits is not None:
+            most = np.where(fits, most, area_only.floor + area_only.width * weighted)
+        return most
+
+    def _sector_row(self, seen: Understanding) -> FloatArray:
+        key = self.ranker.sector.signature(seen)
+        found = self._sector_values.get(key)
+        if found is None:
+            found = self.ranker.sector.values_for(seen)
+            self._sector_values.put(key, found)
+        return found
+
+    def _location_row(self, seen: Understanding) -> LevelArray:
+        key = self.ranker.location.signature(seen)
+        found = self._location_levels.get(key)
+        if found is None:
+            found = self.ranker.location.levels_for(seen)
+            self._location_levels.put(key, found)
+        return found
+
+
+def _codes(keys: Sequence[object]) -> NDArray[np.intp]:
+    codes: dict[object, int] = {}
+    return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.intp)
+
+
+def _tenths(most: FloatArray) -> NDArray[np.int64]:
+    """Upper bounds of scores as the ranking compares them (tenths), never rounded down by
+    a float's last bit."""
+    result: NDArray[np.int64] = np.rint((most + 1e-7) * 10).astype(np.int64)
+    return result
+
+
+def _float_codes(values: FloatArray) -> NDArray[np.intp]:
+    """A code per distinct value (nan its own value)."""
+    codes, _ = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.intp)
+
+
+def _combined(columns: Sequence[NDArray[np.intp]]) -> NDArray[np.intp]:
+    """One code per distinct row of codes (re-coded as it goes, so it never overflows)."""
+    code = columns[0]
+    for column in columns[1:]:
+        code, _ = pd.factorize(code * (int(column.max()) + 1) + column)
+    return np.asarray(code, dtype=np.intp)
+
+
+def first_and_codes(codes: NDArray[np.intp]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """For codes numbered by first appearance (as pd.factorize gives them): the first row of
+    each code and each row's code."""
+    codes, _ = pd.factorize(codes)
+    first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return first, codes.astype(np.intp)
