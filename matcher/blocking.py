@@ -89,12 +89,18 @@ class _Group:
     score (ties by park index); a prefix of them, or all."""
 
     parks: NDArray[np.intp]
-    most: FloatArray  # the most each listed park can score, never increasing
+    most: FloatArray  # the most each listed park can score
+    best_fit: NDArray[np.int64]  # the best fit label (code) each listed park can reach
     sector: FloatArray  # sector value of each listed park
     location: LevelArray  # location level of each listed park
     size: int  # how many candidates the group has in all
     every_park: bool  # no blocking: every park is a candidate
-    rest_most: float  # the most any candidate not listed can score (-inf: all are listed)
+    rest_bound: int  # the best rank bound of any candidate not listed (-1: all are listed)
+
+    @property
+    def bounds(self) -> NDArray[np.int64]:
+        """Each listed park's best possible place in the fit-first order, never increasing."""
+        return rank_bound(self.best_fit, _tenths(self.most))
 
 
 _Source = tuple[Understanding, Understanding, FloatArray]  # what a group is built from
@@ -351,18 +357,16 @@ class BlockedTop:
         found = key[line, kth] != NEVER
         kth_tenths = np.rint(table.score[line, kth] * 10).astype(np.int64)
         kth_park = key[line, kth] % self.n_parks
-        kth_fit = fits[line, kth]
+        kth_fit = fits[line, kth].astype(np.int64)
+        kth_bound = rank_bound(kth_fit, kth_tenths)
         beaten = np.zeros(m, dtype=bool)  # no candidate left unvisited can enter the top k
         for g in present:
             at = np.flatnonzero(row_groups == g)
             beaten[at] = self._candidates_beaten(
-                lists[int(g)], min(visit, lists[int(g)].size), kth_tenths[at], kth_park[at]
+                lists[int(g)], min(visit, lists[int(g)].size), kth_bound[at], kth_park[at]
             )
-        # Lists are ordered by fit label first. An unvisited candidate may be a strong fit, so
-        # the score bounds decide only when the k-th found is strong too; otherwise every
-        # candidate is visited. A park the sector does not credit is no fit (`none`): it can
-        # only follow a k-th that is at least a weak fit, or one it cannot outscore.
-        beaten &= exhausted | (kth_fit == FIT_STRONG)
+        # A park the sector does not credit is no fit (`none`): it can only follow a k-th
+        # that is at least a weak fit, or one it cannot outscore.
         outside = self._outside_tenths(shares[rows])
         certain = found & beaten & (every_park | (kth_fit > FIT_NONE) | (outside < kth_tenths))
         if certain.any():
@@ -377,26 +381,26 @@ class BlockedTop:
         self,
         group: _Group,
         seen: int,
-        kth_tenths: NDArray[np.int64],
+        kth_bound: NDArray[np.int64],
         kth_park: NDArray[np.int64],
     ) -> BoolArray:
         """Whether no candidate after the first `seen` of the group can rank above the k-th
-        best found: each one scores at most its bound (`most`); where that equals the k-th's
-        score in tenths, it must come after it by park index."""
+        best found: each one ranks at most at its bound (fit label first, then score in
+        tenths); where that equals the k-th's, it must come after it by park index."""
         if seen >= group.size:
-            return np.ones(len(kth_tenths), dtype=bool)
-        tenths = _tenths(group.most[seen:])  # never increasing
-        # Candidates that can reach the k-th's score: the first `reach` not yet visited.
-        reach = np.searchsorted(-tenths, -kth_tenths, side="right")
+            return np.ones(len(kth_bound), dtype=bool)
+        bounds = group.bounds[seen:]  # never increasing
+        # Candidates that can reach the k-th's place: the first `reach` not yet visited.
+        reach = np.searchsorted(-bounds, -kth_bound, side="right")
         # ... all of them listed: the run ends within the list, or nothing unlisted reaches it.
-        complete = reach < len(tenths)
-        if group.rest_most > -np.inf:
-            complete |= _tenths(np.array([group.rest_most]))[0] < kth_tenths
+        complete = reach < len(bounds)
+        if group.rest_bound >= 0:
+            complete |= group.rest_bound < kth_bound
         else:
             complete[:] = True
         lowest = np.minimum.accumulate(group.parks[seen:])[np.maximum(reach - 1, 0)]
-        tie_lost = (tenths[0] == kth_tenths) & complete & (lowest > kth_park)
-        result: BoolArray = (tenths[0] < kth_tenths) | tie_lost
+        tie_lost = (bounds[0] == kth_bound) & complete & (lowest > kth_park)
+        result: BoolArray = (bounds[0] < kth_bound) | tie_lost
         return result
 
     def _outside_tenths(self, shares: FloatArray) -> NDArray[np.int64]:
@@ -451,21 +455,51 @@ class BlockedTop:
         # The most each candidate can score: its band if it fits the area, a perfect area.
         fits = ~np.isnan(values[parks]) & (values[parks] > 0) if sector_seen.asks_sector else None
         most = self._most(b, shares, fits)
+        best_fit = self._best_fit(values[parks], levels[parks], sector_seen.asks_sector)
+        bound = rank_bound(best_fit, _tenths(most))
         if keep is not None and len(parks) > keep:
             # The best `keep` and every park tied with the last of them: a tie is settled by
             # park index, which needs the whole run of equal bounds listed.
-            last = most[np.argpartition(-most, keep - 1)[keep - 1]]
-            head = most >= last
+            last = bound[np.argpartition(-bound, keep - 1)[keep - 1]]
+            head = bound >= last
             order = np.flatnonzero(head)
-            order = order[np.lexsort((parks[order], -most[order]))]
-            rest = float(most[~head].max()) if (~head).any() else -np.inf
+            order = order[np.lexsort((parks[order], -bound[order]))]
+            rest = int(bound[~head].max()) if (~head).any() else -1
         else:
-            order = np.lexsort((parks, -most))
-            rest = -np.inf
+            order = np.lexsort((parks, -bound))
+            rest = -1
         listed = parks[order]
         return _Group(
-            listed, most[order], values[listed], levels[listed], len(parks), every_park, rest
+            listed,
+            most[order],
+            best_fit[order],
+            values[listed],
+            levels[listed],
+            len(parks),
+            every_park,
+            rest,
         )
+
+    def _best_fit(
+        self, sector: FloatArray, levels: LevelArray, asks_sector: bool
+    ) -> NDArray[np.int64]:
+        """The best fit label each park can reach: from its sector value (the area and the
+        place can only lower it), capped by its place where one was asked."""
+        tuning = self.ranker.tuning
+        if not asks_sector:
+            fit = np.full(len(sector), FIT_STRONG, dtype=np.int64)
+        else:
+            value = np.nan_to_num(sector)
+            fit = np.select(
+                [value <= 0, value >= tuning.sector.strong, value >= tuning.sector.partial],
+                [FIT_NONE, FIT_STRONG, FIT_STRONG - 1],
+                default=FIT_NONE + 1,
+            ).astype(np.int64)
+        asked = levels != NOT_ASKED
+        place = self.ranker.location.level_scores[np.maximum(levels, 0)]
+        cap = np.where(place >= 1.0, FIT_STRONG, np.where(place > 0, FIT_STRONG - 1, FIT_NONE + 1))
+        result: NDArray[np.int64] = np.where(asked, np.minimum(fit, cap), fit)
+        return result
 
     def _most(self, b: FloatArray, shares: FloatArray, fits: BoolArray | None) -> FloatArray:
         """Upper bounds of the scores of parks with sector-and-location part b, given the
@@ -499,6 +533,13 @@ class BlockedTop:
 def _codes(keys: Sequence[object]) -> NDArray[np.intp]:
     codes: dict[object, int] = {}
     return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.intp)
+
+
+def rank_bound(fit: NDArray[np.int64], tenths: NDArray[np.int64]) -> NDArray[np.int64]:
+    """A park's place in the fit-first order as one number, larger better: the fit label,
+    then the score in tenths."""
+    result: NDArray[np.int64] = fit * 10_000 + tenths
+    return result
 
 
 def _tenths(most: FloatArray) -> NDArray[np.int64]:
