@@ -8,26 +8,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.case_state import case_id_from_url, loaded_view, save, show_stale
+from app_pages.case_state import case_id_from_url, export_file, loaded_view, save, show_stale
 from app_pages.common import lang, local_time, park_label, plain, require_staff, t, workspace
 from app_pages.ranking import show_ranking
 from app_pages.requirement_form import read_requirement, requirement_fields
 from matcher.errors import UserFacingError
-from matcher.workspace import CaseNotFoundError, CaseView, Workspace
+from matcher.workspace import CaseNotFoundError, CaseView
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTS = (("csv", "text/csv"), ("xlsx", XLSX_MIME), ("pdf", "application/pdf"))
-
-
-def export_file(ws: Workspace, case_id: int, fmt: str, language: str, actor: str) -> bytes:
-    """The export's bytes, recorded when the file is made (on the click, not on a rerun)."""
-    data, _record = ws.export_shortlist(
-        case_id,
-        "xlsx" if fmt == "xlsx" else "pdf" if fmt == "pdf" else "csv",
-        "en" if language == "en" else "zh",
-        actor=actor,
-    )
-    return data
 
 
 def show_header(view: CaseView) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app_pages.common import plain, t, workspace
-from matcher.workspace import CaseView, StaleCaseError
+from matcher.workspace import CaseView, StaleCaseError, Workspace
 
 OPEN_CASE = "open_case"
 VIEWS = "case_views"
@@ -73,3 +73,14 @@ def show_stale(case_id: int) -> None:
         st.session_state.pop("stale_message", None)
         loaded_view(case_id, fresh=True)
         st.rerun()
+
+
+def export_file(ws: Workspace, case_id: int, fmt: str, language: str, actor: str) -> bytes:
+    """The export's bytes, recorded when the file is made (on the click, not on a rerun)."""
+    data, _record = ws.export_shortlist(
+        case_id,
+        "xlsx" if fmt == "xlsx" else "pdf" if fmt == "pdf" else "csv",
+        "en" if language == "en" else "zh",
+        actor=actor,
+    )
+    return data
