@@ -126,7 +126,7 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
             staff.get_by_role("textbox", name="搜索企业、联系人、产业或编号").fill("E2E 芯片")
             staff.keyboard.press("Enter")
             staff.get_by_role("link", name="E2E 芯片科技").click()
-            staff.get_by_text("E2E 芯片科技 · 王芳").wait_for(timeout=30_000)
+            staff.get_by_text("E2E 芯片科技 · 王芳", exact=True).wait_for(timeout=30_000)
             assert "case=" in staff.url
             case_url = staff.url
             # Tick the first two parks of this ranking, then shortlist them.
@@ -146,7 +146,7 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
             saved = tmp_path / "shortlist.xlsx"
             download_info.value.save_as(saved)
             staff.reload(wait_until="networkidle")
-            staff.get_by_text("E2E 芯片科技 · 王芳").wait_for(timeout=30_000)
+            staff.get_by_text("E2E 芯片科技 · 王芳", exact=True).wait_for(timeout=30_000)
             assert staff.url == case_url
             staff.get_by_text("本案短名单").wait_for()
             staff.locator("text=1. P01 >> visible=true").first.wait_for(timeout=30_000)
