@@ -1,8 +1,21 @@
-"""The app's entry point: language switch and Streamlit's multipage navigation."""
+"""The app's entry point: language, who is signed in, and the pages they may see.
+
+Anonymous visitors get the investor page, the parks catalogue and the sign-in page; staff
+pages exist in the navigation only for a signed-in session, so typing their URL shows the
+investor page instead (and each staff page checks again).
+"""
 
 import streamlit as st
 
-from app_pages.common import catalogue, t
+from app_pages.common import (
+    COOKIE,
+    TOKEN_KEY,
+    catalogue,
+    plain,
+    signed_in_staff,
+    t,
+    workspace,
+)
 
 st.set_page_config(page_title="海淀重点园区匹配 · Haidian park matcher", layout="wide")
 
@@ -15,13 +28,55 @@ with st.sidebar:
         horizontal=True,
     )
 
-pages = [
-    st.Page("app_pages/match.py", title=t("page_match"), url_path="match", default=True),
-    st.Page("app_pages/compare.py", title=t("page_compare"), url_path="compare"),
-    st.Page("app_pages/shortlist.py", title=t("page_shortlist"), url_path="shortlist"),
-    st.Page("app_pages/batch.py", title=t("page_batch"), url_path="batch"),
-    st.Page("app_pages/parks.py", title=t("page_parks"), url_path="parks"),
-]
+staff = signed_in_staff()
+investor = st.Page(
+    "app_pages/investor.py", title=t("page_investor"), url_path="investor", default=True
+)
+parks = st.Page("app_pages/parks.py", title=t("page_parks"), url_path="parks")
+if staff is None:
+    pages = [
+        investor,
+        parks,
+        st.Page("app_pages/signin.py", title=t("page_signin"), url_path="signin"),
+    ]
+else:
+    inbox = st.Page("app_pages/inbox.py", title=t("page_inbox"), url_path="inbox")
+    pages = [
+        investor,
+        inbox,
+        st.Page("app_pages/case.py", title=t("page_case"), url_path="case"),
+        st.Page("app_pages/compare.py", title=t("page_compare"), url_path="compare"),
+        st.Page("app_pages/batch.py", title=t("page_batch"), url_path="batch"),
+        parks,
+    ]
 page = st.navigation(pages)
-st.sidebar.caption(f"{t('data_version')}: {catalogue().version}")
+if staff is not None and st.session_state.pop("just_signed_in", False):
+    st.session_state["set_cookie"] = True
+    st.switch_page(inbox)
+
+# Which page ran last: a page can tell a fresh arrival from a rerun of itself.
+st.session_state["page_entered"] = st.session_state.get("page_now") != page.url_path
+st.session_state["page_now"] = page.url_path
+
+with st.sidebar:
+    if staff is not None:
+        st.caption(f"{t('signed_in_as')}: {plain(staff.username)}")
+        if st.button(t("sign_out"), key="sign_out"):
+            workspace().end_session(st.session_state.pop(TOKEN_KEY, ""))
+            st.session_state["clear_cookie"] = True
+            st.rerun()
+    # The session token also lives in a cookie, so a reload keeps the staff member signed in
+    # (the token is checked against the database on every run; only its hash is stored).
+    if staff is not None and st.session_state.pop("set_cookie", False):
+        st.html(
+            f"<script>document.cookie = '{COOKIE}={st.session_state[TOKEN_KEY]}; path=/; "
+            f"max-age=28800; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True,
+        )
+    if st.session_state.pop("clear_cookie", False):
+        st.html(
+            f"<script>document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True,
+        )
+    st.caption(f"{t('data_version')}: {catalogue().version}")
 page.run()

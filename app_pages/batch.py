@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.batch_state import BatchRun, failure_message, run_key, safe_file_name
-from app_pages.common import t
+from app_pages.common import local_time, plain, require_staff, t, workspace
 from matcher.batch import run_batch
 from matcher.templates import expected_columns, template_csv, template_xlsx
 
@@ -121,6 +121,52 @@ def show_run(run: BatchRun) -> None:
     )
 
 
+def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str) -> None:
+    """Keep the run and its result (CSV) in the workspace, so it can be downloaded again."""
+    summary = run.summary
+    try:
+        workspace().record_batch_run(
+            file_name=run.file_name,
+            input_data=content,
+            options=options,
+            rows_read=summary.rows_read,
+            rows_matched=summary.rows_matched,
+            rows_error=summary.rows_with_errors,
+            result=run.csv(),
+            result_suffix=".csv",
+            actor=actor,
+        )
+    except Exception as error:  # the result is still shown and downloadable
+        LOG.exception("recording the batch run of %r failed", run.file_name)
+        st.warning(f"{t('batch_record_failed')}: {plain(error)}")
+
+
+def show_history() -> None:
+    st.subheader(t("batch_history"))
+    runs = workspace().batch_runs(limit=20)
+    if not runs:
+        st.caption(t("batch_history_none"))
+        return
+    ws = workspace()
+    for past in runs:
+        left, right = st.columns([4, 1])
+        # The file name is the user's text: st.text, never markdown.
+        left.text(
+            f"#{past.id} {past.file_name} · {local_time(past.created_at, with_date=True)} · "
+            f"{past.created_by} · {t('batch_rows')} {past.rows_read} "
+            f"({past.rows_matched} / {past.rows_error})"
+        )
+        right.download_button(
+            t("batch_redownload").format(run=past.id),
+            data=lambda run_id=past.id: ws.batch_result(run_id),
+            file_name=f"batch-{past.id}-matches.csv",
+            mime="text/csv",
+            key=f"batch_history_{past.id}",
+            on_click="ignore",
+        )
+
+
+staff = require_staff()
 st.title(t("page_batch"))
 upload = st.file_uploader(t("batch_upload"), type=["csv", "tsv", "txt", "xlsx"], key="batch_file")
 show_expected_columns()
@@ -139,6 +185,9 @@ if upload is not None and st.button(t("batch_run"), type="primary", key="batch_r
         run = compute(content, upload.name, key, top_k, encoding, sheet)
         if run is not None:
             st.session_state["batch_result"] = run
+            options: dict[str, object] = {"top_k": top_k, "encoding": encoding, "sheet": sheet}
+            record(run, content, options, staff.username)
 
 if st.session_state.get("batch_result") is not None:
     show_run(st.session_state["batch_result"])
+show_history()

@@ -1,9 +1,12 @@
-"""Shared state for the app's pages: the cached ranker, the language, the shortlist."""
+"""Shared state for the app's pages: the cached ranker and workspace, the language, who is
+signed in."""
 
 from __future__ import annotations
 
+import os
 import re
 import string
+from datetime import datetime, timedelta, timezone
 
 import streamlit as st
 
@@ -11,12 +14,68 @@ from matcher.catalogue import Catalogue
 from matcher.i18n import Lang, label
 from matcher.models import Park
 from matcher.scoring import Ranker, ranker_for
+from matcher.workspace import Staff, Workspace, database_url, utcnow
+
+BOOTSTRAP_VAR = "MATCHER_BOOTSTRAP_STAFF"
+TOKEN_KEY = "staff_token"
+COOKIE = "matcher_session"
+BEIJING = timezone(timedelta(hours=8))
 
 
 @st.cache_resource
 def ranker() -> Ranker:
     """Catalogue and indexes are built once per server process."""
     return ranker_for()
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace(url: str, bootstrap: str) -> Workspace:
+    ws = Workspace.open(url, ranker=ranker())
+    if bootstrap:
+        ws.bootstrap_staff(bootstrap)
+    return ws
+
+
+def workspace() -> Workspace:
+    """One workspace per database URL and server process ($MATCHER_DB_URL, else var/)."""
+    return _workspace(database_url(), os.environ.get(BOOTSTRAP_VAR, ""))
+
+
+def signed_in_staff() -> Staff | None:
+    """The staff member this browser session belongs to, checked against the database on
+    every run (so a session ends after 8 hours, or when signed out elsewhere)."""
+    token = st.session_state.get(TOKEN_KEY) or _cookie_token()
+    if not isinstance(token, str) or not token:
+        return None
+    staff = workspace().session_staff(token, utcnow())
+    if staff is None:
+        st.session_state.pop(TOKEN_KEY, None)
+        return None
+    st.session_state[TOKEN_KEY] = token
+    return staff
+
+
+def _cookie_token() -> str:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser behind this session (AppTest)
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def require_staff() -> Staff:
+    """For staff pages: stop here unless someone is signed in (navigation already hides
+    these pages from anonymous visitors; this is the second lock)."""
+    staff = signed_in_staff()
+    if staff is None:
+        st.warning(t("staff_only"))
+        st.stop()
+    return staff
+
+
+def local_time(moment: datetime, with_date: bool = False) -> str:
+    """A stored UTC time as people here read it: Beijing time."""
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
 
 
 def catalogue() -> Catalogue:
@@ -45,18 +104,6 @@ WORD_JOINER = "\u2060"
 def plain(text: object) -> str:
     """`text` escaped so Streamlit's markdown shows it literally: no bold, links or images."""
     return _AUTOLINK_SPOTS.sub(WORD_JOINER, str(text)).translate(_MARKDOWN_ESCAPES)
-
-
-def shortlist_ids() -> list[str]:
-    ids: list[str] = st.session_state.setdefault("shortlist", [])
-    return ids
-
-
-def add_to_shortlist(park_ids: list[str]) -> None:
-    ids = shortlist_ids()
-    for park_id in park_ids:
-        if park_id not in ids:
-            ids.append(park_id)
 
 
 def park_label(park_id: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import catalogue, lang, park_label, shortlist_ids, t
+from app_pages.case_state import loaded_view, open_case_id
+from app_pages.common import catalogue, lang, park_label, require_staff, t
 from matcher.i18n import label
 from matcher.models import Match, Park
 from matcher.views import park_row
@@ -41,10 +42,18 @@ def facts(park: Park, match: Match | None) -> dict[str, object]:
     return {field: row[field] for field in fields}
 
 
+require_staff()
 st.title(t("page_compare"))
 cat = catalogue()
-matches = {m.park_id: m for m in st.session_state.get("matches", [])}
-default = (shortlist_ids() or [m for m in matches][:3] or ["P01", "P02"])[:4]
+# The case open in this session lends its latest ranking and its shortlist.
+case_id = open_case_id()
+case = loaded_view(case_id) if case_id is not None else None
+if case is not None:
+    st.caption(t("case_title").format(case=case.id))
+ranking = list(case.snapshot.matches) if case is not None and case.snapshot else []
+matches = {m.park_id: m for m in ranking}
+shortlisted = [e.park_id for e in case.shortlist] if case is not None else []
+default = (shortlisted or [m.park_id for m in ranking][:3] or ["P01", "P02"])[:4]
 chosen = st.multiselect(
     t("compare_pick"),
     options=[p.park_id for p in cat.parks],

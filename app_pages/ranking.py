@@ -9,10 +9,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import catalogue, lang, t
-from matcher.display import shown_breakdown, shown_score
+from app_pages.common import area_facts, catalogue, lang, ranker, t
+from matcher.brief import source_words
+from matcher.display import how_to_read, shown_breakdown, shown_score
+from matcher.exports import csv_bytes
+from matcher.hints import ranking_hints
 from matcher.models import Match, Requirement
-from matcher.views import town_name
+from matcher.views import park_row, published_entry, ranking_frame, term_in_words, town_name
 
 # One colour per step, the same in both languages.
 COLOURS = {
@@ -60,14 +63,17 @@ def results_frame(matches: list[Match]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def results_grid(matches: list[Match], key: str) -> list[str]:
-    """All parks without an inner scrollbar; returns the park ids ticked in this ranking."""
+def results_grid(matches: list[Match], key: str, selectable: bool = True) -> list[str]:
+    """All parks without an inner scrollbar; returns the park ids ticked in this ranking.
+
+    `key` must name the ranking (a case's snapshot id): ticks belong to it and never carry
+    over to another one."""
     frame = results_frame(matches)
     area = st.column_config.NumberColumn(format="localized")
     selection = st.dataframe(
         frame,
         hide_index=True,
-        on_select="rerun",
+        on_select="rerun" if selectable else "ignore",
         selection_mode="multi-row",
         key=key,
         height=ROW_HEIGHT * (len(frame) + 1) + 3,
@@ -82,8 +88,10 @@ def results_grid(matches: list[Match], key: str) -> list[str]:
             t("total_area"): area,
         },
     )
+    if not selectable:
+        return []
     rows = list(selection.selection.rows) if selection else []
-    return [matches[i].park_id for i in rows]
+    return [matches[i].park_id for i in rows if i < len(matches)]
 
 
 def reason_cards(matches: list[Match]) -> None:
@@ -161,3 +169,84 @@ def breakdown_chart(match: Match) -> None:
         .properties(height=40 * len(frame))
     )
     st.altair_chart(chart, use_container_width=True)
+
+
+def show_ranking(
+    requirement: Requirement, matches: list[Match], key: str, selectable: bool = False
+) -> list[str]:
+    """A ranking as everyone reads it: warnings, hints, the grid, a CSV, reason cards, the
+    chart and one park's details. `key` names this ranking; returns the ticked park ids."""
+    if requirement.asks_sector and all(not (m.sector.score or 0) for m in matches):
+        st.warning(t("no_sector_fit"))
+    hints = ranking_hints(ranker(), requirement, matches)
+    if hints:
+        st.caption(t("hints") + ": " + " · ".join(h.zh if lang() == "zh" else h.en for h in hints))
+    st.subheader(t("results"))
+    st.caption(how_to_read(lang()))
+    hide = st.checkbox(t("hide_unfit"), key=f"{key}_hide_unfit")
+    shown = [m for m in matches if m.feasible and not m.excluded] if hide else matches
+    picked = results_grid(shown, key, selectable)
+    st.download_button(
+        t("download_ranking"),
+        data=csv_bytes(
+            ranking_frame(shown, catalogue(), lang()).assign(
+                **{t("data_version"): catalogue().version}
+            )
+        ),
+        file_name="ranking.csv",
+        mime="text/csv",
+        key=f"{key}_download",
+    )
+    with st.expander(t("why_each_park"), expanded=True):
+        reason_cards(shown[:5])
+        if len(shown) > 5 and st.toggle(t("show_all"), key=f"{key}_all_cards"):
+            reason_cards(shown[5:])
+    points_chart(shown)
+    if shown:
+        show_details(shown, key)
+    return picked
+
+
+def show_details(matches: list[Match], key: str) -> None:
+    st.subheader(t("details"))
+    chosen = st.selectbox(
+        t("details"),
+        options=[m.park_id for m in matches],
+        format_func=lambda pid: f"{pid} {catalogue().park(pid).name_zh}",
+        key=f"{key}_detail",
+        label_visibility="collapsed",
+    )
+    match = next(m for m in matches if m.park_id == chosen)
+    park = catalogue().park(chosen)
+    st.markdown(f"**{park.name_zh}**  \n{park.name_en}")
+    left, right = st.columns(2)
+    left.markdown(f"**{t('positioning_zh')}**")
+    left.text(park.positioning_zh)
+    left.markdown(f"**{t('positioning_en')}**")
+    left.text(park.positioning_en)
+    row = park_row(park, catalogue(), lang())
+    facts = {
+        t("location_zh"): park.location_zh,
+        t("location_en"): park.location_en,
+        t("town"): f"{row['town']} ({row['zone']})",
+        **area_facts(park),
+        t("notes"): row["notes"],
+    }
+    right.table(
+        pd.DataFrame({t("field"): list(facts), "": list(facts.values())}).set_index(t("field"))
+    )
+    st.markdown(f"**{t('breakdown')}** — {t('score')} {shown_score(match):.1f}")
+    breakdown_chart(match)
+    entry = published_entry(park.park_id, catalogue())
+    with st.expander(f"{t('source')}: {source_words(lang())}"):
+        if entry is not None:
+            # The published text, exactly as the announcement gives it.
+            st.text(
+                "\n".join((entry.name_zh, entry.location_zh, entry.scale_zh, entry.positioning_zh))
+            )
+    if match.matched_terms:
+        st.markdown(f"**{t('matched_terms')}**")
+        # The user's own words appear in these lines: plain text, never markdown.
+        st.text("\n".join(term_in_words(term, catalogue(), lang()) for term in match.matched_terms))
+    # Reasons quote the user's own words: shown as plain text, never as markdown or HTML.
+    st.text("\n".join(f"• {r}" for r in (match.reasons_zh if lang() == "zh" else match.reasons_en)))

@@ -7,6 +7,8 @@ import io
 import logging
 import re
 import string
+import uuid
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -15,6 +17,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from app_pages.common import plain
+from matcher.models import Requirement
+from matcher.workspace import CaseSource, CaseView, Staff, Workspace, utcnow
 from tests.conftest import ROOT
 
 APP = str(ROOT / "streamlit_app.py")
@@ -28,17 +33,74 @@ def app() -> AppTest:
     return at
 
 
-def fill(at: AppTest, sector: str = "", min_area: str = "", location: str = "") -> AppTest:
+def fill(
+    at: AppTest,
+    sector: str = "",
+    min_area: str = "",
+    location: str = "",
+    company: str = "",
+    person: str = "",
+    consent: bool = False,
+) -> AppTest:
     at.text_input(key="sector_text").input(sector)
     at.text_input(key="min_area").input(min_area)
     at.text_input(key="location").input(location)
+    at.text_input(key="company").input(company)
+    at.text_input(key="contact_person").input(person)
+    if consent:
+        at.checkbox(key="consent").check()
     at.button[0].click()
     at.run()
     assert not at.exception
     return at
 
 
-def test_the_match_page_asks_for_a_requirement_first(app: AppTest) -> None:
+def workspace() -> Workspace:
+    return Workspace.open()  # the tests' database ($MATCHER_DB_URL, tests/conftest.py)
+
+
+def sign_in(at: AppTest) -> Staff:
+    """A fresh staff member, signed in to this session as the sign-in page would do it."""
+    ws = workspace()
+    staff = ws.add_staff(f"t{uuid.uuid4().hex[:10]}", PASSWORD)
+    at.session_state["staff_token"] = ws.start_session(staff, utcnow())
+    at.run()
+    assert not at.exception
+    return staff
+
+
+def open_case(at: AppTest, case_id: int) -> AppTest:
+    at.query_params["case"] = str(case_id)
+    at.switch_page("app_pages/case.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def new_case(sector: str = "集成电路", company: str = "", **cells: str) -> CaseView:
+    return workspace().create_case(
+        Requirement.from_cells(sector_text=sector, **cells),
+        actor="test",
+        company=company or f"Co {uuid.uuid4().hex[:6]}",
+    )
+
+
+def tick(at: AppTest, case: CaseView, rows: list[int]) -> None:
+    assert case.snapshot is not None
+    at.session_state[f"case_{case.id}_snapshot_{case.snapshot.id}"] = {
+        "selection": {"rows": rows, "columns": [], "cells": []}
+    }
+    at.run()
+
+
+PASSWORD = "correct-horse-battery"
+
+
+# --- the investor page (public) ---
+
+
+def test_the_investor_page_asks_for_a_requirement_first(app: AppTest) -> None:
+    assert app.title[0].value == "海淀重点园区匹配"
     assert "请至少填写" in app.info[0].value
     assert not app.dataframe
 
@@ -52,22 +114,51 @@ def test_filling_the_form_ranks_all_parks_with_reasons(app: AppTest) -> None:
     # Reasons read as cards, first park first, in plain text.
     cards = [e.value for e in app.text if e.value.startswith("•")]
     assert "区位匹配" in cards[0] and len(cards) >= 5
+    assert "下载排名 CSV" in [d.label for d in app.get("download_button")]
+
+
+def test_an_investor_submission_is_saved_as_a_case_with_consent(app: AppTest) -> None:
+    company = f"芯片 {uuid.uuid4().hex[:6]}"
+    fill(app, "集成电路", "5000", "温泉", company=company, person="王芳", consent=True)
+    assert "已收到您的需求" in app.success[0].value
+    found = workspace().inbox(search=company).rows
+    assert len(found) == 1
+    case = workspace().case(found[0].id)
+    assert case.source == CaseSource.INVESTOR_FORM and case.consent and case.consent_at
+    assert case.contact_person == "王芳" and case.requirement.sector_text == "集成电路"
+    assert case.snapshot is not None and case.snapshot.matches[0].park_id == "P01"
+
+
+def test_contact_details_need_consent(app: AppTest) -> None:
+    fill(app, "集成电路", person="王芳")
+    assert [e.value for e in app.error] == ["留下联系方式时请勾选同意联系，或清空联系方式"]
+    assert not app.dataframe
+
+
+def test_an_investor_may_submit_five_times_in_ten_minutes(app: AppTest) -> None:
+    for _ in range(5):
+        fill(app, "集成电路")
+        assert not app.error
+    app.sidebar.radio[0].set_value("en")
+    app.run()
+    fill(app, "集成电路")
+    assert app.error[0].value.startswith("Too many submissions: at most 5 in 10 minutes")
 
 
 def test_parks_that_cannot_fit_are_marked_and_can_be_hidden(app: AppTest) -> None:
     fill(app, "集成电路", "5万平方米")
     table = app.dataframe[0].value.set_index("园区编号")
     assert "面积不足" in table.loc["P05", "匹配度"]
-    app.checkbox(key="hide_unfit").check()
-    app.button[0].click()
+    next(c for c in app.checkbox if c.label == "隐藏无法容纳的园区").check()
     app.run()
     assert "P05" not in app.dataframe[0].value["园区编号"].tolist()
 
 
-def test_a_bad_area_gets_a_message_not_a_traceback(app: AppTest) -> None:
+def test_a_bad_area_gets_one_message_not_a_traceback(app: AppTest) -> None:
     fill(app, "AI", "20亩")
     assert not app.exception
-    assert "land area" in app.error[0].value
+    assert len(app.error) == 1 and "land area" in app.error[0].value
+    assert not app.info and not app.dataframe
 
 
 def test_no_park_lists_the_sector_says_so(app: AppTest) -> None:
@@ -88,7 +179,7 @@ def test_switching_language_changes_labels_and_reasons(app: AppTest) -> None:
 
 def test_the_detail_view_shows_the_published_text_and_breakdown(app: AppTest) -> None:
     fill(app, "卫星互联网")
-    app.selectbox(key="detail_park").set_value("P16")
+    next(s for s in app.selectbox if s.key and s.key.endswith("_detail")).set_value("P16")
     app.run()
     texts = " ".join(t.value for t in app.text)
     assert "通用航空与卫星应用" in texts and "satellite applications" in texts
@@ -101,26 +192,263 @@ def test_a_hint_says_what_would_change_the_ranking(app: AppTest) -> None:
     assert any("P05" in c.value and "13%" in c.value for c in app.caption)
 
 
-def test_selected_rows_go_to_the_shortlist_and_export(app: AppTest) -> None:
-    fill(app, "集成电路", "5000", "温泉")
-    key = app.session_state["results_key"]
-    app.session_state[key] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+# --- who sees what ---
+
+STAFF_PAGES = ("inbox", "case", "compare", "batch")
+
+
+def test_an_anonymous_visitor_sees_only_the_public_pages(app: AppTest) -> None:
+    # Staff pages are not registered with st.navigation at all for an anonymous session, so
+    # no URL reaches them (tests/test_e2e.py types the URLs in a real browser).
+    for page in STAFF_PAGES:
+        with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
+            app.switch_page(f"app_pages/{page}.py")
+        known = re.findall(r"app_pages/(\w+)\.py", str(refused.value).split("Known pages")[1])
+        assert known == ["investor", "parks", "signin"]
+    sign_in(app)
+    app.switch_page("app_pages/inbox.py")  # registered once signed in
     app.run()
-    app.button(key="add_shortlist").click()
+    assert app.title[0].value == "案件收件箱"
+
+
+def test_staff_pages_refuse_a_session_without_staff() -> None:
+    # The second lock: a staff page run without a signed-in session stops at once.
+    at = AppTest.from_file(str(ROOT / "app_pages" / "inbox.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.warning[0].value == "请先登录。" and not at.title
+
+
+def test_sign_in_checks_the_password_and_locks_after_five_failures(app: AppTest) -> None:
+    name = f"s{uuid.uuid4().hex[:10]}"
+    workspace().add_staff(name, PASSWORD)
+    app.switch_page("app_pages/signin.py")
     app.run()
-    assert app.session_state["shortlist"] == ["P01", "P03"]
-    app.switch_page("app_pages/shortlist.py")
+    for _ in range(5):
+        app.text_input(key="signin_username").input(name)
+        app.text_input(key="signin_password").input("wrong-password-1")
+        app.button[0].click()
+        app.run()
+    assert "锁定至" in app.error[0].value
+    app.text_input(key="signin_password").input(PASSWORD)
+    app.button[0].click()
+    app.run()
+    assert "锁定至" in app.error[0].value  # even the right password, while locked
+
+
+def test_signing_in_opens_the_inbox_and_signing_out_ends_the_session(app: AppTest) -> None:
+    name = f"s{uuid.uuid4().hex[:10]}"
+    workspace().add_staff(name, PASSWORD)
+    app.switch_page("app_pages/signin.py")
+    app.run()
+    app.text_input(key="signin_username").input(name)
+    app.text_input(key="signin_password").input("wrong-password-1")
+    app.button[0].click()
+    app.run()
+    assert app.error[0].value == "用户名或密码不正确"
+    app.text_input(key="signin_password").input(PASSWORD)
+    app.button[0].click()
+    app.run()
+    assert not app.exception and app.title[0].value == "案件收件箱"
+    token = app.session_state["staff_token"]
+    assert workspace().session_staff(token, utcnow()) is not None
+    app.sidebar.button(key="sign_out").click()
+    app.run()
+    assert workspace().session_staff(token, utcnow()) is None
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("app_pages/inbox.py")
+
+
+def test_an_expired_session_is_signed_out(app: AppTest) -> None:
+    ws = workspace()
+    staff = ws.add_staff(f"s{uuid.uuid4().hex[:10]}", PASSWORD)
+    app.session_state["staff_token"] = ws.start_session(staff, utcnow() - timedelta(hours=9))
+    app.run()
+    assert "staff_token" not in app.session_state  # 8 hours are over: signed out
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("app_pages/inbox.py")
+
+
+# --- Inbox and case page ---
+
+
+def test_the_inbox_lists_filters_and_opens_cases(app: AppTest) -> None:
+    sign_in(app)
+    company = f"Inbox {uuid.uuid4().hex[:6]} **bold**"
+    case = new_case(company=company)
+    app.switch_page("app_pages/inbox.py")
+    app.run()
+    app.text_input(key="inbox_search").input(company)
+    app.run()
+    links = app.get("page_link")
+    assert len(links) == 1
+    assert links[0].proto.label == plain(f"● #{case.id} {company} · —")  # escaped, marked new
+    assert "case=" + str(case.id) in links[0].proto.page or links[0].proto.query_string
+    app.multiselect(key="inbox_status").set_value(["closed"])
+    app.run()
+    assert not app.get("page_link") and "没有符合条件" in app.info[0].value
+
+
+def test_the_case_page_shows_the_case_named_in_the_url(app: AppTest) -> None:
+    sign_in(app)
+    case = new_case(company="Acme", min_area="3000")
+    open_case(app, case.id)
+    assert app.title[0].value == f"案件 {case.id}"
+    assert any(t.value.startswith("Acme") for t in app.text)
+    assert app.dataframe[0].value["园区编号"].tolist()[0] == "P05"
+    # The next statuses the workflow allows, and a change recorded.
+    status = app.selectbox(key=f"case_{case.id}_v{case.version}_status")
+    assert status.options == ["处理中", "已关闭"]
+    status.set_value("in_progress")
+    app.button(key=f"case_{case.id}_status_button").click()
+    app.run()
+    assert workspace().case(case.id).status == "in_progress"
+    assert any("处理中" in m.value for m in app.markdown)
+
+
+def test_an_unknown_case_gets_a_message(app: AppTest) -> None:
+    sign_in(app)
+    open_case(app, 999_999)
+    assert "案件不存在" in app.error[0].value
+
+
+def test_ticks_do_not_carry_over_to_another_ranking(app: AppTest) -> None:
+    """Defect: ticks made in one search were still ticked in the next."""
+    staff = sign_in(app)
+    case = new_case()
+    open_case(app, case.id)
+    tick(app, case, [0, 1])
+    assert not app.button(key=f"case_{case.id}_add_shortlist").disabled
+    workspace().set_requirement(case, Requirement(sector_text="生物医药"), actor=staff.username)
+    app.switch_page("app_pages/inbox.py")  # back to the case: read again, a new snapshot
+    app.run()
+    open_case(app, case.id)
+    assert app.button(key=f"case_{case.id}_add_shortlist").disabled  # nothing ticked
+    latest = workspace().case(case.id)
+    assert latest.snapshot is not None and case.snapshot is not None
+    assert latest.snapshot.id != case.snapshot.id
+    keys = [d.proto.id for d in app.dataframe]
+    assert keys and all(f"snapshot_{case.snapshot.id}" not in k for k in keys)
+
+
+def test_ticked_parks_go_on_the_case_shortlist_in_order(app: AppTest) -> None:
+    sign_in(app)
+    case = new_case(min_area="5000", location="温泉")
+    open_case(app, case.id)
+    tick(app, case, [0, 1])
+    app.button(key=f"case_{case.id}_add_shortlist").click()
+    app.run()
+    view = workspace().case(case.id)
+    assert [e.park_id for e in view.shortlist] == ["P01", "P03"]
+    app.button(key=f"case_{case.id}_v{view.version}_down_P01").click()
+    app.run()
+    view = workspace().case(case.id)
+    assert [e.park_id for e in view.shortlist] == ["P03", "P01"]
+    app.button(key=f"case_{case.id}_v{view.version}_remove_P03").click()
+    app.run()
+    assert [e.park_id for e in workspace().case(case.id).shortlist] == ["P01"]
+    labels = [d.label for d in app.get("download_button")]
+    assert labels[-3:] == ["下载 CSV", "下载 Excel", "下载 PDF 简报"]
+
+
+def test_navigation_keeps_the_case(app: AppTest) -> None:
+    """Defect: Match → Compare → Match wiped the form and the results."""
+    sign_in(app)
+    case = new_case(company="Keep Co")
+    workspace().add_to_shortlist(case.id, ["P05", "P09"], actor="test")
+    open_case(app, case.id)
+    app.query_params.clear()  # the sidebar's links carry no query string
+    app.switch_page("app_pages/compare.py")
+    app.run()
+    assert app.multiselect(key="compare_parks").value == ["P05", "P09"]
+    app.switch_page("app_pages/case.py")
+    app.run()
+    assert app.title[0].value == f"案件 {case.id}" and app.query_params["case"] == str(case.id)
+    assert len(app.dataframe[0].value) == 18
+
+
+def test_the_export_carries_the_case_requirement(app: AppTest) -> None:
+    """Defect: exports carried an empty requirement."""
+    from app_pages.case_state import export_file
+
+    staff = sign_in(app)
+    case = new_case("集成电路设计", min_area="3000", location="温泉")
+    workspace().add_to_shortlist(case.id, ["P05"], actor="test")
+    data = export_file(workspace(), case.id, "xlsx", "zh", staff.username)
+    book = load_workbook(io.BytesIO(data))
+    about = {row[0].value: row[1].value for row in book["requirement"].iter_rows(min_row=2)}
+    assert "集成电路设计" in " ".join(str(v) for v in about.values())
+    assert "温泉" in " ".join(str(v) for v in about.values())
+    records = workspace().case(case.id).exports
+    assert [(r.format, r.park_ids, r.created_by) for r in records] == [
+        ("xlsx", ("P05",), staff.username)
+    ]
+    open_case(app, case.id)
+    assert app.dataframe[-1].value["格式"].tolist() == ["xlsx"]  # the export list
+
+
+def test_a_shortlisted_score_says_what_it_was_when_added(app: AppTest) -> None:
+    """Defect: a shortlisted park's score silently followed the latest search."""
+    sign_in(app)
+    case = new_case(min_area="5000")
+    view = workspace().add_to_shortlist(case.id, ["P05"], actor="test")
+    open_case(app, case.id)
+    app.text_input(key=f"case{case.id}_s{view.snapshot.id}_sector_text").input("生物医药")  # type: ignore[union-attr]
+    next(b for b in app.button if b.label == "保存需求并重新排名").click()
     app.run()
     assert not app.exception
-    assert app.dataframe[0].value["园区编号"].tolist() == ["P01", "P03"]
-    app.button(key="down_P01").click()
+    assert workspace().case(case.id).snapshot_count == 2
+    warnings = [w.value for w in app.warning]
+    assert any("加入时为" in w and "需求已修改" in w for w in warnings), warnings
+    assert any("此前的 1 次排名已保留" in c.value for c in app.caption)
+
+
+def test_the_notes_persist(app: AppTest) -> None:
+    """Defect: the shortlist's note was lost when the page changed."""
+    sign_in(app)
+    case = new_case()
+    view = workspace().add_to_shortlist(case.id, ["P05"], actor="test")
+    open_case(app, case.id)
+    stem = f"case_{case.id}_v{view.version}"
+    assert app.text_input(key=f"{stem}_note_P05").label == "P05 的备注"
+    app.text_input(key=f"{stem}_note_P05").input("近地铁")
+    app.text_area(key=f"{stem}_overall").input("首选 P05，**周五**前回复")
+    app.button(key=f"{stem}_save_notes").click()
     app.run()
-    assert app.session_state["shortlist"] == ["P03", "P01"]
-    labels = [d.label for d in app.get("download_button")]
-    assert labels == ["下载 CSV", "下载 Excel", "下载 PDF 简报"]
+    saved = workspace().case(case.id)
+    assert (
+        saved.shortlist_note == "首选 P05，**周五**前回复" and saved.shortlist[0].note == "近地铁"
+    )
+    app.switch_page("app_pages/parks.py")
+    app.run()
+    open_case(app, case.id)
+    assert app.text_area(key=f"case_{case.id}_v{saved.version}_overall").value == (
+        "首选 P05，**周五**前回复"
+    )
+
+
+def test_two_staff_editing_one_case_never_lose_an_update(app: AppTest) -> None:
+    sign_in(app)
+    case = new_case()
+    view = workspace().add_to_shortlist(case.id, ["P05"], actor="test")
+    open_case(app, case.id)
+    workspace().set_shortlist_note(view, "P05", "theirs", actor="other")  # saved first
+    stem = f"case_{case.id}_v{view.version}"
+    app.text_input(key=f"{stem}_note_P05").input("mine")
+    app.button(key=f"{stem}_save_notes").click()
+    app.run()
+    assert not app.exception
+    assert "他人已修改" in app.error[0].value and "other" in app.error[0].value
+    assert workspace().case(case.id).shortlist[0].note == "theirs"
+    app.button(key="reload_case").click()
+    app.run()
+    assert not app.error
+    fresh = workspace().case(case.id)
+    assert app.text_input(key=f"case_{case.id}_v{fresh.version}_note_P05").value == "theirs"
 
 
 def test_compare_highlights_two_to_four_parks(app: AppTest) -> None:
+    sign_in(app)
     app.switch_page("app_pages/compare.py")
     app.run()
     app.multiselect(key="compare_parks").set_value(["P05", "P09"])
@@ -154,8 +482,7 @@ def test_the_parks_page_filters_the_catalogue(app: AppTest) -> None:
 
 
 def test_the_batch_page_matches_an_upload_and_lists_row_errors(app: AppTest) -> None:
-    app.switch_page("app_pages/batch.py")
-    app.run()
+    open_batch(app)
     content = "编号,行业,面积需求\nA,集成电路,5000\nB,AI,20亩\n".encode("gbk")
     app.get("file_uploader")[0].upload("leads.csv", content, "text/csv")
     app.run()
@@ -167,12 +494,11 @@ def test_the_batch_page_matches_an_upload_and_lists_row_errors(app: AppTest) -> 
         d.value for d in app.dataframe if list(d.value.columns) == ["request_id", "error"]
     )
     assert errors["request_id"].tolist() == ["B"] and "20亩" in errors["error"].iloc[0]
-    assert [d.label for d in app.get("download_button")][-2:] == ["下载结果 CSV", "下载结果 Excel"]
+    assert [d.label for d in result_buttons(app)] == ["下载结果 CSV", "下载结果 Excel"]
 
 
 def test_the_batch_page_reports_an_unreadable_file(app: AppTest) -> None:
-    app.switch_page("app_pages/batch.py")
-    app.run()
+    open_batch(app)
     app.get("file_uploader")[0].upload("leads.csv", b"\x00\x01\x02binary\x00", "text/csv")
     app.run()
     app.button(key="batch_run").click()
@@ -299,10 +625,16 @@ def test_a_markdown_min_area_is_shown_literally(app: AppTest) -> None:
 
 
 def open_batch(app: AppTest) -> AppTest:
+    sign_in(app)
     app.switch_page("app_pages/batch.py")
     app.run()
     assert not app.exception
     return app
+
+
+def result_buttons(app: AppTest) -> list:  # type: ignore[type-arg]
+    """The current run's two downloads (the history below has its own)."""
+    return [b for b in app.get("download_button") if b.key in ("batch_csv", "batch_xlsx")]
 
 
 def upload_and_run(app: AppTest, content: bytes, name: str = "leads.csv") -> AppTest:
@@ -364,7 +696,7 @@ def test_the_batch_runs_once_per_file_and_options(app: AppTest, counted_batches:
     assert counted_batches == [1]
     for _ in range(3):  # reruns from any other widget
         app.run()
-    app.get("download_button")[-2].click()  # as if a download had rerun the page
+    result_buttons(app)[0].click()  # as if a download had rerun the page
     app.run()
     app.button(key="batch_run").click()  # same file, same options: nothing to do
     app.run()
@@ -382,7 +714,7 @@ def test_result_downloads_are_built_on_click_and_only_once(
     import app_pages.batch_state
 
     upload_and_run(open_batch(app), LEADS)
-    buttons = app.get("download_button")[-2:]
+    buttons = result_buttons(app)
     # Deferred: the run registered a callable, no file bytes were made.
     assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
     assert all(b.proto.ignore_rerun for b in buttons)
@@ -393,10 +725,23 @@ def test_result_downloads_are_built_on_click_and_only_once(
     )
     run = app.session_state["batch_result"]
     first, second = run.csv(), run.csv()
-    assert built == [1] and first is second
+    # Built once, when the run was recorded in the workspace; every click reuses it.
+    assert built == [] and first is second
     frame = pd.read_csv(io.BytesIO(first), encoding="utf-8-sig")
     assert set(frame["request_id"]) == {"A", "B"}
     assert load_workbook(io.BytesIO(run.xlsx())).sheetnames == ["matches"]
+
+
+def test_a_batch_run_is_recorded_and_can_be_downloaded_again(app: AppTest) -> None:
+    name = f"leads-{uuid.uuid4().hex[:6]}.csv"
+    upload_and_run(open_batch(app), LEADS, name)
+    run = next(r for r in workspace().batch_runs() if r.file_name == name)
+    assert (run.rows_read, run.rows_matched, run.rows_error) == (2, 1, 1)
+    assert run.options == {"top_k": 5, "encoding": None, "sheet": None}
+    stored = pd.read_csv(io.BytesIO(workspace().batch_result(run.id)), encoding="utf-8-sig")
+    assert set(stored["request_id"]) == {"A", "B"}
+    assert any(name in t.value for t in app.text)  # the history lists it
+    assert f"重新下载 #{run.id}" in [b.label for b in app.get("download_button")]
 
 
 def test_the_preview_is_bounded_but_the_summary_counts_every_row(app: AppTest) -> None:
@@ -412,12 +757,12 @@ def test_the_batch_page_offers_the_expected_columns_and_templates(app: AppTest) 
     table = app.dataframe[0].value
     assert table["列名"].tolist()[:3] == ["request_id", "company", "sector"]
     assert "面积需求" in table.set_index("列名").loc["min_area_m2", "可用的中文表头"]
-    templates = app.get("download_button")
+    templates = [b for b in app.get("download_button") if b.key and b.key.startswith("template")]
     assert [b.label for b in templates] == ["下载模板 CSV", "下载模板 Excel"]
     assert all(b.proto.deferred_file_id for b in templates)
     app.sidebar.radio[0].set_value("en")
     app.run()
-    assert [b.label for b in app.get("download_button")] == [
+    assert [b.label for b in app.get("download_button") if b.key.startswith("template")] == [
         "Download template CSV",
         "Download template Excel",
     ]

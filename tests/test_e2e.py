@@ -39,8 +39,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+STAFF = "e2e"
+PASSWORD = "e2e-password-long"
+
+
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
@@ -63,6 +67,11 @@ def server() -> Iterator[str]:
             "false",
         ],
         cwd=ROOT,
+        env={
+            **os.environ,
+            "MATCHER_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}",
+            "MATCHER_BOOTSTRAP_STAFF": f"{STAFF}:{PASSWORD}",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -82,6 +91,93 @@ def server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_an_investor_submits_and_staff_shortlist_export_and_reload(
+    server: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            investor = browser.new_page(viewport={"width": 1280, "height": 1800})
+            investor.goto(server, wait_until="networkidle")
+            investor.get_by_role("textbox", name="产业方向（可写一句话）").fill("集成电路")
+            investor.get_by_role("textbox", name="最小面积").fill("0.5万平方米")
+            investor.get_by_role("textbox", name="意向区位").fill("温泉")
+            investor.get_by_role("textbox", name="企业名称").fill("E2E 芯片科技")
+            investor.get_by_role("textbox", name="联系人").fill("王芳")
+            investor.get_by_text("我同意海淀区招商人员就此需求与我联系").click()
+            investor.get_by_role("button", name="匹配园区").click()
+            investor.get_by_text("已收到您的需求").wait_for(timeout=30_000)
+            investor.locator("text=中关村综保区(一期) >> visible=true").first.wait_for()
+            investor.wait_for_timeout(1500)
+            investor.screenshot(path=str(tmp_path / "investor.png"), full_page=True)
+
+            staff = browser.new_page(
+                viewport={"width": 1280, "height": 1800}, accept_downloads=True
+            )
+            staff.goto(f"{server}/signin", wait_until="networkidle")
+            staff.get_by_role("textbox", name="用户名").fill(STAFF)
+            staff.get_by_role("textbox", name="密码").fill(PASSWORD)
+            staff.get_by_role("button", name="登录").click()
+            staff.get_by_role("heading", name="案件收件箱").wait_for(timeout=30_000)
+            staff.get_by_role("textbox", name="搜索企业、联系人、产业或编号").fill("E2E 芯片")
+            staff.keyboard.press("Enter")
+            staff.get_by_role("link", name="E2E 芯片科技").click()
+            staff.get_by_text("E2E 芯片科技 · 王芳", exact=True).wait_for(timeout=30_000)
+            assert "case=" in staff.url
+            case_url = staff.url
+            # Tick the first two parks of this ranking, then shortlist them.
+            grid = staff.locator('[data-testid="stDataFrame"]').first
+            grid.wait_for()
+            grid.scroll_into_view_if_needed()
+            staff.wait_for_timeout(1000)
+            box = grid.bounding_box()
+            assert box is not None
+            for row in (1, 2):  # the row checkboxes live in the grid's first column
+                staff.mouse.click(box["x"] + 15, box["y"] + 35 * row + 17)
+                staff.wait_for_timeout(800)
+            staff.get_by_role("button", name="加入短名单").click()
+            staff.get_by_text("已加入短名单").wait_for(timeout=30_000)
+            with staff.expect_download(timeout=30_000) as download_info:
+                staff.get_by_role("button", name="下载 Excel").click()
+            saved = tmp_path / "shortlist.xlsx"
+            download_info.value.save_as(saved)
+            staff.reload(wait_until="networkidle")
+            staff.get_by_text("E2E 芯片科技 · 王芳", exact=True).wait_for(timeout=30_000)
+            assert staff.url == case_url
+            staff.get_by_text("本案短名单").wait_for()
+            staff.locator("text=1. P01 >> visible=true").first.wait_for(timeout=30_000)
+            staff.locator("text=2. P03 >> visible=true").first.wait_for(timeout=30_000)
+            staff.wait_for_timeout(1500)
+            staff.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+        finally:
+            browser.close()
+    from openpyxl import load_workbook
+
+    book = load_workbook(saved)
+    ids = [row[1].value for row in book["shortlist"].iter_rows(min_row=2)]
+    assert ids == ["P01", "P03"]
+    print(f"screenshots: {tmp_path}")
+
+
+def test_an_anonymous_browser_sees_no_case_data(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1200})
+            for path in ("inbox", "case?case=1", "compare", "batch", "signin", "parks", ""):
+                page.goto(f"{server}/{path}", wait_until="networkidle")
+                page.wait_for_timeout(1500)
+                body = page.inner_text("body")
+                assert "E2E 芯片科技" not in body and "王芳" not in body, path
+                assert "案件收件箱" not in body.replace("工作人员登录", ""), path
+        finally:
+            browser.close()
 
 
 def test_an_investor_goes_from_form_to_ranking_to_a_download(server: str, tmp_path: Path) -> None:

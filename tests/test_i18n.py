@@ -13,6 +13,7 @@ from matcher.i18n import LABELS, bilingual, label
 from matcher.models import Fit, Zone
 from matcher.shortlist import COLUMNS
 from matcher.views import PARK_FIELDS
+from matcher.workspace import CaseSource, CaseStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SOURCES = [*sorted((ROOT / "app_pages").glob("*.py")), ROOT / "streamlit_app.py"]
@@ -87,7 +88,9 @@ CONCAT = re.compile(r"""^(["'])(?P<prefix>[A-Za-z0-9_]+)\1\s*\+""")
 DYNAMIC = {
     "fit_": [fit.value for fit in Fit],
     "zone_": [zone.value for zone in Zone],
-    "download_": ["csv", "xlsx", "pdf"],  # the shortlist page's export kinds
+    "download_": ["csv", "xlsx", "pdf"],  # the case page's export kinds
+    "status_": [status.value for status in CaseStatus],
+    "source_": [source.value for source in CaseSource],
 }
 # Label keys the pages take from the library's field lists rather than from literals.
 FIELD_LISTS = [*PARK_FIELDS, "fit", "score", "reasons"]
@@ -96,7 +99,7 @@ VARIABLE = {
     "field": FIELD_LISTS,  # compare page: rows named by the library's park fields
     "step": ["sector", "area", "location"],  # ranking.py: the steps of a breakdown
     "key": [],  # inside `t(key)` itself, in app_pages/common.py
-    "c": list(COLUMNS),  # shortlist page: `t(c) for c in frame.columns` of shortlist_frame
+    "problem": ["enquiry_too_long", "enquiry_bad_contact", "enquiry_need_consent"],  # enquiry
 }
 
 
@@ -133,7 +136,7 @@ def keys_used_by_the_app(sources: list[Path] = APP_SOURCES) -> dict[str, set[str
 def test_the_scan_finds_the_pages_labels() -> None:
     used = keys_used_by_the_app()
     # One literal, one f-string, one concatenation, one variable: the scan sees every kind.
-    assert {"page_match", "fit_strong", "zone_north", "positioning_en"} <= set(used)
+    assert {"page_investor", "fit_strong", "zone_north", "positioning_en"} <= set(used)
     assert len(used) > 80
 
 
@@ -148,13 +151,13 @@ def test_every_label_key_the_app_uses_exists() -> None:
 
 def test_a_page_using_a_missing_key_is_caught(tmp_path: Path) -> None:
     page = tmp_path / "page.py"
-    page.write_text('st.title(t("page_match"))\nst.button(t("no_such_label"))\n', "utf-8")
+    page.write_text('st.title(t("page_investor"))\nst.button(t("no_such_label"))\n', "utf-8")
     assert missing_keys([page]) == {"no_such_label": ["page.py:2"]}
 
 
 def test_a_dynamic_key_this_test_cannot_enumerate_is_caught(tmp_path: Path) -> None:
     page = tmp_path / "page.py"
-    page.write_text('st.write(t(f"status_{row.status}"))\n', "utf-8")
+    page.write_text('st.write(t(f"unlisted_{row.kind}"))\n', "utf-8")
     with pytest.raises(AssertionError, match="cannot enumerate"):
         keys_used_by_the_app([page])
 

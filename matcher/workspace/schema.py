@@ -108,6 +108,9 @@ class CaseRow(Base):
     requirement: Mapped[dict[str, Any]] = mapped_column(JSON)
     sector_text: Mapped[str] = mapped_column(String(500), default="")  # for the Inbox
     status: Mapped[str] = mapped_column(String(20), default="new")
+    # The note on the shortlist as a whole (the brief's covering note); per-park notes live
+    # on the entries.
+    shortlist_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     assigned_staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), nullable=True, index=True
     )

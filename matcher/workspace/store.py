@@ -331,6 +331,7 @@ class Workspace:
             shortlist=tuple(
                 _entry_view(e, entry_requirements[e.snapshot_id], snapshot) for e in entries
             ),
+            shortlist_note=row.shortlist_note or "",
             exports=tuple(_export_view(x) for x in exports),
         )
 
@@ -344,10 +345,11 @@ class Workspace:
         contact: str = _UNSET,
         consent: bool = _UNSET,
         assigned_staff_id: int | None = _UNSET,
+        shortlist_note: str = _UNSET,
         now: datetime | None = None,
     ) -> CaseView:
-        """Change the case's details. With a CaseView as `case`, refuses if anyone saved the
-        case since that view was loaded (StaleCaseError)."""
+        """Change the case's details (and the shortlist's overall note). With a CaseView as
+        `case`, refuses if anyone saved the case since that view was loaded (StaleCaseError)."""
         now = now or utcnow()
 
         def edit(session: Session, row: CaseRow) -> None:
@@ -357,6 +359,8 @@ class Workspace:
                 row.contact_person = contact_person.strip()
             if contact is not _UNSET:
                 row.contact = contact.strip()
+            if shortlist_note is not _UNSET:
+                row.shortlist_note = shortlist_note.strip()
             if consent is not _UNSET and consent != row.consent:
                 row.consent = consent
                 row.consent_at = now if consent else None
@@ -610,6 +614,8 @@ class Workspace:
             raise UsageError(f"unknown export format '{fmt}'; csv, xlsx or pdf (未知导出格式)")
         shortlist = Shortlist(
             items=tuple(ShortlistItem(park_id=e.park_id, note=e.note) for e in view.shortlist),
+            note=view.shortlist_note,
+            company=view.company,
             requirement=view.snapshot.requirement,
             data_version=view.snapshot.data_version,
             created_at=now,
@@ -756,6 +762,25 @@ class Workspace:
             except IntegrityError:
                 raise StaffError(f"username '{name}' is taken (用户名已存在)") from None
             return _staff_view(row)
+
+    def bootstrap_staff(self, spec: str, *, now: datetime | None = None) -> Staff | None:
+        """`name:password` (the MATCHER_BOOTSTRAP_STAFF variable): add that staff member if
+        absent, so a fresh install or a test has someone who can sign in. None if present."""
+        name, sep, password = spec.partition(":")
+        if not sep or not name.strip() or not password:
+            raise StaffError("MATCHER_BOOTSTRAP_STAFF must be name:password (格式应为 用户名:密码)")
+        with self._session() as session:
+            exists = session.scalar(
+                select(StaffRow.id).where(StaffRow.username == name.strip().lower())
+            )
+        if exists is not None:
+            return None
+        try:
+            return self.add_staff(name, password, now=now)
+        except StaffError:
+            if any(s.username == name.strip().lower() for s in self.staff()):
+                return None  # another process added it at the same moment
+            raise
 
     def staff(self) -> list[Staff]:
         with self._session() as session:
@@ -937,6 +962,7 @@ class Workspace:
             "consent",
             "status",
             "assigned_to",
+            "shortlist_note",
         ):
             old, new = getattr(base, field), getattr(now, field)
             if old != new:

@@ -223,6 +223,7 @@ class CaseView(BaseModel):
     snapshot_count: int
     current_data_version: str  # the catalogue's version now
     shortlist: tuple[ShortlistEntry, ...]
+    shortlist_note: str = ""  # the note on the shortlist as a whole
     exports: tuple[ExportRecord, ...]
 
     @property

@@ -1,0 +1,227 @@
+"""Case page (staff): one investor's enquiry, its id in the URL (?case=12). The contact and
+status, the requirement (editing it ranks again: a new snapshot, older ones kept), the latest
+ranking (ticks belong to that snapshot), the case's shortlist with notes, order and what
+changed since each park was added, and exports that are recorded."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.case_state import case_id_from_url, export_file, loaded_view, save, show_stale
+from app_pages.common import lang, local_time, park_label, plain, require_staff, t, workspace
+from app_pages.ranking import show_ranking
+from app_pages.requirement_form import read_requirement, requirement_fields
+from matcher.errors import UserFacingError
+from matcher.workspace import CaseNotFoundError, CaseView
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORTS = (("csv", "text/csv"), ("xlsx", XLSX_MIME), ("pdf", "application/pdf"))
+
+
+def show_header(view: CaseView) -> None:
+    st.title(t("case_title").format(case=view.id))
+    # The investor's own words: st.text shows them as typed, never as markdown.
+    st.text(" · ".join(x for x in (view.company, view.contact_person) if x) or "—")
+    facts = [
+        f"{t('case_source')}: {t('source_' + view.source.value)}",
+        f"{t('case_updated')}: {local_time(view.updated_at, with_date=True)} ({view.updated_by})",
+    ]
+    if view.consent_at is not None:
+        facts.append(f"{t('case_consent_at')}: {local_time(view.consent_at, with_date=True)}")
+    else:
+        facts.append(t("case_no_consent"))
+    st.caption(plain(" · ".join(facts)))
+    if view.contact:
+        st.text(f"{t('case_contact')}: {view.contact}")
+
+
+def show_status(view: CaseView, actor: str) -> None:
+    left, right = st.columns([2, 3])
+    left.markdown(f"**{t('status')}**: {t('status_' + view.status.value)}")
+    options = [s.value for s in view.next_statuses]
+    target = right.selectbox(
+        t("status_next"),
+        options=options,
+        format_func=lambda s: t("status_" + s),
+        key=f"case_{view.id}_v{view.version}_status",
+    )
+    if (
+        right.button(t("change_status"), key=f"case_{view.id}_status_button")
+        and target
+        and save(lambda base: workspace().set_status(base, target, actor=actor), view)
+    ):
+        st.rerun()
+
+
+def show_requirement(view: CaseView, actor: str) -> None:
+    snapshot = view.snapshot
+    snap = snapshot.id if snapshot else 0
+    with st.expander(t("edit_requirement")):
+        with st.form(f"case_{view.id}_requirement"):
+            # Keys name the snapshot: after a save the form shows the stored requirement.
+            cells = requirement_fields(prefix=f"case{view.id}_s{snap}_", initial=view.requirement)
+            submitted = st.form_submit_button(t("save_requirement"), type="primary")
+        if submitted:
+            requirement = read_requirement(cells)
+            if requirement is not None and save(
+                lambda base: workspace().set_requirement(base, requirement, actor=actor), view
+            ):
+                st.rerun()
+    if view.snapshot_count > 1:
+        st.caption(t("snapshots_kept").format(count=view.snapshot_count - 1))
+
+
+def show_shortlist(view: CaseView, actor: str) -> None:
+    ws = workspace()
+    st.subheader(t("case_shortlist"))
+    if not view.shortlist:
+        st.info(t("shortlist_empty"))
+    order = [e.park_id for e in view.shortlist]
+    notes: dict[str, str] = {}
+    # Widget keys carry the case's version: after any save they show what was stored.
+    stem = f"case_{view.id}_v{view.version}"
+    for index, entry in enumerate(view.shortlist):
+        with st.container(border=True):
+            top = st.columns([4, 1, 1, 1])
+            top[0].markdown(f"**{index + 1}. {plain(park_label(entry.park_id))}**")
+            moved = list(order)
+            if top[1].button(t("move_up"), key=f"{stem}_up_{entry.park_id}", disabled=index == 0):
+                moved[index - 1], moved[index] = moved[index], moved[index - 1]
+            if top[2].button(
+                t("move_down"), key=f"{stem}_down_{entry.park_id}", disabled=index == len(order) - 1
+            ):
+                moved[index + 1], moved[index] = moved[index], moved[index + 1]
+            if moved != order and save(
+                lambda base, ids=moved: ws.reorder_shortlist(base, ids, actor=actor), view
+            ):
+                st.rerun()
+            if top[3].button(t("remove"), key=f"{stem}_remove_{entry.park_id}") and save(
+                lambda base, pid=entry.park_id: ws.remove_from_shortlist(base, pid, actor=actor),
+                view,
+            ):
+                st.rerun()
+            stored = entry.stored
+            st.caption(
+                f"{t('score')} {stored.score:.1f} · {t('fit_' + stored.fit.value)} · "
+                f"{plain(entry.added_by)} {local_time(entry.added_at, with_date=True)}"
+            )
+            change = entry.change_text(lang())
+            if change:
+                st.warning(plain(change))
+            notes[entry.park_id] = st.text_input(
+                t("note_for").format(park=entry.park_id),
+                value=entry.note,
+                key=f"{stem}_note_{entry.park_id}",
+                max_chars=1000,
+            )
+    overall = st.text_area(
+        t("shortlist_note"), value=view.shortlist_note, key=f"{stem}_overall", max_chars=4000
+    )
+    if st.button(t("save_notes"), key=f"{stem}_save_notes"):
+        current = view
+        for park_id, note in notes.items():
+            stored_note = next(e.note for e in current.shortlist if e.park_id == park_id)
+            if note != stored_note:
+                saved = save(
+                    lambda base, p=park_id, n=note: ws.set_shortlist_note(base, p, n, actor=actor),
+                    current,
+                )
+                if saved is None:
+                    return
+                current = saved
+        if overall.strip() != current.shortlist_note and (
+            save(lambda base: ws.update_case(base, actor=actor, shortlist_note=overall), current)
+            is None
+        ):
+            return
+        st.session_state["case_flash"] = t("saved")
+        st.rerun()
+
+
+def show_exports(view: CaseView, actor: str) -> None:
+    ws = workspace()
+    if view.shortlist:
+        language = lang()
+        columns = st.columns(len(EXPORTS))
+        for column, (fmt, mime) in zip(columns, EXPORTS, strict=True):
+            # Deferred: the file is made, and its export recorded, when the button is clicked.
+            column.download_button(
+                t(f"download_{fmt}"),
+                data=lambda fmt=fmt: export_file(ws, view.id, fmt, language, actor),
+                file_name=f"case-{view.id}-shortlist.{fmt}",
+                mime=mime,
+                key=f"case_{view.id}_download_{fmt}",
+                on_click="ignore",
+            )
+    st.subheader(t("exports"))
+    # Export records are only ever added: read them as they are now.
+    records = ws.case(view.id).exports
+    if not records:
+        st.caption(t("exports_none"))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("exported_at"): [local_time(r.created_at, with_date=True) for r in records],
+                t("export_format"): [r.format for r in records],
+                t("park_id"): [", ".join(r.park_ids) for r in records],
+                t("export_by"): [r.created_by for r in records],
+                t("data_version"): [r.data_version for r in records],
+                "SHA-256": [r.sha256[:12] for r in records],
+            }
+        ),
+        hide_index=True,
+    )
+
+
+staff = require_staff()
+case_id = case_id_from_url()
+if case_id is None:
+    st.title(t("page_case"))
+    st.info(t("case_missing"))
+    st.stop()
+try:
+    # Arriving from another page reads the case again; reruns of this page keep the view
+    # the staff member is working on, so a save made by someone else is noticed.
+    view = loaded_view(case_id, fresh=bool(st.session_state.get("page_entered")))
+except CaseNotFoundError:
+    st.title(t("page_case"))
+    st.error(f"{t('case_not_found')}: {case_id}")
+    st.stop()
+
+show_header(view)
+show_stale(view.id)
+flash = st.session_state.pop("case_flash", None)
+if flash:
+    st.success(flash)
+try:
+    show_status(view, staff.username)
+    show_requirement(view, staff.username)
+    snapshot = view.snapshot
+    if snapshot is not None:
+        if view.ranking_outdated:
+            st.warning(t("ranking_outdated"))
+            if st.button(t("rank_again"), key=f"case_{view.id}_refresh") and save(
+                lambda base: workspace().refresh_ranking(base, actor=staff.username), view
+            ):
+                st.rerun()
+        # The grid's key names this snapshot: ticks never carry over to another ranking.
+        picked = show_ranking(
+            snapshot.requirement,
+            list(snapshot.matches),
+            key=f"case_{view.id}_snapshot_{snapshot.id}",
+            selectable=True,
+        )
+        st.caption(t("select_rows_help"))
+        if st.button(
+            t("add_to_shortlist"), disabled=not picked, key=f"case_{view.id}_add_shortlist"
+        ) and save(
+            lambda base: workspace().add_to_shortlist(base, picked, actor=staff.username), view
+        ):
+            st.session_state["case_flash"] = t("added") + ": " + "、".join(picked)
+            st.rerun()
+    show_shortlist(view, staff.username)
+    show_exports(view, staff.username)
+except UserFacingError as error:  # a status not allowed, a park gone: one message
+    st.error(plain(error))

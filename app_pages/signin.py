@@ -1,0 +1,30 @@
+"""Sign-in page (public): staff sign in with username and password; throttled."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import TOKEN_KEY, local_time, t, workspace
+from matcher.workspace import utcnow
+
+st.title(t("page_signin"))
+st.caption(t("signin_help"))
+with st.form("signin_form"):
+    username = st.text_input(t("username"), key="signin_username", max_chars=64)
+    password = st.text_input(t("password"), type="password", key="signin_password")
+    submitted = st.form_submit_button(t("sign_in"), type="primary")
+
+if submitted:
+    ws = workspace()
+    now = utcnow()
+    staff = ws.authenticate(username, password, now) if username.strip() else None
+    if staff is None:
+        until = ws.locked_until(username, now) if username.strip() else None
+        if until is not None:
+            st.error(t("signin_locked").format(time=local_time(until)))
+        else:
+            st.error(t("signin_failed"))
+    else:
+        st.session_state[TOKEN_KEY] = ws.start_session(staff, now)
+        st.session_state["just_signed_in"] = True  # streamlit_app.py: cookie, then the Inbox
+        st.rerun()

@@ -1,0 +1,72 @@
+"""The investor form's rules (matcher/enquiry.py) and the workspace pieces the app added:
+the staff bootstrap and the shortlist's overall note."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from matcher.enquiry import (
+    SUBMISSIONS_PER_WINDOW,
+    WINDOW,
+    enquiry_problems,
+    next_submission_at,
+    recent_submissions,
+)
+from matcher.models import Requirement
+from matcher.workspace import StaffError, StaleCaseError, Workspace
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_an_enquiry_without_contact_details_needs_nothing_else() -> None:
+    assert enquiry_problems("", "", "", consent=False) == []
+    assert enquiry_problems("芯片科技", "", "", consent=False) == []
+
+
+@pytest.mark.parametrize("contact", ["13800138000", "+86 10 6275-1234", "a.b@example.cn"])
+def test_contact_details_with_consent_are_accepted(contact: str) -> None:
+    assert enquiry_problems("芯片科技", "王芳", contact, consent=True) == []
+
+
+def test_contact_details_need_consent_and_a_usable_contact() -> None:
+    assert enquiry_problems("", "王芳", "", consent=False) == ["enquiry_need_consent"]
+    assert enquiry_problems("", "王芳", "call me", consent=True) == ["enquiry_bad_contact"]
+    assert enquiry_problems("x" * 201, "", "", consent=False) == ["enquiry_too_long"]
+
+
+def test_at_most_five_submissions_in_ten_minutes() -> None:
+    times = [NOW + timedelta(minutes=i) for i in range(SUBMISSIONS_PER_WINDOW - 1)]
+    assert next_submission_at(times, NOW + timedelta(minutes=5)) is None
+    times.append(NOW + timedelta(minutes=4))
+    assert next_submission_at(times, NOW + timedelta(minutes=5)) == NOW + WINDOW
+    # Ten minutes after the first, one more is allowed again.
+    assert next_submission_at(times, NOW + WINDOW) is None
+    assert recent_submissions(times, NOW + WINDOW) == times[1:]
+
+
+def test_bootstrap_adds_the_staff_member_once(workspace: Workspace) -> None:
+    added = workspace.bootstrap_staff("boot:long-enough-pass")
+    assert added is not None and added.username == "boot"
+    assert workspace.bootstrap_staff("boot:another-password") is None  # kept, not replaced
+    assert workspace.authenticate("boot", "long-enough-pass", NOW) is not None
+    with pytest.raises(StaffError):
+        workspace.bootstrap_staff("no-colon")
+
+
+def test_the_overall_note_is_kept_exported_and_guarded(workspace: Workspace) -> None:
+    case = workspace.create_case(
+        Requirement(sector_text="集成电路"), actor="li", company="芯片科技"
+    )
+    case = workspace.add_to_shortlist(case, ["P05"], actor="li")
+    saved = workspace.update_case(case, actor="li", shortlist_note="先看 P05")
+    assert workspace.case(case.id).shortlist_note == "先看 P05"
+    with pytest.raises(StaleCaseError, match="shortlist_note"):
+        workspace.update_case(case, actor="wang", shortlist_note="mine")  # an old view
+    data, _ = workspace.export_shortlist(saved.id, "xlsx", "zh", actor="li")
+    book = load_workbook(io.BytesIO(data))
+    cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert "先看 P05" in cells
