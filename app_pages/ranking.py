@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -56,7 +57,10 @@ def results_frame(matches: list[Match]) -> pd.DataFrame:
                 t("score"): shown_score(m),
                 t("fit"): fit_text(m),
                 t("town"): town_name(park, lang()),
-                t("above_ground_area"): park.above_ground_area_m2,
+                # An unpublished figure is an empty cell, never "None" or 0.
+                t("above_ground_area"): (
+                    np.nan if park.above_ground_area_m2 is None else park.above_ground_area_m2
+                ),
                 t("total_area"): park.total_area_m2,
             }
         )
