@@ -142,7 +142,7 @@ def points_chart(matches: list[Match]) -> None:
         .transform_calculate(order=f"indexof({steps!r}, datum.step)")
         .properties(height=260)
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def breakdown_chart(match: Match) -> None:
@@ -172,7 +172,7 @@ def breakdown_chart(match: Match) -> None:
         )
         .properties(height=40 * len(frame))
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def show_ranking(

@@ -1,4 +1,4 @@
-"""Script time of a Match-page rerun (target: under 300 ms), measured with AppTest.
+"""Script time of an investor-page rerun (target: under 300 ms), measured with AppTest.
 
 Run: .venv/bin/python benchmarks/app_rerun.py
 """
@@ -30,7 +30,7 @@ def main() -> None:
     assert not at.exception
     timings.sort()
     print(
-        f"Match page rerun with 18 ranked parks, {len(timings)} runs: median "
+        f"investor page rerun with 18 ranked parks, {len(timings)} runs: median "
         f"{statistics.median(timings):.0f} ms, max {timings[-1]:.0f} ms "
         "(AppTest wall time: script plus the test harness)"
     )
