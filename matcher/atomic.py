@@ -44,6 +44,15 @@ def atomic_output(target: Path, *, protect: Sequence[Path] = ()) -> Iterator[Bin
         with _opened(target) as handle:
             yield handle
         return
+    with replaced_on_success(target) as temp, temp.open("wb") as handle:
+        yield handle
+        handle.flush()
+
+
+@contextlib.contextmanager
+def replaced_on_success(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` that is renamed onto it when the block ends without
+    error; on any failure it is removed and an existing target is untouched."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
@@ -51,11 +60,10 @@ def atomic_output(target: Path, *, protect: Sequence[Path] = ()) -> Iterator[Bin
         raise OutputError(
             f"{target}: cannot write in folder {folder}: {error.strerror} (无法写入该文件夹)"
         ) from error
+    os.close(fd)
     temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
+        yield temp
         os.chmod(temp, _default_mode())
         os.replace(temp, target)
     except OSError as error:

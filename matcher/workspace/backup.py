@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
-from matcher.atomic import _default_mode, same_file
+from matcher.atomic import replaced_on_success, same_file
 from matcher.errors import OutputError, UsageError
 from matcher.workspace.db import DatabaseError, database_url, sqlite_path
 
@@ -37,28 +35,14 @@ def backup(target: Path, url: str | None = None) -> Path:
             raise UsageError(
                 f"{target}: is the database itself; choose another file (不能覆盖数据库本身)"
             )
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise OutputError(
-            f"{target}: cannot write in folder {folder}: {error.strerror} (无法写入该文件夹)"
-        ) from error
-    os.close(fd)
-    temp = Path(temp_name)
     try:
         with (
+            replaced_on_success(target) as temp,
             contextlib.closing(sqlite3.connect(source)) as src,
             contextlib.closing(sqlite3.connect(temp)) as dst,
         ):
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        os.chmod(temp, _default_mode())
-        os.replace(temp, target)
-    except (OSError, sqlite3.Error) as error:
-        temp.unlink(missing_ok=True)
+    except sqlite3.Error as error:
         raise OutputError(f"{target}: backup failed: {error} (备份失败)") from error
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
     return target
