@@ -43,38 +43,38 @@ MONTHS = (
     *("July", "August", "September", "October", "November", "December"),
 )
 
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("海淀重点园区推荐", "Haidian key park recommendations"),
-    "for": ("致", "For"),
-    "prepared": ("编制日期", "Prepared"),
-    "requirement": ("需求", "Requirement"),
-    "sector": ("产业方向", "Sector"),
-    "area": ("面积", "Floor area"),
-    "location": ("区位", "Location"),
-    "weights": ("权重", "Weights"),
-    "parks": ("推荐园区", "Recommended parks"),
-    "fit": ("匹配度", "Fit"),
-    "park": ("园区", "Park"),
-    "place": ("位置", "Place"),
-    "why": ("匹配理由", "Why it fits"),
-    "note": ("备注", "Note"),
-    "staff_note": ("招商人员备注", "Staff note"),
-    "positioning": ("产业定位（原文）", "Published positioning"),
-    "positioning_en": ("英文译文", "English translation"),
-    "space": ("空间", "Space"),
-    "source": ("来源", "Source"),
-    "data_version": ("数据版本", "Data version"),
-    "page": ("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
-    "required": ("必须满足", "required"),
-    "unrecognised": ("未能识别，未计入评分", "not recognised; not scored"),
-    "none_picked": ("尚未选择园区。", "No park has been picked yet."),
-    "not_ranked": ("未评分", "not scored"),
+# The brief's words, by the heading each is used for -> its key in i18n.LABELS.
+HEADINGS: dict[str, str] = {
+    "title": "brief_title",
+    "for": "brief_for",
+    "prepared": "brief_prepared",
+    "requirement": "requirement",
+    "sector": "brief_sector",
+    "area": "brief_area",
+    "location": "location",
+    "weights": "weights",
+    "parks": "brief_parks",
+    "fit": "fit",
+    "park": "park",
+    "place": "brief_place",
+    "why": "brief_why",
+    "note": "note",
+    "staff_note": "brief_staff_note",
+    "positioning": "brief_positioning",
+    "positioning_en": "brief_positioning_en",
+    "space": "brief_space",
+    "source": "source",
+    "data_version": "data_version",
+    "page": "brief_page",
+    "required": "brief_required",
+    "unrecognised": "brief_unrecognised",
+    "none_picked": "brief_none_picked",
+    "not_ranked": "brief_not_ranked",
 }
 
 
 def text(key: str, lang: Lang) -> str:
-    zh, en = TEXT[key]
-    return zh if lang == "zh" else en
+    return label(HEADINGS[key], lang)
 
 
 def date_line(moment: datetime, lang: Lang) -> str:
@@ -308,7 +308,7 @@ def build_brief(
         parks=tuple(parks),
         source=source_words(lang),
         data_version=shortlist.data_version,
-        headings={k: text(k, lang) for k in TEXT},
+        headings={k: text(k, lang) for k in HEADINGS},
     )
 
 

@@ -306,6 +306,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "batch_rows": ("行数", "Rows"),
     "file_name": ("文件名", "File"),
     "staff_only": ("请先登录。", "Sign in first."),
+    # The printable brief's words (matcher/brief.py)
+    "brief_title": ("海淀重点园区推荐", "Haidian key park recommendations"),
+    "brief_for": ("致", "For"),
+    "brief_prepared": ("编制日期", "Prepared"),
+    "brief_sector": ("产业方向", "Sector"),
+    "brief_area": ("面积", "Floor area"),
+    "brief_parks": ("推荐园区", "Recommended parks"),
+    "brief_place": ("位置", "Place"),
+    "brief_why": ("匹配理由", "Why it fits"),
+    "brief_staff_note": ("招商人员备注", "Staff note"),
+    "brief_positioning": ("产业定位（原文）", "Published positioning"),
+    "brief_positioning_en": ("英文译文", "English translation"),
+    "brief_space": ("空间", "Space"),
+    "brief_page": ("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
+    "brief_required": ("必须满足", "required"),
+    "brief_unrecognised": ("未能识别，未计入评分", "not recognised; not scored"),
+    "brief_none_picked": ("尚未选择园区。", "No park has been picked yet."),
+    "brief_not_ranked": ("未评分", "not scored"),
 }
 
 
