@@ -65,6 +65,7 @@ class Catalogue:
     version: str
     chains: tuple[ChainTerm, ...] = ()
     segments: tuple[ChainSegment, ...] = ()
+    taught_terms: int = 0  # chain terms staff added in the workspace (matcher.lexicon)
 
     def park(self, park_id: str) -> Park:
         for park in self.parks:

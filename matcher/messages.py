@@ -418,3 +418,46 @@ def row_empty(line: int) -> RowError:
         f"line {line}: the row has no sector, area or location",
         f"line {line}: the row has no sector, area or location (该行没有任何需求信息)",
     )
+
+
+# -- teaching the matcher a term (matcher.lexicon) ---------------------------------------------
+
+
+def lexicon_unknown_sector(sector_id: str) -> Reason:
+    return Reason(f"未知的产业编号“{sector_id}”", f"Unknown sector id “{sector_id}”")
+
+
+def lexicon_unknown_segment(segment: str) -> Reason:
+    return Reason(f"未知的产业链环节“{segment}”", f"Unknown chain segment “{segment}”")
+
+
+def lexicon_same_secondary() -> Reason:
+    return Reason(
+        "次要产业与所属产业相同：请留空或选择另一个产业",
+        "The secondary sector is the sector itself: leave it empty or pick another",
+    )
+
+
+def lexicon_too_short(surface: str, least: int) -> Reason:
+    return Reason(
+        f"“{surface}”太短：至少 {least} 个字符，否则会误配许多无关的文字",
+        f"“{surface}” is too short: at least {least} characters, or it matches unrelated text",
+    )
+
+
+def lexicon_repeated(surface: str) -> Reason:
+    return Reason(f"“{surface}”重复填写了", f"“{surface}” is given twice")
+
+
+def lexicon_is_sector(surface: str, sector_zh: str, sector_en: str) -> Reason:
+    return Reason(
+        f"“{surface}”已是产业目录中{sector_zh}的名称，无需添加",
+        f"“{surface}” is already a name of the sector {sector_en}; nothing to add",
+    )
+
+
+def lexicon_is_chain_term(surface: str, sector_zh: str, sector_en: str) -> Reason:
+    return Reason(
+        f"“{surface}”已在产业链知识中（{sector_zh}产业链），无需添加",
+        f"“{surface}” is already in the chain knowledge ({sector_en} chain); nothing to add",
+    )

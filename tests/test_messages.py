@@ -78,6 +78,13 @@ CALLS: dict[str, tuple[object, ...]] = {
         ("光刻胶", "photoresist"),
         ("集成电路", "Integrated circuits"),
     ),
+    "lexicon_unknown_sector": ("chips",),
+    "lexicon_unknown_segment": ("midstream",),
+    "lexicon_same_secondary": (),
+    "lexicon_too_short": ("X", 2),
+    "lexicon_repeated": ("MES",),
+    "lexicon_is_sector": ("AI", "人工智能", "Artificial intelligence"),
+    "lexicon_is_chain_term": ("photoresist", "集成电路", "Integrated circuits"),
 }
 
 # English reasons that name a Chinese place on purpose (the park's town has no English name).

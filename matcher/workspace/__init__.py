@@ -15,6 +15,7 @@ from matcher.workspace.errors import (
     StaffError,
     StaleCaseError,
     StatusChangeError,
+    TaughtTermError,
 )
 from matcher.workspace.store import Workspace, utcnow
 from matcher.workspace.views import (
@@ -50,6 +51,7 @@ __all__ = [
     "StaleCaseError",
     "StatusChange",
     "StatusChangeError",
+    "TaughtTermError",
     "Workspace",
     "database_url",
     "make_engine",

@@ -199,3 +199,20 @@ class BatchRunRow(Base):
     result_sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TaughtTermRow(Base):
+    """A term staff taught the matcher (matcher.lexicon); retired terms stay for the record."""
+
+    __tablename__ = "taught_terms"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    term_zh: Mapped[str] = mapped_column(String(100))
+    term_en: Mapped[str] = mapped_column(String(500))  # variants joined by '|', as chains.csv
+    sector_id: Mapped[str] = mapped_column(String(64))
+    secondary_sector_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    segment: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    taught_by: Mapped[str] = mapped_column(String(100))
+    taught_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)

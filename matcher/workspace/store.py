@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from matcher.errors import UsageError
+from matcher.lexicon import TaughtEntry, TaughtTerm, term_problems, with_taught_terms
 from matcher.models import Match, Requirement
 from matcher.workspace import auth
 from matcher.workspace.db import DatabaseError, ensure_schema, make_engine, sqlite_path
@@ -29,6 +30,7 @@ from matcher.workspace.errors import (
     StaffError,
     StaleCaseError,
     StatusChangeError,
+    TaughtTermError,
 )
 from matcher.workspace.schema import (
     BatchRunRow,
@@ -39,6 +41,7 @@ from matcher.workspace.schema import (
     SnapshotRow,
     StaffRow,
     StatusChangeRow,
+    TaughtTermRow,
 )
 from matcher.workspace.views import (
     NEXT_STATUSES,
@@ -81,6 +84,7 @@ class Workspace:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._ranker = ranker
+        self._taught_ranker: tuple[tuple[int, ...], Ranker] | None = None
         if results_dir is None:
             db_file = sqlite_path(str(engine.url))
             base = db_file.parent if db_file else Path(__file__).resolve().parents[2] / "var"
@@ -101,12 +105,31 @@ class Workspace:
         return cls(engine, ranker=ranker, results_dir=results_dir)
 
     @property
-    def ranker(self) -> Ranker:
+    def base_ranker(self) -> Ranker:
+        """The ranker over the curated data alone (data/), without taught terms."""
         if self._ranker is None:
             from matcher.scoring import ranker_for
 
             self._ranker = ranker_for()
         return self._ranker
+
+    @property
+    def ranker(self) -> Ranker:
+        """The curated data plus the terms staff taught (active ones), rebuilt when they change;
+        its catalogue's data version covers the taught terms."""
+        active = [e for e in self.taught_terms() if e.active]
+        key = tuple(e.id for e in active)
+        cached = self._taught_ranker
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        base = self.base_ranker
+        ranker = base
+        if active:
+            from matcher.scoring import Ranker
+
+            ranker = Ranker(with_taught_terms(base.catalogue, [e.term for e in active]))
+        self._taught_ranker = (key, ranker)
+        return ranker
 
     @property
     def data_version(self) -> str:
@@ -743,6 +766,49 @@ class Workspace:
             )
         return data
 
+    # ----------------------------------------------------------------- taught terms
+
+    def taught_terms(self) -> list[TaughtEntry]:
+        """Every term staff taught, retired ones included, newest first."""
+        with self._session() as session:
+            rows = session.scalars(
+                select(TaughtTermRow).order_by(TaughtTermRow.taught_at.desc(), TaughtTermRow.id)
+            )
+            return [_taught_view(r) for r in rows]
+
+    def teach_term(
+        self, term: TaughtTerm, *, actor: str, now: datetime | None = None
+    ) -> TaughtEntry:
+        """Store a taught term after checking it against the catalogue it would join."""
+        problems = term_problems(self.ranker.catalogue, term)
+        if problems:
+            raise TaughtTermError(tuple(problems))
+        with self._session() as session:
+            row = TaughtTermRow(
+                term_zh=term.term_zh,
+                term_en="|".join(term.term_en),
+                sector_id=term.sector_id,
+                secondary_sector_id=term.secondary_sector_id,
+                segment=term.segment,
+                note=term.note,
+                taught_by=actor,
+                taught_at=now or utcnow(),
+            )
+            session.add(row)
+            session.commit()
+            return _taught_view(row)
+
+    def retire_term(self, entry_id: int, *, actor: str, now: datetime | None = None) -> TaughtEntry:
+        """Stop using a taught term; the record (who taught and who retired it) stays."""
+        with self._session() as session:
+            row = session.get(TaughtTermRow, entry_id)
+            if row is None:
+                raise UsageError(f"taught term {entry_id} does not exist (该术语不存在)")
+            if row.retired_at is None:
+                row.retired_by, row.retired_at = actor, now or utcnow()
+                session.commit()
+            return _taught_view(row)
+
     # ----------------------------------------------------------------- staff
 
     def add_staff(self, username: str, password: str, *, now: datetime | None = None) -> Staff:
@@ -1062,6 +1128,24 @@ def _batch_view(row: BatchRunRow) -> BatchRun:
         result_sha256=row.result_sha256,
         created_by=row.created_by,
         created_at=row.created_at,
+    )
+
+
+def _taught_view(row: TaughtTermRow) -> TaughtEntry:
+    return TaughtEntry(
+        id=row.id,
+        term=TaughtTerm(
+            term_zh=row.term_zh,
+            term_en=tuple(row.term_en.split("|")),
+            sector_id=row.sector_id,
+            secondary_sector_id=row.secondary_sector_id,
+            segment=row.segment,
+            note=row.note,
+        ),
+        taught_by=row.taught_by,
+        taught_at=row.taught_at,
+        retired_by=row.retired_by,
+        retired_at=row.retired_at,
     )
 
 
