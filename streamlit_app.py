@@ -47,6 +47,7 @@ else:
         st.Page("app_pages/case.py", title=t("page_case"), url_path="case"),
         st.Page("app_pages/compare.py", title=t("page_compare"), url_path="compare"),
         st.Page("app_pages/batch.py", title=t("page_batch"), url_path="batch"),
+        st.Page("app_pages/lexicon.py", title=t("page_lexicon"), url_path="lexicon"),
         parks,
     ]
 page = st.navigation(pages)
@@ -78,5 +79,7 @@ with st.sidebar:
             f"<script>document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';</script>",
             unsafe_allow_javascript=True,
         )
-    st.caption(f"{t('data_version')}: {catalogue().version}")
+    shown = catalogue()
+    taught = t("lexicon_taught_count").format(n=shown.taught_terms) if shown.taught_terms else ""
+    st.caption(f"{t('data_version')}: {shown.version}" + (f" ({taught})" if taught else ""))
 page.run()

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.batch_state import BatchRun, failure_message, run_key, safe_file_name
-from app_pages.common import local_time, plain, require_staff, t, workspace
+from app_pages.common import catalogue, local_time, plain, require_staff, t, workspace
 from matcher.batch import run_batch
 from matcher.templates import expected_columns, template_csv, template_xlsx
 
@@ -62,6 +62,7 @@ def compute(
                 source,
                 None,
                 top_k=top_k,
+                catalogue=catalogue(),
                 encoding=encoding,
                 sheet=sheet,
                 progress=lambda done, total: progress.progress(
@@ -177,7 +178,7 @@ sheet = right.text_input(t("batch_sheet"), key="batch_sheet").strip() or None
 
 if upload is not None and st.button(t("batch_run"), type="primary", key="batch_run"):
     content = upload.getvalue()
-    key = run_key(content, top_k, encoding, sheet)
+    key = run_key(content, top_k, encoding, sheet, catalogue().version)
     kept = st.session_state.get("batch_result")
     if kept is None or kept.key != key:
         # Only the latest result is kept: one large lead list at a time per session.

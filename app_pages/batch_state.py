@@ -22,10 +22,13 @@ PREVIEW_ROWS = 200
 SAFE_NAME = "upload.csv"
 
 
-def run_key(content: bytes, top_k: int, encoding: str | None, sheet: str | None) -> str:
-    """Identifies one computation: the file's SHA-256 and every option that changes the result."""
+def run_key(
+    content: bytes, top_k: int, encoding: str | None, sheet: str | None, data_version: str = ""
+) -> str:
+    """Identifies one computation: the file's SHA-256, every option that changes the result,
+    and the data version (a term taught since changes it)."""
     digest = hashlib.sha256(content).hexdigest()
-    return f"{digest}|top={top_k}|encoding={encoding or ''}|sheet={sheet or ''}"
+    return f"{digest}|top={top_k}|encoding={encoding or ''}|sheet={sheet or ''}|data={data_version}"
 
 
 def safe_file_name(name: str) -> str:

@@ -23,14 +23,20 @@ BEIJING = timezone(timedelta(hours=8))
 
 
 @st.cache_resource
-def ranker() -> Ranker:
-    """Catalogue and indexes are built once per server process."""
+def _curated_ranker() -> Ranker:
+    """The curated data's catalogue and indexes, built once per server process."""
     return ranker_for()
+
+
+def ranker() -> Ranker:
+    """The curated data plus the terms staff taught (the Lexicon page), as the workspace
+    keeps it: rebuilt only when a term is taught or retired."""
+    return workspace().ranker
 
 
 @st.cache_resource(show_spinner=False)
 def _workspace(url: str, bootstrap: str) -> Workspace:
-    ws = Workspace.open(url, ranker=ranker())
+    ws = Workspace.open(url, ranker=_curated_ranker())
     if bootstrap:
         ws.bootstrap_staff(bootstrap)
     return ws

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,22 @@ class Report:
     @property
     def empty_flagged(self) -> int:
         return sum(1 for r in self.empty_rows if r.top_fit in (Fit.WEAK, Fit.NONE))
+
+
+GOLD_DIR_VAR = "MATCHER_EVAL_DIR"
+
+
+def gold_dir() -> Path:
+    """Where the graded evaluation sets live: $MATCHER_EVAL_DIR, else ../shared/eval beside
+    the project (where `make eval` reads them)."""
+    override = os.environ.get(GOLD_DIR_VAR)
+    return Path(override) if override else Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def gold_files(directory: Path | None = None) -> list[Path]:
+    """The evaluation sets (every .csv) in `directory` (default gold_dir()), by name."""
+    folder = directory or gold_dir()
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
 
 def parse_gold(text: str) -> dict[str, int]:

@@ -324,6 +324,76 @@ LABELS: dict[str, tuple[str, str]] = {
     "brief_unrecognised": ("未能识别，未计入评分", "not recognised; not scored"),
     "brief_none_picked": ("尚未选择园区。", "No park has been picked yet."),
     "brief_not_ranked": ("未评分", "not scored"),
+    # The Lexicon page: staff teach the matcher investors' own words (matcher/lexicon.py)
+    "page_lexicon": ("术语库", "Lexicon"),
+    "lexicon_intro": (
+        "投资方常用自己的产品和技术词（如“质子治疗”）。某个词找不到产业或只有弱匹配时，"
+        "可在此把它归入某个产业的产业链环节；保存前会重新运行评测集，显示指标变化。",
+        "Investors use their own product and technology words (say, “proton therapy”). When a "
+        "word finds no sector or only a weak fit, place it in a sector's chain here; before it "
+        "is saved, the evaluation sets are run again and the change in their figures shown.",
+    ),
+    "lexicon_taught_count": ("含员工添加的术语 {n} 个", "including {n} staff-taught terms"),
+    "lexicon_suggestions": ("未被识别的需求用词", "Requirement words the matcher missed"),
+    "lexicon_suggestions_help": (
+        "来自最近的案件：没有识别出产业，或最佳园区仅为弱匹配。",
+        "From recent cases: no sector recognised, or the best park is only a weak fit.",
+    ),
+    "lexicon_no_suggestions": (
+        "最近的案件用词都已识别。",
+        "Every word in recent cases was understood.",
+    ),
+    "lexicon_text": ("需求用词", "Words used"),
+    "lexicon_times": ("次数", "Times"),
+    "lexicon_best_fit": ("最佳匹配", "Best fit"),
+    "lexicon_start_from": ("从这条用词开始", "Start from these words"),
+    "lexicon_use": ("填入表单", "Use in the form"),
+    "lexicon_teach": ("添加术语", "Teach a term"),
+    "lexicon_term_zh": ("中文术语", "Chinese term"),
+    "lexicon_term_en": ("英文术语", "English term(s)"),
+    "lexicon_term_en_help": (
+        "可填多个，用逗号或 | 分隔",
+        "Several may be given, separated by commas or |",
+    ),
+    "lexicon_sector": ("所属产业（产业链）", "Sector (whose chain it belongs to)"),
+    "lexicon_secondary": ("次要产业（可选）", "Secondary sector (optional)"),
+    "lexicon_segment": ("产业链环节", "Chain segment"),
+    "lexicon_note": ("依据（供复核）", "Why (for review)"),
+    "lexicon_none": ("（无）", "(none)"),
+    "lexicon_preview": ("预览效果", "Preview the effect"),
+    "lexicon_need_words": (
+        "请填写中文术语和至少一个英文术语。",
+        "Give the Chinese term and at least one English term.",
+    ),
+    "lexicon_cannot": ("不能添加：", "Cannot be taught:"),
+    "lexicon_effect": ("该术语作为需求时的前三名", "The top three for this term as a requirement"),
+    "lexicon_now": ("现在", "Now"),
+    "lexicon_after": ("添加后", "After"),
+    "lexicon_figures": ("评测集指标", "Evaluation figures"),
+    "lexicon_set": ("评测集", "Set"),
+    "lexicon_no_fit": ("无匹配行识别", "No-fit rows flagged"),
+    "lexicon_no_gold": (
+        "找不到评测集（{folder}），无法显示指标变化。",
+        "No evaluation sets found ({folder}); the change in figures cannot be shown.",
+    ),
+    "lexicon_worse": (
+        "添加后以下评测集的指标下降：{sets}。请检查术语是否过于宽泛。",
+        "With this term the figures drop on: {sets}. Check the term is not too broad.",
+    ),
+    "lexicon_save_anyway": ("仍然保存", "Save anyway"),
+    "lexicon_save": ("保存术语", "Save the term"),
+    "lexicon_saved": ("已添加“{term}”，排名即时生效。", "“{term}” taught; rankings use it now."),
+    "lexicon_taught": ("已添加的术语", "Taught terms"),
+    "lexicon_taught_none": ("尚未添加术语。", "No term has been taught yet."),
+    "lexicon_taught_by": ("添加人", "Taught by"),
+    "lexicon_taught_at": ("添加时间", "Taught at"),
+    "lexicon_state": ("状态", "State"),
+    "lexicon_active": ("使用中", "in use"),
+    "lexicon_retired": ("{who} 于 {when} 停用", "retired by {who} on {when}"),
+    "lexicon_export": ("导出 CSV（供复核）", "Export CSV (for review)"),
+    "lexicon_retire_pick": ("停用术语", "Retire a term"),
+    "lexicon_retire": ("停用", "Retire"),
+    "lexicon_retired_now": ("已停用“{term}”。", "“{term}” retired."),
 }
 
 

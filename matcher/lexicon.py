@@ -12,7 +12,8 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from matcher.chains import ChainTerm
 from matcher.evaluation import Report, evaluate, read_gold
 from matcher.exports import neutralise_text
 from matcher.messages import Reason
-from matcher.models import Match, Requirement
+from matcher.models import Fit, Match, Requirement
 from matcher.scoring import Ranker
 from matcher.text import normalize
 
@@ -220,6 +221,37 @@ def preview_term(
         _top(taught, term.term_zh, top_k),
         tuple(sets),
     )
+
+
+# -- what to teach: requirements the matcher did not understand -------------------------------
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A requirement text investors used that found no sector, or only a weak fit."""
+
+    text: str
+    best_fit: Fit  # NONE: no sector recognised at all
+    times: int  # how many of the scanned requirements used this text
+
+
+def texts_to_teach(ranker: Ranker, texts: Iterable[str], limit: int = 30) -> list[Unmatched]:
+    """The distinct texts (most used first, at most `limit`) that recognise no sector or whose
+    best park is a weak fit; a recognised sector no park lists is not a teaching matter."""
+    counts = Counter(text.strip() for text in texts if text and text.strip())
+    found: list[Unmatched] = []
+    for text, times in counts.most_common():
+        seen = ranker.understand(Requirement(sector_text=text))
+        if seen.sector_hits:
+            best = ranker.rank(Requirement(sector_text=text))[0].fit
+            if best is not Fit.WEAK:
+                continue
+        else:
+            best = Fit.NONE
+        found.append(Unmatched(text, best, times))
+        if len(found) == limit:
+            break
+    return found
 
 
 # -- review: the taught terms as a file -------------------------------------------------------

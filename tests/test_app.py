@@ -8,7 +8,9 @@ import logging
 import re
 import string
 import uuid
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -827,7 +829,7 @@ def test_upload_names_cannot_leave_the_temporary_folder() -> None:
     assert safe_file_name("线索 2024.xlsx") == "线索 2024.xlsx"
 
 
-def test_the_run_key_changes_with_the_file_and_every_option() -> None:
+def test_the_run_key_changes_with_the_file_every_option_and_the_data_version() -> None:
     from app_pages.batch_state import run_key
 
     base = run_key(b"a,b\n", 5, None, None)
@@ -837,8 +839,9 @@ def test_the_run_key_changes_with_the_file_and_every_option() -> None:
         run_key(b"a,b\n", 3, None, None),
         run_key(b"a,b\n", 5, "gbk", None),
         run_key(b"a,b\n", 5, None, "Sheet2"),
+        run_key(b"a,b\n", 5, None, None, "a-taught-term-later"),
     ]
-    assert len({base, *others}) == 5
+    assert len({base, *others}) == 6
 
 
 def test_the_browser_is_never_shown_a_stack_trace() -> None:
@@ -877,3 +880,98 @@ def test_the_parks_page_finds_in_english_what_it_finds_in_chinese(
         app.run()
         found[text] = set(app.dataframe[0].value.iloc[:, 0])
     assert found[english] and found[english] == found[chinese]
+
+
+# --- the Lexicon page: staff teach the matcher a word ---
+
+
+@pytest.fixture
+def lexicon(app: AppTest) -> Iterator[AppTest]:
+    """The Lexicon page for a signed-in staff member; every term taught is retired after."""
+    from app_pages.common import _workspace
+
+    sign_in(app)
+    app.switch_page("app_pages/lexicon.py")
+    app.run()
+    assert not app.exception
+    yield app
+    ws = workspace()
+    for entry in ws.taught_terms():
+        if entry.active:
+            ws.retire_term(entry.id, actor="test")
+    _workspace.clear()  # the app's cached workspace forgets the terms at once
+
+
+def preview(at: AppTest, zh: str, en: str, sector: str, segment: str = "design") -> AppTest:
+    at.text_input(key="lexicon_term_zh").input(zh)
+    at.text_input(key="lexicon_term_en").input(en)
+    at.selectbox(key="lexicon_sector").set_value(sector)
+    at.selectbox(key="lexicon_segment").set_value(segment)
+    at.button(key="lexicon_preview").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_word_investors_used_is_offered_taught_and_then_understood(lexicon: AppTest) -> None:
+    # 质子治疗 (proton therapy) is a medical device the curated data knows only in English.
+    new_case("我们做质子治疗")
+    lexicon.run()
+    missed = lexicon.dataframe[0].value
+    assert "我们做质子治疗" in list(missed["需求用词"])
+    lexicon.selectbox(key="lexicon_pick").set_value("我们做质子治疗")
+    lexicon.button(key="lexicon_use").click()
+    lexicon.run()
+    assert lexicon.text_input(key="lexicon_term_zh").value == "我们做质子治疗"
+    preview(lexicon, "质子治疗", "proton beam therapy", "devices")
+    now, after, figures = (lexicon.dataframe[i].value for i in (1, 2, 3))
+    assert set(now["匹配度"]) == {"无"}
+    assert {p.split()[0] for p in after["园区"][:2]} == {"P14", "P15"}  # the device parks
+    assert list(figures["评测集"]) == ["dev-longtail.csv", "dev.csv"]
+    assert all("→" in cell for cell in figures["nDCG@5"])
+    lexicon.button(key="lexicon_save").click()
+    lexicon.run()
+    assert "已添加“质子治疗”" in lexicon.success[0].value
+    [entry] = [e for e in workspace().taught_terms() if e.active]
+    assert (entry.term.term_zh, entry.term.sector_id) == ("质子治疗", "devices")
+    taught = lexicon.dataframe[-1].value
+    assert list(taught["添加人"]) == [entry.taught_by] and list(taught["状态"]) == ["使用中"]
+    assert any("员工添加的术语 1 个" in c.value for c in lexicon.sidebar.caption)
+    # An investor typing the word now gets the device parks first.
+    lexicon.switch_page("app_pages/investor.py")
+    lexicon.run()
+    fill(lexicon, sector="质子治疗")
+    matches = lexicon.session_state["investor_result"][2]
+    assert {m.park_id for m in matches[:2]} == {"P14", "P15"}
+
+
+def test_a_word_the_matcher_knows_cannot_be_taught_again(lexicon: AppTest) -> None:
+    preview(lexicon, "光刻胶", "resist film", "ic", "upstream_materials")
+    assert "不能添加" in lexicon.error[0].value
+    assert "已在产业链知识中（集成电路产业链）" in lexicon.error[0].value
+    assert not [b for b in lexicon.button if b.key == "lexicon_save"]
+
+
+def test_a_taught_term_can_be_retired_and_the_record_stays(lexicon: AppTest) -> None:
+    preview(lexicon, "高压氧舱", "hyperbaric chamber", "devices")
+    lexicon.button(key="lexicon_save").click()
+    lexicon.run()
+    lexicon.button(key="lexicon_retire").click()
+    lexicon.run()
+    assert not lexicon.exception
+    assert "已停用“高压氧舱”" in lexicon.success[0].value
+    taught = lexicon.dataframe[-1].value
+    assert taught["状态"][0].endswith("停用")
+    export = [b for b in lexicon.get("download_button") if b.key == "lexicon_export"]
+    assert export
+
+
+def test_without_evaluation_sets_the_page_says_so_and_still_saves(
+    lexicon: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHER_EVAL_DIR", str(tmp_path / "nowhere"))
+    preview(lexicon, "高压氧舱", "hyperbaric chamber", "devices")
+    assert "找不到评测集" in lexicon.info[0].value
+    lexicon.button(key="lexicon_save").click()
+    lexicon.run()
+    assert not lexicon.exception and lexicon.success

@@ -44,7 +44,7 @@ def test_a_taught_term_ranks_the_parks_of_its_chain_first_and_says_so(
     catalogue: Catalogue,
 ) -> None:
     taught = Ranker(with_taught_terms(catalogue, [PROTON]))
-    for text in ("质子治疗", "proton beam therapy", "我们做质子治疗设备"):
+    for text in ("质子治疗", "proton beam therapy", "我们做质子治疗"):
         top = taught.rank(Requirement(sector_text=text))[:2]
         assert {m.park_id for m in top} == {"P14", "P15"}, text
         assert all(m.fit is Fit.STRONG for m in top)

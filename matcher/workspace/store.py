@@ -9,6 +9,7 @@ Edits to a case are checked against the version the caller loaded (optimistic lo
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from matcher.scoring import Ranker
 
 T = TypeVar("T")
+TAUGHT_RECHECK_SECONDS = 2.0
 Lang = Literal["zh", "en"]
 _UNSET: Any = object()
 
@@ -85,6 +87,7 @@ class Workspace:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._ranker = ranker
         self._taught_ranker: tuple[tuple[int, ...], Ranker] | None = None
+        self._taught_checked: tuple[float, Ranker] | None = None
         if results_dir is None:
             db_file = sqlite_path(str(engine.url))
             base = db_file.parent if db_file else Path(__file__).resolve().parents[2] / "var"
@@ -117,19 +120,28 @@ class Workspace:
     def ranker(self) -> Ranker:
         """The curated data plus the terms staff taught (active ones), rebuilt when they change;
         its catalogue's data version covers the taught terms."""
+        # A page asks for the ranker many times per run: the terms are read again only after
+        # TAUGHT_RECHECK_SECONDS (or at once after this process taught or retired one), so
+        # a term taught from another process counts within that time.
+        clock = time.monotonic()
+        if (
+            self._taught_checked is not None
+            and clock - self._taught_checked[0] < TAUGHT_RECHECK_SECONDS
+        ):
+            return self._taught_checked[1]
         active = [e for e in self.taught_terms() if e.active]
         key = tuple(e.id for e in active)
         cached = self._taught_ranker
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        base = self.base_ranker
-        ranker = base
-        if active:
-            from matcher.scoring import Ranker
+        if cached is None or cached[0] != key:
+            base = self.base_ranker
+            ranker = base
+            if active:
+                from matcher.scoring import Ranker
 
-            ranker = Ranker(with_taught_terms(base.catalogue, [e.term for e in active]))
-        self._taught_ranker = (key, ranker)
-        return ranker
+                ranker = Ranker(with_taught_terms(base.catalogue, [e.term for e in active]))
+            cached = self._taught_ranker = (key, ranker)
+        self._taught_checked = (clock, cached[1])
+        return cached[1]
 
     @property
     def data_version(self) -> str:
@@ -796,6 +808,7 @@ class Workspace:
             )
             session.add(row)
             session.commit()
+            self._taught_checked = None
             return _taught_view(row)
 
     def retire_term(self, entry_id: int, *, actor: str, now: datetime | None = None) -> TaughtEntry:
@@ -807,6 +820,7 @@ class Workspace:
             if row.retired_at is None:
                 row.retired_by, row.retired_at = actor, now or utcnow()
                 session.commit()
+                self._taught_checked = None
             return _taught_view(row)
 
     # ----------------------------------------------------------------- staff
