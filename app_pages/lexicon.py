@@ -95,7 +95,12 @@ def teach_form() -> TaughtTerm | None:
         )
         left, middle, right = st.columns(3)
         sector = left.selectbox(
-            t("lexicon_sector"), sector_ids, format_func=sector_label, key="lexicon_sector"
+            t("lexicon_sector"),
+            sector_ids,
+            format_func=sector_label,
+            index=None,  # no default: a mapping is a decision, never an accident
+            placeholder=t("lexicon_choose"),
+            key="lexicon_sector",
         )
         secondary = middle.selectbox(
             t("lexicon_secondary"),
@@ -107,6 +112,8 @@ def teach_form() -> TaughtTerm | None:
             t("lexicon_segment"),
             [s.segment_id for s in cat.segments],
             format_func=segment_label,
+            index=None,
+            placeholder=t("lexicon_choose"),
             key="lexicon_segment",
         )
         note = st.text_input(t("lexicon_note"), max_chars=500, key="lexicon_note")
@@ -130,9 +137,9 @@ def teach_form() -> TaughtTerm | None:
 def top_table(matches: tuple[Match, ...]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            t("park"): [park_label(m.park_id) for m in matches],
             t("fit"): [t("fit_" + m.fit.value) for m in matches],
             t("score"): [f"{shown_score(m):.1f}" for m in matches],
+            t("park"): [park_label(m.park_id) for m in matches],
         }
     )
 

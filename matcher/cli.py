@@ -365,6 +365,24 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     backup = sub.add_parser("backup", help="copy the SQLite workspace to PATH (atomically)")
     backup.add_argument("path", type=Path)
 
+    lexicon = sub.add_parser("lexicon", help="terms staff taught the matcher (the Lexicon page)")
+    lexicon_sub = lexicon.add_subparsers(dest="lexicon_command", required=True)
+    lexicon_list = lexicon_sub.add_parser("list", help="taught terms, retired ones included")
+    lexicon_list.add_argument("--json", action="store_true")
+    lexicon_export = lexicon_sub.add_parser(
+        "export", help="write the taught terms as CSV (chains.csv columns + who and when)"
+    )
+    lexicon_export.add_argument("path", type=Path)
+    teach = lexicon_sub.add_parser("teach", help="map a product or technology word to a chain")
+    teach.add_argument("term_zh", help="the Chinese term")
+    teach.add_argument("--en", required=True, help="English term(s), separated by | or commas")
+    teach.add_argument("--sector", required=True, help="sector id whose chain it belongs to")
+    teach.add_argument("--segment", required=True, help="chain segment id (chain_segments.csv)")
+    teach.add_argument("--secondary", default=None, help="a secondary sector id")
+    teach.add_argument("--note", default="", help="why: the judgement, for review")
+    retire = lexicon_sub.add_parser("retire", help="stop using a taught term (the record stays)")
+    retire.add_argument("term_id", type=_positive_int)
+
 
 def _actor() -> str:
     named = os.environ.get("MATCHER_STAFF", "").strip()
@@ -614,12 +632,75 @@ def _backup(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _lexicon(args: argparse.Namespace, console: Console) -> int:
+    from pydantic import ValidationError
+
+    from matcher.atomic import atomic_output
+    from matcher.lexicon import TaughtTerm, lexicon_csv
+
+    workspace = _open_workspace(args)
+    if args.lexicon_command == "teach":
+        try:
+            term = TaughtTerm(
+                term_zh=args.term_zh,
+                term_en=args.en,
+                sector_id=args.sector,
+                secondary_sector_id=args.secondary,
+                segment=args.segment,
+                note=args.note,
+            )
+        except ValidationError as error:
+            problem = error.errors()[0]
+            field = {"term_zh": "TERM_ZH", "term_en": "--en"}.get(str(problem["loc"][0]), "")
+            raise UsageError(
+                f"{field or problem['loc'][0]}: {problem['msg']} (术语填写有误)"
+            ) from None
+        entry = workspace.teach_term(term, actor=_actor())
+        console.print(f"taught term {entry.id}: {term.term_zh} → {term.sector_id}", markup=False)
+        return 0
+    if args.lexicon_command == "retire":
+        entry = workspace.retire_term(args.term_id, actor=_actor())
+        console.print(f"retired term {entry.id}: {entry.term.term_zh}", markup=False)
+        return 0
+    entries = workspace.taught_terms()
+    if args.lexicon_command == "export":
+        with atomic_output(args.path) as out:
+            out.write(lexicon_csv(entries))
+        console.print(f"wrote {len(entries)} taught terms to {args.path}", markup=False)
+        return 0
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": e.id,
+                    **e.term.model_dump(mode="json"),
+                    "taught_by": e.taught_by,
+                    "taught_at": e.taught_at,
+                    "retired_by": e.retired_by,
+                    "retired_at": e.retired_at,
+                }
+                for e in entries
+            ]
+        )
+        return 0
+    for e in entries:
+        state = "in use" if e.active else f"retired by {e.retired_by}"
+        console.print(
+            f"{e.id:>4}  {e.term.term_zh} ({' | '.join(e.term.term_en)}) → {e.term.sector_id}"
+            f"/{e.term.segment}  taught by {e.taught_by} {e.taught_at:%Y-%m-%d}  {state}",
+            markup=False,
+        )
+    console.print(f"{len(entries)} taught terms; data version {workspace.data_version}")
+    return 0
+
+
 WORKSPACE_HANDLERS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
     "db": _db,
     "cases": _cases,
     "shortlist": _shortlist,
     "staff": _staff,
     "backup": _backup,
+    "lexicon": _lexicon,
 }
 
 

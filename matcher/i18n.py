@@ -362,9 +362,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "lexicon_none": ("（无）", "(none)"),
     "lexicon_preview": ("预览效果", "Preview the effect"),
     "lexicon_need_words": (
-        "请填写中文术语和至少一个英文术语。",
-        "Give the Chinese term and at least one English term.",
+        "请填写中文术语和至少一个英文术语，并选择所属产业和产业链环节。",
+        "Give the Chinese term and at least one English term, and pick the sector and segment.",
     ),
+    "lexicon_choose": ("请选择", "Choose"),
     "lexicon_cannot": ("不能添加：", "Cannot be taught:"),
     "lexicon_effect": ("该术语作为需求时的前三名", "The top three for this term as a requirement"),
     "lexicon_now": ("现在", "Now"),

@@ -966,6 +966,17 @@ def test_a_taught_term_can_be_retired_and_the_record_stays(lexicon: AppTest) -> 
     assert export
 
 
+def test_a_term_without_its_sector_gets_one_message(lexicon: AppTest) -> None:
+    lexicon.text_input(key="lexicon_term_zh").input("高压氧舱")
+    lexicon.text_input(key="lexicon_term_en").input("hyperbaric chamber")
+    lexicon.button(key="lexicon_preview").click()
+    lexicon.run()
+    assert not lexicon.exception
+    assert [e.value for e in lexicon.error] == [
+        "请填写中文术语和至少一个英文术语，并选择所属产业和产业链环节。"
+    ]
+
+
 def test_without_evaluation_sets_the_page_says_so_and_still_saves(
     lexicon: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -168,3 +168,47 @@ def test_rank_never_loads_the_workspace(tmp_path: Path) -> None:
         timeout=120, check=True, cwd=tmp_path,
     )  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_lexicon_commands_teach_list_export_and_retire(db_url: str, tmp_path: Path) -> None:
+    db = db_url
+    before = json.loads(_ok(_matcher("cases", "add", "质子治疗", "--json", db=db, cwd=tmp_path)))
+    assert {m["fit"] for m in before["snapshot"]["matches"]} == {"none"}
+    taught = _ok(
+        _matcher(
+            "lexicon", "teach", "质子治疗", "--en", "proton beam therapy", "--sector", "devices",
+            "--segment", "design", "--note", "radiotherapy equipment", db=db, cwd=tmp_path,
+        )
+    )  # fmt: skip
+    assert "taught term 1: 质子治疗 → devices" in taught
+    after = json.loads(_ok(_matcher("cases", "add", "质子治疗", "--json", db=db, cwd=tmp_path)))
+    top = {m["park_id"] for m in after["snapshot"]["matches"][:2]}
+    assert top == {"P14", "P15"}  # the parks listing medical devices as a lead industry
+    assert after["snapshot"]["data_version"] != before["snapshot"]["data_version"]
+    [listed] = json.loads(_ok(_matcher("lexicon", "list", "--json", db=db, cwd=tmp_path)))
+    assert (listed["term_zh"], listed["taught_by"], listed["retired_at"]) == (
+        "质子治疗",
+        "li",
+        None,
+    )
+    out = tmp_path / "taught.csv"
+    _ok(_matcher("lexicon", "export", str(out), db=db, cwd=tmp_path))
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("质子治疗,proton beam")
+    _refused(
+        _matcher(
+            "lexicon", "teach", "质子治疗", "--en", "proton", "--sector", "devices",
+            "--segment", "design", db=db, cwd=tmp_path,
+        ),
+        2,
+        "already in the chain knowledge",
+    )  # fmt: skip
+    assert "retired term 1" in _ok(_matcher("lexicon", "retire", "1", db=db, cwd=tmp_path))
+    _refused(_matcher("lexicon", "retire", "7", db=db, cwd=tmp_path), 2, "does not exist")
+    _refused(
+        _matcher(
+            "lexicon", "teach", "质子治疗", "--en", "", "--sector", "devices", "--segment",
+            "design", db=db, cwd=tmp_path,
+        ),
+        2,
+        "--en",
+    )  # fmt: skip
