@@ -9,10 +9,20 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.case_state import case_id_from_url, export_file, loaded_view, save, show_stale
-from app_pages.common import lang, local_time, park_label, plain, require_staff, t, workspace
+from app_pages.common import (
+    lang,
+    local_time,
+    park_label,
+    plain,
+    ranker,
+    require_staff,
+    t,
+    workspace,
+)
 from app_pages.ranking import show_ranking
 from app_pages.requirement_form import read_requirement, requirement_fields
 from matcher.errors import UserFacingError
+from matcher.lexicon import best_fit_if_missed
 from matcher.workspace import CaseNotFoundError, CaseView
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -214,6 +224,13 @@ try:
             selectable=True,
         )
         st.caption(t("select_rows_help"))
+        words = snapshot.requirement.sector_text
+        if words and best_fit_if_missed(ranker(), words) is not None:
+            st.page_link(
+                "app_pages/lexicon.py",
+                label=t("lexicon_teach_this"),
+                query_params={"term": words[:40]},
+            )
         if st.button(
             t("add_to_shortlist"), disabled=not picked, key=f"case_{view.id}_add_shortlist"
         ) and save(

@@ -241,6 +241,11 @@ def taught_terms(actor: str) -> None:
 
 
 staff = require_staff()
+# Arriving from a case ("teach the matcher these words"): its words start the form.
+arrived_with = st.query_params.get("term")
+if arrived_with and st.session_state.get("page_entered", True):
+    st.session_state[TERM_ZH] = arrived_with[:40]
+    st.session_state.pop(PREVIEW, None)
 st.title(t("page_lexicon"))
 st.caption(t("lexicon_intro"))
 flash = st.session_state.pop("lexicon_flash", None)

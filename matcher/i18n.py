@@ -348,6 +348,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "lexicon_best_fit": ("最佳匹配", "Best fit"),
     "lexicon_start_from": ("从这条用词开始", "Start from these words"),
     "lexicon_use": ("填入表单", "Use in the form"),
+    "lexicon_teach_this": (
+        "未识别这些用词：在术语库中教会匹配器",
+        "These words were not understood: teach the matcher on the Lexicon page",
+    ),
     "lexicon_teach": ("添加术语", "Teach a term"),
     "lexicon_term_zh": ("中文术语", "Chinese term"),
     "lexicon_term_en": ("英文术语", "English term(s)"),

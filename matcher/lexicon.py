@@ -235,22 +235,25 @@ class Unmatched:
     times: int  # how many of the scanned requirements used this text
 
 
+def best_fit_if_missed(ranker: Ranker, text: str) -> Fit | None:
+    """NONE if the text recognises no sector, WEAK if its best park is a weak fit, else None
+    (understood; a recognised sector no park lists is not a teaching matter)."""
+    if not ranker.understand(Requirement(sector_text=text)).sector_hits:
+        return Fit.NONE
+    best = ranker.rank(Requirement(sector_text=text))[0].fit
+    return best if best is Fit.WEAK else None
+
+
 def texts_to_teach(ranker: Ranker, texts: Iterable[str], limit: int = 30) -> list[Unmatched]:
-    """The distinct texts (most used first, at most `limit`) that recognise no sector or whose
-    best park is a weak fit; a recognised sector no park lists is not a teaching matter."""
+    """The distinct texts (most used first, at most `limit`) the matcher missed."""
     counts = Counter(text.strip() for text in texts if text and text.strip())
     found: list[Unmatched] = []
     for text, times in counts.most_common():
-        seen = ranker.understand(Requirement(sector_text=text))
-        if seen.sector_hits:
-            best = ranker.rank(Requirement(sector_text=text))[0].fit
-            if best is not Fit.WEAK:
-                continue
-        else:
-            best = Fit.NONE
-        found.append(Unmatched(text, best, times))
-        if len(found) == limit:
-            break
+        best = best_fit_if_missed(ranker, text)
+        if best is not None:
+            found.append(Unmatched(text, best, times))
+            if len(found) == limit:
+                break
     return found
 
 

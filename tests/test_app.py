@@ -7,6 +7,7 @@ import io
 import logging
 import re
 import string
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -986,3 +987,18 @@ def test_without_evaluation_sets_the_page_says_so_and_still_saves(
     lexicon.button(key="lexicon_save").click()
     lexicon.run()
     assert not lexicon.exception and lexicon.success
+
+
+def test_a_case_whose_words_were_missed_links_to_the_lexicon_with_them(lexicon: AppTest) -> None:
+    missed = new_case("我们做质子治疗")
+    understood = new_case("集成电路设计")
+    open_case(lexicon, understood.id)
+    assert not [link for link in lexicon.get("page_link")]
+    open_case(lexicon, missed.id)
+    [link] = lexicon.get("page_link")
+    assert link.proto.page == "lexicon"
+    assert urllib.parse.parse_qs(link.proto.query_string) == {"term": ["我们做质子治疗"]}
+    lexicon.query_params["term"] = "我们做质子治疗"
+    lexicon.switch_page("app_pages/lexicon.py")
+    lexicon.run()
+    assert lexicon.text_input(key="lexicon_term_zh").value == "我们做质子治疗"
