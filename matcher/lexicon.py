@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -33,6 +34,7 @@ from matcher.text import normalize
 # Shorter words match inside too many unrelated texts ("芯" is in 芯片 and 核心).
 MIN_TERM_CHARS = 2
 MAX_TERM_CHARS = 40
+MAX_VARIANTS = 8
 
 
 class TaughtTerm(BaseModel):
@@ -54,6 +56,30 @@ class TaughtTerm(BaseModel):
         if isinstance(value, str):
             parts = value.replace(",", "|").replace("，", "|").split("|")
             return tuple(p.strip() for p in parts if p.strip())
+        return value
+
+    @field_validator("term_en", mode="after")
+    @classmethod
+    def _printable_variants(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(unicodedata.category(c) == "Cc" for v in value for c in v):
+            raise ValueError("contains a control character")
+        return value
+
+    @field_validator("term_en")
+    @classmethod
+    def _bounded_variants(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(value) > MAX_VARIANTS or any(len(v) > MAX_TERM_CHARS for v in value):
+            raise ValueError(
+                f"at most {MAX_VARIANTS} English terms of at most {MAX_TERM_CHARS} characters"
+            )
+        return value
+
+    @field_validator("term_zh", "note")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        # A control character is invisible on screen and refused by PostgreSQL (NUL).
+        if any(unicodedata.category(c) == "Cc" for c in value):
+            raise ValueError("contains a control character")
         return value
 
     @field_validator("secondary_sector_id", mode="before")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from matcher.catalogue import Catalogue
 from matcher.lexicon import (
@@ -71,6 +72,27 @@ def test_english_variants_come_from_one_cell() -> None:
         segment="design",
     )
     assert term.term_en == ("proton therapy", "proton beam therapy", "PBT")
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"term_zh": "质子\x00治疗"},
+        {"term_en": "proton\x0btherapy"},
+        {"note": "why\x07"},
+        {"term_en": "x" * 41},
+        {"term_en": "|".join(f"t{i}" for i in range(9))},
+        {"term_zh": "质" * 41},
+        {"term_zh": "  "},
+        {"term_en": " | , "},
+    ],
+)
+def test_a_term_with_control_characters_or_out_of_bounds_is_refused(
+    cells: dict[str, str],
+) -> None:
+    fields = {**PROTON.model_dump(), **cells}
+    with pytest.raises(ValidationError):
+        TaughtTerm(**fields)
 
 
 @pytest.mark.parametrize(
