@@ -44,6 +44,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "weight_area": ("面积权重", "Area weight"),
     "default_weights": ("默认权重", "default weights"),
     "weight_location": ("区位权重", "Location weight"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
     "hard_area": ("面积为硬性条件", "Area is a hard constraint"),
     "hard_location": ("区位为硬性条件", "Location is a hard constraint"),
     "hide_unfit": ("隐藏无法容纳的园区", "Hide parks that cannot fit"),

@@ -123,8 +123,8 @@ def requirement_frame(shortlist: Shortlist, lang: Lang) -> pd.DataFrame:
             if w is None
             else f"{w.sector:g} / {w.area:g} / {w.location:g}",
         ),
-        ("hard_area", req.area_is_hard),
-        ("hard_location", req.location_is_hard),
+        ("hard_area", label("yes" if req.area_is_hard else "no", lang)),
+        ("hard_location", label("yes" if req.location_is_hard else "no", lang)),
         ("note", shortlist.note),
         ("park_id", ", ".join(shortlist.park_ids)),
         ("data_version", shortlist.data_version),

@@ -130,6 +130,9 @@ def test_the_requirement_sheet_lists_the_request_the_parks_and_the_version(
     assert about["Sector"] == "集成电路"
     assert about["Minimum floor area"] == 30_000
     assert about["Weights"] == "default weights"  # none set: data/scoring.toml decides
+    assert about["Area is a hard constraint"] == "no"  # words, never True/False
+    zh = dict(requirement_frame(shortlist, "zh").itertuples(index=False))
+    assert zh["区位为硬性条件"] == "否"
     assert about["Park ID"] == "P18, P05"
     assert about["Data version"] == catalogue.version
     assert about["Exported at"] == shortlist.created_at.isoformat(timespec="seconds")
