@@ -38,7 +38,13 @@ from matcher.catalogue import Catalogue
 from matcher.comparisons import COMPONENTS, BoolArray, FloatArray, Readings
 from matcher.display import shown_scores
 from matcher.errors import UsageError
-from matcher.exports import FORMULA_TRIGGERS, neutralise_text, write_csv, write_xlsx
+from matcher.exports import (
+    FORMULA_TRIGGERS,
+    neutralise_arrow,
+    neutralise_text,
+    write_csv,
+    write_xlsx,
+)
 from matcher.i18n import Lang, label
 from matcher.messages import Reason
 from matcher.models import Weights
@@ -551,19 +557,12 @@ class _Part:
         )
 
 
-_TRIGGERS = pa.array(list(FORMULA_TRIGGERS), type=pa.string())
-
-
 def _as_is(values: pa.Array) -> pa.Array:
     return values
 
 
-def _safe(values: pa.Array) -> pa.Array:
-    """Text a spreadsheet would evaluate as a formula gets an apostrophe (as exports does)."""
-    risky = pc.is_in(pc.utf8_slice_codeunits(values, 0, 1), value_set=_TRIGGERS)
-    if not pc.any(risky).as_py():
-        return values
-    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+# Text a spreadsheet would evaluate as a formula gets an apostrophe, as in every export.
+_safe = neutralise_arrow
 
 
 # -- writing ------------------------------------------------------------------------------------

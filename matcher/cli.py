@@ -19,7 +19,7 @@ from matcher.models import Requirement, Weights
 if TYPE_CHECKING:
     from rich.console import Console
 
-# The heavy modules (rich, pandas, pyarrow, openpyxl, xlsxwriter via batch) are imported by the
+# The heavy modules (rich, pandas, pyarrow, openpyxl, the XLSX writer via batch) are imported by the
 # commands that use them, so that `matcher rank` starts in about the time numpy and pydantic take.
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
@@ -12,14 +14,17 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from matcher.errors import UserFacingError
 
 if TYPE_CHECKING:
-    from xlsxwriter.worksheet import Worksheet
+    from rvgsrust_xlsxwriter import Workbook, Worksheet
 
 # OWASP CSV injection: a cell starting with one of these may run as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = pa.array(FORMULA_TRIGGERS, type=pa.string())
 
 
 def neutralise_text(text: str) -> str:
@@ -30,6 +35,14 @@ def neutralise_text(text: str) -> str:
 def neutralise(value: object) -> object:
     """neutralise_text for text cells; numbers and empty cells pass unchanged."""
     return neutralise_text(value) if isinstance(value, str) else value
+
+
+def neutralise_arrow(values: pa.Array) -> pa.Array:
+    """neutralise_text over a whole Arrow text column, vectorised; nulls stay null."""
+    risky = pc.is_in(pc.utf8_slice_codeunits(values, 0, 1), value_set=_TRIGGERS)
+    if not pc.any(risky).as_py():
+        return values
+    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,8 +79,6 @@ def write_csv(
         if encoding.lower().endswith("sig") and not append:
             target.write(b"\xef\xbb\xbf")
         # Arrow's C++ writer: large batch outputs are written many times faster than by pandas.
-        # Imported here, as xlsxwriter below: each is needed only for its own format.
-        import pyarrow as pa
         import pyarrow.csv as pa_csv
 
         table = pa.Table.from_pandas(safe, preserve_index=False)
@@ -101,8 +112,10 @@ def xlsx_bytes(
 
 
 # -- XLSX ---------------------------------------------------------------------------------------
-# XlsxWriter in constant_memory mode streams each row to a temporary file, so memory stays
-# flat whatever the row count. It never turns text into formulas, URLs or numbers here.
+# rvgsrust-xlsxwriter binds rust_xlsxwriter (by XlsxWriter's author). Each block of rows goes in
+# as an Arrow table (write_dataframe: no Python per cell) to a constant-memory worksheet, which
+# streams rows to a temporary file, so memory stays flat whatever the row count. Text is always
+# a string cell (never a formula, URL or number); what needs changing is changed here first.
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
@@ -111,14 +124,9 @@ ROWS_PER_BLOCK = 10_000
 
 # XML 1.0 forbids these; openpyxl's ILLEGAL_CHARACTERS_RE plus lone surrogates and U+FFFE/F.
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The same for Arrow's RE2 (Arrow text cannot hold a lone surrogate at all).
+_ILLEGAL_XML_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
 _CUT_NOTE = "…[cut: an Excel cell holds 32,767 characters / Excel单元格上限]"
-_WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "nan_inf_to_errors": False,
-}
 
 
 class TooManyRowsError(UserFacingError):
@@ -153,19 +161,34 @@ def write_xlsx(
 ) -> None:
     """One sheet per frame (or per iterable of frames, written as they come): header row
     frozen, widths fitted to the first rows, text always text (excel_text), numbers numeric.
-    Raises TooManyRowsError if a sheet will not fit in Excel."""
+    Raises TooManyRowsError if a sheet will not fit in Excel; nothing is written then."""
     for name, rows in sheets.items():
         if isinstance(rows, pd.DataFrame):
             _check_rows(name, len(rows))
-    import xlsxwriter
+    # Imported here: only XLSX output needs it (`matcher rank` starts without it).
+    from rvgsrust_xlsxwriter import Workbook
 
-    workbook = xlsxwriter.Workbook(target, _WORKBOOK_OPTIONS)
-    try:
-        for title, (name, rows) in zip(_sheet_titles(list(sheets)), sheets.items(), strict=True):
-            given = (headers or {}).get(name)
-            _fill_sheet(workbook.add_worksheet(title), name, rows, given)
-    finally:
-        workbook.close()
+    workbook = Workbook()
+    for title, (name, rows) in zip(_sheet_titles(list(sheets)), sheets.items(), strict=True):
+        given = (headers or {}).get(name)
+        sheet = workbook.add_worksheet(title, constant_memory=True)
+        _fill_sheet(sheet, name, rows, given)
+    _save(workbook, target)
+
+
+def _save(workbook: Workbook, target: Path | BinaryIO) -> None:
+    """Zip the workbook into `target`: a path, memory, or any handle (via a temporary file, so
+    a large workbook is never held in memory whole)."""
+    if isinstance(target, Path):
+        workbook.close(str(target))
+    elif isinstance(target, BytesIO):
+        target.write(workbook.save_to_buffer())
+    else:
+        with tempfile.TemporaryDirectory(prefix="matcher-xlsx-") as folder:
+            temp = Path(folder) / "out.xlsx"
+            workbook.close(str(temp))
+            with temp.open("rb") as written:
+                shutil.copyfileobj(written, target, 1 << 20)
 
 
 def _check_rows(name: str, rows: int) -> None:
@@ -183,8 +206,9 @@ def _fill_sheet(sheet: Worksheet, name: str, rows: SheetRows, given: Sequence[st
     names = [str(c) for c in (given if given is not None else first.columns)]
     for col, title in enumerate(names):
         sample = first.iloc[:WIDTH_SAMPLE_ROWS, col] if col < first.shape[1] else pd.Series()
-        sheet.set_column(col, col, _fitted_width(title, sample))
-        sheet.write_string(0, col, excel_text(title))
+        sheet.set_column_width(col, _fitted_width(title, sample))
+        if heading := excel_text(title):
+            sheet.write(0, col, heading)  # a str is always written as a string cell
     sheet.freeze_panes(1, 0)
     row = 1
     for frame in itertools.chain([first], frames):
@@ -194,24 +218,62 @@ def _fill_sheet(sheet: Worksheet, name: str, rows: SheetRows, given: Sequence[st
 
 
 def _write_frame(sheet: Worksheet, frame: pd.DataFrame, first_row: int) -> None:
-    """Rows in order (constant_memory needs that), each cell by its column's kind; converted
-    a block at a time so the Python objects held stay few whatever the frame's length."""
-    write_number, write_string = sheet.write_number, sheet.write_string
+    """Rows in order (constant memory needs that), a block of rows per Arrow table, so the
+    extra memory held stays one block's whatever the frame's length."""
     for start in range(0, len(frame), ROWS_PER_BLOCK):
         block = frame.iloc[start : start + ROWS_PER_BLOCK]
-        columns = [_column_values(block.iloc[:, i]) for i in range(block.shape[1])]
-        for offset, values in enumerate(zip(*columns, strict=True), start=first_row + start):
-            for col, value in enumerate(values):
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    write_string(offset, col, value)
-                else:
-                    write_number(offset, col, value)
+        columns = [_arrow_column(block.iloc[:, i]) for i in range(block.shape[1])]
+        if not columns:
+            continue
+        if all(column is not None for column in columns):
+            table = pa.table({f"c{i}": column for i, column in enumerate(columns)})
+            sheet.write_dataframe(first_row + start, 0, table, write_header=False)
+        else:  # a column mixing text and numbers (never from a batch): cell by cell
+            cells = [_column_values(block.iloc[:, i]) for i in range(block.shape[1])]
+            for offset, values in enumerate(zip(*cells, strict=True), start=first_row + start):
+                sheet.write_row(offset, 0, list(values))
+
+
+def _arrow_column(values: pd.Series) -> pa.Array | None:
+    """A column as one typed Arrow array of the cells to write: finite float64 numbers, or
+    text made safe by excel_text, null for an empty cell. None if it mixes text and numbers."""
+    dtype = values.dtype
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        numbers = values.astype("float64").to_numpy(na_value=np.nan)
+        return pa.array(numbers, type=pa.float64(), mask=~np.isfinite(numbers))
+    if pd.api.types.is_string_dtype(dtype) and (
+        not pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+    ):
+        try:
+            return _safe_text(pa.array(values, type=pa.string(), from_pandas=True))
+        except UnicodeEncodeError:  # a lone surrogate: excel_text escapes it below
+            pass
+    cells = [_any_value(v) for v in values.tolist()]
+    if any(cell is not None and not isinstance(cell, str) for cell in cells):
+        return None
+    return pa.array(cells, type=pa.string())
+
+
+def _safe_text(strings: pa.Array) -> pa.Array:
+    """excel_text over a whole column: vectorised, Python only for cells XML cannot hold
+    as they are or longer than Excel allows. An empty string becomes an empty cell."""
+    odd = pc.or_(  # bytes: a cell of fewer UTF-8 bytes than the limit has fewer characters
+        pc.match_substring_regex(strings, _ILLEGAL_XML_RE2),
+        pc.greater(pc.binary_length(strings), EXCEL_MAX_TEXT),
+    )
+    if pc.any(odd).as_py():
+        cells = [excel_text(v) if v else None for v in strings.to_pylist()]
+        return pa.array(cells, type=pa.string())
+    strings = neutralise_arrow(strings)
+    empty = pc.equal(strings, "")
+    if pc.any(empty).as_py():
+        strings = pc.if_else(empty, pa.scalar(None, pa.string()), strings)
+    return strings
 
 
 def _column_values(values: pd.Series) -> list[object]:
-    """A column as the cells to write: finite numbers, cleaned text, or None for empty."""
+    """A column as the cells to write one by one: finite numbers, cleaned text, or None."""
     if pd.api.types.is_bool_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(values.dtype):
         return [_any_value(v) for v in values.tolist()]
     numbers = values.astype("float64").to_numpy(na_value=np.nan).tolist()

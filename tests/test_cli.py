@@ -147,7 +147,7 @@ NOT_FOR_RANK = (
     "pandas",
     "pyarrow",
     "openpyxl",
-    "xlsxwriter",
+    "rvgsrust_xlsxwriter",
     "fpdf",
     "charset_normalizer",
     "rich.progress",

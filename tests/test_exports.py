@@ -13,11 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from matcher import exports
 from matcher.exports import (
     EXCEL_MAX_ROWS,
+    EXCEL_MAX_TEXT,
     TooManyRowsError,
     clean_text,
     csv_bytes,
+    excel_text,
     neutralise,
     write_xlsx,
     xlsx_bytes,
@@ -124,3 +127,68 @@ def test_any_text_comes_back_as_text_never_a_formula(cell: str, header: str) -> 
     assert rows[0][0] == (neutralise(clean_text(header)), "s")
     if cell:  # an empty cell is not written at all
         assert rows[1][0] == (neutralise(clean_text(cell)), "s")
+
+
+@settings(max_examples=40, deadline=None)
+@given(cells=st.lists(texts, min_size=1, max_size=8), as_str=st.booleans())
+def test_a_column_of_any_texts_comes_back_cell_for_cell(cells: list[str], as_str: bool) -> None:
+    """The vectorised path (a whole column at once) agrees with excel_text on every cell."""
+    frame = pd.DataFrame({"t": cells}, dtype="str" if as_str else object)
+    rows = read_xlsx(xlsx_bytes({"s": frame}), "s")[1:]
+    expected = [(excel_text(c), "s") if c else (None, "n") for c in cells]
+    assert [row[0] for row in rows] + [(None, "n")] * (len(cells) - len(rows)) == expected
+
+
+def test_a_column_mixing_text_and_numbers_keeps_each_cell_s_kind() -> None:
+    frame = pd.DataFrame(
+        {
+            "mixed": pd.Series(["=x", 3, None, True, 2.5, float("inf")], dtype=object),
+            "text": ["a", "b", "c", "d", "e", "f"],
+        }
+    )
+    rows = read_xlsx(xlsx_bytes({"m": frame}), "m")[1:]
+    assert [row[0] for row in rows] == [
+        ("'=x", "s"),
+        (3, "n"),
+        (None, "n"),
+        ("TRUE", "s"),
+        (2.5, "n"),
+        (None, "n"),
+    ]
+    assert [row[1][0] for row in rows] == ["a", "b", "c", "d", "e", "f"]
+
+
+def test_overlong_cells_lone_surrogates_and_non_finite_numbers() -> None:
+    frame = pd.DataFrame(
+        {
+            "t": pd.Series(["a\ud800b", "x" * 40_000, "\x0b=1", "+1"], dtype=object),
+            "n": [float("nan"), float("inf"), -float("inf"), 1e300],
+        }
+    )
+    rows = read_xlsx(xlsx_bytes({"m": frame}), "m")[1:]
+    assert rows[0][0] == ("a\\ud800b", "s")
+    long = rows[1][0][0]
+    assert isinstance(long, str) and len(long) == EXCEL_MAX_TEXT and long.endswith("单元格上限]")
+    assert [row[0][0] for row in rows[2:]] == ["\\x0b=1", "'+1"]
+    assert [row[1][0] for row in rows] == [None, None, None, 1e300]
+
+
+def test_streamed_frames_keep_their_order_across_blocks_and_dtypes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several frames, each cut into blocks, written to an open file as `matcher batch` does;
+    a column empty in one frame and text in the next still lines up."""
+    monkeypatch.setattr(exports, "ROWS_PER_BLOCK", 2)
+    frames = [
+        pd.DataFrame({"id": [f"R{i}" for i in range(k, k + 5)], "note": [None] * 5, "x": 1.5})
+        for k in (0, 5)
+    ]
+    frames.append(pd.DataFrame({"id": ["R10"], "note": ["-bad"], "x": [2]}))
+    target = tmp_path / "out.xlsx"
+    with target.open("wb") as handle:
+        write_xlsx({"m": iter(frames)}, handle)
+    rows = read_xlsx(target.read_bytes(), "m")
+    assert rows[0] == [("id", "s"), ("note", "s"), ("x", "s")]
+    assert [row[0][0] for row in rows[1:]] == [f"R{i}" for i in range(11)]
+    assert rows[-1][1:] == [("'-bad", "s"), (2, "n")]
+    assert all(row[1] == (None, "n") and row[2] == (1.5, "n") for row in rows[1:-1])
