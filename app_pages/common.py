@@ -19,6 +19,7 @@ from matcher.workspace import Staff, Workspace, database_url, utcnow
 BOOTSTRAP_VAR = "MATCHER_BOOTSTRAP_STAFF"
 TOKEN_KEY = "staff_token"
 COOKIE = "matcher_session"
+LANG_KEPT = "lang_kept"  # the language, beyond the toggle's own key "lang" (streamlit_app.py)
 BEIJING = timezone(timedelta(hours=8))
 
 

@@ -259,6 +259,20 @@ def test_signing_in_opens_the_inbox_and_signing_out_ends_the_session(app: AppTes
         app.switch_page("app_pages/inbox.py")
 
 
+def test_signing_in_keeps_the_language(app: AppTest) -> None:
+    name = f"s{uuid.uuid4().hex[:10]}"
+    workspace().add_staff(name, PASSWORD)
+    app.sidebar.radio[0].set_value("en")
+    app.switch_page("app_pages/signin.py")
+    app.run()
+    app.text_input(key="signin_username").input(name)
+    app.text_input(key="signin_password").input(PASSWORD)
+    app.button[0].click()
+    app.run()
+    assert not app.exception and app.title[0].value == "Inbox"
+    assert app.sidebar.radio[0].value == "en"
+
+
 def test_an_expired_session_is_signed_out(app: AppTest) -> None:
     ws = workspace()
     staff = ws.add_staff(f"s{uuid.uuid4().hex[:10]}", PASSWORD)
