@@ -12,6 +12,7 @@ from app_pages.case_state import case_id_from_url, export_file, loaded_view, sav
 from app_pages.common import lang, local_time, park_label, plain, require_staff, t, workspace
 from app_pages.ranking import show_ranking
 from app_pages.requirement_form import read_requirement, requirement_fields
+from matcher.display import shown_score
 from matcher.errors import UserFacingError
 from matcher.workspace import CaseNotFoundError, CaseView
 
@@ -103,7 +104,7 @@ def show_shortlist(view: CaseView, actor: str) -> None:
                 st.rerun()
             stored = entry.stored
             st.caption(
-                f"{t('score')} {stored.score:.1f} · {t('fit_' + stored.fit.value)} · "
+                f"{t('score')} {shown_score(stored):.1f} · {t('fit_' + stored.fit.value)} · "
                 f"{plain(entry.added_by)} {local_time(entry.added_at, with_date=True)}"
             )
             change = entry.change_text(lang())
