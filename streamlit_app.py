@@ -10,6 +10,7 @@ import streamlit as st
 from app_pages.common import (
     COOKIE,
     LANG_KEPT,
+    PAGE_STYLE,
     TOKEN_KEY,
     catalogue,
     plain,
@@ -19,6 +20,7 @@ from app_pages.common import (
 )
 
 st.set_page_config(page_title="海淀重点园区匹配 · Haidian park matcher", layout="wide")
+st.html(PAGE_STYLE)
 
 # Streamlit forgets a widget's value when a run switches pages (signing in does), so the
 # chosen language is also kept under a key no widget owns, and given back to the toggle.
