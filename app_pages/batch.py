@@ -85,7 +85,8 @@ def compute(
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """Result rows as the reader's language says them: headers, fit words and the shown
     score, as on every other page (the files keep the public columns)."""
-    return localise(frame, lang(), catalogue().tuning.shown)
+    other = "reason_en" if lang() == "zh" else "reason_zh"  # the reasons the reader reads
+    return localise(frame.drop(columns=[other], errors="ignore"), lang(), catalogue().tuning.shown)
 
 
 def show_run(run: BatchRun) -> None:
