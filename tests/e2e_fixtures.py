@@ -68,6 +68,8 @@ def server(server_db_url: str) -> Iterator[str]:
             "true",
             "--browser.gatherUsageStats",
             "false",
+            "--server.fileWatcherType",  # an edit while the tests run must not rerun pages
+            "none",
         ],
         cwd=ROOT,
         env={
