@@ -9,6 +9,8 @@ import streamlit as st
 
 from app_pages.common import (
     COOKIE,
+    LANG_KEPT,
+    PAGE_STYLE,
     TOKEN_KEY,
     catalogue,
     plain,
@@ -18,7 +20,11 @@ from app_pages.common import (
 )
 
 st.set_page_config(page_title="海淀重点园区匹配 · Haidian park matcher", layout="wide")
+st.html(PAGE_STYLE)
 
+# Streamlit forgets a widget's value when a run switches pages (signing in does), so the
+# chosen language is also kept under a key no widget owns, and given back to the toggle.
+st.session_state["lang"] = st.session_state.get("lang", st.session_state.get(LANG_KEPT, "zh"))
 with st.sidebar:
     st.radio(
         "语言 / Language",
@@ -27,6 +33,7 @@ with st.sidebar:
         key="lang",
         horizontal=True,
     )
+st.session_state[LANG_KEPT] = st.session_state["lang"]
 
 staff = signed_in_staff()
 investor = st.Page(

@@ -6,11 +6,12 @@ import logging
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from app_pages.batch_state import BatchRun, failure_message, run_key, safe_file_name
-from app_pages.common import catalogue, local_time, plain, require_staff, t, workspace
-from matcher.batch import run_batch
+from app_pages.common import catalogue, lang, local_time, plain, require_staff, t, workspace
+from matcher.batch import localise, run_batch
 from matcher.templates import expected_columns, template_csv, template_xlsx
 
 # Named, not __name__: Streamlit runs a page as "__main__".
@@ -82,6 +83,13 @@ def compute(
     return BatchRun(key, name, summary, frame)
 
 
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Result rows as the reader's language says them: headers, fit words and the shown
+    score, as on every other page (the files keep the public columns)."""
+    other = "reason_en" if lang() == "zh" else "reason_zh"  # the reasons the reader reads
+    return localise(frame.drop(columns=[other], errors="ignore"), lang(), catalogue().tuning.shown)
+
+
 def show_run(run: BatchRun) -> None:
     # The file name is the user's text: st.text shows it as is, never as markdown.
     st.text(f"{t('batch_result_for')}: {run.file_name}")
@@ -99,9 +107,13 @@ def show_run(run: BatchRun) -> None:
                     total=run.error_count, shown=len(run.error_preview)
                 )
             )
-        st.dataframe(run.error_preview, hide_index=True)
+        st.dataframe(shown(run.error_preview), hide_index=True)
     st.caption(t("batch_preview").format(shown=len(run.preview), total=len(run.frame)))
-    st.dataframe(run.preview, hide_index=True)
+    st.dataframe(
+        shown(run.preview),
+        hide_index=True,
+        column_config={t("score"): st.column_config.NumberColumn(format="%.1f")},
+    )
     a, b = st.columns(2)
     # Deferred downloads that do not rerun the page: a click builds the file once.
     a.download_button(

@@ -21,6 +21,7 @@ from app_pages.common import (
 )
 from app_pages.ranking import show_ranking
 from app_pages.requirement_form import read_requirement, requirement_fields
+from matcher.display import shown_score
 from matcher.errors import UserFacingError
 from matcher.lexicon import best_fit_if_missed
 from matcher.workspace import CaseNotFoundError, CaseView
@@ -93,12 +94,13 @@ def show_shortlist(view: CaseView, actor: str) -> None:
     stem = f"case_{view.id}_v{view.version}"
     for index, entry in enumerate(view.shortlist):
         with st.container(border=True):
-            top = st.columns([4, 1, 1, 1])
-            top[0].markdown(f"**{index + 1}. {plain(park_label(entry.park_id))}**")
+            st.markdown(f"**{index + 1}. {plain(park_label(entry.park_id))}**")
+            # One row of buttons at any width (columns would stack them on a phone).
+            buttons = st.container(horizontal=True)
             moved = list(order)
-            if top[1].button(t("move_up"), key=f"{stem}_up_{entry.park_id}", disabled=index == 0):
+            if buttons.button(t("move_up"), key=f"{stem}_up_{entry.park_id}", disabled=index == 0):
                 moved[index - 1], moved[index] = moved[index], moved[index - 1]
-            if top[2].button(
+            if buttons.button(
                 t("move_down"), key=f"{stem}_down_{entry.park_id}", disabled=index == len(order) - 1
             ):
                 moved[index + 1], moved[index] = moved[index], moved[index + 1]
@@ -106,14 +108,14 @@ def show_shortlist(view: CaseView, actor: str) -> None:
                 lambda base, ids=moved: ws.reorder_shortlist(base, ids, actor=actor), view
             ):
                 st.rerun()
-            if top[3].button(t("remove"), key=f"{stem}_remove_{entry.park_id}") and save(
+            if buttons.button(t("remove"), key=f"{stem}_remove_{entry.park_id}") and save(
                 lambda base, pid=entry.park_id: ws.remove_from_shortlist(base, pid, actor=actor),
                 view,
             ):
                 st.rerun()
             stored = entry.stored
             st.caption(
-                f"{t('score')} {stored.score:.1f} · {t('fit_' + stored.fit.value)} · "
+                f"{t('score')} {shown_score(stored):.1f} · {t('fit_' + stored.fit.value)} · "
                 f"{plain(entry.added_by)} {local_time(entry.added_at, with_date=True)}"
             )
             change = entry.change_text(lang())
@@ -153,10 +155,10 @@ def show_exports(view: CaseView, actor: str) -> None:
     ws = workspace()
     if view.shortlist:
         language = lang()
-        columns = st.columns(len(EXPORTS))
-        for column, (fmt, mime) in zip(columns, EXPORTS, strict=True):
+        downloads = st.container(horizontal=True)
+        for fmt, mime in EXPORTS:
             # Deferred: the file is made, and its export recorded, when the button is clicked.
-            column.download_button(
+            downloads.download_button(
                 t(f"download_{fmt}"),
                 data=lambda fmt=fmt: export_file(ws, view.id, fmt, language, actor),
                 file_name=f"case-{view.id}-shortlist.{fmt}",

@@ -19,7 +19,18 @@ from matcher.workspace import Staff, Workspace, database_url, utcnow
 BOOTSTRAP_VAR = "MATCHER_BOOTSTRAP_STAFF"
 TOKEN_KEY = "staff_token"
 COOKIE = "matcher_session"
+LANG_KEPT = "lang_kept"  # the language, beyond the toggle's own key "lang" (streamlit_app.py)
 BEIJING = timezone(timedelta(hours=8))
+# Every page: on a phone (below 640 px) a title in a size that wraps less; wider, side
+# margins of 4rem rather than 5rem, so a ranking grid shows all its columns at 1280 px.
+PAGE_STYLE = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMain"] [data-testid="stHeading"] h1 { font-size: 2rem; }
+}
+@media (min-width: 641px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 4rem; padding-right: 4rem; }
+}
+</style>"""
 
 
 @st.cache_resource
@@ -124,7 +135,7 @@ def area_facts(park: Park) -> dict[str, str]:
         t("above_ground_area"): t("unknown")
         if park.above_ground_area_m2 is None
         else f"{park.above_ground_area_m2:,.0f}",
-        t("expansion_area"): ""
+        t("expansion_area"): t("unknown")
         if park.expansion_area_m2 is None
         else f"{park.expansion_area_m2:,.0f}",
     }

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.case_state import loaded_view, open_case_id
 from app_pages.common import catalogue, lang, park_label, require_staff, t
+from matcher.display import shown_score
 from matcher.i18n import label
 from matcher.models import Match, Park
 from matcher.views import park_row
@@ -18,7 +19,7 @@ DECISION_FIELDS = ("fit", "town", "zone", "total_area", "above_ground_area")
 def facts(park: Park, match: Match | None) -> dict[str, object]:
     row = park_row(park, catalogue(), lang())
     row["fit"] = "" if match is None else t("fit_" + match.fit.value)
-    row["score"] = "" if match is None else f"{match.score:.1f}"
+    row["score"] = "" if match is None else f"{shown_score(match):.1f}"
     row["reasons"] = "" if match is None else match.reason(lang())
     for field in ("total_area", "above_ground_area", "expansion_area"):
         value = row[field]

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import catalogue, lang, ranker, t
+from app_pages.ranking import NAME_WIDTH, ROW_HEIGHT
 from matcher.models import Requirement
 from matcher.views import find_parks, labelled, park_row, sector_name
 
@@ -37,7 +38,8 @@ found = find_parks(
     {h.place.place_id for h in seen.place_hits} if seen else set(),
 )
 shown_fields = ("park_id", "name", "town", "total_area", "above_ground_area", "sectors")
-more_fields = ("name_en", "zone", "expansion_area", "address", "positioning_zh", "notes")
+positioning = "positioning_zh" if lang() == "zh" else "positioning_en"  # one the reader reads
+more_fields = ("name_en", "zone", "expansion_area", "address", positioning, "notes")
 rows = [
     labelled(park_row(park, cat, lang()), shown_fields + more_fields, lang())
     for park in found
@@ -45,13 +47,15 @@ rows = [
     and (not sectors or set(sectors) & set(park.sector_ids()))
     and park.total_area_m2 >= min_area
 ]
+columns = [t(field) for field in shown_fields + more_fields]
 area = st.column_config.NumberColumn(format="localized")
 st.dataframe(
-    pd.DataFrame(rows),
+    pd.DataFrame(rows, columns=columns),
+    placeholder=t("unknown"),  # an unpublished area, as every page says it
     hide_index=True,
-    height=36 * (len(rows) + 1) + 4,
+    height=ROW_HEIGHT * (len(rows) + 1) + 3,
     column_config={
-        t("name"): st.column_config.TextColumn(width="medium"),
+        t("name"): st.column_config.TextColumn(width=NAME_WIDTH),
         t("total_area"): area,
         t("above_ground_area"): area,
         t("expansion_area"): area,

@@ -27,6 +27,15 @@ COLOURS = {
     "total": "#424242",
 }
 ROW_HEIGHT = 35
+# Wide enough for the longest park name (21 characters): no name is cut at 1280 px.
+NAME_WIDTH = 300
+GRID_KEY = "ranking_grid_"
+TICKS_KEY = "ranking_ticks_"
+# Streamlit lays out in Python, so narrow screens are CSS: below 640 px a read-only ranking
+# is its reason cards; the wide grid (a container keyed GRID_KEY...) is left out.
+NARROW_SCREEN = f"""<style>
+@media (max-width: 640px) {{ [class*="st-key-{GRID_KEY}"] {{ display: none; }} }}
+</style>"""
 
 
 def ranking_key(requirement: Requirement) -> str:
@@ -51,7 +60,6 @@ def results_frame(matches: list[Match]) -> pd.DataFrame:
         park = cat.park(m.park_id)
         rows.append(
             {
-                t("rank"): m.rank,
                 t("park_id"): m.park_id,
                 t("name"): park.name_zh,
                 t("score"): shown_score(m),
@@ -73,23 +81,30 @@ def results_grid(matches: list[Match], key: str, selectable: bool = True) -> lis
     `key` must name the ranking (a case's snapshot id): ticks belong to it and never carry
     over to another one."""
     frame = results_frame(matches)
-    area = st.column_config.NumberColumn(format="localized")
     selection = st.dataframe(
         frame,
+        placeholder=t("unknown"),  # an unpublished area, as every page says it
         hide_index=True,
         on_select="rerun" if selectable else "ignore",
         selection_mode="multi-row",
         key=key,
         height=ROW_HEIGHT * (len(frame) + 1) + 3,
         column_config={
-            t("rank"): st.column_config.NumberColumn(width="small"),
-            t("park_id"): st.column_config.TextColumn(width="small"),
-            t("name"): st.column_config.TextColumn(width="medium"),
+            # Widths in pixels: at 1280 px every column shows, the longest name uncut. No
+            # rank column: rows come in ranking order, the score sorts the same way, and the
+            # cards, the chart and the CSV carry the rank.
+            t("park_id"): st.column_config.TextColumn(width=60),
+            t("town"): st.column_config.TextColumn(width=128 if lang() == "en" else None),
+            t("name"): st.column_config.TextColumn(width=NAME_WIDTH),
             t("score"): st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%.1f", width="small"
+                min_value=0, max_value=100, format="%.1f", width=74
             ),
-            t("above_ground_area"): area,
-            t("total_area"): area,
+            t("above_ground_area"): st.column_config.NumberColumn(
+                t("above_ground_area_short"), help=t("above_ground_area"), format="localized"
+            ),
+            t("total_area"): st.column_config.NumberColumn(
+                t("total_area_short"), help=t("total_area"), format="localized"
+            ),
         },
     )
     if not selectable:
@@ -189,7 +204,10 @@ def show_ranking(
     st.caption(how_to_read(lang()))
     hide = st.checkbox(t("hide_unfit"), key=f"{key}_hide_unfit")
     shown = [m for m in matches if m.feasible and not m.excluded] if hide else matches
-    picked = results_grid(shown, key, selectable)
+    st.html(NARROW_SCREEN)
+    # Staff tick parks in the grid: theirs shows at any width (keyed TICKS_KEY...).
+    with st.container(key=(TICKS_KEY if selectable else GRID_KEY) + key):
+        picked = results_grid(shown, key, selectable)
     st.download_button(
         t("download_ranking"),
         data=csv_bytes(

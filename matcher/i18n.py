@@ -87,6 +87,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "total_area": ("总建筑面积(㎡)", "Total floor area (m²)"),
     "above_ground_area": ("地上建筑面积(㎡)", "Above-ground floor area (m²)"),
     "expansion_area": ("扩展空间(㎡)", "Expansion space (m²)"),
+    # the results grid's narrow headers (the full label is the header's tooltip)
+    "total_area_short": ("总面积(㎡)", "Total m²"),
+    "above_ground_area_short": ("地上面积(㎡)", "Above ground m²"),
     "sectors": ("产业标签", "Sector tags"),
     "positioning_zh": ("产业定位（原文）", "Positioning (published Chinese)"),
     "positioning_en": ("产业定位（英文）", "Positioning (English)"),

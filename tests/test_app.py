@@ -262,6 +262,20 @@ def test_signing_in_opens_the_inbox_and_signing_out_ends_the_session(app: AppTes
         app.switch_page("app_pages/inbox.py")
 
 
+def test_signing_in_keeps_the_language(app: AppTest) -> None:
+    name = f"s{uuid.uuid4().hex[:10]}"
+    workspace().add_staff(name, PASSWORD)
+    app.sidebar.radio[0].set_value("en")
+    app.switch_page("app_pages/signin.py")
+    app.run()
+    app.text_input(key="signin_username").input(name)
+    app.text_input(key="signin_password").input(PASSWORD)
+    app.button[0].click()
+    app.run()
+    assert not app.exception and app.title[0].value == "Inbox"
+    assert app.sidebar.radio[0].value == "en"
+
+
 def test_an_expired_session_is_signed_out(app: AppTest) -> None:
     ws = workspace()
     staff = ws.add_staff(f"s{uuid.uuid4().hex[:10]}", PASSWORD)
@@ -493,10 +507,11 @@ def test_the_batch_page_matches_an_upload_and_lists_row_errors(app: AppTest) -> 
     app.run()
     assert not app.exception
     assert "读取 2 行，匹配 1 行，出错 1 行" in app.success[0].value
-    errors = next(
-        d.value for d in app.dataframe if list(d.value.columns) == ["request_id", "error"]
-    )
-    assert errors["request_id"].tolist() == ["B"] and "20亩" in errors["error"].iloc[0]
+    # the page's tables speak the page's language
+    errors = next(d.value for d in app.dataframe if list(d.value.columns) == ["需求编号", "错误"])
+    assert errors["需求编号"].tolist() == ["B"] and "20亩" in errors["错误"].iloc[0]
+    preview = app.dataframe[-1].value
+    assert preview["匹配度"].iloc[0] in ("强", "部分", "弱", "无") and "score" not in preview
     assert [d.label for d in result_buttons(app)] == ["下载结果 CSV", "下载结果 Excel"]
 
 
@@ -790,8 +805,8 @@ def test_a_broken_line_becomes_an_error_row_and_no_traceback(app: AppTest, conte
     upload_and_run(open_batch(app), content)
     assert not app.exception and not app.error
     assert "出错 1 行" in app.success[0].value
-    errors = next(d.value for d in app.dataframe if "error" in d.value.columns)
-    assert errors["error"].str.contains("line ").all()
+    errors = next(d.value for d in app.dataframe if "错误" in d.value.columns)
+    assert errors["错误"].str.contains("line ").all()
 
 
 def test_a_bad_encoding_name_gets_a_message(app: AppTest) -> None:

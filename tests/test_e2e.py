@@ -1,96 +1,14 @@
-"""End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run`.
-
-Locally the test skips when /usr/bin/chromium is missing; under CI=true that is a failure.
+"""End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run`
+(the `server` fixture: tests/e2e_fixtures.py).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-STAFF = "e2e"
-PASSWORD = "e2e-password-long"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "streamlit_app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "MATCHER_DB_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}",
-            "MATCHER_BOOTSTRAP_STAFF": f"{STAFF}:{PASSWORD}",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not answer on /_stcore/health within 60 s")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+from tests.e2e_fixtures import CHROMIUM, FLAGS, PASSWORD, STAFF
 
 
 def test_an_investor_submits_and_staff_shortlist_export_and_reload(

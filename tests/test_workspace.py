@@ -173,8 +173,9 @@ def test_a_shortlisted_match_does_not_follow_a_later_requirement_change(
     assert entry.stored_requirement == IC_DESIGN
     assert entry.current is not None and entry.current.score == 20.0
     assert entry.changed and entry.requirement_changed and not entry.data_changed
-    assert entry.change_text("en") == "now 20.0, was 93.7 when added (the requirement changed)"
-    assert entry.change_text("zh") == "现为 20.0，加入时为 93.7（需求已修改）"
+    # ... said in the score people read (the fit label's band), as the ranking shows it
+    assert entry.change_text("en") == "now 4.8, was 72.5 when added (the requirement changed)"
+    assert entry.change_text("zh") == "现为 4.8，加入时为 72.5（需求已修改）"
     assert entry.note == "设计企业集聚"
     # the earlier ranking stays readable
     first, latest = workspace.snapshots(case.id)

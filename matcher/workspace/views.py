@@ -119,7 +119,10 @@ class ShortlistEntry(BaseModel):
         )
 
     def change_text(self, lang: Literal["zh", "en"]) -> str:
-        """'' when nothing changed, else both scores and why they may differ."""
+        """'' when nothing changed, else both scores (as shown everywhere: the fit label's band)
+        and why they may differ."""
+        from matcher.display import shown_score
+
         if not self.changed:
             return ""
         causes_en, causes_zh = [], []
@@ -132,13 +135,13 @@ class ShortlistEntry(BaseModel):
         if self.current is None:
             now_en, now_zh = "not in the current ranking", "当前排名中没有该园区"
         else:
-            now_en = f"now {self.current.score:.1f}"
-            now_zh = f"现为 {self.current.score:.1f}"
+            now_en = f"now {shown_score(self.current):.1f}"
+            now_zh = f"现为 {shown_score(self.current):.1f}"
         if lang == "en":
             why = f" ({'; '.join(causes_en)})" if causes_en else ""
-            return f"{now_en}, was {self.stored.score:.1f} when added{why}"
+            return f"{now_en}, was {shown_score(self.stored):.1f} when added{why}"
         why = f"（{'；'.join(causes_zh)}）" if causes_zh else ""
-        return f"{now_zh}，加入时为 {self.stored.score:.1f}{why}"
+        return f"{now_zh}，加入时为 {shown_score(self.stored):.1f}{why}"
 
 
 class ExportRecord(BaseModel):
