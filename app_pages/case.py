@@ -218,6 +218,15 @@ try:
                 lambda base: workspace().refresh_ranking(base, actor=staff.username), view
             ):
                 st.rerun()
+        words = snapshot.requirement.sector_text
+        if words and best_fit_if_missed(ranker(), words) is not None:
+            # Above the ranking: the first thing to fix when no park fits for want of words.
+            st.page_link(
+                "app_pages/lexicon.py",
+                label=t("lexicon_teach_this"),
+                icon=":material/school:",
+                query_params={"term": words[:40]},
+            )
         # The grid's key names this snapshot: ticks never carry over to another ranking.
         picked = show_ranking(
             snapshot.requirement,
@@ -226,13 +235,6 @@ try:
             selectable=True,
         )
         st.caption(t("select_rows_help"))
-        words = snapshot.requirement.sector_text
-        if words and best_fit_if_missed(ranker(), words) is not None:
-            st.page_link(
-                "app_pages/lexicon.py",
-                label=t("lexicon_teach_this"),
-                query_params={"term": words[:40]},
-            )
         if st.button(
             t("add_to_shortlist"), disabled=not picked, key=f"case_{view.id}_add_shortlist"
         ) and save(

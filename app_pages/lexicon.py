@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import pandas as pd
 import streamlit as st
-from pydantic import ValidationError
 
 from app_pages.common import (
     catalogue,
@@ -20,25 +21,36 @@ from app_pages.common import (
 from matcher.display import shown_score
 from matcher.evaluation import gold_dir, gold_files
 from matcher.lexicon import (
+    ReadAgain,
     TaughtEntry,
     TaughtTerm,
+    TaughtTermError,
     TermPreview,
     lexicon_csv,
     preview_term,
+    read_term,
+    taught_version,
     texts_to_teach,
 )
 from matcher.messages import Reason
 from matcher.models import Match
 from matcher.views import sector_name
-from matcher.workspace import TaughtTermError
 
 PREVIEW = "lexicon_preview_result"
-TERM_ZH = "lexicon_term_zh"
+TERM_ZH, TERM_EN, NOTE = "lexicon_term_zh", "lexicon_term_en", "lexicon_note"
+# The picked sector, secondary sector and segment, kept under keys no widget owns: a
+# selectbox whose option labels change with the language starts afresh in Streamlit.
+SECTOR, SECONDARY, SEGMENT = "lexicon_sector", "lexicon_secondary", "lexicon_segment"
 RECENT_CASES = 300  # requirements scanned for words the matcher missed
+READ_AGAIN_SHOWN = 12
 
 
 def said(reason: Reason) -> str:
     return plain(reason.zh if lang() == "zh" else reason.en)
+
+
+def problems_box(problems: Sequence[Reason]) -> None:
+    st.error(t("lexicon_cannot") + "\n\n" + "\n\n".join("- " + said(p) for p in problems))
 
 
 def sector_label(sector_id: str) -> str:
@@ -47,17 +59,29 @@ def sector_label(sector_id: str) -> str:
     )
 
 
+def sector_list(sector_ids: Sequence[str]) -> str:
+    return "、".join(sector_label(s) for s in sector_ids) if sector_ids else "—"
+
+
 def segment_label(segment_id: str) -> str:
     segment = next(s for s in catalogue().segments if s.segment_id == segment_id)
     return segment.name_zh if lang() == "zh" else segment.name_en
+
+
+def clear_form() -> None:
+    for key in (TERM_ZH, TERM_EN, NOTE, SECTOR, SECONDARY, SEGMENT, PREVIEW):
+        st.session_state.pop(key, None)
+
+
+def recent_texts() -> list[str]:
+    return [c.sector_text for c in workspace().inbox(limit=RECENT_CASES).rows]
 
 
 def suggestions() -> None:
     """Words from recent cases the matcher did not understand; one can start the form."""
     st.subheader(t("lexicon_suggestions"))
     st.caption(t("lexicon_suggestions_help"))
-    cases = workspace().inbox(limit=RECENT_CASES).rows
-    missed = texts_to_teach(ranker(), (c.sector_text for c in cases))
+    missed = texts_to_teach(ranker(), recent_texts())
     if not missed:
         st.caption(t("lexicon_no_suggestions"))
         return
@@ -75,53 +99,52 @@ def suggestions() -> None:
     pick, go = st.columns([4, 1], vertical_alignment="bottom")
     chosen = pick.selectbox(t("lexicon_start_from"), [m.text for m in missed], key="lexicon_pick")
     if go.button(t("lexicon_use"), key="lexicon_use") and chosen:
+        clear_form()  # a new term: nothing of the previous one carries over
         st.session_state[TERM_ZH] = chosen[:40]
-        st.session_state.pop(PREVIEW, None)
 
 
-def teach_form() -> TaughtTerm | None:
-    """The form; the term it describes when "preview" was pressed with both words given."""
+def choice(
+    label_key: str, options: list[str], state_key: str, shown: Callable[[str], str]
+) -> str | None:
+    """A selectbox whose choice survives a change of language (see SECTOR)."""
+    stored = st.session_state.get(state_key)
+    value = st.selectbox(
+        t(label_key),
+        options,
+        index=options.index(stored) if stored in options else None,
+        format_func=shown,
+        placeholder=t("lexicon_choose"),
+        key=f"{state_key}_{lang()}",
+    )
+    st.session_state[state_key] = value
+    return value
+
+
+def teach_form() -> tuple[TaughtTerm | None, tuple[Reason, ...], bool]:
+    """The form: the term it describes now (or why it cannot), and whether "preview" was
+    pressed. Plain widgets, not st.form: the page must see an edit made after a preview."""
     st.subheader(t("lexicon_teach"))
     cat = catalogue()
     sector_ids = [s.sector_id for s in cat.sectors]
-    with st.form("lexicon_form"):
+    with st.container(border=True):
         left, right = st.columns(2)
         term_zh = left.text_input(t("lexicon_term_zh"), key=TERM_ZH, max_chars=40)
         term_en = right.text_input(
-            t("lexicon_term_en"),
-            help=t("lexicon_term_en_help"),
-            max_chars=200,
-            key="lexicon_term_en",
+            t("lexicon_term_en"), help=t("lexicon_term_en_help"), max_chars=400, key=TERM_EN
         )
         left, middle, right = st.columns(3)
-        sector = left.selectbox(
-            t("lexicon_sector"),
-            sector_ids,
-            format_func=sector_label,
-            index=None,  # no default: a mapping is a decision, never an accident
-            placeholder=t("lexicon_choose"),
-            key="lexicon_sector",
-        )
-        secondary = middle.selectbox(
-            t("lexicon_secondary"),
-            ["", *sector_ids],
-            format_func=sector_label,
-            key="lexicon_secondary",
-        )
-        segment = right.selectbox(
-            t("lexicon_segment"),
-            [s.segment_id for s in cat.segments],
-            format_func=segment_label,
-            index=None,
-            placeholder=t("lexicon_choose"),
-            key="lexicon_segment",
-        )
-        note = st.text_input(t("lexicon_note"), max_chars=500, key="lexicon_note")
-        pressed = st.form_submit_button(t("lexicon_preview"), key="lexicon_preview")
-    if not pressed:
-        return None
+        with left:
+            sector = choice("lexicon_sector", sector_ids, SECTOR, sector_label)
+        with middle:
+            secondary = choice("lexicon_secondary", ["", *sector_ids], SECONDARY, sector_label)
+        with right:
+            segment = choice(
+                "lexicon_segment", [s.segment_id for s in cat.segments], SEGMENT, segment_label
+            )
+        note = st.text_input(t("lexicon_note"), max_chars=600, key=NOTE)
+        pressed = st.button(t("lexicon_preview"), key="lexicon_preview")
     try:
-        return TaughtTerm(
+        term = read_term(
             term_zh=term_zh,
             term_en=term_en,
             sector_id=sector,
@@ -129,9 +152,9 @@ def teach_form() -> TaughtTerm | None:
             segment=segment,
             note=note,
         )
-    except ValidationError:
-        st.error(t("lexicon_need_words"))
-        return None
+    except TaughtTermError as error:
+        return None, error.problems, pressed
+    return term, (), pressed
 
 
 def top_table(matches: tuple[Match, ...]) -> pd.DataFrame:
@@ -144,26 +167,30 @@ def top_table(matches: tuple[Match, ...]) -> pd.DataFrame:
     )
 
 
-def show_preview(preview: TermPreview) -> bool:
-    """The preview; True when the term may be saved (no problems, figures held or accepted)."""
-    if preview.problems:
-        st.error(
-            t("lexicon_cannot") + "\n\n" + "\n\n".join("- " + said(p) for p in preview.problems)
-        )
-        return False
-    st.markdown(f"**{t('lexicon_effect')}** · {plain(preview.term.term_zh)}")
-    now, after = st.columns(2)
-    now.caption(t("lexicon_now"))
-    now.dataframe(top_table(preview.top_before), hide_index=True, width="stretch")
-    after.caption(t("lexicon_after"))
-    after.dataframe(top_table(preview.top_after), hide_index=True, width="stretch")
-    if preview.top_after:
-        first = preview.top_after[0]
-        st.caption(plain(first.reason(lang())))
-    st.markdown(f"**{t('lexicon_figures')}**")
-    if not preview.sets:
-        st.info(t("lexicon_no_gold").format(folder=plain(gold_dir())))
-        return True
+def read_again_table(changed: Sequence[ReadAgain]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("lexicon_text"): [r.text for r in changed],
+            t("lexicon_read_before"): [sector_list(r.sectors_before) for r in changed],
+            t("lexicon_read_after"): [sector_list(r.sectors_after) for r in changed],
+        }
+    )
+
+
+def term_in_words(term: TaughtTerm) -> str:
+    also = (
+        f" · {t('lexicon_secondary')}: {sector_label(term.secondary_sector_id)}"
+        if term.secondary_sector_id
+        else ""
+    )
+    note = f" — {term.note}" if term.note else ""
+    return (
+        f"{term.term_zh} ({', '.join(term.term_en)}) → {sector_label(term.sector_id)} · "
+        f"{segment_label(term.segment)}{also}{note}"
+    )
+
+
+def figures_table(preview: TermPreview) -> pd.DataFrame:
     rows = []
     for before, later in preview.sets:
         rows.append(
@@ -175,11 +202,60 @@ def show_preview(preview: TermPreview) -> bool:
                 f"{later.no_fit_flagged}/{later.no_fit_rows}",
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    return pd.DataFrame(rows)
+
+
+def show_preview(preview: TermPreview) -> bool:
+    """The preview; True when the term may be saved (no problems; figures held and the term
+    narrow, or "save anyway" ticked for this very preview)."""
+    if preview.problems:
+        problems_box(preview.problems)
+        return False
+    st.markdown(f"**{t('lexicon_about_to_teach')}** {plain(term_in_words(preview.term))}")
+    st.markdown(f"**{t('lexicon_effect')}**")
+    now, after = st.columns(2)
+    now.caption(t("lexicon_now"))
+    now.dataframe(top_table(preview.top_before), hide_index=True, width="stretch")
+    after.caption(t("lexicon_after"))
+    after.dataframe(top_table(preview.top_after), hide_index=True, width="stretch")
+    if preview.top_after:
+        st.caption(plain(preview.top_after[0].reason(lang())))
+    st.markdown(f"**{t('lexicon_read_again')}**")
+    st.caption(
+        t("lexicon_read_again_count").format(n=len(preview.read_again), total=preview.texts_scanned)
+    )
+    if preview.read_again:
+        st.dataframe(
+            read_again_table(preview.read_again[:READ_AGAIN_SHOWN]),
+            hide_index=True,
+            width="stretch",
+        )
+    st.markdown(f"**{t('lexicon_figures')}**")
+    for name, why in preview.unreadable:
+        st.warning(t("lexicon_gold_unreadable").format(name=plain(name), why=plain(why)))
+    if preview.sets:
+        st.dataframe(figures_table(preview), hide_index=True, width="stretch")
+    elif not preview.unreadable:
+        st.info(t("lexicon_no_gold").format(folder=plain(gold_dir())))
     if preview.worse:
         st.warning(t("lexicon_worse").format(sets=plain(", ".join(preview.worse))))
-        return st.checkbox(t("lexicon_save_anyway"), key="lexicon_save_anyway")
-    return True
+    if preview.rerouted:
+        st.warning(t("lexicon_rerouted").format(n=len(preview.rerouted)))
+    if preview.too_common:
+        st.warning(t("lexicon_too_common"))
+    if not preview.needs_care:
+        return True
+    # Keyed by the term: each preview asks for its own acknowledgement.
+    anyway = f"lexicon_anyway_{taught_version('', [preview.term])}"
+    return st.checkbox(t("lexicon_save_anyway"), key=anyway)
+
+
+def entry_in_words(entry: TaughtEntry) -> str:
+    return (
+        f"{entry.term.term_zh} ({', '.join(entry.term.term_en)}) → "
+        f"{sector_label(entry.term.sector_id)} · {entry.taught_by} "
+        f"{local_time(entry.taught_at, True)}"
+    )
 
 
 def taught_table(entries: list[TaughtEntry]) -> pd.DataFrame:
@@ -192,17 +268,17 @@ def taught_table(entries: list[TaughtEntry]) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
+            t("lexicon_state"): [state(e) for e in entries],
             t("lexicon_term_zh"): [e.term.term_zh for e in entries],
             t("lexicon_term_en"): [", ".join(e.term.term_en) for e in entries],
             t("lexicon_sector"): [sector_label(e.term.sector_id) for e in entries],
+            t("lexicon_segment"): [segment_label(e.term.segment) for e in entries],
+            t("lexicon_taught_by"): [e.taught_by for e in entries],
+            t("lexicon_taught_at"): [local_time(e.taught_at, True) for e in entries],
             t("lexicon_secondary"): [
                 sector_label(e.term.secondary_sector_id or "") for e in entries
             ],
-            t("lexicon_segment"): [segment_label(e.term.segment) for e in entries],
             t("lexicon_note"): [e.term.note for e in entries],
-            t("lexicon_taught_by"): [e.taught_by for e in entries],
-            t("lexicon_taught_at"): [local_time(e.taught_at, True) for e in entries],
-            t("lexicon_state"): [state(e) for e in entries],
         }
     )
 
@@ -229,11 +305,18 @@ def taught_terms(actor: str) -> None:
     chosen = pick.selectbox(
         t("lexicon_retire_pick"),
         list(active),
-        format_func=lambda entry_id: active[entry_id].term.term_zh,
-        key="lexicon_retire_pick",
+        index=None,  # choosing the term is the confirmation: nothing is picked for you
+        placeholder=t("lexicon_choose"),
+        format_func=lambda entry_id: entry_in_words(active[entry_id]),
+        key=f"lexicon_retire_pick_{lang()}",
     )
-    if go.button(t("lexicon_retire"), key="lexicon_retire") and chosen is not None:
-        workspace().retire_term(chosen, actor=actor)
+    if go.button(t("lexicon_retire"), key="lexicon_retire", disabled=chosen is None):
+        assert chosen is not None
+        try:
+            workspace().retire_term(chosen, actor=actor)
+        except TaughtTermError as error:
+            problems_box(error.problems)
+            return
         st.session_state["lexicon_flash"] = t("lexicon_retired_now").format(
             term=active[chosen].term.term_zh
         )
@@ -244,28 +327,35 @@ staff = require_staff()
 # Arriving from a case ("teach the matcher these words"): its words start the form.
 arrived_with = st.query_params.get("term")
 if arrived_with and st.session_state.get("page_entered", True):
+    clear_form()
     st.session_state[TERM_ZH] = arrived_with[:40]
-    st.session_state.pop(PREVIEW, None)
+if st.session_state.pop("lexicon_saved", False):
+    clear_form()
 st.title(t("page_lexicon"))
 st.caption(t("lexicon_intro"))
 flash = st.session_state.pop("lexicon_flash", None)
 if flash:
     st.success(plain(flash))
 suggestions()
-term = teach_form()
-if term is not None:
-    with st.spinner():
-        st.session_state[PREVIEW] = preview_term(ranker(), term, gold_files())
+term, problems, pressed = teach_form()
+if pressed:
+    st.session_state.pop(PREVIEW, None)
+    if problems:
+        problems_box(problems)
+    elif term is not None:
+        with st.spinner():
+            st.session_state[PREVIEW] = preview_term(ranker(), term, gold_files(), recent_texts())
 preview = st.session_state.get(PREVIEW)
-savable = isinstance(preview, TermPreview) and show_preview(preview)
-if savable and st.button(t("lexicon_save"), type="primary", key="lexicon_save"):
-    assert isinstance(preview, TermPreview)
-    try:
-        workspace().teach_term(preview.term, actor=staff.username)
-    except TaughtTermError as error:  # taught by someone else since the preview
-        st.error(t("lexicon_cannot") + "\n\n" + "\n\n".join("- " + said(p) for p in error.problems))
-    else:
-        st.session_state.pop(PREVIEW, None)
-        st.session_state["lexicon_flash"] = t("lexicon_saved").format(term=preview.term.term_zh)
-        st.rerun()
+if isinstance(preview, TermPreview):
+    if preview.term != term:  # edited since: what would be saved is not what is shown
+        st.info(t("lexicon_form_changed"))
+    elif show_preview(preview) and st.button(t("lexicon_save"), type="primary", key="lexicon_save"):
+        try:
+            workspace().teach_term(preview.term, actor=staff.username)
+        except TaughtTermError as error:  # taught by someone else since the preview
+            problems_box(error.problems)
+        else:
+            st.session_state["lexicon_saved"] = True
+            st.session_state["lexicon_flash"] = t("lexicon_saved").format(term=preview.term.term_zh)
+            st.rerun()
 taught_terms(staff.username)

@@ -633,28 +633,29 @@ def _backup(args: argparse.Namespace, console: Console) -> int:
 
 
 def _lexicon(args: argparse.Namespace, console: Console) -> int:
-    from pydantic import ValidationError
-
     from matcher.atomic import atomic_output
-    from matcher.lexicon import TaughtTerm, lexicon_csv
+    from matcher.lexicon import lexicon_csv, read_term
 
     workspace = _open_workspace(args)
     if args.lexicon_command == "teach":
-        try:
-            term = TaughtTerm(
-                term_zh=args.term_zh,
-                term_en=args.en,
-                sector_id=args.sector,
-                secondary_sector_id=args.secondary,
-                segment=args.segment,
-                note=args.note,
-            )
-        except ValidationError as error:
-            problem = error.errors()[0]
-            field = {"term_zh": "TERM_ZH", "term_en": "--en"}.get(str(problem["loc"][0]), "")
-            raise UsageError(
-                f"{field or problem['loc'][0]}: {problem['msg']} (术语填写有误)"
-            ) from None
+        term = read_term(
+            term_zh=args.term_zh,
+            term_en=args.en,
+            sector_id=args.sector,
+            secondary_sector_id=args.secondary,
+            segment=args.segment,
+            note=args.note,
+            field_names={
+                key: (option, option)
+                for key, option in (
+                    ("lexicon_term_zh", "TERM_ZH"),
+                    ("lexicon_term_en", "--en"),
+                    ("lexicon_sector", "--sector"),
+                    ("lexicon_segment", "--segment"),
+                    ("lexicon_note", "--note"),
+                )
+            },
+        )
         entry = workspace.teach_term(term, actor=_actor())
         console.print(f"taught term {entry.id}: {term.term_zh} → {term.sector_id}", markup=False)
         return 0

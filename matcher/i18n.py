@@ -391,6 +391,33 @@ LABELS: dict[str, tuple[str, str]] = {
         "With this term the figures drop on: {sets}. Check the term is not too broad.",
     ),
     "lexicon_save_anyway": ("仍然保存", "Save anyway"),
+    "lexicon_about_to_teach": ("将添加：", "About to teach:"),
+    "lexicon_read_again": ("读法改变的需求", "Requirements read differently"),
+    "lexicon_read_again_count": (
+        "最近的需求和评测行中，有 {n} 条（共 {total} 条不同的用词）的产业识别会改变。",
+        "{n} of {total} distinct texts (recent requirements and evaluation rows) would be "
+        "read as other sectors.",
+    ),
+    "lexicon_read_before": ("现在识别为", "Read now as"),
+    "lexicon_read_after": ("添加后识别为", "Read after as"),
+    "lexicon_rerouted": (
+        "该术语会改变 {n} 条原本已识别的需求的产业：它可能过于宽泛（如“科技”“平台”）。",
+        "The term changes the sector of {n} requirements that were already understood: it "
+        "may be too broad (like “tech” or “platform”).",
+    ),
+    "lexicon_too_common": (
+        "该术语出现在大量需求中，可能是常用词而非产品或技术名称。",
+        "The term appears in a large share of requirements: it may be a common word, not a "
+        "product or technology.",
+    ),
+    "lexicon_gold_unreadable": (
+        "评测集 {name} 无法读取，未计入：{why}",
+        "Evaluation set {name} could not be read and is left out: {why}",
+    ),
+    "lexicon_form_changed": (
+        "表单在预览后已修改：请重新预览，再保存。",
+        "The form changed since the preview: preview again before saving.",
+    ),
     "lexicon_save": ("保存术语", "Save the term"),
     "lexicon_saved": ("已添加“{term}”，排名即时生效。", "“{term}” taught; rankings use it now."),
     "lexicon_taught": ("已添加的术语", "Taught terms"),

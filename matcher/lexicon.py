@@ -14,7 +14,7 @@ import io
 import json
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -24,62 +24,121 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from matcher import messages as msg
 from matcher.catalogue import Catalogue
 from matcher.chains import ChainTerm
+from matcher.errors import UsageError, UserFacingError
 from matcher.evaluation import Report, evaluate, read_gold
 from matcher.exports import neutralise_text
+from matcher.i18n import LABELS
 from matcher.messages import Reason
 from matcher.models import Fit, Match, Requirement
 from matcher.scoring import Ranker
-from matcher.text import normalize
+from matcher.text import has_cjk, normalize
 
 # Shorter words match inside too many unrelated texts ("芯" is in 芯片 and 核心).
 MIN_TERM_CHARS = 2
+MIN_LATIN_CHARS = 3  # "of", "PD", "ML": two letters are a word or an ambiguous acronym
 MAX_TERM_CHARS = 40
 MAX_VARIANTS = 8
+MAX_NOTE_CHARS = 500
+
+
+class TaughtTermError(UsageError):
+    """A term that cannot be taught; `problems` says why, in both languages."""
+
+    def __init__(self, problems: Sequence[Reason]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            "; ".join(p.en for p in problems) + " (" + "；".join(p.zh for p in problems) + ")"
+        )
+
+
+def hidden_characters(text: str) -> bool:
+    """Control or format characters (NUL, tab, zero-width space, right-to-left override):
+    invisible on screen, they make one word look like another."""
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
+def split_variants(cell: str) -> tuple[str, ...]:
+    """English variants as one cell gives them: "photoresist | photo resist" or "a, b"."""
+    parts = cell.replace(",", "|").replace("，", "|").split("|")
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def read_term(
+    *,
+    term_zh: str,
+    term_en: str,
+    sector_id: str | None,
+    segment: str | None,
+    secondary_sector_id: str | None = None,
+    note: str = "",
+    field_names: Mapping[str, tuple[str, str]] = LABELS,
+) -> TaughtTerm:
+    """The term a form or the command line describes; TaughtTermError names every field that
+    is missing or unusable by `field_names` (zh, en), default the form's labels."""
+    names = field_names
+    problems: list[Reason] = []
+    zh, variants, note = term_zh.strip(), split_variants(term_en), note.strip()
+    for key, text, limit in (
+        ("lexicon_term_zh", zh, MAX_TERM_CHARS),
+        *(("lexicon_term_en", v, MAX_TERM_CHARS) for v in variants),
+        ("lexicon_note", note, MAX_NOTE_CHARS),
+    ):
+        if hidden_characters(text):
+            problems.append(msg.lexicon_hidden_character(*names[key], text))
+        elif len(text) > limit:
+            problems.append(msg.lexicon_too_long(*names[key], limit))
+    if len(variants) > MAX_VARIANTS:
+        problems.append(msg.lexicon_too_many_variants(MAX_VARIANTS))
+    for key, given in (
+        ("lexicon_term_zh", zh),
+        ("lexicon_term_en", variants),
+        ("lexicon_sector", sector_id),
+        ("lexicon_segment", segment),
+    ):
+        if not given:
+            problems.append(msg.lexicon_missing(*names[key]))
+    if problems:
+        raise TaughtTermError(problems)
+    return TaughtTerm(
+        term_zh=zh,
+        term_en=variants,
+        sector_id=str(sector_id),
+        secondary_sector_id=secondary_sector_id or None,
+        segment=str(segment),
+        note=note,
+    )
 
 
 class TaughtTerm(BaseModel):
     """What a staff member teaches: the investor's word in Chinese and English, and where it
-    sits in a sector's chain. The note says why (a judgement others can review)."""
+    sits in a sector's chain. The note says why (a judgement others can review). Build it
+    from what people typed with `read_term`, which says what is wrong in their words."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
     term_zh: str = Field(min_length=1, max_length=MAX_TERM_CHARS)
-    term_en: tuple[str, ...] = Field(min_length=1)
+    term_en: tuple[str, ...] = Field(min_length=1, max_length=MAX_VARIANTS)
     sector_id: str = Field(min_length=1)
     secondary_sector_id: str | None = None
     segment: str = Field(min_length=1)
-    note: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
 
     @field_validator("term_en", mode="before")
     @classmethod
     def _split_variants(cls, value: object) -> object:
-        # The form and CSV give one cell: "photoresist | photo resist" or "a, b".
-        if isinstance(value, str):
-            parts = value.replace(",", "|").replace("，", "|").split("|")
-            return tuple(p.strip() for p in parts if p.strip())
-        return value
-
-    @field_validator("term_en", mode="after")
-    @classmethod
-    def _printable_variants(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if any(unicodedata.category(c) == "Cc" for v in value for c in v):
-            raise ValueError("contains a control character")
-        return value
+        return split_variants(value) if isinstance(value, str) else value
 
     @field_validator("term_en")
     @classmethod
     def _bounded_variants(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if len(value) > MAX_VARIANTS or any(len(v) > MAX_TERM_CHARS for v in value):
-            raise ValueError(
-                f"at most {MAX_VARIANTS} English terms of at most {MAX_TERM_CHARS} characters"
-            )
+        if any(len(v) > MAX_TERM_CHARS or hidden_characters(v) for v in value):
+            raise ValueError(f"at most {MAX_TERM_CHARS} visible characters per English term")
         return value
 
     @field_validator("term_zh", "note")
     @classmethod
-    def _printable(cls, value: str) -> str:
-        # A control character is invisible on screen and refused by PostgreSQL (NUL).
-        if any(unicodedata.category(c) == "Cc" for c in value):
-            raise ValueError("contains a control character")
+    def _visible(cls, value: str) -> str:
+        if hidden_characters(value):
+            raise ValueError("contains a control or invisible formatting character")
         return value
 
     @field_validator("secondary_sector_id", mode="before")
@@ -135,8 +194,9 @@ def term_problems(catalogue: Catalogue, term: TaughtTerm) -> list[Reason]:
     seen: set[str] = set()
     for surface in (term.term_zh, *term.term_en):
         key = normalize(surface)
-        if len(key) < MIN_TERM_CHARS:
-            problems.append(msg.lexicon_too_short(surface, MIN_TERM_CHARS))
+        least = MIN_TERM_CHARS if has_cjk(key) else MIN_LATIN_CHARS
+        if len(key) < least:
+            problems.append(msg.lexicon_too_short(surface, least))
         elif key in seen:
             problems.append(msg.lexicon_repeated(surface))
         elif key in aliases:
@@ -207,45 +267,119 @@ class SetFigures:
 
 
 @dataclass(frozen=True)
+class ReadAgain:
+    """A requirement text the term would make the matcher read differently."""
+
+    text: str
+    sectors_before: tuple[str, ...]  # sector ids recognised, strongest first
+    sectors_after: tuple[str, ...]
+
+    @property
+    def was_understood(self) -> bool:
+        return bool(self.sectors_before)
+
+
+@dataclass(frozen=True)
 class TermPreview:
-    """What saving `term` would change: the term's own ranking and each evaluation set."""
+    """What saving `term` would change: the term's own ranking, the texts read differently
+    (recent requirements and evaluation rows) and each evaluation set's figures."""
 
     term: TaughtTerm
     problems: tuple[Reason, ...]
     top_before: tuple[Match, ...]  # the term alone, as an investor's requirement
     top_after: tuple[Match, ...]
     sets: tuple[tuple[SetFigures, SetFigures], ...]  # (before, after) per set
+    read_again: tuple[ReadAgain, ...] = ()
+    texts_scanned: int = 0
+    unreadable: tuple[tuple[str, str], ...] = ()  # (file name, why) of gold files not read
 
     @property
     def worse(self) -> tuple[str, ...]:
         """Names of the evaluation sets whose figures drop."""
         return tuple(after.name for before, after in self.sets if after.worse_than(before))
 
+    @property
+    def rerouted(self) -> tuple[ReadAgain, ...]:
+        """Texts the matcher understood that the term would read as something else: a word
+        that broad (科技, 平台, "the") takes over requirements it should leave alone."""
+        return tuple(r for r in self.read_again if r.was_understood)
+
+    @property
+    def too_common(self) -> bool:
+        """The term changes the reading of a large share of the texts scanned."""
+        changed = len(self.read_again)
+        return changed >= COMMON_LEAST and changed > COMMON_SHARE * max(self.texts_scanned, 1)
+
+    @property
+    def needs_care(self) -> bool:
+        """Saving needs an explicit "save anyway": figures drop or the term is too broad."""
+        return bool(self.worse or self.rerouted or self.too_common)
+
+
+# A term reading this many texts differently, and this share of those scanned, is too common.
+COMMON_LEAST = 3
+COMMON_SHARE = 0.2
+
 
 def _top(ranker: Ranker, text: str, k: int) -> tuple[Match, ...]:
     return tuple(ranker.rank(Requirement(sector_text=text))[:k])
 
 
+def _sectors(ranker: Ranker, text: str) -> tuple[str, ...]:
+    hits = ranker.understand(Requirement(sector_text=text)).sector_hits
+    return tuple(dict.fromkeys(hit.sector_id for hit in hits))
+
+
+def read_differently(
+    before: Ranker, after: Ranker, texts: Iterable[str]
+) -> tuple[tuple[ReadAgain, ...], int]:
+    """The distinct texts whose recognised sectors differ between two rankers, and how many
+    distinct texts were compared."""
+    distinct = list(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
+    changed = []
+    for text in distinct:
+        old, new = _sectors(before, text), _sectors(after, text)
+        if old != new:
+            changed.append(ReadAgain(text, old, new))
+    return tuple(changed), len(distinct)
+
+
 def preview_term(
-    ranker: Ranker, term: TaughtTerm, gold_files: Sequence[Path], top_k: int = 3
+    ranker: Ranker,
+    term: TaughtTerm,
+    gold_files: Sequence[Path],
+    texts: Sequence[str] = (),
+    top_k: int = 3,
 ) -> TermPreview:
-    """Rank the term and re-run every gold file with the current catalogue and with the term
-    added; if the term cannot be added, only its problems."""
+    """Rank the term, compare how `texts` (recent requirements) and the gold rows are read,
+    and re-run every gold file, with the current catalogue and with the term added; if the
+    term cannot be added, only its problems. A gold file that cannot be read is named."""
     problems = tuple(term_problems(ranker.catalogue, term))
     if problems:
         return TermPreview(term, problems, (), (), ())
     taught = Ranker(with_taught_terms(ranker.catalogue, [term]))
-    sets = []
+    sets: list[tuple[SetFigures, SetFigures]] = []
+    unreadable: list[tuple[str, str]] = []
+    gold_texts: list[str] = []
     for path in gold_files:
-        before = evaluate(read_gold(path, ranker.area_limit_m2), ranker.rank)
-        after = evaluate(read_gold(path, taught.area_limit_m2), taught.rank)
+        try:
+            rows = read_gold(path, ranker.area_limit_m2)
+        except UserFacingError as error:
+            unreadable.append((path.name, str(error)))
+            continue
+        gold_texts.extend(row.requirement.sector_text for row in rows)
+        before, after = evaluate(rows, ranker.rank), evaluate(rows, taught.rank)
         sets.append((SetFigures.of(path.name, before), SetFigures.of(path.name, after)))
+    changed, scanned = read_differently(ranker, taught, [*texts, *gold_texts])
     return TermPreview(
         term,
         (),
         _top(ranker, term.term_zh, top_k),
         _top(taught, term.term_zh, top_k),
         tuple(sets),
+        changed,
+        scanned,
+        tuple(unreadable),
     )
 
 

@@ -461,3 +461,34 @@ def lexicon_is_chain_term(surface: str, sector_zh: str, sector_en: str) -> Reaso
         f"“{surface}”已在产业链知识中（{sector_zh}产业链），无需添加",
         f"“{surface}” is already in the chain knowledge ({sector_en} chain); nothing to add",
     )
+
+
+def lexicon_missing(field_zh: str, field_en: str) -> Reason:
+    return Reason(f"请填写“{field_zh}”", f"Fill in “{field_en}”")
+
+
+def lexicon_too_long(field_zh: str, field_en: str, limit: int) -> Reason:
+    return Reason(
+        f"“{field_zh}”太长：每项最多 {limit} 个字符",
+        f"“{field_en}” is too long: at most {limit} characters each",
+    )
+
+
+def lexicon_too_many_variants(limit: int) -> Reason:
+    return Reason(f"英文术语最多 {limit} 个", f"At most {limit} English terms")
+
+
+def lexicon_hidden_character(field_zh: str, field_en: str, text: str) -> Reason:
+    shown = text.encode("unicode_escape").decode("ascii")[:80]
+    return Reason(
+        f"“{field_zh}”含有不可见的控制或格式字符（{shown}），请重新输入",
+        f"“{field_en}” contains an invisible control or formatting character ({shown}); "
+        f"type it again",
+    )
+
+
+def lexicon_just_taught(term: str) -> Reason:
+    return Reason(
+        f"“{term}”刚刚已由同事添加，无需重复添加",
+        f"“{term}” was taught by a colleague a moment ago; nothing to add",
+    )

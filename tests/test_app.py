@@ -918,39 +918,56 @@ def lexicon(app: AppTest) -> Iterator[AppTest]:
     _workspace.clear()  # the app's cached workspace forgets the terms at once
 
 
-def preview(at: AppTest, zh: str, en: str, sector: str, segment: str = "design") -> AppTest:
+def preview(
+    at: AppTest, zh: str, en: str, sector: str, segment: str = "design", lang: str = "zh"
+) -> AppTest:
     at.text_input(key="lexicon_term_zh").input(zh)
     at.text_input(key="lexicon_term_en").input(en)
-    at.selectbox(key="lexicon_sector").set_value(sector)
-    at.selectbox(key="lexicon_segment").set_value(segment)
+    at.selectbox(key=f"lexicon_sector_{lang}").set_value(sector)
+    at.selectbox(key=f"lexicon_segment_{lang}").set_value(segment)
     at.button(key="lexicon_preview").click()
     at.run()
     assert not at.exception, at.exception
     return at
 
 
+def frames_with(at: AppTest, column: str) -> list[pd.DataFrame]:
+    """The page's tables that have this column, top to bottom."""
+    return [f.value for f in at.dataframe if column in f.value.columns]
+
+
+def save_button(at: AppTest) -> list:  # type: ignore[type-arg]
+    return [b for b in at.button if b.key == "lexicon_save"]
+
+
 def test_a_word_investors_used_is_offered_taught_and_then_understood(lexicon: AppTest) -> None:
     # 质子治疗 (proton therapy) is a medical device the curated data knows only in English.
     new_case("我们做质子治疗")
     lexicon.run()
-    missed = lexicon.dataframe[0].value
+    [missed] = frames_with(lexicon, "需求用词")
     assert "我们做质子治疗" in list(missed["需求用词"])
     lexicon.selectbox(key="lexicon_pick").set_value("我们做质子治疗")
     lexicon.button(key="lexicon_use").click()
     lexicon.run()
     assert lexicon.text_input(key="lexicon_term_zh").value == "我们做质子治疗"
     preview(lexicon, "质子治疗", "proton beam therapy", "devices")
-    now, after, figures = (lexicon.dataframe[i].value for i in (1, 2, 3))
+    now, after = frames_with(lexicon, "园区")
     assert set(now["匹配度"]) == {"无"}
     assert {p.split()[0] for p in after["园区"][:2]} == {"P14", "P15"}  # the device parks
+    [figures] = frames_with(lexicon, "评测集")
     assert list(figures["评测集"]) == ["dev-longtail.csv", "dev.csv"]
     assert all("→" in cell for cell in figures["nDCG@5"])
+    [read_again] = frames_with(lexicon, "添加后识别为")  # the case's own words, now devices
+    assert list(read_again["需求用词"]) == ["我们做质子治疗"]
+    assert list(read_again["添加后识别为"]) == ["医疗器械"]
+    assert not lexicon.warning  # a narrow term: nothing to acknowledge
     lexicon.button(key="lexicon_save").click()
     lexicon.run()
     assert "已添加“质子治疗”" in lexicon.success[0].value
+    assert lexicon.text_input(key="lexicon_term_zh").value == ""  # the form starts afresh
     [entry] = [e for e in workspace().taught_terms() if e.active]
     assert (entry.term.term_zh, entry.term.sector_id) == ("质子治疗", "devices")
-    taught = lexicon.dataframe[-1].value
+    [taught] = frames_with(lexicon, "添加人")
     assert list(taught["添加人"]) == [entry.taught_by] and list(taught["状态"]) == ["使用中"]
     assert any("员工添加的术语 1 个" in c.value for c in lexicon.sidebar.caption)
     # An investor typing the word now gets the device parks first.
@@ -965,32 +982,75 @@ def test_a_word_the_matcher_knows_cannot_be_taught_again(lexicon: AppTest) -> No
     preview(lexicon, "光刻胶", "resist film", "ic", "upstream_materials")
     assert "不能添加" in lexicon.error[0].value
     assert "已在产业链知识中（集成电路产业链）" in lexicon.error[0].value
-    assert not [b for b in lexicon.button if b.key == "lexicon_save"]
+    assert not save_button(lexicon)
+
+
+def test_a_broad_word_must_be_acknowledged_for_each_preview(lexicon: AppTest) -> None:
+    # 科技 ("tech") is in 宠物科技 (pet tech, understood as a bio/health matter): taught as AI
+    # it would take such requirements over.
+    new_case("宠物科技公司")
+    preview(lexicon, "科技", "tech stuff", "ai")
+    assert any("已识别的需求" in w.value for w in lexicon.warning)
+    assert not save_button(lexicon)
+    anyway = [c for c in lexicon.checkbox if c.key.startswith("lexicon_anyway_")]
+    anyway[0].check()
+    lexicon.run()
+    assert save_button(lexicon)
+    preview(lexicon, "科技公司", "tech company", "ai")  # another broad word, asked afresh
+    boxes = [c for c in lexicon.checkbox if c.key.startswith("lexicon_anyway_")]
+    assert boxes and not boxes[0].value and not save_button(lexicon)
+
+
+def test_a_form_edited_after_the_preview_is_never_saved_unseen(lexicon: AppTest) -> None:
+    preview(lexicon, "高压氧舱", "hyperbaric chamber", "devices")
+    assert save_button(lexicon)
+    lexicon.text_input(key="lexicon_note").input("changed my mind")
+    lexicon.run()
+    assert "表单在预览后已修改" in lexicon.info[0].value and not save_button(lexicon)
+
+
+def test_a_failed_preview_leaves_no_earlier_preview_to_save(lexicon: AppTest) -> None:
+    preview(lexicon, "高压氧舱", "hyperbaric chamber", "devices")
+    preview(lexicon, "高压氧舱", "x" * 41, "devices")
+    assert "“英文术语”太长" in lexicon.error[0].value
+    assert not save_button(lexicon) and not frames_with(lexicon, "评测集")
 
 
 def test_a_taught_term_can_be_retired_and_the_record_stays(lexicon: AppTest) -> None:
     preview(lexicon, "高压氧舱", "hyperbaric chamber", "devices")
     lexicon.button(key="lexicon_save").click()
     lexicon.run()
+    assert lexicon.button(key="lexicon_retire").disabled  # nothing picked for you
+    [entry] = [e for e in workspace().taught_terms() if e.active]
+    lexicon.selectbox(key="lexicon_retire_pick_zh").set_value(entry.id)
+    lexicon.run()
     lexicon.button(key="lexicon_retire").click()
     lexicon.run()
     assert not lexicon.exception
     assert "已停用“高压氧舱”" in lexicon.success[0].value
-    taught = lexicon.dataframe[-1].value
+    [taught] = frames_with(lexicon, "状态")
     assert taught["状态"][0].endswith("停用")
-    export = [b for b in lexicon.get("download_button") if b.key == "lexicon_export"]
-    assert export
+    assert [b for b in lexicon.get("download_button") if b.key == "lexicon_export"]
 
 
-def test_a_term_without_its_sector_gets_one_message(lexicon: AppTest) -> None:
+def test_each_missing_field_is_named_in_one_message(lexicon: AppTest) -> None:
     lexicon.text_input(key="lexicon_term_zh").input("高压氧舱")
-    lexicon.text_input(key="lexicon_term_en").input("hyperbaric chamber")
+    lexicon.text_input(key="lexicon_term_en").input("hyperbaric\u200bchamber")
     lexicon.button(key="lexicon_preview").click()
     lexicon.run()
     assert not lexicon.exception
-    assert [e.value for e in lexicon.error] == [
-        "请填写中文术语和至少一个英文术语，并选择所属产业和产业链环节。"
-    ]
+    [box] = lexicon.error
+    assert "“英文术语”含有不可见的控制或格式字符" in box.value
+    assert "请填写“所属产业（产业链）”" in box.value and "请填写“产业链环节”" in box.value
+
+
+def test_the_choices_survive_a_change_of_language(lexicon: AppTest) -> None:
+    preview(lexicon, "高压氧舱", "hyperbaric chamber", "devices")
+    lexicon.session_state["lang"] = "en"
+    lexicon.run()
+    assert lexicon.selectbox(key="lexicon_sector_en").value == "devices"
+    assert lexicon.selectbox(key="lexicon_segment_en").value == "design"
+    assert save_button(lexicon)  # the preview still describes the form
 
 
 def test_without_evaluation_sets_the_page_says_so_and_still_saves(
@@ -1002,6 +1062,17 @@ def test_without_evaluation_sets_the_page_says_so_and_still_saves(
     lexicon.button(key="lexicon_save").click()
     lexicon.run()
     assert not lexicon.exception and lexicon.success
+
+
+def test_an_unreadable_evaluation_set_is_named_and_the_rest_still_shown(
+    lexicon: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    monkeypatch.setenv("MATCHER_EVAL_DIR", str(tmp_path))
+    preview(lexicon, "高压氧舱", "hyperbaric chamber", "devices")
+    assert not lexicon.exception
+    assert any("notes" in w.value and "无法读取" in w.value for w in lexicon.warning)
+    assert frames_with(lexicon, "园区") and save_button(lexicon)
 
 
 def test_a_case_whose_words_were_missed_links_to_the_lexicon_with_them(lexicon: AppTest) -> None:

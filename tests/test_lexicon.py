@@ -12,17 +12,21 @@ import pytest
 from pydantic import ValidationError
 
 from matcher.catalogue import Catalogue
+from matcher.errors import UsageError
+from matcher.i18n import LABELS
 from matcher.lexicon import (
     TaughtEntry,
     TaughtTerm,
+    TaughtTermError,
     lexicon_csv,
     preview_term,
+    read_term,
     term_problems,
     with_taught_terms,
 )
 from matcher.models import Fit, Requirement
 from matcher.scoring import Ranker
-from matcher.workspace import TaughtTermError, Workspace
+from matcher.workspace import Workspace
 
 # 质子治疗 (proton therapy) is a medical device the curated data knows only in English (as
 # 放疗设备's "proton therapy"; the Chinese word finds nothing, checked below);
@@ -78,6 +82,8 @@ def test_english_variants_come_from_one_cell() -> None:
     "cells",
     [
         {"term_zh": "质子\x00治疗"},
+        {"term_zh": "人工\u200b智能"},
+        {"term_zh": "\u202e能智工人"},
         {"term_en": "proton\x0btherapy"},
         {"note": "why\x07"},
         {"term_en": "x" * 41},
@@ -101,6 +107,7 @@ def test_a_term_with_control_characters_or_out_of_bounds_is_refused(
         ({"term_zh": "光刻胶"}, "已在产业链知识中（集成电路产业链）"),
         ({"term_en": ("artificial intelligence",)}, "已是产业目录中人工智能的名称"),
         ({"term_zh": "芯"}, "太短"),
+        ({"term_en": ("of",)}, "“of”太短：至少 3 个字符"),
         ({"sector_id": "chips"}, "未知的产业编号“chips”"),
         ({"secondary_sector_id": "devices"}, "次要产业与所属产业相同"),
         ({"segment": "midstream"}, "未知的产业链环节“midstream”"),
@@ -231,3 +238,66 @@ def test_the_workspace_refuses_a_term_taught_twice(workspace: Workspace) -> None
         workspace.teach_term(PROTON, actor="wang")
     assert "already in the chain knowledge" in str(raised.value)
     assert len(workspace.taught_terms()) == 1
+
+
+def test_the_form_names_every_missing_or_unusable_field() -> None:
+    with pytest.raises(TaughtTermError) as raised:
+        read_term(term_zh=" ", term_en="ok | " + "x" * 41, sector_id=None, segment="design")
+    said = [p.zh for p in raised.value.problems]
+    assert said == [
+        "“英文术语”太长：每项最多 40 个字符",
+        "请填写“中文术语”",
+        "请填写“所属产业（产业链）”",
+    ]
+    with pytest.raises(TaughtTermError, match="--en"):
+        read_term(
+            term_zh="质子治疗",
+            term_en="",
+            sector_id="devices",
+            segment="design",
+            field_names=dict(LABELS) | {"lexicon_term_en": ("--en", "--en")},
+        )
+
+
+def test_the_preview_names_the_requirements_a_broad_word_would_take_over(ranker: Ranker) -> None:
+    # 宠物科技公司 (a pet-tech company) is read as a biomedicine matter; "科技公司" taught as AI
+    # would read it as AI instead: an understood requirement rerouted.
+    broad = TaughtTerm(term_zh="科技公司", term_en="tech company", sector_id="ai", segment="design")
+    preview = preview_term(ranker, broad, [], ["宠物科技公司", "宠物科技公司", "集成电路设计"])
+    assert preview.texts_scanned == 2
+    [again] = preview.rerouted
+    assert again.text == "宠物科技公司" and again.sectors_after[0] == "ai"
+    assert preview.needs_care
+    narrow = preview_term(ranker, PROTON, [], ["我们做质子治疗", "集成电路设计"])
+    [again] = narrow.read_again
+    assert (again.sectors_before, again.sectors_after) == ((), ("devices",))
+    assert not narrow.rerouted and not narrow.needs_care
+
+
+def test_the_preview_names_a_gold_file_it_cannot_read(ranker: Ranker, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    preview = preview_term(ranker, PROTON, [bad, _gold(tmp_path)])
+    assert [name for name, _ in preview.unreadable] == ["notes.csv"]
+    assert [before.name for before, _ in preview.sets] == ["gold.csv"]
+
+
+def test_two_staff_teaching_one_word_at_once_keep_one(
+    workspace: Workspace, db_url: str, ranker: Ranker, tmp_path: Path
+) -> None:
+    other = Workspace.open(db_url, ranker=ranker, results_dir=tmp_path / "other")
+    try:
+        assert other.ranker is not None  # its view of the taught terms is now a moment old
+        workspace.teach_term(PROTON, actor="li")
+        with pytest.raises(TaughtTermError, match="a colleague a moment ago"):
+            other.teach_term(PROTON, actor="wang")
+    finally:
+        other.engine.dispose()
+    assert [e.taught_by for e in workspace.taught_terms()] == ["li"]
+
+
+def test_retiring_a_retired_term_says_who_retired_it(workspace: Workspace) -> None:
+    entry = workspace.teach_term(PROTON, actor="li")
+    workspace.retire_term(entry.id, actor="wang")
+    with pytest.raises(UsageError, match="already retired by wang"):
+        workspace.retire_term(entry.id, actor="li")

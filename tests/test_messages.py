@@ -85,6 +85,11 @@ CALLS: dict[str, tuple[object, ...]] = {
     "lexicon_repeated": ("MES",),
     "lexicon_is_sector": ("AI", "人工智能", "Artificial intelligence"),
     "lexicon_is_chain_term": ("photoresist", "集成电路", "Integrated circuits"),
+    "lexicon_missing": ("中文术语", "Chinese term"),
+    "lexicon_just_taught": ("bird food",),
+    "lexicon_too_long": ("英文术语", "English term(s)", 40),
+    "lexicon_too_many_variants": (8,),
+    "lexicon_hidden_character": ("中文术语", "Chinese term", "AI\u200b"),
 }
 
 # English reasons that name a Chinese place on purpose (the park's town has no English name).

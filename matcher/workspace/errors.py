@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from matcher.errors import UsageError, UserFacingError
-from matcher.messages import Reason
+
+# Raised by the workspace, defined with the lexicon whose checks it reports.
+from matcher.lexicon import TaughtTermError as TaughtTermError
 
 
 class CaseNotFoundError(UserFacingError):
@@ -47,14 +49,4 @@ class StaleCaseError(UserFacingError):
             f"{at.isoformat(timespec='seconds')} after you opened it (version {loaded_version} → "
             f"{current_version}): {what or 'saved again'}. Nothing of yours was saved; reload the "
             f"case and apply your change again (案件已被他人修改，您的修改未保存，请刷新后重试)"
-        )
-
-
-class TaughtTermError(UsageError):
-    """A term that cannot be taught; `problems` says why, in both languages."""
-
-    def __init__(self, problems: tuple[Reason, ...]) -> None:
-        self.problems = problems
-        super().__init__(
-            "; ".join(p.en for p in problems) + " (" + "；".join(p.zh for p in problems) + ")"
         )

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -207,6 +208,7 @@ class TaughtTermRow(Base):
     __tablename__ = "taught_terms"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     term_zh: Mapped[str] = mapped_column(String(100))
+    term_key: Mapped[str] = mapped_column(String(100))  # normalised term_zh: one in use each
     term_en: Mapped[str] = mapped_column(String(500))  # variants joined by '|', as chains.csv
     sector_id: Mapped[str] = mapped_column(String(64))
     secondary_sector_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -216,3 +218,14 @@ class TaughtTermRow(Base):
     taught_at: Mapped[datetime] = mapped_column(UTCDateTime())
     retired_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+
+    # Two staff teaching one word at the same moment: the database keeps one in use.
+    __table_args__ = (
+        Index(
+            "uq_taught_terms_in_use",
+            "term_key",
+            unique=True,
+            sqlite_where=text("retired_at IS NULL"),
+            postgresql_where=text("retired_at IS NULL"),
+        ),
+    )

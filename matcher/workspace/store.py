@@ -21,9 +21,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from matcher import messages as msg
 from matcher.errors import UsageError
 from matcher.lexicon import TaughtEntry, TaughtTerm, term_problems, with_taught_terms
 from matcher.models import Match, Requirement
+from matcher.text import normalize
 from matcher.workspace import auth
 from matcher.workspace.db import DatabaseError, ensure_schema, make_engine, sqlite_path
 from matcher.workspace.errors import (
@@ -798,6 +800,7 @@ class Workspace:
         with self._session() as session:
             row = TaughtTermRow(
                 term_zh=term.term_zh,
+                term_key=normalize(term.term_zh),
                 term_en="|".join(term.term_en),
                 sector_id=term.sector_id,
                 secondary_sector_id=term.secondary_sector_id,
@@ -807,7 +810,10 @@ class Workspace:
                 taught_at=now or utcnow(),
             )
             session.add(row)
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:  # a colleague taught it a moment ago
+                raise TaughtTermError([msg.lexicon_just_taught(term.term_zh)]) from None
             self._taught_checked = None
             return _taught_view(row)
 
@@ -817,10 +823,15 @@ class Workspace:
             row = session.get(TaughtTermRow, entry_id)
             if row is None:
                 raise UsageError(f"taught term {entry_id} does not exist (该术语不存在)")
-            if row.retired_at is None:
-                row.retired_by, row.retired_at = actor, now or utcnow()
-                session.commit()
-                self._taught_checked = None
+            if row.retired_at is not None:
+                raise UsageError(
+                    f"taught term {entry_id} ({row.term_zh}) was already retired by "
+                    f"{row.retired_by} at {row.retired_at.isoformat(timespec='minutes')} "
+                    f"(该术语已停用)"
+                )
+            row.retired_by, row.retired_at = actor, now or utcnow()
+            session.commit()
+            self._taught_checked = None
             return _taught_view(row)
 
     # ----------------------------------------------------------------- staff

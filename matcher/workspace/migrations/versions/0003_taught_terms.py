@@ -21,6 +21,7 @@ def upgrade() -> None:
         "taught_terms",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("term_zh", sa.String(100), nullable=False),
+        sa.Column("term_key", sa.String(100), nullable=False),
         sa.Column("term_en", sa.String(500), nullable=False),
         sa.Column("sector_id", sa.String(64), nullable=False),
         sa.Column("secondary_sector_id", sa.String(64), nullable=True),
@@ -33,8 +34,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_taught_terms")),
     )
     op.create_index(op.f("ix_taught_terms_retired_at"), "taught_terms", ["retired_at"])
+    op.create_index(
+        "uq_taught_terms_in_use",
+        "taught_terms",
+        ["term_key"],
+        unique=True,
+        sqlite_where=sa.text("retired_at IS NULL"),
+        postgresql_where=sa.text("retired_at IS NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_taught_terms_in_use", table_name="taught_terms")
     op.drop_index(op.f("ix_taught_terms_retired_at"), table_name="taught_terms")
     op.drop_table("taught_terms")
