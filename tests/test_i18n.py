@@ -100,6 +100,7 @@ VARIABLE = {
     "step": ["sector", "area", "location"],  # ranking.py: the steps of a breakdown
     "key": [],  # inside `t(key)` itself, in app_pages/common.py
     "problem": ["enquiry_too_long", "enquiry_bad_contact", "enquiry_need_consent"],  # enquiry
+    "label_key": ["lexicon_sector", "lexicon_secondary", "lexicon_segment"],  # lexicon choices
 }
 
 
