@@ -45,7 +45,7 @@ from matcher.models import Weights
 from matcher.scoring import FIT_CODES, Ranker, TopK, no_park_lists, ranker_for
 from matcher.text import normalize_keep_case
 from matcher.tuning import ShownScale
-from matcher.understanding import Understanding, understand
+from matcher.understanding import Understanding, understand_all
 
 LONG_COLUMNS = [
     "request_id",
@@ -333,13 +333,17 @@ class BatchScorer:
         names = pa.array([p.name_zh for p in self.parks] + [""], type=pa.string())
         self._park_ids, self._park_names = self._safe(ids), self._safe(names)
 
-    def _reading(self, sector: str, location: str) -> Understanding:
-        key = (sector, location)
-        seen = self._readings.get(key)
-        if seen is None:
-            seen = understand(self.ranker.taxonomy, self.ranker.gazetteer, sector, (), location)
-            self._readings.put(key, seen)
-        return seen
+    def _read(self, keys: Sequence[tuple[str, str]]) -> list[Understanding]:
+        """The reading of each (sector, location) pair; those not kept are read together."""
+        found = [self._readings.get(key) for key in keys]
+        missing = list(dict.fromkeys(k for k, f in zip(keys, found, strict=True) if f is None))
+        if missing:
+            taxonomy, gazetteer = self.ranker.taxonomy, self.ranker.gazetteer
+            fresh = dict(zip(missing, understand_all(taxonomy, gazetteer, missing), strict=True))
+            for key, seen in fresh.items():
+                self._readings.put(key, seen)
+            found = [fresh[k] if f is None else f for k, f in zip(keys, found, strict=True)]
+        return [f for f in found if f is not None]
 
     def readings(self, chunk: ValidatedChunk, rows: NDArray[np.intp]) -> Readings:
         """The chunk's valid rows, each distinct sector and location text read once."""
@@ -356,10 +360,16 @@ class BatchScorer:
                 dtype=object,
             )
         )
+        sector_keys = [(str(text), "") for text in sector_texts]
+        place_keys = [
+            (sector, location)
+            for location, sector in (str(key).split("\x00", 1) for key in location_keys)
+        ]
+        seen = self._read(sector_keys + place_keys)
         return Readings(
-            sector=[self._reading(text, "") for text in sector_texts],
+            sector=seen[: len(sector_keys)],
             sector_of=sector_codes.astype(np.intp),
-            location=[self._reading(*reversed(key.split("\x00", 1))) for key in location_keys],
+            location=seen[len(sector_keys) :],
             location_of=location_codes.astype(np.intp),
             min_area=chunk.min_area[rows],
             max_area=chunk.max_area[rows],
