@@ -100,6 +100,8 @@ class Gazetteer:
             key=lambda item: -len(item[0]),
         )
         self._pinyin = _pinyin_index(self.places)
+        # Exact spellings are looked for longest first (see find); sorted once, not per text.
+        self._pinyin_longest_first = sorted(self._pinyin, key=lambda item: -len(item[0]))
 
     def picked(self, place_ids: Sequence[str]) -> list[PlaceHit]:
         """Places picked from the list by id; an unknown id is a ValueError naming it."""
@@ -125,7 +127,7 @@ class Gazetteer:
         squashed = squash(consumed)
         # Exact spellings first, longest first, each taking its letters out of the text, so
         # "haidianhuangzhuang" is 海淀黄庄 and not also a near-miss of "shangzhuang".
-        for key, place in sorted(self._pinyin, key=lambda item: -len(item[0])):
+        for key, place in self._pinyin_longest_first:
             if place.place_id not in hits and key in squashed:
                 hits[place.place_id] = PlaceHit(place, key)
                 squashed = squashed.replace(key, " ")
