@@ -108,11 +108,14 @@ class BatchSummary:
 
 @dataclass(frozen=True)
 class ValidatedChunk:
-    """A chunk's rows as plain arrays, with an error message (or '') per row."""
+    """A chunk's rows as plain arrays, with an error message (or '') per row. Sector and
+    location texts are held once each (normalised, distinct), with the one of each row."""
 
     request_id: list[str]
-    sector: list[str]
-    location: list[str]
+    sector_of: NDArray[np.intp]
+    sector_texts: list[str]
+    location_of: NDArray[np.intp]
+    location_texts: list[str]
     min_area: np.ndarray
     max_area: np.ndarray
     error: list[str]
@@ -188,29 +191,32 @@ def validate_chunk(
         if name not in by_name or n == 0:
             return np.zeros(n, dtype=np.intp), [""]
         codes, uniques = pd.factorize(frame[by_name[name]].to_numpy(dtype=object))
-        return codes.astype(np.intp), _normalized([str(v) for v in uniques])
+        # Cells that differ only in what normalising removes are one text.
+        same, texts = pd.factorize(np.array(_normalized([str(v) for v in uniques]), dtype=object))
+        return same[codes].astype(np.intp), [str(t) for t in texts]
 
     def header(name: str) -> str:
         return by_name.get(name, name)
 
     id_codes, id_texts = column("request_id")
-    request_ids = [id_texts[c] for c in id_codes.tolist()]
+    request_ids: list[str] = np.array(id_texts, dtype=object)[id_codes].tolist()
     sector_codes, sector_texts = column("sector")
     location_codes, location_texts = column("preferred_location")
     min_codes, min_texts = column("min_area_m2")
     max_codes, max_texts = column("max_area_m2")
-    sector = [sector_texts[c] for c in sector_codes.tolist()]
-    location = [location_texts[c] for c in location_codes.tolist()]
 
     # Ids in file order: a generated id never takes one already seen, a repeat is named.
     repeated: list[int] = []
-    for i, given in enumerate(request_ids):
-        if not given:
-            request_ids[i] = ids.generated(int(lines[i]))
-            summary.generated_ids += 1
-        elif ids.repeated(given):
-            summary.duplicate_ids.append(given)
-            repeated.append(i)
+    if "" not in id_texts and len(id_texts) == n and ids.seen.isdisjoint(id_texts):
+        ids.seen.update(id_texts)  # the usual chunk: every id given, none seen before
+    else:
+        for i, given in enumerate(request_ids):
+            if not given:
+                request_ids[i] = ids.generated(int(lines[i]))
+                summary.generated_ids += 1
+            elif ids.repeated(given):
+                summary.duplicate_ids.append(given)
+                repeated.append(i)
     too_long = {
         name: np.array([len(t) > MAX_TEXT_CHARS for t in texts])[codes]
         for name, codes, texts in (
@@ -254,10 +260,13 @@ def validate_chunk(
             problems.append(msg.row_problem(line, row_problems[line]))
         if i in repeated_set:
             problems.append(msg.row_duplicate_id(line, header("request_id"), request_ids[i]))
-        for name, cells in (("sector", sector), ("preferred_location", location)):
-            if len(cells[i]) > MAX_TEXT_CHARS:
+        for name, cell in (
+            ("sector", sector_texts[sector_codes[i]]),
+            ("preferred_location", location_texts[location_codes[i]]),
+        ):
+            if len(cell) > MAX_TEXT_CHARS:
                 problems.append(
-                    msg.row_text_too_long(line, header(name), len(cells[i]), MAX_TEXT_CHARS)
+                    msg.row_text_too_long(line, header(name), len(cell), MAX_TEXT_CHARS)
                 )
         fault = found[int(pair_of[i])]
         if not problems and isinstance(fault, AreaError):
@@ -272,7 +281,17 @@ def validate_chunk(
     extras = frame.reset_index(drop=True)
     extras.columns = pd.Index(passthrough_names(list(frame.columns)))
     return ValidatedChunk(
-        request_ids, sector, location, min_area, max_area, errors, extras, errors_zh, errors_en
+        request_ids,
+        sector_codes,
+        sector_texts,
+        location_codes,
+        location_texts,
+        min_area,
+        max_area,
+        errors,
+        extras,
+        errors_zh,
+        errors_en,
     )
 
 
@@ -347,23 +366,17 @@ class BatchScorer:
 
     def readings(self, chunk: ValidatedChunk, rows: NDArray[np.intp]) -> Readings:
         """The chunk's valid rows, each distinct sector and location text read once."""
-        sector_codes, sector_texts = pd.factorize(
-            pd.Series([chunk.sector[i] for i in rows], dtype=object)
-        )
-        # Without a location, a town or landmark in the sector text counts as the location.
-        location_codes, location_keys = pd.factorize(
-            pd.Series(
-                [
-                    f"{chunk.location[i]}\x00{'' if chunk.location[i] else chunk.sector[i]}"
-                    for i in rows
-                ],
-                dtype=object,
-            )
-        )
-        sector_keys = [(str(text), "") for text in sector_texts]
+        sector_codes, sectors = pd.factorize(chunk.sector_of[rows])
+        # Without a location, a town or landmark in the sector text counts as the location:
+        # a row's place is read from (its location, or its sector text if it has none).
+        no_location = np.array([not t for t in chunk.location_texts], dtype=bool)
+        place = np.where(no_location[chunk.location_of], chunk.sector_of, -1)
+        width = len(chunk.sector_texts) + 1
+        location_codes, places = pd.factorize(chunk.location_of[rows] * width + place[rows] + 1)
+        sector_keys = [(chunk.sector_texts[c], "") for c in sectors.tolist()]
         place_keys = [
-            (sector, location)
-            for location, sector in (str(key).split("\x00", 1) for key in location_keys)
+            (chunk.sector_texts[s - 1] if s else "", chunk.location_texts[loc])
+            for loc, s in (divmod(code, width) for code in places.tolist())
         ]
         seen = self._read(sector_keys + place_keys)
         return Readings(
