@@ -348,6 +348,7 @@ class BatchScorer:
         self.blocked = BlockedTop(ranker)
         self._readings: LruCache[Understanding] = LruCache(READINGS_KEPT)
         self._fits_any: LruCache[bool] = LruCache(READINGS_KEPT)
+        self._explained: LruCache[tuple[Reason, ...]] = LruCache(READINGS_KEPT)
         ids = pa.array([p.park_id for p in self.parks] + [""], type=pa.string())
         names = pa.array([p.name_zh for p in self.parks] + [""], type=pa.string())
         self._park_ids, self._park_names = self._safe(ids), self._safe(names)
@@ -482,13 +483,20 @@ class BatchScorer:
         parks = top.parks.reshape(-1)
         parts = [self._notes(readings, row, cell)]
         for c, comparison in enumerate(self.ranker.comparisons):
-            pair = comparison.reason_key(readings)[row] * n_parks + parks
+            codes, keys = comparison.reason_keys(readings)
+            pair = codes[row] * n_parks + parks
             first, inverse = first_and_codes(pair)
             levels = top.levels[c].reshape(-1)
-            texts = [
-                comparison.explain(readings, int(row[i]), int(parks[i]), int(levels[i])).reasons
-                for i in first.tolist()
-            ]
+            texts = []
+            for i in first.tolist():
+                r, p, level = int(row[i]), int(parks[i]), int(levels[i])
+                # Chunks repeat most (requirement, park) explanations: each is made once.
+                key = (c, keys[codes[r]], p, level)
+                said = self._explained.get(key)
+                if said is None:
+                    said = comparison.explain(readings, r, p, level).reasons
+                    self._explained.put(key, said)
+                texts.append(said)
             parts.append(_Part(texts, inverse, cell))
         asked_nothing = np.asarray(~top.asked.any(axis=1), dtype=bool)
         nothing = [(), (msg.nothing_asked(),)]
