@@ -190,9 +190,12 @@ def validate_chunk(
         """(code per row, distinct normalised texts); code -1 never occurs."""
         if name not in by_name or n == 0:
             return np.zeros(n, dtype=np.intp), [""]
-        codes, uniques = pd.factorize(frame[by_name[name]].to_numpy(dtype=object))
+        # On the column as it is: a CSV's columns are Arrow strings, factorised in Arrow.
+        codes, uniques = pd.factorize(frame[by_name[name]])
         # Cells that differ only in what normalising removes are one text.
-        same, texts = pd.factorize(np.array(_normalized([str(v) for v in uniques]), dtype=object))
+        same, texts = pd.factorize(
+            np.array(_normalized([str(v) for v in np.asarray(uniques, dtype=object)]), dtype=object)
+        )
         return same[codes].astype(np.intp), [str(t) for t in texts]
 
     def header(name: str) -> str:
@@ -432,9 +435,7 @@ class BatchScorer:
             ERROR_COLUMNS["zh"]: pa.array(chunk.error_zh or chunk.error, type=pa.string()),
             ERROR_COLUMNS["en"]: pa.array(chunk.error_en or chunk.error, type=pa.string()),
             **{
-                str(name): pa.array(
-                    chunk.extras[name].to_numpy(dtype=object), type=pa.string(), from_pandas=True
-                )
+                str(name): pa.array(chunk.extras[name], type=pa.string(), from_pandas=True)
                 for name in chunk.extras.columns
             },
         }
