@@ -137,6 +137,10 @@ class Taxonomy:
         self._segments = by_segment
         ordered = sorted(self._alias_owner, key=lambda a: (-len(a), a))
         scanned = sorted({*self._alias_owner, *self._chain}, key=lambda a: (-len(a), a))
+        # What the text at a position must begin with for any alias or chain term to start
+        # there: its first three characters, or the whole of a shorter one. Most positions
+        # of a sentence pass no such test and are skipped without trying each length.
+        self._starts = {a[:3] for a in scanned}
         # Alias lengths by first character, longest first: most positions start no alias.
         self._lengths: dict[str, list[int]] = {}
         for alias in scanned:
@@ -171,7 +175,11 @@ class Taxonomy:
         shown = shown if len(shown) == len(norm) else norm
         hits = []
         i = 0
+        starts = self._starts
         while i < len(norm):
+            if not (norm[i : i + 3] in starts or norm[i : i + 2] in starts or norm[i] in starts):
+                i += 1
+                continue
             found = self._alias_at(norm, i, chains)
             if found is None:
                 i += 1
