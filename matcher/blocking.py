@@ -40,7 +40,7 @@ FIT_NONE, FIT_STRONG = 0, 3  # codes of FIT_CODES
 # Bounds memory: the (requirements x parks) matrices scored at once hold about this many cells.
 CELLS = 2_000_000
 # Distinct requirements whose best K are kept across calls (each a few hundred bytes).
-KEPT_REQUIREMENTS = 200_000
+KEPT_REQUIREMENTS = 100_000
 # Candidates visited in the first round, per requirement, at least (grows by VISIT_GROWTH).
 FIRST_VISIT = 64
 VISIT_GROWTH = 8
