@@ -278,7 +278,7 @@ class CsvRows:
         self.problems: dict[int, str] = {}
         self._header: tuple[int, tuple[str, ...]] | None = None
         self._batches = self._record_batches()
-        self._pending: _Records = ([], [])  # read past the header row
+        self._pending: _Records | _Plain = ([], [])  # read past the header row
 
     def headers(self) -> tuple[str, ...]:
         """The header row's names, made unique and never blank."""
@@ -291,7 +291,12 @@ class CsvRows:
                     if any(c.strip() for c in cells):
                         self._header = (line, unique_names(cells))
                         self.problems.pop(line, None)
-                        self._pending = (lines[at + 1 :], records[at + 1 :])
+                        # The lines after the header keep their way in (see chunks).
+                        self._pending = (
+                            _Plain(batch.lines[at + 1 :], batch.bodies[at + 1 :])
+                            if isinstance(batch, _Plain)
+                            else (lines[at + 1 :], records[at + 1 :])
+                        )
                         return self._header[1]
             raise BatchError(f"{self.path.name}: no header row found (文件没有表头)")
         return self._header[1]
@@ -518,7 +523,9 @@ def _frame(table: pa.Table, headers: Sequence[str], lines: list[int]) -> pd.Data
     return frame
 
 
-def _prepended(first: _Records, rest: Iterator[_Records | _Plain]) -> Iterator[_Records | _Plain]:
+def _prepended(
+    first: _Records | _Plain, rest: Iterator[_Records | _Plain]
+) -> Iterator[_Records | _Plain]:
     yield first
     yield from rest
 
