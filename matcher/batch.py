@@ -341,10 +341,13 @@ class BatchScorer:
         weights: Weights | None = None,
         blocking: bool | None = None,
         safe: bool = False,
+        languages: bool = True,
     ) -> None:
-        """`safe`: text cells come out ready for a spreadsheet (see exports.neutralise)."""
+        """`safe`: text cells come out ready for a spreadsheet (see exports.neutralise);
+        `languages`: error rows carry their message in each language (for --lang)."""
         self.ranker = ranker
         self._safe = _safe if safe else _as_is
+        self._languages = languages
         self.weights = weights or ranker.default_weights
         self.parks = ranker.parks
         self.blocking = blocking  # None: when the catalogue is large enough to gain
@@ -431,9 +434,15 @@ class BatchScorer:
         texts = {
             "request_id": pa.array(chunk.request_id, type=pa.string()),
             "error": pa.array(chunk.error, type=pa.string()),
-            # The error in each language, for --lang; dropped before writing otherwise.
-            ERROR_COLUMNS["zh"]: pa.array(chunk.error_zh or chunk.error, type=pa.string()),
-            ERROR_COLUMNS["en"]: pa.array(chunk.error_en or chunk.error, type=pa.string()),
+            # The error in each language, for --lang (see localise_errors).
+            **(
+                {
+                    ERROR_COLUMNS["zh"]: pa.array(chunk.error_zh or chunk.error, type=pa.string()),
+                    ERROR_COLUMNS["en"]: pa.array(chunk.error_en or chunk.error, type=pa.string()),
+                }
+                if self._languages
+                else {}
+            ),
             **{
                 str(name): pa.array(chunk.extras[name], type=pa.string(), from_pandas=True)
                 for name in chunk.extras.columns
@@ -464,9 +473,10 @@ class BatchScorer:
                 "reason_en": _joined(parts, "en", safe),
                 "status": _STATUS.take(pa.array(error[out_row].astype(np.int8))),
                 "error": safe(texts["error"]).take(at),
-                ERROR_COLUMNS["zh"]: safe(texts[ERROR_COLUMNS["zh"]]).take(at),
-                ERROR_COLUMNS["en"]: safe(texts[ERROR_COLUMNS["en"]]).take(at),
             }
+            for name in ERROR_COLUMNS.values():
+                if name in texts:
+                    columns[name] = safe(texts[name]).take(at)
             for name in chunk.extras.columns:
                 columns[str(name)] = safe(texts[str(name)]).take(at)
             return pa.table(columns)
@@ -674,7 +684,7 @@ def run_batch(
         and output_format == "long"
         and _is_utf8(output_encoding)
     )
-    scorer = BatchScorer(ranker, weights, safe=arrow_csv)
+    scorer = BatchScorer(ranker, weights, safe=arrow_csv, languages=lang is not None)
     results = _matched_chunks(table, mapping, scorer, top_k, summary, progress)
     shaped = (
         partial(_shaped, build, output_format, top_k, lang, ranker.tuning.shown)
@@ -717,7 +727,9 @@ def _shaped(
     """A chunk as written: long or wide, in the contract's English or in `lang`."""
     rows = build()
     if lang is None and output_format == "long":
-        return rows.drop_columns(["_row", *ERROR_COLUMNS.values()])
+        return rows.drop_columns(
+            ["_row", *(c for c in ERROR_COLUMNS.values() if c in rows.column_names)]
+        )
     frame = localise_errors(_frame(rows), lang)
     frame = wide_rows(frame, top_k) if output_format == "wide" else frame.drop(columns="_row")
     if lang is not None:
