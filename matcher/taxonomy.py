@@ -60,11 +60,12 @@ _ZH_RUN = re.compile(r"[\u3400-\u9fff]{3,}")
 
 def _residue(norm: str, exact: Sequence[SectorHit]) -> str:
     """The normalised text with what the exact hits covered blanked out."""
-    covered = [False] * len(norm)
+    if not exact:
+        return norm
+    chars = list(norm)
     for hit in exact:
-        for i in range(hit.start, hit.end):
-            covered[i] = True
-    return "".join(" " if c else ch for ch, c in zip(norm, covered, strict=True))
+        chars[hit.start : hit.end] = " " * (hit.end - hit.start)
+    return "".join(chars)
 
 
 def _zh_windows(residue: str) -> Iterator[str]:
@@ -243,11 +244,12 @@ class Taxonomy:
         per length over every distinct phrase costs less than one call per sentence."""
         exact = [self.find_exact(text) for text in texts]
         residues = [_residue(normalize(t), hits) for t, hits in zip(texts, exact, strict=True)]
+        grams = [_english_grams(r) for r in residues]
         zh_best = self._zh_window_best({w for r in residues for w in _zh_windows(r)})
-        en_best = self._en_phrase_best({g[2] for r in residues for g in _english_grams(r)[0]})
+        en_best = self._en_phrase_best({g[2] for found, _ in grams for g in found})
         return [
-            hits + self._fuzzy_zh_hits(residue, zh_best) + self._fuzzy_en_hits(residue, en_best)
-            for hits, residue in zip(exact, residues, strict=True)
+            hits + self._fuzzy_zh_hits(residue, zh_best) + self._fuzzy_en_hits(*english, en_best)
+            for hits, residue, english in zip(exact, residues, grams, strict=True)
         ]
 
     def _zh_window_best(self, windows: set[str]) -> dict[str, tuple[float, int]]:
@@ -325,10 +327,13 @@ class Taxonomy:
         return hits
 
     def _fuzzy_en_hits(
-        self, residue: str, phrase_best: dict[str, tuple[float, int]]
+        self,
+        grams: list[tuple[int, int, str]],
+        words: list[tuple[str, int]],
+        phrase_best: dict[str, tuple[float, int]],
     ) -> list[SectorHit]:
-        """Fuzzy aliases for English word n-grams no exact alias covered, longest first."""
-        grams, words = _english_grams(residue)
+        """Fuzzy aliases for English word n-grams no exact alias covered, longest first
+        (grams and words as _english_grams gives them)."""
         hits: list[SectorHit] = []
         used: set[int] = set()
         for i, n, phrase in grams:
