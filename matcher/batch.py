@@ -51,7 +51,7 @@ from matcher.models import Weights
 from matcher.scoring import FIT_CODES, Ranker, TopK, no_park_lists, ranker_for
 from matcher.text import normalize_keep_case
 from matcher.tuning import ShownScale
-from matcher.understanding import Understanding, understand
+from matcher.understanding import Understanding, understand_all
 
 LONG_COLUMNS = [
     "request_id",
@@ -114,11 +114,14 @@ class BatchSummary:
 
 @dataclass(frozen=True)
 class ValidatedChunk:
-    """A chunk's rows as plain arrays, with an error message (or '') per row."""
+    """A chunk's rows as plain arrays, with an error message (or '') per row. Sector and
+    location texts are held once each (normalised, distinct), with the one of each row."""
 
     request_id: list[str]
-    sector: list[str]
-    location: list[str]
+    sector_of: NDArray[np.intp]
+    sector_texts: list[str]
+    location_of: NDArray[np.intp]
+    location_texts: list[str]
     min_area: np.ndarray
     max_area: np.ndarray
     error: list[str]
@@ -193,30 +196,36 @@ def validate_chunk(
         """(code per row, distinct normalised texts); code -1 never occurs."""
         if name not in by_name or n == 0:
             return np.zeros(n, dtype=np.intp), [""]
-        codes, uniques = pd.factorize(frame[by_name[name]].to_numpy(dtype=object))
-        return codes.astype(np.intp), _normalized([str(v) for v in uniques])
+        # On the column as it is: a CSV's columns are Arrow strings, factorised in Arrow.
+        codes, uniques = pd.factorize(frame[by_name[name]])
+        # Cells that differ only in what normalising removes are one text.
+        same, texts = pd.factorize(
+            np.array(_normalized([str(v) for v in np.asarray(uniques, dtype=object)]), dtype=object)
+        )
+        return same[codes].astype(np.intp), [str(t) for t in texts]
 
     def header(name: str) -> str:
         return by_name.get(name, name)
 
     id_codes, id_texts = column("request_id")
-    request_ids = [id_texts[c] for c in id_codes.tolist()]
+    request_ids: list[str] = np.array(id_texts, dtype=object)[id_codes].tolist()
     sector_codes, sector_texts = column("sector")
     location_codes, location_texts = column("preferred_location")
     min_codes, min_texts = column("min_area_m2")
     max_codes, max_texts = column("max_area_m2")
-    sector = [sector_texts[c] for c in sector_codes.tolist()]
-    location = [location_texts[c] for c in location_codes.tolist()]
 
     # Ids in file order: a generated id never takes one already seen, a repeat is named.
     repeated: list[int] = []
-    for i, given in enumerate(request_ids):
-        if not given:
-            request_ids[i] = ids.generated(int(lines[i]))
-            summary.generated_ids += 1
-        elif ids.repeated(given):
-            summary.duplicate_ids.append(given)
-            repeated.append(i)
+    if "" not in id_texts and len(id_texts) == n and ids.seen.isdisjoint(id_texts):
+        ids.seen.update(id_texts)  # the usual chunk: every id given, none seen before
+    else:
+        for i, given in enumerate(request_ids):
+            if not given:
+                request_ids[i] = ids.generated(int(lines[i]))
+                summary.generated_ids += 1
+            elif ids.repeated(given):
+                summary.duplicate_ids.append(given)
+                repeated.append(i)
     too_long = {
         name: np.array([len(t) > MAX_TEXT_CHARS for t in texts])[codes]
         for name, codes, texts in (
@@ -260,10 +269,13 @@ def validate_chunk(
             problems.append(msg.row_problem(line, row_problems[line]))
         if i in repeated_set:
             problems.append(msg.row_duplicate_id(line, header("request_id"), request_ids[i]))
-        for name, cells in (("sector", sector), ("preferred_location", location)):
-            if len(cells[i]) > MAX_TEXT_CHARS:
+        for name, cell in (
+            ("sector", sector_texts[sector_codes[i]]),
+            ("preferred_location", location_texts[location_codes[i]]),
+        ):
+            if len(cell) > MAX_TEXT_CHARS:
                 problems.append(
-                    msg.row_text_too_long(line, header(name), len(cells[i]), MAX_TEXT_CHARS)
+                    msg.row_text_too_long(line, header(name), len(cell), MAX_TEXT_CHARS)
                 )
         fault = found[int(pair_of[i])]
         if not problems and isinstance(fault, AreaError):
@@ -278,7 +290,17 @@ def validate_chunk(
     extras = frame.reset_index(drop=True)
     extras.columns = pd.Index(passthrough_names(list(frame.columns)))
     return ValidatedChunk(
-        request_ids, sector, location, min_area, max_area, errors, extras, errors_zh, errors_en
+        request_ids,
+        sector_codes,
+        sector_texts,
+        location_codes,
+        location_texts,
+        min_area,
+        max_area,
+        errors,
+        extras,
+        errors_zh,
+        errors_en,
     )
 
 
@@ -325,47 +347,55 @@ class BatchScorer:
         weights: Weights | None = None,
         blocking: bool | None = None,
         safe: bool = False,
+        languages: bool = True,
     ) -> None:
-        """`safe`: text cells come out ready for a spreadsheet (see exports.neutralise)."""
+        """`safe`: text cells come out ready for a spreadsheet (see exports.neutralise);
+        `languages`: error rows carry their message in each language (for --lang)."""
         self.ranker = ranker
         self._safe = _safe if safe else _as_is
+        self._languages = languages
         self.weights = weights or ranker.default_weights
         self.parks = ranker.parks
         self.blocking = blocking  # None: when the catalogue is large enough to gain
         self.blocked = BlockedTop(ranker)
         self._readings: LruCache[Understanding] = LruCache(READINGS_KEPT)
         self._fits_any: LruCache[bool] = LruCache(READINGS_KEPT)
+        self._explained: LruCache[tuple[Reason, ...]] = LruCache(READINGS_KEPT)
         ids = pa.array([p.park_id for p in self.parks] + [""], type=pa.string())
         names = pa.array([p.name_zh for p in self.parks] + [""], type=pa.string())
         self._park_ids, self._park_names = self._safe(ids), self._safe(names)
 
-    def _reading(self, sector: str, location: str) -> Understanding:
-        key = (sector, location)
-        seen = self._readings.get(key)
-        if seen is None:
-            seen = understand(self.ranker.taxonomy, self.ranker.gazetteer, sector, (), location)
-            self._readings.put(key, seen)
-        return seen
+    def _read(self, keys: Sequence[tuple[str, str]]) -> list[Understanding]:
+        """The reading of each (sector, location) pair; those not kept are read together."""
+        found = [self._readings.get(key) for key in keys]
+        missing = list(dict.fromkeys(k for k, f in zip(keys, found, strict=True) if f is None))
+        if missing:
+            taxonomy, gazetteer = self.ranker.taxonomy, self.ranker.gazetteer
+            fresh = dict(zip(missing, understand_all(taxonomy, gazetteer, missing), strict=True))
+            for key, seen in fresh.items():
+                self._readings.put(key, seen)
+            found = [fresh[k] if f is None else f for k, f in zip(keys, found, strict=True)]
+        return [f for f in found if f is not None]
 
     def readings(self, chunk: ValidatedChunk, rows: NDArray[np.intp]) -> Readings:
         """The chunk's valid rows, each distinct sector and location text read once."""
-        sector_codes, sector_texts = pd.factorize(
-            pd.Series([chunk.sector[i] for i in rows], dtype=object)
-        )
-        # Without a location, a town or landmark in the sector text counts as the location.
-        location_codes, location_keys = pd.factorize(
-            pd.Series(
-                [
-                    f"{chunk.location[i]}\x00{'' if chunk.location[i] else chunk.sector[i]}"
-                    for i in rows
-                ],
-                dtype=object,
-            )
-        )
+        sector_codes, sectors = pd.factorize(chunk.sector_of[rows])
+        # Without a location, a town or landmark in the sector text counts as the location:
+        # a row's place is read from (its location, or its sector text if it has none).
+        no_location = np.array([not t for t in chunk.location_texts], dtype=bool)
+        place = np.where(no_location[chunk.location_of], chunk.sector_of, -1)
+        width = len(chunk.sector_texts) + 1
+        location_codes, places = pd.factorize(chunk.location_of[rows] * width + place[rows] + 1)
+        sector_keys = [(chunk.sector_texts[c], "") for c in sectors.tolist()]
+        place_keys = [
+            (chunk.sector_texts[s - 1] if s else "", chunk.location_texts[loc])
+            for loc, s in (divmod(code, width) for code in places.tolist())
+        ]
+        seen = self._read(sector_keys + place_keys)
         return Readings(
-            sector=[self._reading(text, "") for text in sector_texts],
+            sector=seen[: len(sector_keys)],
             sector_of=sector_codes.astype(np.intp),
-            location=[self._reading(*reversed(key.split("\x00", 1))) for key in location_keys],
+            location=seen[len(sector_keys) :],
             location_of=location_codes.astype(np.intp),
             min_area=chunk.min_area[rows],
             max_area=chunk.max_area[rows],
@@ -410,13 +440,17 @@ class BatchScorer:
         texts = {
             "request_id": pa.array(chunk.request_id, type=pa.string()),
             "error": pa.array(chunk.error, type=pa.string()),
-            # The error in each language, for --lang; dropped before writing otherwise.
-            ERROR_COLUMNS["zh"]: pa.array(chunk.error_zh or chunk.error, type=pa.string()),
-            ERROR_COLUMNS["en"]: pa.array(chunk.error_en or chunk.error, type=pa.string()),
+            # The error in each language, for --lang (see localise_errors).
+            **(
+                {
+                    ERROR_COLUMNS["zh"]: pa.array(chunk.error_zh or chunk.error, type=pa.string()),
+                    ERROR_COLUMNS["en"]: pa.array(chunk.error_en or chunk.error, type=pa.string()),
+                }
+                if self._languages
+                else {}
+            ),
             **{
-                str(name): pa.array(
-                    chunk.extras[name].to_numpy(dtype=object), type=pa.string(), from_pandas=True
-                )
+                str(name): pa.array(chunk.extras[name], type=pa.string(), from_pandas=True)
                 for name in chunk.extras.columns
             },
         }
@@ -445,9 +479,10 @@ class BatchScorer:
                 "reason_en": _joined(parts, "en", safe),
                 "status": _STATUS.take(pa.array(error[out_row].astype(np.int8))),
                 "error": safe(texts["error"]).take(at),
-                ERROR_COLUMNS["zh"]: safe(texts[ERROR_COLUMNS["zh"]]).take(at),
-                ERROR_COLUMNS["en"]: safe(texts[ERROR_COLUMNS["en"]]).take(at),
             }
+            for name in ERROR_COLUMNS.values():
+                if name in texts:
+                    columns[name] = safe(texts[name]).take(at)
             for name in chunk.extras.columns:
                 columns[str(name)] = safe(texts[str(name)]).take(at)
             return pa.table(columns)
@@ -465,13 +500,20 @@ class BatchScorer:
         parks = top.parks.reshape(-1)
         parts = [self._notes(readings, row, cell)]
         for c, comparison in enumerate(self.ranker.comparisons):
-            pair = comparison.reason_key(readings)[row] * n_parks + parks
+            codes, keys = comparison.reason_keys(readings)
+            pair = codes[row] * n_parks + parks
             first, inverse = first_and_codes(pair)
             levels = top.levels[c].reshape(-1)
-            texts = [
-                comparison.explain(readings, int(row[i]), int(parks[i]), int(levels[i])).reasons
-                for i in first.tolist()
-            ]
+            texts = []
+            for i in first.tolist():
+                r, p, level = int(row[i]), int(parks[i]), int(levels[i])
+                # Chunks repeat most (requirement, park) explanations: each is made once.
+                key = (c, keys[codes[r]], p, level)
+                said = self._explained.get(key)
+                if said is None:
+                    said = comparison.explain(readings, r, p, level).reasons
+                    self._explained.put(key, said)
+                texts.append(said)
             parts.append(_Part(texts, inverse, cell))
         asked_nothing = np.asarray(~top.asked.any(axis=1), dtype=bool)
         nothing = [(), (msg.nothing_asked(),)]
@@ -641,7 +683,7 @@ def run_batch(
         and output_format == "long"
         and _is_utf8(output_encoding)
     )
-    scorer = BatchScorer(ranker, weights, safe=arrow_csv)
+    scorer = BatchScorer(ranker, weights, safe=arrow_csv, languages=lang is not None)
     results = _matched_chunks(table, mapping, scorer, top_k, summary, progress)
     shaped = (
         partial(_shaped, build, output_format, top_k, lang, ranker.tuning.shown)
@@ -684,7 +726,9 @@ def _shaped(
     """A chunk as written: long or wide, in the contract's English or in `lang`."""
     rows = build()
     if lang is None and output_format == "long":
-        return rows.drop_columns(["_row", *ERROR_COLUMNS.values()])
+        return rows.drop_columns(
+            ["_row", *(c for c in ERROR_COLUMNS.values() if c in rows.column_names)]
+        )
     frame = localise_errors(_frame(rows), lang)
     frame = wide_rows(frame, top_k) if output_format == "wide" else frame.drop(columns="_row")
     if lang is not None:

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
-from collections import deque
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from matcher.catalogue import default_data_dir
 from matcher.errors import UsageError, UserFacingError
@@ -201,9 +205,71 @@ MAX_RECORD_LINES = 200
 _LINE_ENCODINGS_SPLIT_ON_NEWLINE = ("utf-16", "utf-32")
 
 
+# A batch of records: the first line of each, and its cells.
+_Records = tuple[list[int], list[list[str]]]
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """Lines that are each one whole record and that csv.reader and Arrow read alike: every
+    quoted cell is quoted whole ("...", a quote inside written ""). Arrow reads them without
+    making a Python string per cell; blank lines (no rows) are left out first."""
+
+    lines: list[int]
+    bodies: list[str]  # the lines without their endings
+
+    def records(self, delimiter: str) -> _Records:
+        """The lines read as the record-by-record path reads them."""
+        return self.lines, [
+            next(csv.reader([body], delimiter=delimiter))
+            if '"' in body
+            else (body.split(delimiter) if body else [])
+            for body in self.bodies
+        ]
+
+    def table(self, width: int, delimiter: str) -> tuple[list[int], pa.Table] | None:
+        """(line of each row, the rows' cells as strings), or None if a line does not have
+        `width` cells (it is then read as records, to be reported)."""
+        kept = [
+            (line, body)
+            for line, body in zip(self.lines, self.bodies, strict=True)
+            if delimiter in body or body.strip()
+        ]
+        if not kept:
+            return [], _strings([], width)
+        names = [f"c{i}" for i in range(width)]
+        try:
+            table = pa_csv.read_csv(
+                io.BytesIO("\n".join(body for _, body in kept).encode("utf-8")),
+                read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
+                parse_options=pa_csv.ParseOptions(
+                    delimiter=delimiter,
+                    quote_char='"',
+                    double_quote=True,
+                    escape_char=False,
+                    newlines_in_values=False,
+                    ignore_empty_lines=False,
+                ),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={name: pa.string() for name in names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid:  # a line with too many or too few cells
+            return None
+        if table.num_rows != len(kept):
+            return None
+        return [line for line, _ in kept], table
+
+
 class CsvRows:
     """A CSV file read line by line so that every record knows its line number and one bad
-    line (wrong field count, stray quote, another encoding, NUL byte) never shifts others."""
+    line (wrong field count, stray quote, another encoding, NUL byte) never shifts others.
+
+    Lines come in blocks (what one read of the file holds); a block whose every line is
+    one whole record, in the file's encoding and without a NUL, is read in one go (see
+    _single_line_records), any other block record by record."""
 
     def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
         self.path = path
@@ -211,86 +277,154 @@ class CsvRows:
         self.delimiter = delimiter
         self.problems: dict[int, str] = {}
         self._header: tuple[int, tuple[str, ...]] | None = None
-        self._records = self._read_records()
+        self._batches = self._record_batches()
+        self._pending: _Records | _Plain = ([], [])  # read past the header row
 
     def headers(self) -> tuple[str, ...]:
         """The header row's names, made unique and never blank."""
         if self._header is None:
-            for line, cells in self._records:
-                if any(c.strip() for c in cells):
-                    self._header = (line, unique_names(cells))
-                    self.problems.pop(line, None)
-                    break
-            else:
-                raise BatchError(f"{self.path.name}: no header row found (文件没有表头)")
+            for batch in self._batches:
+                lines, records = (
+                    batch.records(self.delimiter) if isinstance(batch, _Plain) else batch
+                )
+                for at, (line, cells) in enumerate(zip(lines, records, strict=True)):
+                    if any(c.strip() for c in cells):
+                        self._header = (line, unique_names(cells))
+                        self.problems.pop(line, None)
+                        # The lines after the header keep their way in (see chunks).
+                        self._pending = (
+                            _Plain(batch.lines[at + 1 :], batch.bodies[at + 1 :])
+                            if isinstance(batch, _Plain)
+                            else (lines[at + 1 :], records[at + 1 :])
+                        )
+                        return self._header[1]
+            raise BatchError(f"{self.path.name}: no header row found (文件没有表头)")
         return self._header[1]
 
     def chunks(self, chunk_rows: int) -> Iterator[pd.DataFrame]:
         headers = self.headers()
         width = len(headers)
-        rows: list[list[str]] = []
+        rows: list[list[str]] = []  # read as records, not yet in `tables`
         lines: list[int] = []
+        tables: list[pa.Table] = []
+        table_lines: list[int] = []
         problems = self.problems
-        for line, cells in self._records:
-            if len(cells) <= 1 and not any(c.strip() for c in cells) and line not in problems:
-                continue  # a blank line is not a row
-            if len(cells) != width:
-                if line not in problems:
-                    problems[line] = _field_count_problem(line, cells, width)
-                cells = (cells + [""] * width)[:width]
-            rows.append(cells)
-            lines.append(line)
-            if len(rows) >= chunk_rows:
-                yield pd.DataFrame(rows, columns=list(headers), index=lines, dtype=object)
+        for batch in _prepended(self._pending, self._batches):
+            if isinstance(batch, _Plain):
+                parsed = batch.table(width, self.delimiter) if width > 1 else None
+                if parsed is not None:
+                    if rows:
+                        tables.append(_strings(rows, width))
+                        table_lines += lines
+                        rows, lines = [], []
+                    tables.append(parsed[1])
+                    table_lines += parsed[0]
+                    while len(table_lines) >= chunk_rows:
+                        whole = pa.concat_tables(tables)
+                        yield _frame(whole.slice(0, chunk_rows), headers, table_lines[:chunk_rows])
+                        tables, table_lines = [whole.slice(chunk_rows)], table_lines[chunk_rows:]
+                    continue
+                batch = batch.records(self.delimiter)
+            for line, cells in zip(*batch, strict=True):
+                if len(cells) <= 1 and not any(c.strip() for c in cells) and line not in problems:
+                    continue  # a blank line is not a row
+                if len(cells) != width:
+                    if line not in problems:
+                        problems[line] = _field_count_problem(line, cells, width)
+                    cells = (cells + [""] * width)[:width]
+                rows.append(cells)
+                lines.append(line)
+            while len(table_lines) + len(rows) >= chunk_rows:
+                tables.append(_strings(rows, width))
+                whole = pa.concat_tables(tables)
+                held = table_lines + lines
+                yield _frame(whole.slice(0, chunk_rows), headers, held[:chunk_rows])
+                tables, table_lines = [whole.slice(chunk_rows)], held[chunk_rows:]
                 rows, lines = [], []
-        if rows:
-            yield pd.DataFrame(rows, columns=list(headers), index=lines, dtype=object)
+        tables.append(_strings(rows, width))
+        whole = pa.concat_tables(tables)
+        held = table_lines + lines
+        for start in range(0, len(held), chunk_rows):
+            part = whole.slice(start, chunk_rows)
+            yield _frame(part, headers, held[start : start + chunk_rows])
 
     def _read_records(self) -> Iterator[tuple[int, list[str]]]:
-        """(first line, cells) per record; a stray quote costs only its own line."""
+        """(first line, cells) per record."""
+        for batch in self._record_batches():
+            lines, records = batch.records(self.delimiter) if isinstance(batch, _Plain) else batch
+            yield from zip(lines, records, strict=True)
+
+    def _record_batches(self) -> Iterator[_Records | _Plain]:
+        """(first line, cells) per record, a block of lines at a time; a stray quote costs
+        only its own line."""
         with self.path.open("rb") as handle:
-            feed = _LineFeed(self._lines(handle))
+            feed = _LineFeed(self._line_blocks(handle))
             reader = csv.reader(feed, delimiter=self.delimiter)
             delimiter = self.delimiter
-            while True:
-                ahead = feed.peek()
-                if ahead is None:
-                    return
-                if '"' not in ahead[1]:
-                    # No quote: the line is one record, its cells are what the delimiter
-                    # splits (as csv.reader would), so it skips the record machinery.
-                    feed.skip()
-                    body = ahead[1].rstrip("\r\n")
-                    yield ahead[0], body.split(delimiter) if body else []
+            while (block := feed.take_block()) is not None:
+                # A line with a problem is a row whatever it holds: not for the fast path.
+                plain = (
+                    None if any(n in self.problems for n, _ in block) else _plain(block, delimiter)
+                )
+                if plain is not None:
+                    yield plain
                     continue
-                feed.taken.clear()
-                cells: list[str] | None
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error:
-                    cells = None
-                taken = list(feed.taken)
-                if not taken:
-                    return
-                first = taken[0][0]
-                if cells is None and len(taken) == 1:
-                    self.problems[first] = (
-                        f"line {first} has a cell longer than {csv.field_size_limit():,} "
-                        f"characters (该行单元格过长)"
-                    )
-                    cells = []
-                if len(taken) > 1 and (cells is None or self._looks_swallowed(cells, taken)):
-                    # Re-read the following lines on their own; only the first is at fault.
-                    feed.push_back(taken[1:])
-                    self.problems[first] = (
-                        f"line {first}: a quote opened on this line is never closed (引号未闭合)"
-                    )
-                    cells = next(csv.reader([taken[0][1]], delimiter=self.delimiter), [])
-                if len(taken) > 1:
-                    self._merge_line_problems(taken)
-                yield first, cells if cells is not None else []
+                whole = _single_line_records(block, delimiter)
+                if whole is not None:
+                    yield whole
+                    continue
+                feed.untake_block()
+                # Record by record until the block is used up (a record may run into the
+                # next block; the rest of that one is then read here too). One at a time:
+                # whether a record swallowed lines depends on the header, read by then.
+                while feed.in_block():
+                    ahead = feed.peek()
+                    if ahead is None:
+                        break
+                    if '"' not in ahead[1]:
+                        # No quote: the line is one record, its cells are what the delimiter
+                        # splits (as csv.reader would), so it skips the record machinery.
+                        feed.skip()
+                        body = ahead[1].rstrip("\r\n")
+                        yield [ahead[0]], [body.split(delimiter) if body else []]
+                        continue
+                    record = self._quoted_record(feed, reader)
+                    if record is None:
+                        break
+                    yield [record[0]], [record[1]]
+
+    def _quoted_record(
+        self, feed: _LineFeed, reader: Iterator[list[str]]
+    ) -> tuple[int, list[str]] | None:
+        """The record starting at a line with a quote (None at the end of the file)."""
+        feed.taken.clear()
+        cells: list[str] | None
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return None
+        except csv.Error:
+            cells = None
+        taken = list(feed.taken)
+        if not taken:
+            return None
+        first = taken[0][0]
+        if cells is None and len(taken) == 1:
+            self.problems[first] = (
+                f"line {first} has a cell longer than {csv.field_size_limit():,} "
+                f"characters (该行单元格过长)"
+            )
+            cells = []
+        if len(taken) > 1 and (cells is None or self._looks_swallowed(cells, taken)):
+            # Re-read the following lines on their own; only the first is at fault.
+            feed.push_back(taken[1:])
+            self.problems[first] = (
+                f"line {first}: a quote opened on this line is never closed (引号未闭合)"
+            )
+            cells = next(csv.reader([taken[0][1]], delimiter=self.delimiter), [])
+        if len(taken) > 1:
+            self._merge_line_problems(taken)
+        return first, cells if cells is not None else []
 
     def _looks_swallowed(self, cells: list[str], taken: list[tuple[int, str]]) -> bool:
         width = len(self._header[1]) if self._header else len(cells)
@@ -303,44 +437,56 @@ class CsvRows:
             if line in self.problems and first not in self.problems:
                 self.problems[first] = self.problems.pop(line)
 
-    def _lines(self, handle: BinaryIO) -> Iterator[tuple[int, str]]:
+    def _line_blocks(self, handle: BinaryIO) -> Iterator[list[tuple[int, str]]]:
+        """(line number, text) of each line, a block at a time."""
         if self.encoding.lower().replace("_", "-").startswith(_LINE_ENCODINGS_SPLIT_ON_NEWLINE):
-            yield from self._wide_lines(handle)
+            yield from _in_blocks(self._wide_lines(handle))
             return
         codec = "utf-8" if self.encoding.lower().replace("_", "-") == "utf-8-sig" else self.encoding
         in_gb = codecs.lookup(codec).name in ("gb18030", "gbk", "gb2312")
-        for number, raw in enumerate(_raw_lines(handle), start=1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            if raw is _TOO_LONG:
-                self.problems[number] = (
-                    f"line {number} is longer than {MAX_LINE_BYTES:,} bytes and was not read "
-                    f"(该行过长，未读取)"
-                )
-                yield number, "\n"
-                continue
-            try:
-                text, valid = raw.decode(codec), True
-            except UnicodeDecodeError:
-                text, valid = "", False
-            if in_gb and not raw.isascii() and (as_utf8 := _chinese_utf8(raw)):
-                text = as_utf8  # shown as written; the row is still refused
-                self.problems[number] = (
-                    f"line {number} is UTF-8 text in a {self.encoding} file: the file mixes "
-                    f"text encodings; save it in one encoding (该行编码与文件其余部分不一致)"
-                )
-            elif not valid:
-                text = _shown_anyway(raw, codec)
-                self.problems[number] = (
-                    f"line {number} is not valid {self.encoding}: the file mixes text "
-                    f"encodings; save it in one encoding (该行编码与文件其余部分不一致)"
-                )
-            if "\x00" in text:
-                text = text.replace("\x00", "")
-                self.problems.setdefault(
-                    number, f"line {number} contains a NUL byte (该行含有空字符 NUL)"
-                )
-            yield number, text
+        number = 0
+        for raws, clean in _raw_blocks(handle):
+            if number == 0 and raws[0].startswith(codecs.BOM_UTF8):
+                raws[0] = raws[0][len(codecs.BOM_UTF8) :]
+            first = number + 1
+            number += len(raws)
+            # In a GB file only ASCII lines can be taken as they are: a line of Chinese
+            # may be UTF-8, which is reported (see _line).
+            texts = _decoded(raws, codec) if clean and not in_gb else None
+            if texts is None:
+                texts = [self._line(n, raw, codec, in_gb) for n, raw in enumerate(raws, first)]
+            yield list(zip(range(first, number + 1), texts, strict=True))
+
+    def _line(self, number: int, raw: bytes, codec: str, in_gb: bool) -> str:
+        """One line's text; what is wrong with it goes to `problems`."""
+        if raw is _TOO_LONG:
+            self.problems[number] = (
+                f"line {number} is longer than {MAX_LINE_BYTES:,} bytes and was not read "
+                f"(该行过长，未读取)"
+            )
+            return "\n"
+        try:
+            text, valid = raw.decode(codec), True
+        except UnicodeDecodeError:
+            text, valid = "", False
+        if in_gb and not raw.isascii() and (as_utf8 := _chinese_utf8(raw)):
+            text = as_utf8  # shown as written; the row is still refused
+            self.problems[number] = (
+                f"line {number} is UTF-8 text in a {self.encoding} file: the file mixes "
+                f"text encodings; save it in one encoding (该行编码与文件其余部分不一致)"
+            )
+        elif not valid:
+            text = _shown_anyway(raw, codec)
+            self.problems[number] = (
+                f"line {number} is not valid {self.encoding}: the file mixes text "
+                f"encodings; save it in one encoding (该行编码与文件其余部分不一致)"
+            )
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+            self.problems.setdefault(
+                number, f"line {number} contains a NUL byte (该行含有空字符 NUL)"
+            )
+        return text
 
     def _wide_lines(self, handle: BinaryIO) -> Iterator[tuple[int, str]]:
         """UTF-16/32 text cannot be split on the byte 0x0A, so it is decoded as a stream."""
@@ -361,33 +507,127 @@ class CsvRows:
             ) from error
 
 
+def _strings(rows: list[list[str]], width: int) -> pa.Table:
+    """Rows of `width` cells as a table of string columns c0, c1, ..."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    return pa.table(
+        {f"c{i}": pa.array(column, type=pa.string()) for i, column in enumerate(columns)}
+    )
+
+
+def _frame(table: pa.Table, headers: Sequence[str], lines: list[int]) -> pd.DataFrame:
+    """A chunk: the user's headers, each row's line as its index (string columns, held by
+    Arrow rather than as a Python string per cell)."""
+    frame: pd.DataFrame = table.rename_columns(list(headers)).to_pandas()
+    frame.index = pd.Index(lines, dtype=np.int64)
+    return frame
+
+
+def _prepended(
+    first: _Records | _Plain, rest: Iterator[_Records | _Plain]
+) -> Iterator[_Records | _Plain]:
+    yield first
+    yield from rest
+
+
+def _single_line_records(block: list[tuple[int, str]], delimiter: str) -> _Records | None:
+    """Each line's record, if every line of the block is a whole record; else None.
+
+    A line without a quote is split on the delimiter (what csv.reader would make of it). The
+    lines with one go through one csv.reader, which makes a record per line unless a quote
+    stays open past a line's end: then a record takes several lines (fewer records than
+    lines), or, at the last of them, keeps its line ending in its last cell (a cell closed
+    on its line never holds one).
+    """
+    lines = [line for line, _ in block]
+    texts = [text for _, text in block]
+    records = [body.split(delimiter) if (body := t.rstrip("\r\n")) else [] for t in texts]
+    quoted = [i for i, text in enumerate(texts) if '"' in text]
+    if quoted:
+        try:
+            parsed = list(csv.reader([texts[i] for i in quoted], delimiter=delimiter))
+        except csv.Error:  # a cell over the size limit: reported record by record
+            return None
+        if len(parsed) != len(quoted):
+            return None
+        if parsed[-1] and ("\n" in parsed[-1][-1] or "\r" in parsed[-1][-1]):
+            return None
+        for i, cells in zip(quoted, parsed, strict=True):
+            records[i] = cells
+    return lines, records
+
+
+# A line whose quoted cells are all quoted whole: read alike by csv.reader and Arrow.
+_CELL = r'(?:[^"{d}]*|"(?:[^"]|"")*")'
+
+
+@functools.cache
+def _whole_quotes(delimiter: str) -> re.Pattern[str]:
+    cell = _CELL.format(d=re.escape(delimiter))
+    return re.compile(rf"{cell}(?:{re.escape(delimiter)}{cell})*")
+
+
+def _plain(block: list[tuple[int, str]], delimiter: str) -> _Plain | None:
+    """The block as a _Plain, if every line's quotes are whole cells (see _Plain)."""
+    bodies = [text.rstrip("\r\n") for _, text in block]
+    whole = _whole_quotes(delimiter).fullmatch
+    # A quoted line longer than csv's cell limit may hold a cell it refuses (reported).
+    limit = csv.field_size_limit()
+    if not all(whole(body) and len(body) <= limit for body in bodies if '"' in body):
+        return None
+    return _Plain([line for line, _ in block], bodies)
+
+
+def _decoded(raws: list[bytes], codec: str) -> list[str] | None:
+    """Every line decoded, or None if one of them is not in the codec."""
+    try:
+        return [raw.decode(codec) for raw in raws]
+    except UnicodeDecodeError:
+        return None
+
+
+def _in_blocks(
+    lines: Iterator[tuple[int, str]], size: int = 1024
+) -> Iterator[list[tuple[int, str]]]:
+    block: list[tuple[int, str]] = []
+    for item in lines:
+        block.append(item)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
 _TOO_LONG = b"\x00too-long\x00"
 
 
-def _raw_lines(handle: BinaryIO) -> Iterator[bytes]:
+def _raw_blocks(handle: BinaryIO) -> Iterator[tuple[list[bytes], bool]]:
     """Lines of bytes with their endings (\\n, \\r\\n or a lone \\r), each at most
-    MAX_LINE_BYTES; a longer line is skipped and given as _TOO_LONG."""
+    MAX_LINE_BYTES (a longer line is skipped and given as _TOO_LONG), a block at a time, and
+    whether the block is clean: no NUL byte, no line skipped."""
     pending = b""
     skipping = False
     while block := handle.read(1 << 16):
-        pieces = (pending + block).splitlines(keepends=True)
+        data = pending + block
+        pieces = data.splitlines(keepends=True)
         # The last piece may continue in the next block (or be the \r of a \r\n).
         pending = pieces.pop()
         if pending.endswith(b"\n"):
             pieces.append(pending)
             pending = b""
-        for piece in pieces:
-            if skipping:
-                skipping = False
-                yield _TOO_LONG
-                continue
-            yield piece
+        clean = b"\x00" not in data
+        if skipping and pieces:
+            skipping, clean = False, False
+            pieces[0] = _TOO_LONG
+        if pieces:
+            yield pieces, clean
         if len(pending) > MAX_LINE_BYTES:
             skipping, pending = True, b""
     if skipping:
-        yield _TOO_LONG
+        yield [_TOO_LONG], False
     elif pending:
-        yield pending
+        yield [pending], b"\x00" not in pending
 
 
 def _shown_anyway(raw: bytes, codec: str) -> str:
@@ -415,36 +655,60 @@ def _chinese_utf8(raw: bytes) -> str:
 
 
 class _LineFeed:
-    """An iterator of text lines for csv.reader that remembers which lines a record took."""
+    """An iterator of text lines for csv.reader that remembers which lines a record took;
+    it holds one block of lines at a time, which the fast path may take whole."""
 
-    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
-        self._lines = lines
-        self._back: deque[tuple[int, str]] = deque()
+    def __init__(self, blocks: Iterator[list[tuple[int, str]]]) -> None:
+        self._blocks = blocks
+        self._block: list[tuple[int, str]] = []
+        self._at = 0  # the next line of the block
         self.taken: list[tuple[int, str]] = []
 
     def __iter__(self) -> _LineFeed:
         return self
 
     def __next__(self) -> str:
-        item = self._back.popleft() if self._back else next(self._lines)
+        while self._at >= len(self._block):
+            self._block, self._at = next(self._blocks), 0
+        item = self._block[self._at]
+        self._at += 1
         self.taken.append(item)
         return item[1]
 
+    def take_block(self) -> list[tuple[int, str]] | None:
+        """The rest of the current block, or the next block, all taken (None at the end)."""
+        if self._at >= len(self._block):
+            self._block, self._at = next(self._blocks, []), 0
+            if not self._block:
+                return None
+        if self._at:
+            self._block, self._at = self._block[self._at :], 0
+        self._at = len(self._block)
+        return self._block
+
+    def untake_block(self) -> None:
+        """Give back the block take_block gave, to be read line by line."""
+        self._at = 0
+
+    def in_block(self) -> bool:
+        """Whether lines of the current block are left."""
+        return self._at < len(self._block)
+
     def push_back(self, items: list[tuple[int, str]]) -> None:
-        self._back.extendleft(reversed(items))
+        self._block, self._at = [*items, *self._block[self._at :]], 0
 
     def peek(self) -> tuple[int, str] | None:
         """The next line without taking it (None at the end)."""
-        if not self._back:
+        while self._at >= len(self._block):
             try:
-                self._back.append(next(self._lines))
+                self._block, self._at = next(self._blocks), 0
             except StopIteration:
                 return None
-        return self._back[0]
+        return self._block[self._at]
 
     def skip(self) -> None:
         """Drop the line peek gave, without recording it as taken."""
-        self._back.popleft()
+        self._at += 1
 
 
 def _field_count_problem(line: int, cells: list[str], width: int) -> str:

@@ -22,7 +22,7 @@ while scoring few parks per requirement:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -39,6 +39,8 @@ FIT_NONE, FIT_STRONG = 0, 3  # codes of FIT_CODES
 
 # Bounds memory: the (requirements x parks) matrices scored at once hold about this many cells.
 CELLS = 2_000_000
+# Distinct requirements whose best K are kept across calls (each a few hundred bytes).
+KEPT_REQUIREMENTS = 100_000
 # Candidates visited in the first round, per requirement, at least (grows by VISIT_GROWTH).
 FIRST_VISIT = 64
 VISIT_GROWTH = 8
@@ -124,6 +126,12 @@ class BlockedTop:
         self._location_levels: LruCache[LevelArray] = LruCache(budget)
         self._groups: dict[tuple[object, ...], _Group] = {}  # oldest first
         self._groups_listed = 0  # parks listed in all kept groups (bounded by 2 x CELLS)
+        # Results kept across calls: a lead list's chunks repeat most requirements. Readings
+        # are numbered by signature for as long as the results are kept.
+        self._signatures: dict[Hashable, int] = {}
+        self._kept_top: TopK | None = None
+        self._kept_rows: dict[bytes, int] = {}  # requirement key -> its row in _kept_top
+        self._kept_for: tuple[int, bool] = (0, False)  # the k and blocking they were made with
 
     # -- distinct requirements ------------------------------------------------------------------
 
@@ -142,17 +150,37 @@ class BlockedTop:
         when the catalogue has more parks than a first visit would look at."""
         if not len(readings):
             return TopK.stack([], k, len(self.ranker.comparisons))
-        first, inverse = self._distinct(readings, weights, area_is_hard, location_is_hard)
         blocked = self.n_parks > self.first_visit if blocking is None else blocking
-        score = self._top_distinct if blocked else partial(full_top, self.ranker)
-        top = score(
-            readings_subset(readings, first),
-            weights[first],
-            area_is_hard[first],
-            location_is_hard[first],
-            k,
-        )
-        return top.take(inverse)
+        if self._kept_for != (k, blocked) or len(self._kept_rows) > KEPT_REQUIREMENTS:
+            self._forget()
+            self._kept_for = (k, blocked)
+        first, inverse, keys = self._distinct(readings, weights, area_is_hard, location_is_hard)
+        at = np.array([self._kept_rows.get(key, -1) for key in keys], dtype=np.intp)
+        new = np.flatnonzero(at < 0)
+        if len(new):
+            rows = first[new]
+            score = self._top_distinct if blocked else partial(full_top, self.ranker)
+            top = score(
+                readings_subset(readings, rows),
+                weights[rows],
+                area_is_hard[rows],
+                location_is_hard[rows],
+                k,
+            )
+            start = len(self._kept_top) if self._kept_top is not None else 0
+            kept = [] if self._kept_top is None else [self._kept_top]
+            self._kept_top = TopK.stack([*kept, top], k, len(self.ranker.comparisons))
+            at[new] = start + np.arange(len(new))
+            self._kept_rows.update(
+                zip([keys[i] for i in new.tolist()], at[new].tolist(), strict=True)
+            )
+        assert self._kept_top is not None
+        return self._kept_top.take(at[inverse])
+
+    def _forget(self) -> None:
+        self._signatures.clear()
+        self._kept_rows.clear()
+        self._kept_top = None
 
     def _distinct(
         self,
@@ -160,10 +188,24 @@ class BlockedTop:
         weights: FloatArray,
         area_is_hard: BoolArray,
         location_is_hard: BoolArray,
-    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        """One row per requirement that scores differently, and which one each row is."""
-        sector = _codes([self.ranker.sector.signature(s) for s in readings.sector])
-        location = _codes([self.ranker.location.signature(s) for s in readings.location])
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp], list[bytes]]:
+        """One row per requirement that scores differently, which one each row is, and
+        a key of each that another call gives the same requirement."""
+        number = self._signatures.setdefault
+        sector = np.array(
+            [
+                number(("s", self.ranker.sector.signature(s)), len(self._signatures))
+                for s in readings.sector
+            ],
+            dtype=np.intp,
+        )
+        location = np.array(
+            [
+                number(("l", self.ranker.location.signature(s)), len(self._signatures))
+                for s in readings.location
+            ],
+            dtype=np.intp,
+        )
         columns = [
             sector[readings.sector_of],
             location[readings.location_of],
@@ -173,7 +215,22 @@ class BlockedTop:
             area_is_hard.astype(np.intp),
             location_is_hard.astype(np.intp),
         ]
-        return first_and_codes(_combined(columns))
+        first, inverse = first_and_codes(_combined(columns))
+        # The key: the same values, as they are (nan as -inf), each row's bytes.
+        values = np.column_stack(
+            [
+                sector[readings.sector_of[first]],
+                location[readings.location_of[first]],
+                readings.min_area[first],
+                readings.max_area[first],
+                weights[first],
+                area_is_hard[first],
+                location_is_hard[first],
+            ]
+        ).astype(np.float64)
+        values = np.ascontiguousarray(np.where(np.isnan(values), -np.inf, values))
+        rows = values.view(np.dtype((np.void, values.shape[1] * 8))).ravel()
+        return first, inverse, [row.tobytes() for row in rows]
 
     # -- the walk -------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ verdict out again. `COMPONENTS` is the order every table, chart and export uses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
@@ -104,8 +104,10 @@ class Comparison(Protocol):
         """Values and levels for every requirement x park."""
         ...
 
-    def reason_key(self, readings: Readings) -> NDArray[np.intp]:
-        """(n,) keys: requirements with equal keys get the same explanation for a park."""
+    def reason_keys(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
+        """(n,) codes: requirements with equal codes get the same explanation for a park;
+        and per code what the explanation depends on, which another batch of readings gives
+        the same code-free key (so explanations can be kept across chunks)."""
         ...
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
@@ -226,10 +228,10 @@ class SectorComparison:
             seen.sector_weights,
         )
 
-    def reason_key(self, readings: Readings) -> NDArray[np.intp]:
+    def reason_keys(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
         """Readings naming the same sectors the same way are explained alike; an unrecognised
         text is quoted, so it is its own key."""
-        keys = [
+        keys: list[Hashable] = [
             (
                 tuple((h.sector_id, h.surface, h.how, h.confidence) for h in seen.sector_hits)
                 if seen.sector_hits
@@ -237,7 +239,7 @@ class SectorComparison:
             )
             for seen in readings.sector
         ]
-        return _keys_of(keys)[readings.sector_of]
+        return _keys_of(keys)[readings.sector_of], list(dict.fromkeys(keys))
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Which query term met which park term, and how much it earned."""
@@ -365,7 +367,9 @@ class AreaComparison:
         result: BoolArray = scored.levels != _area_code(AreaLevel.CANNOT_FIT)
         return result
 
-    def reason_key(self, readings: Readings) -> NDArray[np.intp]:
+    def reason_keys(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
+        """Requirements with the same bounds, read from the same words (if from a sentence),
+        are explained alike."""
         low = np.nan_to_num(readings.min_area, nan=-1.0)
         high = np.nan_to_num(readings.max_area, nan=-1.0)
         # The words an area was read from are part of its explanation.
@@ -374,11 +378,19 @@ class AreaComparison:
             if readings.area_from_text is not None
             else np.full(len(low), -1)
         )
-        pairs = np.stack([low, high, source.astype(np.float64)], axis=1)
-        if len(pairs) == 0:
-            return np.zeros(0, dtype=np.intp)
-        _, inverse = np.unique(pairs, axis=0, return_inverse=True)
-        return inverse.reshape(-1).astype(np.intp)
+        if len(low) == 0:
+            return np.zeros(0, dtype=np.intp), []
+        # Column by column (a row-wise np.unique sorts the rows as bytes, far slower).
+        codes = np.zeros(len(low), dtype=np.intp)
+        for column in (low, high, source):
+            _, of = np.unique(column, return_inverse=True)
+            _, codes = np.unique(codes * (int(of.max()) + 1) + of, return_inverse=True)
+        codes = codes.reshape(-1).astype(np.intp)
+        keys: list[Hashable] = []
+        for i in _first_rows(codes).tolist():
+            found = readings.sector[int(source[i])].area_in_text if source[i] >= 0 else None
+            keys.append((float(low[i]), float(high[i]), found[1] if found else None))
+        return codes, keys
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """The area verdict in words, naming the figure compared."""
@@ -503,10 +515,10 @@ class LocationComparison:
         ]
         return result
 
-    def reason_key(self, readings: Readings) -> NDArray[np.intp]:
+    def reason_keys(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
         """Readings naming the same places the same way are explained alike; an unrecognised
         location is quoted, so it is its own key."""
-        keys = [
+        keys: list[Hashable] = [
             (
                 seen.location_text if seen.unrecognised_location else "",
                 self.signature(seen),
@@ -514,7 +526,7 @@ class LocationComparison:
             )
             for seen in readings.location
         ]
-        return _keys_of(keys)[readings.location_of]
+        return _keys_of(keys)[readings.location_of], list(dict.fromkeys(keys))
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Where the park is relative to the place asked for, in words."""

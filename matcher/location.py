@@ -99,7 +99,10 @@ class Gazetteer:
             ((normalize(t), p) for p in places for t in (p.name_en, *p.terms_en)),
             key=lambda item: -len(item[0]),
         )
+        self._en_spaced = [(term, place, f" {term} ") for term, place in self._en]
         self._pinyin = _pinyin_index(self.places)
+        # Exact spellings are looked for longest first (see find); sorted once, not per text.
+        self._pinyin_longest_first = sorted(self._pinyin, key=lambda item: -len(item[0]))
 
     def picked(self, place_ids: Sequence[str]) -> list[PlaceHit]:
         """Places picked from the list by id; an unknown id is a ValueError naming it."""
@@ -118,14 +121,16 @@ class Gazetteer:
             if term in consumed:
                 hits.setdefault(place.place_id, PlaceHit(place, term))
                 consumed = consumed.replace(term, " ")
-        for term, place in self._en:
-            if f" {term} " in f" {consumed} ":
+        padded = f" {consumed} "  # English terms are whole words: matched between spaces
+        for term, place, spaced in self._en_spaced:
+            if spaced in padded:
                 hits.setdefault(place.place_id, PlaceHit(place, term))
-                consumed = f" {consumed} ".replace(f" {term} ", " ")
+                consumed = padded.replace(spaced, " ")
+                padded = f" {consumed} "
         squashed = squash(consumed)
         # Exact spellings first, longest first, each taking its letters out of the text, so
         # "haidianhuangzhuang" is 海淀黄庄 and not also a near-miss of "shangzhuang".
-        for key, place in sorted(self._pinyin, key=lambda item: -len(item[0])):
+        for key, place in self._pinyin_longest_first:
             if place.place_id not in hits and key in squashed:
                 hits[place.place_id] = PlaceHit(place, key)
                 squashed = squashed.replace(key, " ")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from matcher.chains import ChainLink, ChainSegment, ChainTerm
@@ -53,6 +55,52 @@ class Credit:
     via: str | None = None
 
 
+_ZH_RUN = re.compile(r"[\u3400-\u9fff]{3,}")
+
+
+def _residue(norm: str, exact: Sequence[SectorHit]) -> str:
+    """The normalised text with what the exact hits covered blanked out."""
+    if not exact:
+        return norm
+    chars = list(norm)
+    for hit in exact:
+        chars[hit.start : hit.end] = " " * (hit.end - hit.start)
+    return "".join(chars)
+
+
+def _zh_windows(residue: str) -> Iterator[str]:
+    """Every window the Chinese fuzzy pass compares: n = 3..9 characters of each run."""
+    for span in _ZH_RUN.finditer(residue):
+        text = span.group(0)
+        for n in range(FUZZY_MIN_ZH - 1, min(len(text), 9) + 1):
+            for i in range(len(text) - n + 1):
+                yield text[i : i + n]
+
+
+def _english_grams(
+    residue: str,
+) -> tuple[list[tuple[int, int, str]], list[tuple[str, int]]]:
+    """(first word, words, phrase) of each English n-gram long enough to compare, longest
+    first, and the words with their positions."""
+    words = [(m.group(0), m.start()) for m in _WORD.finditer(residue)]
+    grams = [
+        (i, n, " ".join(w for w, _ in words[i : i + n]))
+        for n in range(min(MAX_ENGLISH_NGRAM, len(words)), 0, -1)
+        for i in range(len(words) - n + 1)
+    ]
+    return [g for g in grams if len(g[2]) >= FUZZY_MIN_EN], words
+
+
+def _row_best(
+    queries: list[str], scores: NDArray[np.float32], columns: NDArray[np.intp]
+) -> Iterator[tuple[str, tuple[float, int]]]:
+    """Each query's highest score and the column it is in (the first of equals)."""
+    at = scores.argmax(axis=1)
+    top = scores[np.arange(len(queries)), at]
+    for query, score, column in zip(queries, top.tolist(), columns[at].tolist(), strict=True):
+        yield query, (score, column)
+
+
 def _bounded(text: str, start: int, end: int) -> bool:
     """An ASCII word may not be cut out of a longer word ("ai" is not in "maintain")."""
     left_ok = start == 0 or not is_ascii_alnum(text[start]) or not is_ascii_alnum(text[start - 1])
@@ -90,6 +138,10 @@ class Taxonomy:
         self._segments = by_segment
         ordered = sorted(self._alias_owner, key=lambda a: (-len(a), a))
         scanned = sorted({*self._alias_owner, *self._chain}, key=lambda a: (-len(a), a))
+        # What the text at a position must begin with for any alias or chain term to start
+        # there: its first three characters, or the whole of a shorter one. Most positions
+        # of a sentence pass no such test and are skipped without trying each length.
+        self._starts = {a[:3] for a in scanned}
         # Alias lengths by first character, longest first: most positions start no alias.
         self._lengths: dict[str, list[int]] = {}
         for alias in scanned:
@@ -109,6 +161,7 @@ class Taxonomy:
             (t for t in self._chain if t.isascii() and len(t) >= FUZZY_MIN_CHAIN_EN),
             key=lambda a: (-len(a), a),
         )
+        self._fuzzy_en_lengths = np.array([len(a) for a in self._fuzzy_en], dtype=np.int64)
         self._credits = self._closure(relations)
 
     # -- finding sectors in text -------------------------------------------------------------
@@ -123,7 +176,11 @@ class Taxonomy:
         shown = shown if len(shown) == len(norm) else norm
         hits = []
         i = 0
+        starts = self._starts
         while i < len(norm):
+            if not (norm[i : i + 3] in starts or norm[i : i + 2] in starts or norm[i] in starts):
+                i += 1
+                continue
             found = self._alias_at(norm, i, chains)
             if found is None:
                 i += 1
@@ -179,19 +236,69 @@ class Taxonomy:
 
     def find_sectors(self, text: str) -> list[SectorHit]:
         """Exact alias hits, then fuzzy hits in the parts of the text no alias covered."""
-        norm = normalize(text)
-        exact = self.find_exact(text)
-        covered = [False] * len(norm)
-        for hit in exact:
-            for i in range(hit.start, hit.end):
-                covered[i] = True
-        residue = "".join(" " if c else ch for ch, c in zip(norm, covered, strict=True))
-        return exact + self._fuzzy_zh_hits(residue) + self._fuzzy_en_hits(residue)
+        return self.find_sectors_many([text])[0]
 
-    def _fuzzy_zh_hits(self, residue: str) -> list[SectorHit]:
+    def find_sectors_many(self, texts: Sequence[str]) -> list[list[SectorHit]]:
+        """find_sectors of each text. The fuzzy comparisons of all the texts are made
+        together: a lead list's sentences share most of their words, and one rapidfuzz call
+        per length over every distinct phrase costs less than one call per sentence."""
+        exact = [self.find_exact(text) for text in texts]
+        residues = [_residue(normalize(t), hits) for t, hits in zip(texts, exact, strict=True)]
+        grams = [_english_grams(r) for r in residues]
+        zh_best = self._zh_window_best({w for r in residues for w in _zh_windows(r)})
+        en_best = self._en_phrase_best({g[2] for found, _ in grams for g in found})
+        return [
+            hits + self._fuzzy_zh_hits(residue, zh_best) + self._fuzzy_en_hits(*english, en_best)
+            for hits, residue, english in zip(exact, residues, grams, strict=True)
+        ]
+
+    def _zh_window_best(self, windows: set[str]) -> dict[str, tuple[float, int]]:
+        """(score, alias index) of each window's best alias of its length group, score 0 for
+        none above the cutoff; the first alias wins a tie, as argmax does."""
+        best: dict[str, tuple[float, int]] = {}
+        by_length: dict[int, list[str]] = {}
+        for window in sorted(windows):
+            by_length.setdefault(len(window), []).append(window)
+        for n, group in by_length.items():
+            aliases = self._zh_by_length.get(n, [])
+            if aliases:
+                scores = process.cdist(
+                    group, aliases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF_ZH, workers=1
+                )
+                best.update(_row_best(group, scores, np.arange(len(aliases))))
+        return best
+
+    def _en_phrase_best(self, phrases: set[str]) -> dict[str, tuple[float, int]]:
+        """(score, index in _fuzzy_en) of each phrase's best alias, score 0 for none above
+        the cutoff. Each length is compared only with aliases long or short enough to reach
+        the cutoff (the others score 0 anyway), which is most of the saving."""
+        best: dict[str, tuple[float, int]] = {}
+        by_length: dict[int, list[str]] = {}
+        for phrase in sorted(phrases):
+            by_length.setdefault(len(phrase), []).append(phrase)
+        for n, group in by_length.items():
+            # ratio is at most 200 * shorter / (sum of lengths); a point of margin for floats.
+            near = np.flatnonzero(
+                200 * np.minimum(self._fuzzy_en_lengths, n)
+                >= (FUZZY_CUTOFF_EN - 1) * (self._fuzzy_en_lengths + n)
+            )
+            if len(near):
+                scores = process.cdist(
+                    group,
+                    [self._fuzzy_en[i] for i in near.tolist()],
+                    scorer=fuzz.ratio,
+                    score_cutoff=FUZZY_CUTOFF_EN,
+                    workers=1,
+                )
+                best.update(_row_best(group, scores, near))
+        return best
+
+    def _fuzzy_zh_hits(
+        self, residue: str, window_best: dict[str, tuple[float, int]]
+    ) -> list[SectorHit]:
         """Best fuzzy alias per run of uncovered Chinese text, compared window by window."""
         hits: list[SectorHit] = []
-        for span in re.finditer(r"[\u3400-\u9fff]{3,}", residue):
+        for span in _ZH_RUN.finditer(residue):
             text = span.group(0)
             best: tuple[float, int, str, str] | None = None
             for n in range(FUZZY_MIN_ZH - 1, min(len(text), 9) + 1):
@@ -199,11 +306,10 @@ class Taxonomy:
                 if not aliases:
                     continue
                 windows = [text[i : i + n] for i in range(len(text) - n + 1)]
-                scores = process.cdist(
-                    windows, aliases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF_ZH, workers=1
-                )
-                w, a = divmod(int(scores.argmax()), len(aliases))
-                score = float(scores[w, a])
+                # The first window holding the highest score (row-major argmax of the matrix).
+                found = [window_best[w] for w in windows]
+                w = max(range(len(windows)), key=lambda i: found[i][0])
+                score, a = found[w]
                 if score and (best is None or score > best[0]):
                     best = (score, w, windows[w], aliases[a])
             if best:
@@ -220,44 +326,28 @@ class Taxonomy:
                 )
         return hits
 
-    def _fuzzy_en_hits(self, residue: str) -> list[SectorHit]:
-        """Fuzzy aliases for English word n-grams no exact alias covered, longest first."""
-        words = [(m.group(0), m.start()) for m in _WORD.finditer(residue)]
-        grams = [
-            (i, n, " ".join(w for w, _ in words[i : i + n]))
-            for n in range(min(MAX_ENGLISH_NGRAM, len(words)), 0, -1)
-            for i in range(len(words) - n + 1)
-        ]
-        grams = [g for g in grams if len(g[2]) >= FUZZY_MIN_EN]
-        if not grams:
-            return []
-        scores = process.cdist(
-            [g[2] for g in grams],
-            self._fuzzy_en,
-            scorer=fuzz.ratio,
-            score_cutoff=FUZZY_CUTOFF_EN,
-            workers=1,
-        )
+    def _fuzzy_en_hits(
+        self,
+        grams: list[tuple[int, int, str]],
+        words: list[tuple[str, int]],
+        phrase_best: dict[str, tuple[float, int]],
+    ) -> list[SectorHit]:
+        """Fuzzy aliases for English word n-grams no exact alias covered, longest first
+        (grams and words as _english_grams gives them)."""
         hits: list[SectorHit] = []
         used: set[int] = set()
-        for row, (i, n, phrase) in enumerate(grams):
-            a = int(scores[row].argmax())
-            if not scores[row, a] or used & set(range(i, i + n)):
+        for i, n, phrase in grams:
+            score, a = phrase_best.get(phrase, (0.0, -1))  # absent: no alias near its length
+            if not score or used & set(range(i, i + n)):
                 continue
             used |= set(range(i, i + n))
             alias = self._fuzzy_en[a]
             if alias not in self._alias_owner:
-                score = float(scores[row, a]) / 100
-                hits.extend(self._chain_hits(alias, phrase, score, "fuzzy", words[i][1]))
+                hits.extend(self._chain_hits(alias, phrase, score / 100, "fuzzy", words[i][1]))
                 continue
             hits.append(
                 SectorHit(
-                    self._alias_owner[alias],
-                    phrase,
-                    alias,
-                    float(scores[row, a]) / 100,
-                    "fuzzy",
-                    words[i][1],
+                    self._alias_owner[alias], phrase, alias, score / 100, "fuzzy", words[i][1]
                 )
             )
         return hits

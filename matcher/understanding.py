@@ -115,7 +115,33 @@ def understand(
     place_ids: Sequence[str] = (),
 ) -> Understanding:
     """Sectors (text and picked ids) and places; places in the sector text count if no location."""
-    hits = list(taxonomy.find_sectors(sector_text))
+    hits = taxonomy.find_sectors(sector_text)
+    return _understood(taxonomy, gazetteer, sector_text, hits, sector_ids, location_text, place_ids)
+
+
+def understand_all(
+    taxonomy: Taxonomy, gazetteer: Gazetteer, texts: Sequence[tuple[str, str]]
+) -> list[Understanding]:
+    """understand(sector text, location text) of each pair, the sector texts' fuzzy matching
+    done together (see Taxonomy.find_sectors_many): what a batch's distinct texts cost."""
+    found = taxonomy.find_sectors_many([sector for sector, _ in texts])
+    return [
+        _understood(taxonomy, gazetteer, sector, hits, (), location, ())
+        for (sector, location), hits in zip(texts, found, strict=True)
+    ]
+
+
+def _understood(
+    taxonomy: Taxonomy,
+    gazetteer: Gazetteer,
+    sector_text: str,
+    found: Sequence[SectorHit],
+    sector_ids: Sequence[str],
+    location_text: str,
+    place_ids: Sequence[str],
+) -> Understanding:
+    """understand, given the sector hits already found in sector_text."""
+    hits = list(found)
     unknown = [sid for sid in sector_ids if sid not in taxonomy.sectors]
     if unknown:
         raise UsageError(f"unknown sector id(s): {', '.join(unknown)} (see data/sectors.csv)")

@@ -100,3 +100,40 @@ def test_records_are_what_the_csv_module_reads_with_their_first_line(
         row_text = io.StringIO()
         csv.writer(row_text, delimiter=delimiter, lineterminator=ending).writerow(cells)
         line += len(row_text.getvalue().encode().splitlines()) if cells else 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.text(alphabet='ab中 ,;\t"', max_size=6), min_size=3, max_size=3),
+        min_size=1,
+        max_size=40,
+    ),
+    ragged=st.sampled_from([[], [["only"]], [["a", "b", "c", "d"]]]),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    stray=st.sampled_from(["", 'x"y,"z', "   "]),
+)
+def test_chunks_hold_the_rows_the_record_path_reads(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[list[str]],
+    ragged: list[list[str]],
+    delimiter: str,
+    stray: str,
+) -> None:
+    """Well-formed blocks go to Arrow's CSV reader, others record by record: either way a
+    chunk holds each row's cells (padded or cut to the header) at the line it starts on."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows([["h1", "h2", "h3"], *rows, *ragged])
+    text = buffer.getvalue() + (stray + "\n" if stray else "")
+    path = tmp_path_factory.mktemp("csv") / "rows.csv"
+    path.write_bytes(text.encode("utf-8"))
+    reader = CsvRows(path, "utf-8", delimiter)
+    reader.headers()
+    got = [(line, cells) for frame in reader.chunks(7) for line, cells in frame.iterrows()]
+    expected = [
+        (line, [*cells, "", "", ""][:3])
+        for line, cells in CsvRows(path, "utf-8", delimiter)._read_records()
+        if line > 1 and (len(cells) > 1 or any(c.strip() for c in cells) or line in reader.problems)
+    ]
+    assert [(line, list(cells)) for line, cells in got] == expected
