@@ -104,10 +104,14 @@ def suggestions() -> None:
 
 
 def choice(
-    label_key: str, options: list[str], state_key: str, shown: Callable[[str], str]
+    label_key: str,
+    options: list[str],
+    state_key: str,
+    shown: Callable[[str], str],
+    default: str | None = None,
 ) -> str | None:
     """A selectbox whose choice survives a change of language (see SECTOR)."""
-    stored = st.session_state.get(state_key)
+    stored = st.session_state.get(state_key, default)
     value = st.selectbox(
         t(label_key),
         options,
@@ -136,7 +140,9 @@ def teach_form() -> tuple[TaughtTerm | None, tuple[Reason, ...], bool]:
         with left:
             sector = choice("lexicon_sector", sector_ids, SECTOR, sector_label)
         with middle:
-            secondary = choice("lexicon_secondary", ["", *sector_ids], SECONDARY, sector_label)
+            secondary = choice(
+                "lexicon_secondary", ["", *sector_ids], SECONDARY, sector_label, default=""
+            )
         with right:
             segment = choice(
                 "lexicon_segment", [s.segment_id for s in cat.segments], SEGMENT, segment_label

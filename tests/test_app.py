@@ -1050,6 +1050,7 @@ def test_the_choices_survive_a_change_of_language(lexicon: AppTest) -> None:
     lexicon.run()
     assert lexicon.selectbox(key="lexicon_sector_en").value == "devices"
     assert lexicon.selectbox(key="lexicon_segment_en").value == "design"
+    assert lexicon.selectbox(key="lexicon_secondary_en").value == ""  # "(none)" unless picked
     assert save_button(lexicon)  # the preview still describes the form
 
 
