@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import resource
 import socket
 import subprocess
@@ -49,7 +50,14 @@ def one(rows: int) -> None:
         source = Path(folder) / "leads.csv"
         synthetic_leads(source, rows)
         content = source.read_bytes()
+    # The batch page is for staff: a throwaway database with one signed-in staff member.
+    os.environ["MATCHER_DB_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    from matcher.workspace import Workspace, utcnow
+
+    ws = Workspace.open()
+    staff = ws.add_staff("bench", "bench-password-123")
     at = AppTest.from_file(APP, default_timeout=600)
+    at.session_state["staff_token"] = ws.start_session(staff, utcnow())
     at.run()
     at.switch_page("app_pages/batch.py")
     at.run()
