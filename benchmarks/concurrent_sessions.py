@@ -9,33 +9,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e_fixtures import FLAGS, running_app  # noqa: E402
+
 PASSWORD = "a long enough password"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def session(url: str, user: str, case_id: int, seconds: float, out: dict[str, int]) -> None:
@@ -74,7 +59,6 @@ def main() -> None:
     folder = tempfile.mkdtemp()
     db = f"sqlite:///{folder}/sessions.db"
     os.environ["MATCHER_DB_URL"] = db
-    sys.path.insert(0, str(ROOT))
     from matcher.models import Requirement
     from matcher.workspace.store import Workspace
 
@@ -89,35 +73,8 @@ def main() -> None:
             company=f"Company {user}",
         )
         cases[user] = view.id
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "streamlit_app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env={**os.environ},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     peak = 0
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with running_app({}) as (url, server):
         results = {user: {"pages": 0, "errors": 0} for user in cases}
         threads = [
             threading.Thread(
@@ -134,9 +91,6 @@ def main() -> None:
             )
             peak = max(peak, rss // 1024)
             time.sleep(1)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     pages = sum(r["pages"] for r in results.values())
     errors = sum(r["errors"] for r in results.values())
     print(

@@ -7,6 +7,7 @@ browser tests skip when /usr/bin/chromium is missing; under CI=true that is a fa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -46,12 +47,10 @@ def server_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
 
 
-@pytest.fixture(scope="module")
-def server(server_db_url: str) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+@contextlib.contextmanager
+def running_app(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`streamlit run` on a free port with `env` added to this process's environment: its
+    URL and process once /_stcore/health answers (RuntimeError after 60 s), stopped after."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -72,11 +71,7 @@ def server(server_db_url: str) -> Iterator[str]:
             "none",
         ],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "MATCHER_DB_URL": server_db_url,
-            "MATCHER_BOOTSTRAP_STAFF": f"{STAFF}:{PASSWORD}",
-        },
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -91,8 +86,19 @@ def server(server_db_url: str) -> Iterator[str]:
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("streamlit did not answer on /_stcore/health within 60 s")
-        yield url
+            raise RuntimeError("streamlit did not answer on /_stcore/health within 60 s")
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(server_db_url: str) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    env = {"MATCHER_DB_URL": server_db_url, "MATCHER_BOOTSTRAP_STAFF": f"{STAFF}:{PASSWORD}"}
+    with running_app(env) as (url, _):
+        yield url
