@@ -26,6 +26,7 @@ from matcher.lexicon import (
     TaughtTerm,
     TaughtTermError,
     TermPreview,
+    Unmatched,
     lexicon_csv,
     preview_term,
     read_term,
@@ -37,6 +38,7 @@ from matcher.models import Match
 from matcher.views import sector_name
 
 PREVIEW = "lexicon_preview_result"
+MISSED = "lexicon_missed_words"
 TERM_ZH, TERM_EN, NOTE = "lexicon_term_zh", "lexicon_term_en", "lexicon_note"
 # The picked sector, secondary sector and segment, kept under keys no widget owns: a
 # selectbox whose option labels change with the language starts afresh in Streamlit.
@@ -77,11 +79,21 @@ def recent_texts() -> list[str]:
     return [c.sector_text for c in workspace().inbox(limit=RECENT_CASES).rows]
 
 
+def missed_words(texts: list[str]) -> list[Unmatched]:
+    """texts_to_teach, computed again only when the cases or the data change: the page reruns
+    on every edit of the form, and reading 300 texts takes most of a second."""
+    key = (catalogue().version, hash(tuple(texts)))
+    kept = st.session_state.get(MISSED)
+    if kept is None or kept[0] != key:
+        kept = st.session_state[MISSED] = (key, texts_to_teach(ranker(), texts))
+    return list(kept[1])
+
+
 def suggestions() -> None:
     """Words from recent cases the matcher did not understand; one can start the form."""
     st.subheader(t("lexicon_suggestions"))
     st.caption(t("lexicon_suggestions_help"))
-    missed = texts_to_teach(ranker(), recent_texts())
+    missed = missed_words(recent_texts())
     if not missed:
         st.caption(t("lexicon_no_suggestions"))
         return
