@@ -44,7 +44,9 @@ def atomic_output(target: Path, *, protect: Sequence[Path] = ()) -> Iterator[Bin
         with _opened(target) as handle:
             yield handle
         return
-    with replaced_on_success(target) as temp, temp.open("wb") as handle:
+    # Written through the descriptor mkstemp opened: reopening the file would truncate it,
+    # and ext4 then flushes the whole file to disk when it is closed (0.1 s per 300 MB).
+    with _replacing(target) as (fd, _), os.fdopen(fd, "wb") as handle:
         yield handle
         handle.flush()
 
@@ -53,6 +55,15 @@ def atomic_output(target: Path, *, protect: Sequence[Path] = ()) -> Iterator[Bin
 def replaced_on_success(target: Path) -> Iterator[Path]:
     """A temporary path beside `target` that is renamed onto it when the block ends without
     error; on any failure it is removed and an existing target is untouched."""
+    with _replacing(target) as (fd, temp):
+        os.close(fd)
+        yield temp
+
+
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[tuple[int, Path]]:
+    """replaced_on_success, giving the temporary file's open descriptor too (the caller
+    closes it)."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
@@ -60,10 +71,9 @@ def replaced_on_success(target: Path) -> Iterator[Path]:
         raise OutputError(
             f"{target}: cannot write in folder {folder}: {error.strerror} (无法写入该文件夹)"
         ) from error
-    os.close(fd)
     temp = Path(temp_name)
     try:
-        yield temp
+        yield fd, temp
         os.chmod(temp, _default_mode())
         os.replace(temp, target)
     except OSError as error:

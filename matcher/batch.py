@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -73,6 +74,8 @@ WIDE_FIXED_COLUMNS = ("reason_zh_1", "reason_en_1")
 WIDE_NUMBERED = re.compile(r"(?:park|park_name|score|fit)_\d+")
 REQUIREMENT_COLUMNS = ("sector", "min_area_m2", "max_area_m2", "preferred_location")
 CHUNK_ROWS = 20_000
+# Matched chunks that may wait for the writer (each holds its rows' arrays, not its text).
+CHUNKS_AHEAD = 3
 # Distinct sector/location texts kept read across chunks; lead lists repeat a few thousand.
 READINGS_KEPT = 100_000
 # Bounds memory: a chunk's score matrices hold rows x parks cells each.
@@ -701,15 +704,21 @@ def run_batch(
         elif arrow_csv:
             if output_encoding.replace("_", "-").lower().endswith("sig"):
                 handle.write(b"\xef\xbb\xbf")
-            # Arrow writes (without the GIL) while the next chunk is matched; in order.
-            with ThreadPoolExecutor(max_workers=1) as writer:
-                written: Future[None] | None = None
+            # Arrow assembles and writes (without the GIL) while the next chunks are
+            # matched: one thread assembles chunk i+1 while another writes chunk i, in order.
+            # A few chunks may wait their turn, so matching never waits for the disk.
+            with (
+                ThreadPoolExecutor(max_workers=1) as assembler,
+                ThreadPoolExecutor(max_workers=1) as writer,
+            ):
+                pending: deque[Future[None]] = deque()
                 for i, build in enumerate(frames):
-                    if written is not None:
-                        written.result()
-                    written = writer.submit(_write_built, build, handle, i == 0)
-                if written is not None:
-                    written.result()
+                    while len(pending) >= CHUNKS_AHEAD:
+                        pending.popleft().result()
+                    built = assembler.submit(build)
+                    pending.append(writer.submit(_write_when_built, built, handle, i == 0))
+                while pending:
+                    pending.popleft().result()
         else:
             for i, build in enumerate(frames):
                 write_csv(_frame(build()), handle, output_encoding, append=i > 0)
@@ -736,8 +745,8 @@ def _shaped(
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _write_built(build: Built, handle: BinaryIO, header: bool) -> None:
-    write_arrow_csv(build(), handle, header)
+def _write_when_built(built: Future[pa.Table], handle: BinaryIO, header: bool) -> None:
+    write_arrow_csv(built.result(), handle, header)
 
 
 def _or_empty(frames: Iterator[Built], headers: Sequence[str]) -> Iterator[Built]:
