@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from matcher.diskcache import cached, key_of
 from matcher.errors import UsageError
@@ -101,6 +102,7 @@ class Gazetteer:
         )
         self._en_spaced = [(term, place, f" {term} ") for term, place in self._en]
         self._pinyin = _pinyin_index(self.places)
+        self._pinyin_keys = [key for key, _ in self._pinyin]
         # Exact spellings are looked for longest first (see find); sorted once, not per text.
         self._pinyin_longest_first = sorted(self._pinyin, key=lambda item: -len(item[0]))
 
@@ -114,6 +116,46 @@ class Gazetteer:
 
     def find(self, text: str, *, zones: bool = True, fuzzy: bool = True) -> list[PlaceHit]:
         """Places named in the text: Chinese terms, English names, then pinyin spellings."""
+        return self.find_many([text], zones=zones, fuzzy=fuzzy)[0]
+
+    def find_many(
+        self, texts: Sequence[str], *, zones: bool = True, fuzzy: bool = True
+    ) -> list[list[PlaceHit]]:
+        """find of each text. Near-miss pinyin spellings are looked for in one rapidfuzz call
+        over every key and text, not in one Python call per key and text (a batch's cost)."""
+        found: list[dict[str, PlaceHit]] = []
+        left: list[str] = []  # what exact terms left of each text, squashed
+        for text in texts:
+            hits, squashed = self._exact(text)
+            found.append(hits)
+            left.append(squashed)
+        near = [
+            i
+            for i, squashed in enumerate(left)
+            if fuzzy and len(squashed.replace(" ", "")) >= MIN_PINYIN_KEY
+        ]
+        if near:
+            scores = process.cdist(
+                self._pinyin_keys,
+                [left[i] for i in near],
+                scorer=fuzz.partial_ratio,
+                score_cutoff=PINYIN_FUZZY_CUTOFF,
+                dtype=np.float64,
+                workers=1,
+            )
+            for column, i in enumerate(near):
+                hits = found[i]
+                for key_at in np.flatnonzero(scores[:, column] >= PINYIN_FUZZY_CUTOFF).tolist():
+                    key, place = self._pinyin[key_at]
+                    hits.setdefault(place.place_id, PlaceHit(place, key))
+        out = [list(hits.values()) for hits in found]
+        if not zones:
+            out = [[h for h in hits if h.place.kind != "zone"] for hits in out]
+        return out
+
+    def _exact(self, text: str) -> tuple[dict[str, PlaceHit], str]:
+        """Places named exactly in the text, by place id, and the text's letters and digits
+        that no term took (taken ones left as spaces)."""
         norm = normalize(text)
         hits: dict[str, PlaceHit] = {}
         consumed = norm
@@ -134,16 +176,7 @@ class Gazetteer:
             if place.place_id not in hits and key in squashed:
                 hits[place.place_id] = PlaceHit(place, key)
                 squashed = squashed.replace(key, " ")
-        rest = squashed.replace(" ", "")
-        for key, place in self._pinyin:
-            if place.place_id in hits or not fuzzy or len(rest) < MIN_PINYIN_KEY:
-                continue
-            if fuzz.partial_ratio(key, squashed) >= PINYIN_FUZZY_CUTOFF:
-                hits[place.place_id] = PlaceHit(place, key)
-        found = list(hits.values())
-        if not zones:
-            found = [h for h in found if h.place.kind != "zone"]
-        return found
+        return hits, squashed
 
 
 # Names that brand parks across the district: in a park's name they say nothing of where it

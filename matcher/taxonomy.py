@@ -142,10 +142,11 @@ class Taxonomy:
         # there: its first three characters, or the whole of a shorter one. Most positions
         # of a sentence pass no such test and are skipped without trying each length.
         self._starts = {a[:3] for a in scanned}
-        # Alias lengths by first character, longest first: most positions start no alias.
+        # Lengths of the terms by their first three characters (a shorter term by itself),
+        # longest first: at a position only these lengths can hold a term.
         self._lengths: dict[str, list[int]] = {}
         for alias in scanned:
-            lengths = self._lengths.setdefault(alias[0], [])
+            lengths = self._lengths.setdefault(alias[:3], [])
             if len(alias) not in lengths:
                 lengths.append(len(alias))
         # Windows of length n are compared with aliases of length n-1..n+1 (one typo at most).
@@ -219,7 +220,12 @@ class Taxonomy:
 
     def _alias_at(self, norm: str, i: int, chains: bool = True) -> tuple[str, int] | None:
         """The longest alias or chain term starting at i and where it ends (past a plural)."""
-        for length in self._lengths.get(norm[i], ()):
+        lengths = self._lengths
+        for length in (
+            *lengths.get(norm[i : i + 3], ()),
+            *lengths.get(norm[i : i + 2], ()),
+            *lengths.get(norm[i], ()),
+        ):
             end = i + length
             if end > len(norm):
                 continue

@@ -116,31 +116,56 @@ def understand(
 ) -> Understanding:
     """Sectors (text and picked ids) and places; places in the sector text count if no location."""
     hits = taxonomy.find_sectors(sector_text)
-    return _understood(taxonomy, gazetteer, sector_text, hits, sector_ids, location_text, place_ids)
+    places = _places(gazetteer, sector_text, location_text, place_ids)
+    return _understood(taxonomy, sector_text, hits, sector_ids, location_text, places)
 
 
 def understand_all(
     taxonomy: Taxonomy, gazetteer: Gazetteer, texts: Sequence[tuple[str, str]]
 ) -> list[Understanding]:
-    """understand(sector text, location text) of each pair, the sector texts' fuzzy matching
-    done together (see Taxonomy.find_sectors_many): what a batch's distinct texts cost."""
+    """understand(sector text, location text) of each pair, the fuzzy matching of sectors
+    and of places done together (see Taxonomy.find_sectors_many, Gazetteer.find_many): what a
+    batch's distinct texts cost."""
     found = taxonomy.find_sectors_many([sector for sector, _ in texts])
+    places: list[tuple[list[PlaceHit], bool]] = [([], False)] * len(texts)
+    asked = [i for i, (_, location) in enumerate(texts) if location.strip()]
+    in_location = gazetteer.find_many([texts[i][1].strip() for i in asked])
+    for i, hits in zip(asked, in_location, strict=True):
+        places[i] = (hits, False)
+    # Without a location, a place named in the sector text counts (towns and landmarks).
+    unasked = [i for i, (_, location) in enumerate(texts) if not location.strip()]
+    in_text = gazetteer.find_many([texts[i][0] for i in unasked], zones=False, fuzzy=False)
+    for i, hits in zip(unasked, in_text, strict=True):
+        places[i] = (hits, bool(hits))
     return [
-        _understood(taxonomy, gazetteer, sector, hits, (), location, ())
-        for (sector, location), hits in zip(texts, found, strict=True)
+        _understood(taxonomy, sector, hits, (), location, where)
+        for (sector, location), hits, where in zip(texts, found, places, strict=True)
     ]
+
+
+def _places(
+    gazetteer: Gazetteer, sector_text: str, location_text: str, place_ids: Sequence[str]
+) -> tuple[list[PlaceHit], bool]:
+    """The places asked for (picked and in the location text) or, if none was asked for,
+    named in the sector text; and whether they came from the sector text."""
+    location = location_text.strip()
+    picked = gazetteer.picked(place_ids)
+    if location or picked:
+        return [*picked, *gazetteer.find(location)] if location else picked, False
+    places = gazetteer.find(sector_text, zones=False, fuzzy=False)
+    return places, bool(places)
 
 
 def _understood(
     taxonomy: Taxonomy,
-    gazetteer: Gazetteer,
     sector_text: str,
     found: Sequence[SectorHit],
     sector_ids: Sequence[str],
     location_text: str,
-    place_ids: Sequence[str],
+    places: tuple[list[PlaceHit], bool],
 ) -> Understanding:
-    """understand, given the sector hits already found in sector_text."""
+    """understand, given the sector hits already found in sector_text and the places (see
+    _places)."""
     hits = list(found)
     unknown = [sid for sid in sector_ids if sid not in taxonomy.sectors]
     if unknown:
@@ -149,19 +174,12 @@ def _understood(
         name = taxonomy.sectors[sector_id].name_zh
         hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
     unique, weights = weigh(hits, normalize(sector_text))
-    location = location_text.strip()
-    picked = gazetteer.picked(place_ids)
-    if location or picked:
-        places, from_text = [*picked, *gazetteer.find(location)] if location else picked, False
-    else:
-        places = gazetteer.find(sector_text, zones=False, fuzzy=False)
-        from_text = bool(places)
     return Understanding(
         sector_text=sector_text.strip(),
         sector_hits=unique,
         sector_weights=weights,
-        location_text=location,
-        place_hits=tuple(places),
-        places_from_sector_text=from_text,
+        location_text=location_text.strip(),
+        place_hits=tuple(places[0]),
+        places_from_sector_text=places[1],
         area_in_text=area_in_text(sector_text),
     )

@@ -189,3 +189,31 @@ def test_the_form_can_say_a_place_is_not_recognised(ranker: Ranker) -> None:
     assert pick(unknown, "en") == "Location “火星基地” not recognised; location was not scored"
     assert location_notice(Requirement(preferred_location="五道口"), ranker.gazetteer) is None
     assert location_notice(Requirement(), ranker.gazetteer) is None
+
+
+def test_places_found_for_many_texts_at_once_are_those_each_finds_alone(
+    catalogue: Catalogue,
+) -> None:
+    # A batch looks for near-miss pinyin in all its texts together; each text must still get
+    # its own places, in its own order, whatever texts surround it.
+    gazetteer = Gazetteer(catalogue.places)
+    texts = [
+        "Xibeiwan",
+        "",
+        "温泉镇",
+        "near Shangdi, or xibeiwang",
+        "IC design near Wenquan town",
+        "上地",
+        "Suji atuo",
+        "north",
+        "Shanghai",
+        "学院路 and Sujiatuo",
+    ]
+    alone = [[(h.place.place_id, h.surface) for h in gazetteer.find(t)] for t in texts]
+    together = [[(h.place.place_id, h.surface) for h in f] for f in gazetteer.find_many(texts)]
+    assert together == alone
+    assert alone[0] and alone[2] and alone[3] and not alone[1] and not alone[8]
+    reversed_texts = [
+        [(h.place.place_id, h.surface) for h in f] for f in gazetteer.find_many(texts[::-1])
+    ]
+    assert reversed_texts == alone[::-1]
