@@ -215,12 +215,15 @@ class _Plain:
     quoted cell is quoted whole ("...", a quote inside written ""). Arrow reads them without
     making a Python string per cell; blank lines (no rows) are left out first."""
 
-    lines: list[int]
+    lines: Sequence[int]
     bodies: list[str]  # the lines without their endings
+    # The lines' bytes as Arrow may read them, when every line is a row as it stands (each
+    # ends in \n or \r\n and holds the delimiter, so none is blank).
+    raw: bytes | None = None
 
     def records(self, delimiter: str) -> _Records:
         """The lines read as the record-by-record path reads them."""
-        return self.lines, [
+        return list(self.lines), [
             next(csv.reader([body], delimiter=delimiter))
             if '"' in body
             else (body.split(delimiter) if body else [])
@@ -230,17 +233,22 @@ class _Plain:
     def table(self, width: int, delimiter: str) -> tuple[list[int], pa.Table] | None:
         """(line of each row, the rows' cells as strings), or None if a line does not have
         `width` cells (it is then read as records, to be reported)."""
-        kept = [
-            (line, body)
-            for line, body in zip(self.lines, self.bodies, strict=True)
-            if delimiter in body or body.strip()
-        ]
-        if not kept:
+        if self.raw is not None:
+            kept_lines, text = list(self.lines), self.raw
+        else:
+            kept = [
+                (line, body)
+                for line, body in zip(self.lines, self.bodies, strict=True)
+                if delimiter in body or body.strip()
+            ]
+            kept_lines = [line for line, _ in kept]
+            text = "\n".join(body for _, body in kept).encode("utf-8")
+        if not kept_lines:
             return [], _strings([], width)
         names = [f"c{i}" for i in range(width)]
         try:
             table = pa_csv.read_csv(
-                io.BytesIO("\n".join(body for _, body in kept).encode("utf-8")),
+                io.BytesIO(text),
                 read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
                 parse_options=pa_csv.ParseOptions(
                     delimiter=delimiter,
@@ -258,9 +266,9 @@ class _Plain:
             )
         except pa.ArrowInvalid:  # a line with too many or too few cells
             return None
-        if table.num_rows != len(kept):
+        if table.num_rows != len(kept_lines):
             return None
-        return [line for line, _ in kept], table
+        return kept_lines, table
 
 
 class CsvRows:
@@ -364,7 +372,9 @@ class CsvRows:
             while (block := feed.take_block()) is not None:
                 # A line with a problem is a row whatever it holds: not for the fast path.
                 plain = (
-                    None if any(n in self.problems for n, _ in block) else _plain(block, delimiter)
+                    None
+                    if self.problems and any(n in self.problems for n, _ in block)
+                    else _plain(block, delimiter)
                 )
                 if plain is not None:
                     yield plain
@@ -452,10 +462,11 @@ class CsvRows:
             number += len(raws)
             # In a GB file only ASCII lines can be taken as they are: a line of Chinese
             # may be UTF-8, which is reported (see _line).
-            texts = _decoded(raws, codec) if clean and not in_gb else None
-            if texts is None:
+            block = _decoded(raws, codec, first) if clean and not in_gb else None
+            if block is None:
                 texts = [self._line(n, raw, codec, in_gb) for n, raw in enumerate(raws, first)]
-            yield list(zip(range(first, number + 1), texts, strict=True))
+                block = _Block(zip(range(first, number + 1), texts, strict=True))
+            yield block
 
     def _line(self, number: int, raw: bytes, codec: str, in_gb: bool) -> str:
         """One line's text; what is wrong with it goes to `problems`."""
@@ -569,6 +580,10 @@ def _whole_quotes(delimiter: str) -> re.Pattern[str]:
 
 def _plain(block: list[tuple[int, str]], delimiter: str) -> _Plain | None:
     """The block as a _Plain, if every line's quotes are whole cells (see _Plain)."""
+    if isinstance(block, _Block) and block.raw is not None:
+        whole_block = _plain_whole(block, block.raw, delimiter)
+        if whole_block is not None:
+            return whole_block
     bodies = [text.rstrip("\r\n") for _, text in block]
     whole = _whole_quotes(delimiter).fullmatch
     # A quoted line longer than csv's cell limit may hold a cell it refuses (reported).
@@ -578,10 +593,57 @@ def _plain(block: list[tuple[int, str]], delimiter: str) -> _Plain | None:
     return _Plain([line for line, _ in block], bodies)
 
 
-def _decoded(raws: list[bytes], codec: str) -> list[str] | None:
-    """Every line decoded, or None if one of them is not in the codec."""
+def _plain_whole(block: _Block, raw: bytes, delimiter: str) -> _Plain | None:
+    """The block as a _Plain Arrow reads as it stands, or None if a line needs looking at
+    (a lone \r, a line without the delimiter, a quote not around a whole cell, no final
+    line ending)."""
+    text = block.text
+    if not text.endswith("\n"):
+        return None
+    if "\r" in text:  # Arrow reads \r\n endings as they are; a lone \r is a line of its own
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    bodies = text[:-1].split("\n")
+    if len(bodies) != len(block) or not all(delimiter in body for body in bodies):
+        return None
+    if '"' in text:
+        whole = _whole_quotes(delimiter).fullmatch
+        limit = csv.field_size_limit()
+        if not all(whole(body) and len(body) <= limit for body in bodies if '"' in body):
+            return None
+    first = block[0][0]
+    return _Plain(range(first, first + len(block)), bodies, raw)
+
+
+class _Block(list[tuple[int, str]]):
+    """A block of (line number, text) as read, with the whole block's text and bytes when it
+    was decoded at once (valid UTF-8, no NUL); a block the feed cuts is a plain list."""
+
+    text: str = ""
+    raw: bytes | None = None
+
+
+def _decoded(raws: list[bytes], codec: str, first: int) -> _Block | None:
+    """The lines numbered from `first`, each decoded, or None if one is not in the codec."""
+    numbers = range(first, first + len(raws))
+    if codec == "utf-8":
+        # The block at once: a UTF-8 character never holds a line break's byte, so each
+        # line decodes as it would alone (one call instead of one per line).
+        raw = b"".join(raws)
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            return None
+        # str.splitlines also breaks at \x0b, \x1c, \u2028 ... which bytes.splitlines does
+        # not: a block holding one has more lines as text, and is decoded line by line.
+        lines = text.splitlines(keepends=True)
+        if len(lines) == len(raws):
+            block = _Block(zip(numbers, lines, strict=True))
+            block.text, block.raw = text, raw
+            return block
     try:
-        return [raw.decode(codec) for raw in raws]
+        return _Block(zip(numbers, [raw.decode(codec) for raw in raws], strict=True))
     except UnicodeDecodeError:
         return None
 
@@ -600,6 +662,8 @@ def _in_blocks(
 
 
 _TOO_LONG = b"\x00too-long\x00"
+# What one read of a CSV takes: the lines in it are decoded and, if plain, parsed together.
+READ_BYTES = 1 << 18
 
 
 def _raw_blocks(handle: BinaryIO) -> Iterator[tuple[list[bytes], bool]]:
@@ -608,7 +672,7 @@ def _raw_blocks(handle: BinaryIO) -> Iterator[tuple[list[bytes], bool]]:
     whether the block is clean: no NUL byte, no line skipped."""
     pending = b""
     skipping = False
-    while block := handle.read(1 << 16):
+    while block := handle.read(READ_BYTES):
         data = pending + block
         pieces = data.splitlines(keepends=True)
         # The last piece may continue in the next block (or be the \r of a \r\n).

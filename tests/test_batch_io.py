@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher import batch_io
 from matcher.batch_io import (
     BatchError,
     CsvRows,
@@ -111,7 +113,9 @@ def test_records_are_what_the_csv_module_reads_with_their_first_line(
     ),
     ragged=st.sampled_from([[], [["only"]], [["a", "b", "c", "d"]]]),
     delimiter=st.sampled_from([",", ";", "\t"]),
-    stray=st.sampled_from(["", 'x"y,"z', "   "]),
+    stray=st.sampled_from(["", 'x"y,"z', "   ", "a\rb,c,d", "\x0b,\u2028,"]),
+    ending=st.sampled_from(["\r\n", "\n"]),
+    read_bytes=st.sampled_from([16, 64, 1 << 18]),
 )
 def test_chunks_hold_the_rows_the_record_path_reads(
     tmp_path_factory: pytest.TempPathFactory,
@@ -119,21 +123,59 @@ def test_chunks_hold_the_rows_the_record_path_reads(
     ragged: list[list[str]],
     delimiter: str,
     stray: str,
+    ending: str,
+    read_bytes: int,
 ) -> None:
-    """Well-formed blocks go to Arrow's CSV reader, others record by record: either way a
-    chunk holds each row's cells (padded or cut to the header) at the line it starts on."""
+    """Plain blocks go to Arrow's CSV reader as they stand, others record by record: either
+    way a chunk holds each row's cells (padded or cut to the header) at the line it starts
+    on, however the file falls into blocks."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=ending)
     writer.writerows([["h1", "h2", "h3"], *rows, *ragged])
     text = buffer.getvalue() + (stray + "\n" if stray else "")
     path = tmp_path_factory.mktemp("csv") / "rows.csv"
     path.write_bytes(text.encode("utf-8"))
-    reader = CsvRows(path, "utf-8", delimiter)
-    reader.headers()
-    got = [(line, cells) for frame in reader.chunks(7) for line, cells in frame.iterrows()]
+    with mock.patch.object(batch_io, "READ_BYTES", read_bytes):
+        reader = CsvRows(path, "utf-8", delimiter)
+        reader.headers()
+        got = [(line, cells) for frame in reader.chunks(7) for line, cells in frame.iterrows()]
     expected = [
         (line, [*cells, "", "", ""][:3])
         for line, cells in CsvRows(path, "utf-8", delimiter)._read_records()
         if line > 1 and (len(cells) > 1 or any(c.strip() for c in cells) or line in reader.problems)
     ]
     assert [(line, list(cells)) for line, cells in got] == expected
+
+
+def _block(text: str) -> list[tuple[int, str]]:
+    lines = text.encode().splitlines(keepends=True)
+    block = batch_io._decoded(lines, "utf-8", 5)
+    assert block is not None
+    return block
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_a_plain_block_goes_to_arrow_as_its_own_bytes(ending: str) -> None:
+    text = ending.join(['R1,"a, b",中文', 'R2,"say ""hi""",x', "R3,,"]) + ending
+    plain = batch_io._plain(_block(text), ",")
+    assert plain is not None and plain.raw == text.encode()
+    parsed = plain.table(3, ",")
+    assert parsed is not None
+    lines, table = parsed
+    assert lines == [5, 6, 7]
+    assert table.column(1).to_pylist() == ["a, b", 'say "hi"', ""]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "R1,a,b\rR2,c,d\n",  # a lone carriage return ends a line of its own
+        "R1,a,b\n\nR2,c,d\n",  # a blank line is no row
+        "R1,a,b\nnothing here\n",  # a line without the delimiter
+        'R1,a"b,c\n',  # a quote inside a cell: csv.reader and Arrow may differ
+        "R1,a,b",  # no line ending: the line may go on in the next block
+    ],
+)
+def test_a_block_with_a_line_to_look_at_is_not_taken_whole(text: str) -> None:
+    plain = batch_io._plain(_block(text), ",")
+    assert plain is None or plain.raw is None
