@@ -61,7 +61,9 @@ def detect_encoding(sample: bytes) -> str:
 
     best = from_bytes(sample).best()
     if best is None:
-        raise BatchError("cannot tell the file's text encoding; pass --encoding (无法识别文件编码)")
+        raise BatchError(
+            "cannot tell the file's text encoding; pass --input-encoding (无法识别文件编码)"
+        )
     return str(best.encoding)
 
 
@@ -245,6 +247,10 @@ class _Plain:
             text = "\n".join(body for _, body in kept).encode("utf-8")
         if not kept_lines:
             return [], _strings([], width)
+        if text.startswith(codecs.BOM_UTF8):
+            # Arrow drops a byte order mark at the start of what it reads: a line beginning
+            # with U+FEFF keeps it, as csv.reader keeps it, behind one given to be dropped.
+            text = codecs.BOM_UTF8 + text
         names = [f"c{i}" for i in range(width)]
         try:
             table = pa_csv.read_csv(
@@ -687,7 +693,9 @@ def _raw_blocks(handle: BinaryIO) -> Iterator[tuple[list[bytes], bool]]:
         if pieces:
             yield pieces, clean
         if len(pending) > MAX_LINE_BYTES:
-            skipping, pending = True, b""
+            # A final \r may end the line (a lone \r) or start a \r\n: it is kept, so that
+            # the line after is not taken for the rest of the one skipped.
+            skipping, pending = True, b"\r" if pending.endswith(b"\r") else b""
     if skipping:
         yield [_TOO_LONG], False
     elif pending:

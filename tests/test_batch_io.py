@@ -179,3 +179,59 @@ def test_a_plain_block_goes_to_arrow_as_its_own_bytes(ending: str) -> None:
 def test_a_block_with_a_line_to_look_at_is_not_taken_whole(text: str) -> None:
     plain = batch_io._plain(_block(text), ",")
     assert plain is None or plain.raw is None
+
+
+def _rows(path: object, read_bytes: int, delimiter: str = ",") -> list[tuple[int, list[str]]]:
+    with mock.patch.object(batch_io, "READ_BYTES", read_bytes):
+        reader = CsvRows(path, "utf-8", delimiter)  # type: ignore[arg-type]
+        reader.headers()
+        return [
+            (int(line), list(cells))
+            for frame in reader.chunks(7)
+            for line, cells in zip(frame.index, frame.to_numpy().tolist(), strict=True)
+        ]
+
+
+@pytest.mark.parametrize("read_bytes", [6, 12, 1 << 18])
+@pytest.mark.parametrize("before", ["", "x,y\n", "x,y\nz,w\n"])
+def test_a_line_starting_with_a_byte_order_mark_keeps_it(
+    tmp_path: object, before: str, read_bytes: int
+) -> None:
+    """Arrow drops a BOM at the start of what it is given; csv.reader keeps one that starts a
+    line past the first (a file pasted after another, say), and so must the fast path."""
+    path = tmp_path / "bom.csv"  # type: ignore[operator]
+    path.write_bytes(f"h1,h2\n{before}\ufeffa,b\n".encode())
+    rows = _rows(path, read_bytes)
+    assert rows[-1] == (2 + before.count("\n"), ["\ufeffa", "b"])
+    assert len(rows) == 1 + before.count("\n")
+
+
+def test_a_line_after_a_too_long_line_ending_in_a_lone_carriage_return_is_read(
+    tmp_path: object,
+) -> None:
+    """The \\r ending a line too long to read may be the last byte of a read: the next
+    line is still its own line, at its own number."""
+    for length in range(10, 30):
+        path = tmp_path / f"long{length}.csv"  # type: ignore[operator]
+        path.write_bytes(b"h1,h2\ra," + b"y" * length + b"\rb,c\rd,e\r")
+        with mock.patch.object(batch_io, "MAX_LINE_BYTES", 10):
+            reader = CsvRows(path, "utf-8", ",")
+            with mock.patch.object(batch_io, "READ_BYTES", 8):
+                reader.headers()
+                rows = [
+                    (int(line), list(cells))
+                    for frame in reader.chunks(7)
+                    for line, cells in zip(frame.index, frame.to_numpy().tolist(), strict=True)
+                ]
+        # Line 2 is read or, past the limit, reported (the limit is checked a read at a time).
+        assert [line for line, _ in rows] == [2, 3, 4], length
+        assert rows[1:] == [(3, ["b", "c"]), (4, ["d", "e"])], length
+        assert rows[0][1] == (["", ""] if 2 in reader.problems else ["a", "y" * length])
+        assert set(reader.problems) <= {2}
+
+
+def test_an_undetectable_encoding_names_the_flag_that_sets_it() -> None:
+    """`batch --encoding` is the output's encoding; the input's is --input-encoding."""
+    sample = "编号,企业名称\nA1,芯片公司\n".encode() + b"A2,Caf\xe9 Ltd\nA3,x\n"
+    with pytest.raises(BatchError, match="--input-encoding"):
+        detect_encoding(sample)
