@@ -658,8 +658,8 @@ OutputFormat = Literal["long", "wide"]
 def _old_objects_left_alone() -> Iterator[None]:
     """While a batch runs, the collector's full passes skip the objects alive when it began
     (modules, the catalogue): a batch allocates enough to trigger them, and each walked all
-    of those for nothing (about 0.05 s per 100k rows, 3% of a batch). gc.freeze is undone
-    after, so later garbage among them is still collected."""
+    of those for nothing (about 0.04 s per 100k rows). gc.freeze is undone after, so later
+    garbage among them is still collected."""
     gc.freeze()
     try:
         yield
@@ -735,7 +735,7 @@ def run_batch(
                 handle.write(b"\xef\xbb\xbf")
             # Arrow assembles and writes (without the GIL) while the next chunks are
             # matched: one thread assembles chunk i+1 while another writes chunk i, in order.
-            # A few chunks may wait their turn, so matching never waits for the disk.
+            # Up to CHUNKS_AHEAD chunks wait their turn, so matching seldom waits for them.
             with (
                 ThreadPoolExecutor(max_workers=1) as assembler,
                 ThreadPoolExecutor(max_workers=1) as writer,
