@@ -586,10 +586,8 @@ def _whole_quotes(delimiter: str) -> re.Pattern[str]:
 
 def _plain(block: list[tuple[int, str]], delimiter: str) -> _Plain | None:
     """The block as a _Plain, if every line's quotes are whole cells (see _Plain)."""
-    if isinstance(block, _Block) and block.raw is not None:
-        whole_block = _plain_whole(block, block.raw, delimiter)
-        if whole_block is not None:
-            return whole_block
+    if isinstance(block, _Block) and (whole_block := _plain_whole(block, delimiter)):
+        return whole_block
     bodies = [text.rstrip("\r\n") for _, text in block]
     whole = _whole_quotes(delimiter).fullmatch
     # A quoted line longer than csv's cell limit may hold a cell it refuses (reported).
@@ -599,12 +597,12 @@ def _plain(block: list[tuple[int, str]], delimiter: str) -> _Plain | None:
     return _Plain([line for line, _ in block], bodies)
 
 
-def _plain_whole(block: _Block, raw: bytes, delimiter: str) -> _Plain | None:
+def _plain_whole(block: _Block, delimiter: str) -> _Plain | None:
     """The block as a _Plain Arrow reads as it stands, or None if a line needs looking at
     (a lone \r, a line without the delimiter, a quote not around a whole cell, no final
     line ending)."""
     text = block.text
-    if not text.endswith("\n"):
+    if block.raw is None or not text.endswith("\n"):
         return None
     if "\r" in text:  # Arrow reads \r\n endings as they are; a lone \r is a line of its own
         text = text.replace("\r\n", "\n")
@@ -619,7 +617,7 @@ def _plain_whole(block: _Block, raw: bytes, delimiter: str) -> _Plain | None:
         if not all(whole(body) and len(body) <= limit for body in bodies if '"' in body):
             return None
     first = block[0][0]
-    return _Plain(range(first, first + len(block)), bodies, raw)
+    return _Plain(range(first, first + len(block)), bodies, block.raw)
 
 
 class _Block(list[tuple[int, str]]):

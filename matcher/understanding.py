@@ -127,33 +127,43 @@ def understand_all(
     and of places done together (see Taxonomy.find_sectors_many, Gazetteer.find_many): what a
     batch's distinct texts cost."""
     found = taxonomy.find_sectors_many([sector for sector, _ in texts])
+    return [
+        _understood(taxonomy, sector, hits, (), location, where)
+        for (sector, location), hits, where in zip(
+            texts, found, _places_many(gazetteer, texts), strict=True
+        )
+    ]
+
+
+def _places_many(
+    gazetteer: Gazetteer, texts: Sequence[tuple[str, str]]
+) -> list[tuple[list[PlaceHit], bool]]:
+    """Of each (sector text, location text): the places in the location text or, if there is
+    none, those named in the sector text (towns and landmarks, no zones, exact spellings
+    only); and whether they came from the sector text. Looked for together (see
+    Gazetteer.find_many)."""
     places: list[tuple[list[PlaceHit], bool]] = [([], False)] * len(texts)
     asked = [i for i, (_, location) in enumerate(texts) if location.strip()]
     in_location = gazetteer.find_many([texts[i][1].strip() for i in asked])
     for i, hits in zip(asked, in_location, strict=True):
         places[i] = (hits, False)
-    # Without a location, a place named in the sector text counts (towns and landmarks).
     unasked = [i for i, (_, location) in enumerate(texts) if not location.strip()]
     in_text = gazetteer.find_many([texts[i][0] for i in unasked], zones=False, fuzzy=False)
     for i, hits in zip(unasked, in_text, strict=True):
         places[i] = (hits, bool(hits))
-    return [
-        _understood(taxonomy, sector, hits, (), location, where)
-        for (sector, location), hits, where in zip(texts, found, places, strict=True)
-    ]
+    return places
 
 
 def _places(
     gazetteer: Gazetteer, sector_text: str, location_text: str, place_ids: Sequence[str]
 ) -> tuple[list[PlaceHit], bool]:
-    """The places asked for (picked and in the location text) or, if none was asked for,
-    named in the sector text; and whether they came from the sector text."""
-    location = location_text.strip()
+    """_places_many of one requirement, the places picked from the list first; with a place
+    picked, the sector text is not looked in."""
     picked = gazetteer.picked(place_ids)
-    if location or picked:
-        return [*picked, *gazetteer.find(location)] if location else picked, False
-    places = gazetteer.find(sector_text, zones=False, fuzzy=False)
-    return places, bool(places)
+    if picked and not location_text.strip():
+        return picked, False
+    hits, from_text = _places_many(gazetteer, [(sector_text, location_text)])[0]
+    return [*picked, *hits], from_text
 
 
 def _understood(
