@@ -19,17 +19,17 @@ from app_pages.common import (
     workspace,
 )
 
-st.set_page_config(page_title="海淀重点园区匹配 · Haidian park matcher", layout="wide")
-st.html(PAGE_STYLE)
-
 # Streamlit forgets a widget's value when a run switches pages (signing in does), so the
 # chosen language is also kept under a key no widget owns, and given back to the toggle.
 st.session_state["lang"] = st.session_state.get("lang", st.session_state.get(LANG_KEPT, "zh"))
+st.set_page_config(page_title=t("app_title"), layout="wide")
+st.html(PAGE_STYLE)
 with st.sidebar:
+    # Said in both languages, and each language in its own: findable by either reader.
     st.radio(
-        "语言 / Language",
+        t("language_switch"),
         options=["zh", "en"],
-        format_func=lambda code: "中文" if code == "zh" else "English",
+        format_func=lambda code: t(f"language_{code}"),
         key="lang",
         horizontal=True,
     )
@@ -87,6 +87,6 @@ with st.sidebar:
             unsafe_allow_javascript=True,
         )
     shown = catalogue()
-    taught = t("lexicon_taught_count").format(n=shown.taught_terms) if shown.taught_terms else ""
-    st.caption(f"{t('data_version')}: {shown.version}" + (f" ({taught})" if taught else ""))
+    taught = t("lexicon_taught_count", n=shown.taught_terms) if shown.taught_terms else ""
+    st.caption(t("data_in_words", parks=len(shown.parks)) + (f" · {taught}" if taught else ""))
 page.run()

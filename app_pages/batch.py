@@ -9,10 +9,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.batch_state import BatchRun, failure_message, run_key, safe_file_name
+from app_pages.batch_state import (
+    BatchRun,
+    failure_message,
+    run_key,
+    safe_file_name,
+    stored_for_reader,
+)
 from app_pages.common import catalogue, lang, local_time, plain, require_staff, t, workspace
-from matcher.batch import localise, run_batch
+from matcher.batch import for_reader, run_batch
 from matcher.templates import expected_columns, template_csv, template_xlsx
+from matcher.views import header
 
 # Named, not __name__: Streamlit runs a page as "__main__".
 LOG = logging.getLogger("app_pages.batch")
@@ -22,19 +29,20 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def show_expected_columns() -> None:
     with st.expander(t("batch_columns")):
         st.caption(t("batch_columns_help"))
-        table = expected_columns().rename(
+        table = expected_columns(lang()).rename(
             columns={
-                "column": t("column_name"),
-                "chinese_headers": t("column_variants"),
-                "example": t("column_example"),
+                "column": t("template_column_name"),
+                "chinese_headers": t("template_column_variants"),
+                "example": t("template_column_example"),
             }
         )
         st.dataframe(table, hide_index=True)
         a, b = st.columns(2)
+        language = lang()
         # Deferred (callable) data: the file is built when clicked, not on every rerun.
         a.download_button(
             t("template_csv"),
-            data=template_csv,
+            data=lambda: template_csv(language),
             file_name="lead-template.csv",
             mime="text/csv",
             key="template_csv",
@@ -42,7 +50,7 @@ def show_expected_columns() -> None:
         )
         b.download_button(
             t("template_xlsx"),
-            data=template_xlsx,
+            data=lambda: template_xlsx(language),
             file_name="lead-template.xlsx",
             mime=XLSX_MIME,
             key="template_xlsx",
@@ -66,6 +74,7 @@ def compute(
                 catalogue=catalogue(),
                 encoding=encoding,
                 sheet=sheet,
+                for_any_reader=True,
                 progress=lambda done, total: progress.progress(
                     min(done / total, 1.0) if total else 0.5, text=f"{done}"
                 ),
@@ -84,41 +93,42 @@ def compute(
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """Result rows as the reader's language says them: headers, fit words and the shown
-    score, as on every other page (the files keep the public columns)."""
-    other = "reason_en" if lang() == "zh" else "reason_zh"  # the reasons the reader reads
-    return localise(frame.drop(columns=[other], errors="ignore"), lang(), catalogue().tuning.shown)
+    """Result rows as the reader's language says them (matcher.batch.for_reader): the same
+    rows the downloads hold."""
+    return for_reader(frame, lang(), catalogue().tuning.shown)
 
 
 def show_run(run: BatchRun) -> None:
     # The file name is the user's text: st.text shows it as is, never as markdown.
-    st.text(f"{t('batch_result_for')}: {run.file_name}")
+    st.text(t("field_value", field=t("batch_result_for"), value=run.file_name))
     summary = run.summary
     st.success(
-        t("batch_summary").format(
-            read=summary.rows_read, ok=summary.rows_matched, bad=summary.rows_with_errors
+        t(
+            "batch_summary",
+            read=summary.rows_read,
+            ok=summary.rows_matched,
+            bad=summary.rows_with_errors,
         )
     )
     if run.error_count:
         st.subheader(t("batch_errors"))
         if run.error_count > len(run.error_preview):
             st.caption(
-                t("batch_errors_preview").format(
-                    total=run.error_count, shown=len(run.error_preview)
-                )
+                t("batch_errors_preview", total=run.error_count, shown=len(run.error_preview))
             )
         st.dataframe(shown(run.error_preview), hide_index=True)
-    st.caption(t("batch_preview").format(shown=len(run.preview), total=len(run.frame)))
+    st.caption(t("batch_preview", shown=len(run.preview), total=len(run.frame)))
     st.dataframe(
         shown(run.preview),
         hide_index=True,
-        column_config={t("score"): st.column_config.NumberColumn(format="%.1f")},
+        column_config={header("score", lang()): st.column_config.NumberColumn(format="%.1f")},
     )
     a, b = st.columns(2)
+    language, scale = lang(), catalogue().tuning.shown
     # Deferred downloads that do not rerun the page: a click builds the file once.
     a.download_button(
         t("batch_download"),
-        data=run.csv,
+        data=lambda: run.csv(language, scale),
         file_name="matches.csv",
         mime="text/csv",
         key="batch_csv",
@@ -126,7 +136,7 @@ def show_run(run: BatchRun) -> None:
     )
     b.download_button(
         t("batch_download_xlsx"),
-        data=run.xlsx,
+        data=lambda: run.xlsx(language, scale),
         file_name="matches.xlsx",
         mime=XLSX_MIME,
         key="batch_xlsx",
@@ -145,13 +155,13 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
             rows_read=summary.rows_read,
             rows_matched=summary.rows_matched,
             rows_error=summary.rows_with_errors,
-            result=run.csv(),
-            result_suffix=".csv",
+            result=run.stored(),
+            result_suffix=".parquet",
             actor=actor,
         )
     except Exception as error:  # the result is still shown and downloadable
         LOG.exception("recording the batch run of %r failed", run.file_name)
-        st.warning(f"{t('batch_record_failed')}: {plain(error)}")
+        st.warning(t("field_value", field=t("batch_record_failed"), value=plain(error)))
 
 
 def show_history() -> None:
@@ -165,13 +175,22 @@ def show_history() -> None:
         left, right = st.columns([4, 1])
         # The file name is the user's text: st.text, never markdown.
         left.text(
-            f"#{past.id} {past.file_name} · {local_time(past.created_at, with_date=True)} · "
-            f"{past.created_by} · {t('batch_rows')} {past.rows_read} "
-            f"({past.rows_matched} / {past.rows_error})"
+            t(
+                "batch_history_line",
+                run=past.id,
+                file=past.file_name,
+                time=local_time(past.created_at),
+                who=past.created_by,
+                rows=past.rows_read,
+                ok=past.rows_matched,
+                bad=past.rows_error,
+            )
         )
         right.download_button(
-            t("batch_redownload").format(run=past.id),
-            data=lambda run_id=past.id: ws.batch_result(run_id),
+            t("batch_redownload", run=past.id),
+            data=lambda run=past: stored_for_reader(
+                ws.batch_result(run.id), run.result_path, lang(), catalogue().tuning.shown
+            ),
             file_name=f"batch-{past.id}-matches.csv",
             mime="text/csv",
             key=f"batch_history_{past.id}",

@@ -6,6 +6,7 @@ Not a page: st.navigation lists the pages explicitly.
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
 import threading
 from collections.abc import Callable
@@ -13,10 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from app_pages.common import plain, t
-from matcher.batch import BatchSummary
+from app_pages.common import lang, plain, t
+from matcher.batch import ERROR_COLUMNS, BatchSummary, for_reader
 from matcher.errors import UserFacingError
-from matcher.exports import write_csv, xlsx_bytes
+from matcher.exports import parquet_bytes, write_csv, xlsx_bytes
+from matcher.i18n import Lang, label
+from matcher.tuning import ShownScale
 
 PREVIEW_ROWS = 200
 SAFE_NAME = "upload.csv"
@@ -50,7 +53,8 @@ def csv_file_bytes(frame: pd.DataFrame) -> bytes:
 
 
 class BatchRun:
-    """One batch result; each download is built on its first click and then reused."""
+    """One batch result, for any reader (matcher.batch.for_reader words it in theirs); each
+    download is built on its first click in a language and then reused."""
 
     def __init__(self, key: str, file_name: str, summary: BatchSummary, frame: pd.DataFrame):
         self.key = key
@@ -59,7 +63,8 @@ class BatchRun:
         self.frame = frame
         errors = frame[frame["status"] == "error"]
         self.error_count = len(errors)
-        self.error_preview = errors[["request_id", "error"]].head(PREVIEW_ROWS)
+        shown = ["request_id", "error", *(c for c in ERROR_COLUMNS.values() if c in frame)]
+        self.error_preview = errors[shown].head(PREVIEW_ROWS)
         self.preview = frame.head(PREVIEW_ROWS)
         self._files: dict[str, bytes] = {}
         # Streamlit runs a deferred download on its own thread; two quick clicks must not
@@ -72,15 +77,37 @@ class BatchRun:
                 self._files[kind] = build()
             return self._files[kind]
 
-    def csv(self) -> bytes:
-        return self._built("csv", lambda: csv_file_bytes(self.frame))
+    def csv(self, lang: Lang, scale: ShownScale) -> bytes:
+        """The results as the page shows them, in `lang`: CSV."""
+        return self._built(
+            f"csv-{lang}", lambda: csv_file_bytes(for_reader(self.frame, lang, scale))
+        )
 
-    def xlsx(self) -> bytes:
-        return self._built("xlsx", lambda: xlsx_bytes({"matches": self.frame}))
+    def xlsx(self, lang: Lang, scale: ShownScale) -> bytes:
+        """The results as the page shows them, in `lang`: Excel, one sheet."""
+        sheet = label("sheet_results", lang)
+        return self._built(
+            f"xlsx-{lang}", lambda: xlsx_bytes({sheet: for_reader(self.frame, lang, scale)})
+        )
+
+    def stored(self) -> bytes:
+        """The results for any reader, as the workspace keeps them (Parquet, compressed)."""
+        return self._built("parquet", lambda: parquet_bytes(self.frame))
+
+
+def stored_for_reader(data: bytes, stored_as: str, lang: Lang, scale: ShownScale) -> bytes:
+    """A kept result as a CSV for the reader: a Parquet result (for any reader) worded in
+    `lang`; a CSV kept by an earlier version, as it was."""
+    if not stored_as.endswith(".parquet"):
+        return data
+    import pyarrow.parquet as pq
+
+    frame = pq.read_table(io.BytesIO(data)).to_pandas()
+    return csv_file_bytes(for_reader(frame, lang, scale))
 
 
 def failure_message(error: Exception) -> str | None:
     """What to tell the user about an error reading their file; None if it is not about it."""
     if isinstance(error, UserFacingError):
-        return f"{t('batch_failed')}: {plain(error)}"
+        return t("field_value", field=t("batch_failed"), value=plain(error.message.in_(lang())))
     return None

@@ -24,6 +24,7 @@ from app_pages.requirement_form import read_requirement, requirement_fields
 from matcher.display import shown_score
 from matcher.errors import UserFacingError
 from matcher.lexicon import best_fit_if_missed
+from matcher.views import header
 from matcher.workspace import CaseNotFoundError, CaseView
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,25 +32,33 @@ EXPORTS = (("csv", "text/csv"), ("xlsx", XLSX_MIME), ("pdf", "application/pdf"))
 
 
 def show_header(view: CaseView) -> None:
-    st.title(t("case_title").format(case=view.id))
+    st.title(t("case_title", case=view.id))
     # The investor's own words: st.text shows them as typed, never as markdown.
     st.text(" · ".join(x for x in (view.company, view.contact_person) if x) or "—")
     facts = [
-        f"{t('case_source')}: {t('source_' + view.source.value)}",
-        f"{t('case_updated')}: {local_time(view.updated_at, with_date=True)} ({view.updated_by})",
+        t("field_value", field=t("case_source"), value=t("source_" + view.source.value)),
+        t(
+            "field_value",
+            field=t("case_updated"),
+            value=t("by_whom", what=local_time(view.updated_at), who=view.updated_by),
+        ),
     ]
     if view.consent_at is not None:
-        facts.append(f"{t('case_consent_at')}: {local_time(view.consent_at, with_date=True)}")
+        facts.append(
+            t("field_value", field=t("case_consent_at"), value=local_time(view.consent_at))
+        )
     else:
         facts.append(t("case_no_consent"))
     st.caption(plain(" · ".join(facts)))
     if view.contact:
-        st.text(f"{t('case_contact')}: {view.contact}")
+        st.text(t("field_value", field=t("case_contact"), value=view.contact))
 
 
 def show_status(view: CaseView, actor: str) -> None:
     left, right = st.columns([2, 3])
-    left.markdown(f"**{t('status')}**: {t('status_' + view.status.value)}")
+    left.markdown(
+        t("field_value", field=f"**{t('status')}**", value=t("status_" + view.status.value))
+    )
     options = [s.value for s in view.next_statuses]
     target = right.selectbox(
         t("status_next"),
@@ -80,7 +89,7 @@ def show_requirement(view: CaseView, actor: str) -> None:
             ):
                 st.rerun()
     if view.snapshot_count > 1:
-        st.caption(t("snapshots_kept").format(count=view.snapshot_count - 1))
+        st.caption(t("snapshots_kept", count=view.snapshot_count - 1))
 
 
 def show_shortlist(view: CaseView, actor: str) -> None:
@@ -114,15 +123,23 @@ def show_shortlist(view: CaseView, actor: str) -> None:
             ):
                 st.rerun()
             stored = entry.stored
+            scale = ranker().catalogue.tuning.shown
             st.caption(
-                f"{t('score')} {shown_score(stored):.1f} · {t('fit_' + stored.fit.value)} · "
-                f"{plain(entry.added_by)} {local_time(entry.added_at, with_date=True)}"
+                plain(
+                    " · ".join(
+                        [
+                            f"{header('score', lang())} {shown_score(stored, scale):.1f}",
+                            t("fit_" + stored.fit.value),
+                            t("by_whom", what=local_time(entry.added_at), who=entry.added_by),
+                        ]
+                    )
+                )
             )
-            change = entry.change_text(lang())
+            change = entry.change_text(lang(), scale)
             if change:
                 st.warning(plain(change))
             notes[entry.park_id] = st.text_input(
-                t("note_for").format(park=entry.park_id),
+                t("note_for", park=entry.park_id),
                 value=entry.note,
                 key=f"{stem}_note_{entry.park_id}",
                 max_chars=1000,
@@ -175,12 +192,10 @@ def show_exports(view: CaseView, actor: str) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                t("exported_at"): [local_time(r.created_at, with_date=True) for r in records],
-                t("export_format"): [r.format for r in records],
-                t("park_id"): [", ".join(r.park_ids) for r in records],
+                t("exported_at"): [local_time(r.created_at) for r in records],
+                t("export_format"): [t(f"format_{r.format}") for r in records],
+                header("park_id", lang()): [", ".join(r.park_ids) for r in records],
                 t("export_by"): [r.created_by for r in records],
-                t("data_version"): [r.data_version for r in records],
-                "SHA-256": [r.sha256[:12] for r in records],
             }
         ),
         hide_index=True,
@@ -199,7 +214,7 @@ try:
     view = loaded_view(case_id, fresh=bool(st.session_state.get("page_entered")))
 except CaseNotFoundError:
     st.title(t("page_case"))
-    st.error(f"{t('case_not_found')}: {case_id}")
+    st.error(t("field_value", field=t("case_not_found"), value=case_id))
     st.stop()
 
 show_header(view)
@@ -245,4 +260,4 @@ try:
     show_shortlist(view, staff.username)
     show_exports(view, staff.username)
 except UserFacingError as error:  # a status not allowed, a park gone: one message
-    st.error(plain(error))
+    st.error(plain(error.message.in_(lang())))

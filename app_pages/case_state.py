@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app_pages.common import plain, t, workspace
+from app_pages.common import lang, plain, t, workspace
+from matcher.i18n import Text
 from matcher.workspace import CaseView, StaleCaseError, Workspace
 
 OPEN_CASE = "open_case"
@@ -56,7 +57,7 @@ def save(edit: Callable[[CaseView], CaseView], base: CaseView) -> CaseView | Non
     try:
         saved = edit(base)
     except StaleCaseError as error:
-        st.session_state["stale_message"] = str(error)
+        st.session_state["stale_message"] = error.message
         st.rerun()  # the page shows the message at its top, with a reload button
     st.session_state.setdefault(VIEWS, {})[saved.id] = saved
     st.session_state.pop("stale_message", None)
@@ -66,9 +67,9 @@ def save(edit: Callable[[CaseView], CaseView], base: CaseView) -> CaseView | Non
 def show_stale(case_id: int) -> None:
     """Someone else saved first: their change, nothing of ours saved, a reload button."""
     message = st.session_state.get("stale_message")
-    if not message:
+    if not isinstance(message, Text):
         return
-    st.error(f"{t('stale_case')}: {plain(message)}")
+    st.error(t("field_value", field=t("stale_case"), value=plain(message.in_(lang()))))
     if st.button(t("reload_case"), key="reload_case", type="primary"):
         st.session_state.pop("stale_message", None)
         loaded_view(case_id, fresh=True)

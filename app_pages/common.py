@@ -11,9 +11,10 @@ from datetime import datetime, timedelta, timezone
 import streamlit as st
 
 from matcher.catalogue import Catalogue
-from matcher.i18n import Lang, label
+from matcher.i18n import Lang, label, time_words
 from matcher.models import Park
 from matcher.scoring import Ranker, ranker_for
+from matcher.views import header
 from matcher.workspace import Staff, Workspace, database_url, utcnow
 
 BOOTSTRAP_VAR = "MATCHER_BOOTSTRAP_STAFF"
@@ -90,9 +91,9 @@ def require_staff() -> Staff:
     return staff
 
 
-def local_time(moment: datetime, with_date: bool = False) -> str:
-    """A stored UTC time as people here read it: Beijing time."""
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+def local_time(moment: datetime) -> str:
+    """A stored UTC time as people here read it: in words, Beijing time."""
+    return time_words(moment).in_(lang())
 
 
 def catalogue() -> Catalogue:
@@ -104,9 +105,9 @@ def lang() -> Lang:
     return "en" if chosen == "en" else "zh"
 
 
-def t(key: str) -> str:
-    """The label for `key` in the current language."""
-    return label(key, lang())
+def t(key: str, **values: object) -> str:
+    """Message `key` in the page's language, with `values` filled in."""
+    return label(key, lang(), **values)
 
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it also covers
@@ -130,12 +131,12 @@ def park_label(park_id: str) -> str:
 
 def area_facts(park: Park) -> dict[str, str]:
     """Floor areas as shown to users: an unpublished figure reads "unknown", never 0."""
+    figures = {
+        "total_area": park.total_area_m2,
+        "above_ground_area": park.above_ground_area_m2,
+        "expansion_area": park.expansion_area_m2,
+    }
     return {
-        t("total_area"): f"{park.total_area_m2:,.0f}",
-        t("above_ground_area"): t("unknown")
-        if park.above_ground_area_m2 is None
-        else f"{park.above_ground_area_m2:,.0f}",
-        t("expansion_area"): t("unknown")
-        if park.expansion_area_m2 is None
-        else f"{park.expansion_area_m2:,.0f}",
+        header(column, lang()): t("unknown") if value is None else f"{value:,.0f}"
+        for column, value in figures.items()
     }

@@ -7,26 +7,27 @@ import streamlit as st
 
 from app_pages.case_state import loaded_view, open_case_id
 from app_pages.common import catalogue, lang, park_label, require_staff, t
-from matcher.display import shown_score
-from matcher.i18n import label
 from matcher.models import Match, Park
-from matcher.views import park_row
+from matcher.views import header, park_row, ranked_row
 
 # Rows a decision turns on; "only differences" highlights these where the parks differ.
 DECISION_FIELDS = ("fit", "town", "zone", "total_area", "above_ground_area")
 
 
 def facts(park: Park, match: Match | None) -> dict[str, object]:
-    row = park_row(park, catalogue(), lang())
-    row["fit"] = "" if match is None else t("fit_" + match.fit.value)
-    row["score"] = "" if match is None else f"{shown_score(match):.1f}"
-    row["reasons"] = "" if match is None else match.reason(lang())
+    """The park's row, ranked where the case's ranking has it (matcher/views.py)."""
+    if match is None:
+        row = park_row(park, catalogue(), lang())
+        row.update({"fit": "", "score": "", "reasons": ""})
+    else:
+        row = ranked_row(match, catalogue(), lang())
+        row["score"] = f"{row['score']:.1f}"
     for field in ("total_area", "above_ground_area", "expansion_area"):
         value = row[field]
         row[field] = t("unknown") if value is None else f"{value:,.0f}"
     fields = (
-        "name",
-        "name_en",
+        "park_name_zh",
+        "park_name_en",
         "fit",
         "score",
         "town",
@@ -50,7 +51,7 @@ cat = catalogue()
 case_id = open_case_id()
 case = loaded_view(case_id) if case_id is not None else None
 if case is not None:
-    st.caption(t("case_title").format(case=case.id))
+    st.caption(t("case_title", case=case.id))
 ranking = list(case.snapshot.matches) if case is not None and case.snapshot else []
 matches = {m.park_id: m for m in ranking}
 shortlisted = [e.park_id for e in case.shortlist] if case is not None else []
@@ -74,8 +75,8 @@ else:
         table = table.loc[differs] if differs else table.iloc[:0]
     st.caption(t("compare_differs"))
     # A table of text that wraps: every column fits the page, nothing is cut to one line.
-    highlight = {label(field, lang()) for field in differs}
-    shown = table.rename(index=lambda field: label(field, lang())).rename(columns=park_label)
+    highlight = {header(field, lang()) for field in differs}
+    shown = table.rename(index=lambda field: header(field, lang())).rename(columns=park_label)
     st.table(
         shown.style.apply(
             lambda row: ["background-color: #fff3cd" if row.name in highlight else ""] * len(row),

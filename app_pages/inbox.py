@@ -55,7 +55,7 @@ statuses = left.multiselect(
 )
 search = right.text_input(t("inbox_search"), key="inbox_search", max_chars=200)
 found = ws.inbox(status=statuses or None, search=search, limit=PAGE_SIZE)
-st.caption(t("inbox_total").format(total=found.total, shown=len(found.rows)))
+st.caption(t("inbox_total", total=found.total, shown=len(found.rows)))
 if not found.rows:
     st.info(t("inbox_empty"))
 for row in found.rows:
@@ -76,8 +76,8 @@ for row in found.rows:
                 (
                     t("status_" + row.status.value),
                     t("source_" + row.source.value),
-                    f"{t('updated_at')} {local_time(row.updated_at, with_date=True)}",
-                    f"{t('case_shortlist')}: {row.shortlist_size}",
+                    t("field_value", field=t("updated_at"), value=local_time(row.updated_at)),
+                    t("field_value", field=t("case_shortlist"), value=row.shortlist_size),
                 )
             )
         )

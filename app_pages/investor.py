@@ -36,7 +36,7 @@ if submitted:
     st.session_state[SUBMISSIONS] = times
     wait = next_submission_at(times, now)
     if wait is not None:
-        st.error(t("enquiry_rate_limited").format(time=local_time(wait)))
+        st.error(t("enquiry_rate_limited", time=local_time(wait)))
         st.stop()
     requirement = read_requirement(cells)
     if requirement is None or not read_contact(contact):
@@ -64,5 +64,5 @@ if result is None:
     st.info(t("empty_requirement"))
 else:
     case_id, requirement, matches = result
-    st.success(t("enquiry_saved").format(case=case_id))
+    st.success(t("enquiry_saved", case=case_id))
     show_ranking(requirement, matches, key=f"investor_{case_id}")

@@ -20,6 +20,7 @@ from app_pages.common import (
 )
 from matcher.display import shown_score
 from matcher.evaluation import gold_dir, gold_files
+from matcher.i18n import Text
 from matcher.lexicon import (
     ReadAgain,
     TaughtEntry,
@@ -33,9 +34,9 @@ from matcher.lexicon import (
     taught_version,
     texts_to_teach,
 )
-from matcher.messages import Reason
 from matcher.models import Match
-from matcher.views import sector_name
+from matcher.reasons import sector_name
+from matcher.views import header
 
 PREVIEW = "lexicon_preview_result"
 MISSED = "lexicon_missed_words"
@@ -47,17 +48,19 @@ RECENT_CASES = 300  # requirements scanned for words the matcher missed
 READ_AGAIN_SHOWN = 12
 
 
-def said(reason: Reason) -> str:
-    return plain(reason.zh if lang() == "zh" else reason.en)
+def said(reason: Text) -> str:
+    return plain(reason.in_(lang()))
 
 
-def problems_box(problems: Sequence[Reason]) -> None:
+def problems_box(problems: Sequence[Text]) -> None:
     st.error(t("lexicon_cannot") + "\n\n" + "\n\n".join("- " + said(p) for p in problems))
 
 
 def sector_label(sector_id: str) -> str:
     return (
-        t("lexicon_none") if not sector_id else sector_name(catalogue().sector(sector_id), lang())
+        t("lexicon_none")
+        if not sector_id
+        else sector_name(catalogue().sector(sector_id)).in_(lang())
     )
 
 
@@ -136,7 +139,7 @@ def choice(
     return value
 
 
-def teach_form() -> tuple[TaughtTerm | None, tuple[Reason, ...], bool]:
+def teach_form() -> tuple[TaughtTerm | None, tuple[Text, ...], bool]:
     """The form: the term it describes now (or why it cannot), and whether "preview" was
     pressed. Plain widgets, not st.form: the page must see an edit made after a preview."""
     st.subheader(t("lexicon_teach"))
@@ -178,8 +181,10 @@ def teach_form() -> tuple[TaughtTerm | None, tuple[Reason, ...], bool]:
 def top_table(matches: tuple[Match, ...]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            t("fit"): [t("fit_" + m.fit.value) for m in matches],
-            t("score"): [f"{shown_score(m):.1f}" for m in matches],
+            header("fit", lang()): [t("fit_" + m.fit.value) for m in matches],
+            header("score", lang()): [
+                f"{shown_score(m, catalogue().tuning.shown):.1f}" for m in matches
+            ],
             t("park"): [park_label(m.park_id) for m in matches],
         }
     )
@@ -240,7 +245,7 @@ def show_preview(preview: TermPreview) -> bool:
         st.caption(plain(preview.top_after[0].reason(lang())))
     st.markdown(f"**{t('lexicon_read_again')}**")
     st.caption(
-        t("lexicon_read_again_count").format(n=len(preview.read_again), total=preview.texts_scanned)
+        t("lexicon_read_again_count", n=len(preview.read_again), total=preview.texts_scanned)
     )
     if preview.read_again:
         st.dataframe(
@@ -250,15 +255,15 @@ def show_preview(preview: TermPreview) -> bool:
         )
     st.markdown(f"**{t('lexicon_figures')}**")
     for name, why in preview.unreadable:
-        st.warning(t("lexicon_gold_unreadable").format(name=plain(name), why=plain(why)))
+        st.warning(t("lexicon_gold_unreadable", name=plain(name), why=plain(why)))
     if preview.sets:
         st.dataframe(figures_table(preview), hide_index=True, width="stretch")
     elif not preview.unreadable:
-        st.info(t("lexicon_no_gold").format(folder=plain(gold_dir())))
+        st.info(t("lexicon_no_gold", folder=plain(gold_dir())))
     if preview.worse:
-        st.warning(t("lexicon_worse").format(sets=plain(", ".join(preview.worse))))
+        st.warning(t("lexicon_worse", sets=plain(", ".join(preview.worse))))
     if preview.rerouted:
-        st.warning(t("lexicon_rerouted").format(n=len(preview.rerouted)))
+        st.warning(t("lexicon_rerouted", n=len(preview.rerouted)))
     if preview.too_common:
         st.warning(t("lexicon_too_common"))
     if not preview.needs_care:
@@ -272,7 +277,7 @@ def entry_in_words(entry: TaughtEntry) -> str:
     return (
         f"{entry.term.term_zh} ({', '.join(entry.term.term_en)}) → "
         f"{sector_label(entry.term.sector_id)} · {entry.taught_by} "
-        f"{local_time(entry.taught_at, True)}"
+        f"{local_time(entry.taught_at)}"
     )
 
 
@@ -280,9 +285,7 @@ def taught_table(entries: list[TaughtEntry]) -> pd.DataFrame:
     def state(entry: TaughtEntry) -> str:
         if entry.retired_at is None:
             return t("lexicon_active")
-        return t("lexicon_retired").format(
-            who=entry.retired_by, when=local_time(entry.retired_at, True)
-        )
+        return t("lexicon_retired", who=entry.retired_by, when=local_time(entry.retired_at))
 
     return pd.DataFrame(
         {
@@ -292,7 +295,7 @@ def taught_table(entries: list[TaughtEntry]) -> pd.DataFrame:
             t("lexicon_sector"): [sector_label(e.term.sector_id) for e in entries],
             t("lexicon_segment"): [segment_label(e.term.segment) for e in entries],
             t("lexicon_taught_by"): [e.taught_by for e in entries],
-            t("lexicon_taught_at"): [local_time(e.taught_at, True) for e in entries],
+            t("lexicon_taught_at"): [local_time(e.taught_at) for e in entries],
             t("lexicon_secondary"): [
                 sector_label(e.term.secondary_sector_id or "") for e in entries
             ],
@@ -335,8 +338,8 @@ def taught_terms(actor: str) -> None:
         except TaughtTermError as error:
             problems_box(error.problems)
             return
-        st.session_state["lexicon_flash"] = t("lexicon_retired_now").format(
-            term=active[chosen].term.term_zh
+        st.session_state["lexicon_flash"] = t(
+            "lexicon_retired_now", term=active[chosen].term.term_zh
         )
         st.rerun()
 
@@ -374,6 +377,6 @@ if isinstance(preview, TermPreview):
             problems_box(error.problems)
         else:
             st.session_state["lexicon_saved"] = True
-            st.session_state["lexicon_flash"] = t("lexicon_saved").format(term=preview.term.term_zh)
+            st.session_state["lexicon_flash"] = t("lexicon_saved", term=preview.term.term_zh)
             st.rerun()
 taught_terms(staff.username)

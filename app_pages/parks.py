@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_pages.common import catalogue, lang, ranker, t
 from app_pages.ranking import NAME_WIDTH, ROW_HEIGHT
 from matcher.models import Requirement
-from matcher.views import find_parks, labelled, park_row, sector_name
+from matcher.reasons import sector_name
+from matcher.views import find_parks, header, park_row, source_words, table
 
 st.title(t("page_parks"))
 cat = catalogue()
@@ -23,7 +23,7 @@ zones = a.multiselect(
 sectors = b.multiselect(
     t("filter_sector"),
     options=[s.sector_id for s in cat.sectors],
-    format_func=lambda sid: sector_name(cat.sector(sid), lang()),
+    format_func=lambda sid: sector_name(cat.sector(sid)).in_(lang()),
     key="park_sectors",
     placeholder=t("choose"),
 )
@@ -37,29 +37,28 @@ found = find_parks(
     {h.sector_id for h in seen.sector_hits} if seen else set(),
     {h.place.place_id for h in seen.place_hits} if seen else set(),
 )
-shown_fields = ("park_id", "name", "town", "total_area", "above_ground_area", "sectors")
+shown_fields = ("park_id", "park_name_zh", "town", "total_area", "above_ground_area", "sectors")
 positioning = "positioning_zh" if lang() == "zh" else "positioning_en"  # one the reader reads
-more_fields = ("name_en", "zone", "expansion_area", "address", positioning, "notes")
+more_fields = ("park_name_en", "zone", "expansion_area", "address", positioning, "notes")
 rows = [
-    labelled(park_row(park, cat, lang()), shown_fields + more_fields, lang())
+    park_row(park, cat, lang())
     for park in found
     if (not zones or park.zone.value in zones)
     and (not sectors or set(sectors) & set(park.sector_ids()))
     and park.total_area_m2 >= min_area
 ]
-columns = [t(field) for field in shown_fields + more_fields]
 area = st.column_config.NumberColumn(format="localized")
 st.dataframe(
-    pd.DataFrame(rows, columns=columns),
+    table(rows, shown_fields + more_fields, lang()),
     placeholder=t("unknown"),  # an unpublished area, as every page says it
     hide_index=True,
     height=ROW_HEIGHT * (len(rows) + 1) + 3,
     column_config={
-        t("name"): st.column_config.TextColumn(width=NAME_WIDTH),
-        t("total_area"): area,
-        t("above_ground_area"): area,
-        t("expansion_area"): area,
-        t("sectors"): st.column_config.TextColumn(width="medium"),
+        header("park_name_zh", lang()): st.column_config.TextColumn(width=NAME_WIDTH),
+        header("total_area", lang()): area,
+        header("above_ground_area", lang()): area,
+        header("expansion_area", lang()): area,
+        header("sectors", lang()): st.column_config.TextColumn(width="medium"),
     },
 )
-st.caption(f"{len(rows)} / {len(cat.parks)} · {t('data_version')}: {cat.version}")
+st.caption(t("parks_shown", shown=len(rows), total=len(cat.parks), source=source_words()))

@@ -11,12 +11,24 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import area_facts, catalogue, lang, ranker, t
-from matcher.brief import source_words
 from matcher.display import how_to_read, shown_breakdown, shown_score
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
+from matcher.i18n import joined
 from matcher.models import Match, Requirement
-from matcher.views import park_row, published_entry, ranking_frame, term_in_words, town_name
+from matcher.views import (
+    GRID_COLUMNS,
+    header,
+    match_fit_words,
+    park_row,
+    published_entry,
+    ranked_rows,
+    ranking_frame,
+    source_words,
+    table,
+    term_in_words,
+    town_name,
+)
 
 # One colour per step, the same in both languages.
 COLOURS = {
@@ -44,35 +56,20 @@ def ranking_key(requirement: Requirement) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def fit_text(match: Match) -> str:
-    text = t(f"fit_{match.fit.value}")
-    if match.excluded:
-        return f"{text} · {t('excluded')}"
-    if not match.feasible:
-        return f"{text} · {t('cannot_fit')}"
-    return text
+def col(column: str) -> str:
+    """A column's header on this page: the same words as in every download."""
+    return header(column, lang())
+
+
+def score_of(match: Match) -> float:
+    return shown_score(match, catalogue().tuning.shown)
 
 
 def results_frame(matches: list[Match]) -> pd.DataFrame:
-    cat = catalogue()
-    rows = []
-    for m in matches:
-        park = cat.park(m.park_id)
-        rows.append(
-            {
-                t("park_id"): m.park_id,
-                t("name"): park.name_zh,
-                t("score"): shown_score(m),
-                t("fit"): fit_text(m),
-                t("town"): town_name(park, lang()),
-                # An unpublished figure is an empty cell, never "None" or 0.
-                t("above_ground_area"): (
-                    np.nan if park.above_ground_area_m2 is None else park.above_ground_area_m2
-                ),
-                t("total_area"): park.total_area_m2,
-            }
-        )
-    return pd.DataFrame(rows)
+    """The grid: the ranking's rows (matcher/views.py), the columns that fit a screen. An
+    unpublished area is an empty cell, never "None" or 0."""
+    frame = table(ranked_rows(matches, catalogue(), lang()), GRID_COLUMNS, lang())
+    return frame.fillna(np.nan).infer_objects()
 
 
 def results_grid(matches: list[Match], key: str, selectable: bool = True) -> list[str]:
@@ -93,17 +90,17 @@ def results_grid(matches: list[Match], key: str, selectable: bool = True) -> lis
             # Widths in pixels: at 1280 px every column shows, the longest name uncut. No
             # rank column: rows come in ranking order, the score sorts the same way, and the
             # cards, the chart and the CSV carry the rank.
-            t("park_id"): st.column_config.TextColumn(width=60),
-            t("town"): st.column_config.TextColumn(width=128 if lang() == "en" else None),
-            t("name"): st.column_config.TextColumn(width=NAME_WIDTH),
-            t("score"): st.column_config.ProgressColumn(
+            col("park_id"): st.column_config.TextColumn(width=60),
+            col("town"): st.column_config.TextColumn(width=128 if lang() == "en" else None),
+            col("park_name_zh"): st.column_config.TextColumn(width=NAME_WIDTH),
+            col("score"): st.column_config.ProgressColumn(
                 min_value=0, max_value=100, format="%.1f", width=74
             ),
-            t("above_ground_area"): st.column_config.NumberColumn(
-                t("above_ground_area_short"), help=t("above_ground_area"), format="localized"
+            col("above_ground_area"): st.column_config.NumberColumn(
+                col("above_ground_area_short"), help=col("above_ground_area"), format="localized"
             ),
-            t("total_area"): st.column_config.NumberColumn(
-                t("total_area_short"), help=t("total_area"), format="localized"
+            col("total_area"): st.column_config.NumberColumn(
+                col("total_area_short"), help=col("total_area"), format="localized"
             ),
         },
     )
@@ -121,20 +118,20 @@ def reason_cards(matches: list[Match]) -> None:
         with st.container(border=True):
             st.markdown(f"**{m.rank}. {m.park_id} {park.name_zh}**")
             st.caption(f"{park.name_en} · {town_name(park, lang())}")
-            st.markdown(f"**{shown_score(m):.1f}** · {fit_text(m)}")
+            st.markdown(f"**{score_of(m):.1f}** · {match_fit_words(m).in_(lang())}")
             # Reasons quote the user's own words: plain text, never markdown.
-            st.text("\n".join(f"• {r}" for r in (m.reasons_zh if lang() == "zh" else m.reasons_en)))
+            st.text("\n".join(f"• {r}" for r in m.reasons_in(lang())))
 
 
 def _step_name(step: str) -> str:
-    return t("fit_tier") if step == "fit_tier" else t(step)
+    return t(step)
 
 
 def points_chart(matches: list[Match]) -> None:
     """Stacked bars of the shown score of the first ten, in ranking order."""
     rows = []
     for m in matches[:10]:
-        for step, value in shown_breakdown(m):
+        for step, value in shown_breakdown(m, catalogue().tuning.shown):
             rows.append({"park": f"{m.rank:02d} {m.park_id}", "step": step, "points": value})
     frame = pd.DataFrame(rows)
     frame["name"] = frame["step"].map(_step_name)
@@ -144,7 +141,7 @@ def points_chart(matches: list[Match]) -> None:
         .mark_bar()
         .encode(
             x=alt.X("park:N", title=t("park"), sort=None),
-            y=alt.Y("sum(points):Q", title=t("score"), scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("sum(points):Q", title=col("score"), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 "name:N",
                 title=t("breakdown"),
@@ -162,13 +159,13 @@ def points_chart(matches: list[Match]) -> None:
 
 def breakdown_chart(match: Match) -> None:
     """A waterfall in a fixed order: the fit tier, each component, and the total."""
-    steps = shown_breakdown(match)
+    steps = shown_breakdown(match, catalogue().tuning.shown)
     rows = []
     start = 0.0
     for step, value in steps:
         rows.append({"step": step, "start": start, "end": start + value})
         start += value
-    rows.append({"step": "total", "start": 0.0, "end": shown_score(match)})
+    rows.append({"step": "total", "start": 0.0, "end": score_of(match)})
     frame = pd.DataFrame(rows)
     frame["name"] = [t("total") if s == "total" else _step_name(s) for s in frame["step"]]
     order = list(frame["name"])
@@ -177,7 +174,7 @@ def breakdown_chart(match: Match) -> None:
         .mark_bar()
         .encode(
             y=alt.Y("name:N", title=None, sort=order),
-            x=alt.X("start:Q", title=t("score"), scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("start:Q", title=col("score"), scale=alt.Scale(domain=[0, 100])),
             x2="end:Q",
             color=alt.Color(
                 "name:N",
@@ -199,9 +196,9 @@ def show_ranking(
         st.warning(t("no_sector_fit"))
     hints = ranking_hints(ranker(), requirement, matches)
     if hints:
-        st.caption(t("hints") + ": " + " · ".join(h.zh if lang() == "zh" else h.en for h in hints))
+        st.caption(t("field_value", field=t("hints"), value=joined(hints, "middle_dot")))
     st.subheader(t("results"))
-    st.caption(how_to_read(lang()))
+    st.caption(how_to_read(lang(), catalogue().tuning.shown))
     hide = st.checkbox(t("hide_unfit"), key=f"{key}_hide_unfit")
     shown = [m for m in matches if m.feasible and not m.excluded] if hide else matches
     st.html(NARROW_SCREEN)
@@ -210,11 +207,7 @@ def show_ranking(
         picked = results_grid(shown, key, selectable)
     st.download_button(
         t("download_ranking"),
-        data=csv_bytes(
-            ranking_frame(shown, catalogue(), lang()).assign(
-                **{t("data_version"): catalogue().version}
-            )
-        ),
+        data=csv_bytes(ranking_frame(shown, catalogue(), lang())),
         file_name="ranking.csv",
         mime="text/csv",
         key=f"{key}_download",
@@ -242,25 +235,25 @@ def show_details(matches: list[Match], key: str) -> None:
     park = catalogue().park(chosen)
     st.markdown(f"**{park.name_zh}**  \n{park.name_en}")
     left, right = st.columns(2)
-    left.markdown(f"**{t('positioning_zh')}**")
+    left.markdown(f"**{col('positioning_zh')}**")
     left.text(park.positioning_zh)
-    left.markdown(f"**{t('positioning_en')}**")
+    left.markdown(f"**{col('positioning_en')}**")
     left.text(park.positioning_en)
     row = park_row(park, catalogue(), lang())
     facts = {
-        t("location_zh"): park.location_zh,
-        t("location_en"): park.location_en,
-        t("town"): f"{row['town']} ({row['zone']})",
+        col("location_zh"): park.location_zh,
+        col("location_en"): park.location_en,
+        col("town"): t("gloss", text=row["town"], gloss=row["zone"]),
         **area_facts(park),
-        t("notes"): row["notes"],
+        col("notes"): row["notes"],
     }
     right.table(
-        pd.DataFrame({t("field"): list(facts), "": list(facts.values())}).set_index(t("field"))
+        pd.DataFrame({col("field"): list(facts), "": list(facts.values())}).set_index(col("field"))
     )
-    st.markdown(f"**{t('breakdown')}** — {t('score')} {shown_score(match):.1f}")
+    st.markdown(f"**{t('breakdown')}** — {col('score')} {score_of(match):.1f}")
     breakdown_chart(match)
     entry = published_entry(park.park_id, catalogue())
-    with st.expander(f"{t('source')}: {source_words(lang())}"):
+    with st.expander(t("field_value", field=col("source"), value=source_words())):
         if entry is not None:
             # The published text, exactly as the announcement gives it.
             st.text(
@@ -271,4 +264,4 @@ def show_details(matches: list[Match], key: str) -> None:
         # The user's own words appear in these lines: plain text, never markdown.
         st.text("\n".join(term_in_words(term, catalogue(), lang()) for term in match.matched_terms))
     # Reasons quote the user's own words: shown as plain text, never as markdown or HTML.
-    st.text("\n".join(f"• {r}" for r in (match.reasons_zh if lang() == "zh" else match.reasons_en)))
+    st.text("\n".join(f"• {r}" for r in match.reasons_in(lang())))

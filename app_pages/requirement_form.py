@@ -15,7 +15,7 @@ from app_pages.common import catalogue, lang, plain, ranker, t
 from matcher.areas import AreaError
 from matcher.enquiry import enquiry_problems
 from matcher.models import Requirement, Weights
-from matcher.views import sector_name
+from matcher.reasons import sector_name
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def requirement_fields(prefix: str = "", initial: Requirement | None = None) -> 
         t("sector_pick"),
         options=[s.sector_id for s in cat.sectors],
         default=list(start.sector_ids),
-        format_func=lambda sid: sector_name(cat.sector(sid), lang()),
+        format_func=lambda sid: sector_name(cat.sector(sid)).in_(lang()),
         key=f"{prefix}sector_ids",
         placeholder=t("choose"),
     )
@@ -154,7 +154,7 @@ def read_requirement(cells: Cells) -> Requirement | None:
         )
     except AreaError as error:
         # The message quotes what the user typed: escaped, so it is never read as markdown.
-        st.error(f"{t('bad_area')}: {plain(error)}")
+        st.error(plain(error.in_field().in_(lang())))
         return None
 
 

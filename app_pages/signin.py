@@ -21,7 +21,7 @@ if submitted:
     if staff is None:
         until = ws.locked_until(username, now) if username.strip() else None
         if until is not None:
-            st.error(t("signin_locked").format(time=local_time(until)))
+            st.error(t("signin_locked", time=local_time(until)))
         else:
             st.error(t("signin_failed"))
     else:

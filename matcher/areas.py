@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 from matcher.errors import UserFacingError
-from matcher.text import normalize
+from matcher.i18n import Text, say
+from matcher.text import area_words, normalize
 
 SQ_FT_IN_M2 = 0.09290304
 
@@ -35,16 +36,17 @@ _FLOOR_UNITS: dict[str, float] = {
     "ft2": SQ_FT_IN_M2,
 }
 # Land is measured in these; a floor-space requirement in them is a mistake to report.
+# (as written -> its message id)
 _LAND_UNITS = {
-    "亩": "亩 (mu)",
-    "公顷": "公顷 (hectare)",
-    "hectares": "hectares",
-    "hectare": "hectare",
-    "ha": "ha (hectare)",
-    "acres": "acres",
-    "acre": "acre",
-    "平方公里": "平方公里 (km²)",
-    "km2": "km²",
+    "亩": "land_unit_mu",
+    "公顷": "land_unit_hectare",
+    "hectares": "land_unit_hectare",
+    "hectare": "land_unit_hectare",
+    "ha": "land_unit_hectare",
+    "acres": "land_unit_acre",
+    "acre": "land_unit_acre",
+    "平方公里": "land_unit_square_km",
+    "km2": "land_unit_square_km",
 }
 _MULTIPLIERS = {"亿": 100_000_000.0, "万": 10_000.0, "千": 1_000.0, "k": 1_000.0}
 _MIN_WORDS = (
@@ -100,20 +102,30 @@ _RANGE_SEPARATORS = re.compile(r"\s*(?:-|–|—|~|～|至|到|to)\s*")
 
 
 def _shown(cell: object, limit: int = 40) -> str:
-    """A cell quoted in a message, cut short so a huge cell cannot flood it."""
+    """A cell as a message quotes it: cut short so a huge cell cannot flood it, and with
+    invisible characters written out (a tab as \\t)."""
     text = str(cell)
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+# The label of the cell an error belongs to, by AreaError.field.
+FIELD_LABELS = {"min": "min_area", "max": "max_area", "": "area"}
 
 
 class AreaError(UserFacingError):
-    """A cell that is not a floor area; the message says why, in English and Chinese.
+    """A cell that is not a floor area; the message says why, in Chinese and English.
 
     `field` is "min" or "max" when the error belongs to one of the two area cells.
     """
 
-    def __init__(self, message: str, field: str = "") -> None:
+    def __init__(self, message: Text, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+    def in_field(self) -> Text:
+        """'最小面积：“1,2,3”不是一个数字…': the message led by the cell it belongs to."""
+        return say("field_value", field=say(FIELD_LABELS[self.field]), value=self.message)
 
 
 @dataclass(frozen=True)
@@ -128,19 +140,13 @@ def _unit_factor(rest: str, original: str) -> float:
     rest = rest.strip().rstrip(".").strip()
     for unit, label in sorted(_LAND_UNITS.items(), key=lambda kv: -len(kv[0])):
         if rest == unit or (rest.endswith(unit) and not rest.endswith("m2")):
-            raise AreaError(
-                f"{_shown(original)} is in {label}, a unit of land area, not floor space; "
-                f"give the floor area in m² "
-                f"(土地面积单位“{label.split()[0]}”不是建筑面积，请填写平方米)"
-            )
+            raise AreaError(say("area_land_unit", cell=_shown(original), unit=say(label)))
     if not rest:
         return 1.0
     for unit, factor in sorted(_FLOOR_UNITS.items(), key=lambda kv: -len(kv[0])):
         if rest == unit:
             return factor
-    raise AreaError(
-        f"{_shown(original)}: unknown unit {_shown(rest)} (无法识别的面积单位{_shown(rest)})"
-    )
+    raise AreaError(say("area_unknown_unit", cell=_shown(original), unit=_shown(rest)))
 
 
 def _parse_amount(text: str, original: str) -> tuple[float, bool]:
@@ -148,7 +154,7 @@ def _parse_amount(text: str, original: str) -> tuple[float, bool]:
     text = text.strip()
     match = _NUMBER.match(text)
     if not match:
-        raise AreaError(f"{_shown(original)} is not a number of square metres (不是有效的面积数字)")
+        raise AreaError(say("area_not_a_number", cell=_shown(original)))
     value = float(match.group(0))
     rest = text[match.end() :].strip()
     if rest[:1] in _MULTIPLIERS:
@@ -161,10 +167,7 @@ def _drop_thousands_separators(text: str, original: str) -> str:
     """'5,000' -> '5000'; a comma anywhere else ('1,2,3', '50,00') is not read as a number."""
     for found in _COMMA_NUMBER.findall(text):
         if ("," in found or "，" in found) and not _THOUSANDS.fullmatch(found):
-            raise AreaError(
-                f"{_shown(original)} is not one number: commas may only separate thousands "
-                f"(逗号只能用作千位分隔符)"
-            )
+            raise AreaError(say("area_commas", cell=_shown(original)))
     return text.replace(",", "").replace("，", "")
 
 
@@ -174,16 +177,16 @@ def parse_area(cell: object) -> AreaRange:
         return AreaRange(None, None)
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         if cell < 0:
-            raise AreaError(f"{_shown(cell)} is negative (面积不能为负数)")
+            raise AreaError(say("area_negative", cell=_shown(cell)))
         if not math.isfinite(cell):
-            raise AreaError(f"{_shown(cell)} is not a finite number (不是有效的面积数字)")
+            raise AreaError(say("area_not_finite", cell=_shown(cell)))
         return AreaRange(float(cell), None)
     original = str(cell).strip()
     text = _drop_thousands_separators(normalize(original), original)
     if not text:
         return AreaRange(None, None)
     if text.startswith("-") and _NUMBER.match(text[1:]):
-        raise AreaError(f"{_shown(original)} is negative (面积不能为负数)")
+        raise AreaError(say("area_negative", cell=_shown(original)))
     bound = None
     for word in sorted(_MIN_WORDS + _MAX_WORDS, key=len, reverse=True):
         if text.startswith(word) or text.endswith(word):
@@ -204,11 +207,11 @@ def parse_area(cell: object) -> AreaRange:
         low_text = parts[0] if _NUMBER.fullmatch(parts[0].strip()) is None else parts[0] + high_tail
         low, _ = _parse_amount(low_text, original)
         if low > high:
-            raise AreaError(f"{_shown(original)}: the range runs backwards (面积范围下限大于上限)")
+            raise AreaError(say("area_range_backwards", cell=_shown(original)))
         return AreaRange(low, high)
     value, _ = _parse_amount(text, original)
     if not math.isfinite(value):
-        raise AreaError(f"{_shown(original)} is not a finite number (不是有效的面积数字)")
+        raise AreaError(say("area_not_finite", cell=_shown(original)))
     if bound == "max":
         return AreaRange(None, value)
     return AreaRange(value, None)
@@ -232,43 +235,33 @@ def area_bounds(min_cell: object, max_cell: object, limit_m2: float | None = Non
     hi = high.max_m2
     if high.min_m2 is not None:
         if high.max_m2 is not None:
-            raise AreaError(
-                f"the maximum area {_shown(max_cell)} is a range; write the range in the minimum "
-                f"area cell or give one figure (最大面积应为一个数值)",
-                "max",
-            )
+            raise AreaError(say("area_max_is_range", cell=_shown(max_cell)), "max")
         if _says_at_least(max_cell):
-            raise AreaError(
-                f"the maximum area {_shown(max_cell)} says 'at least' (最大面积写成了下限)", "max"
-            )
+            raise AreaError(say("area_max_says_at_least", cell=_shown(max_cell)), "max")
         hi = high.min_m2
     if low.max_m2 is not None:
         if hi is not None and hi != low.max_m2:
             raise AreaError(
-                f"the minimum area {_shown(min_cell)} ends at {low.max_m2:,.0f} m² but the maximum "
-                f"area says {hi:,.0f} m² (最小面积中的范围与最大面积不一致)",
+                say(
+                    "area_range_disagrees",
+                    cell=_shown(min_cell),
+                    end=area_words(low.max_m2),
+                    high=area_words(hi),
+                ),
                 "max",
             )
         hi = low.max_m2
     if hi is not None and hi == 0:
-        raise AreaError(
-            f"a maximum area of {_shown(max_cell or min_cell)} asks for no space at all "
-            f"(最大面积不能为0)",
-            "max",
-        )
+        raise AreaError(say("area_max_zero", cell=_shown(max_cell or min_cell)), "max")
     if lo is not None and hi is not None and lo > hi:
         raise AreaError(
-            f"the minimum area {_shown(min_cell)} is more than the maximum {_shown(max_cell)} "
-            f"(最小面积大于最大面积)",
-            "min",
+            say("area_min_above_max", low=_shown(min_cell), high=_shown(max_cell)), "min"
         )
     if limit_m2 is not None:
         for value, field, cell in ((lo, "min", min_cell), (hi, "max", max_cell or min_cell)):
             if value is not None and value > limit_m2:
                 raise AreaError(
-                    f"{_shown(cell)} is more than {limit_m2:,.0f} m², ten times the largest park; "
-                    f"check the figure (面积超过最大园区的十倍，请核对)",
-                    field,
+                    say("area_implausible", cell=_shown(cell), limit=area_words(limit_m2)), field
                 )
     return AreaRange(lo, hi)
 
@@ -277,7 +270,7 @@ def _one_cell(cell: object, field: str) -> AreaRange:
     try:
         return parse_area(cell)
     except AreaError as error:
-        raise AreaError(str(error), field) from error
+        raise AreaError(error.message, field) from error
 
 
 def _says_at_least(cell: object) -> bool:

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from matcher.errors import OutputError, UsageError
+from matcher.errors import OutputError, UsageError, on_file
+from matcher.i18n import say
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -34,12 +35,9 @@ def atomic_output(target: Path, *, protect: Sequence[Path] = ()) -> Iterator[Bin
     """
     for source in protect:
         if same_file(target, source):
-            raise UsageError(
-                f"{target}: the output would overwrite the input file; choose another name "
-                f"(输出文件与输入文件相同，请换一个文件名)"
-            )
+            raise UsageError(on_file(str(target), say("output_is_input")))
     if target.is_dir():
-        raise OutputError(f"{target}: is a folder; give a file name (输出路径是文件夹)")
+        raise OutputError(on_file(str(target), say("output_is_folder")))
     if target.exists() and not stat.S_ISREG(target.stat().st_mode):
         with _opened(target) as handle:
             yield handle
@@ -68,9 +66,10 @@ def _replacing(target: Path) -> Iterator[tuple[int, Path]]:
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as error:
-        raise OutputError(
-            f"{target}: cannot write in folder {folder}: {error.strerror} (无法写入该文件夹)"
-        ) from error
+        problem = say(
+            "output_folder_unwritable", folder=str(folder), reason=str(error.strerror or error)
+        )
+        raise OutputError(on_file(str(target), problem)) from error
     temp = Path(temp_name)
     try:
         yield fd, temp
@@ -78,9 +77,8 @@ def _replacing(target: Path) -> Iterator[tuple[int, Path]]:
         os.replace(temp, target)
     except OSError as error:
         temp.unlink(missing_ok=True)
-        raise OutputError(
-            f"{target}: cannot be written: {error.strerror} (无法写入输出文件)"
-        ) from error
+        problem = say("output_unwritable", reason=str(error.strerror or error))
+        raise OutputError(on_file(str(target), problem)) from error
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -92,9 +90,8 @@ def _opened(target: Path) -> Iterator[BinaryIO]:
         with target.open("wb") as handle:
             yield handle
     except OSError as error:
-        raise OutputError(
-            f"{target}: cannot be written: {error.strerror} (无法写入输出文件)"
-        ) from error
+        problem = say("output_unwritable", reason=str(error.strerror or error))
+        raise OutputError(on_file(str(target), problem)) from error
 
 
 def _default_mode() -> int:

@@ -25,7 +25,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from numpy.typing import NDArray
 
-from matcher import messages as msg
 from matcher.areas import AreaError, AreaRange, area_bounds
 from matcher.atomic import atomic_output, same_file
 from matcher.batch_io import (
@@ -35,12 +34,13 @@ from matcher.batch_io import (
     map_headers,
     open_table,
 )
-from matcher.blocking import FIRST_VISIT, BlockedTop, first_and_codes
+from matcher.blocking import FIRST_VISIT, BlockedTop
 from matcher.cache import LruCache
 from matcher.catalogue import Catalogue
 from matcher.comparisons import COMPONENTS, BoolArray, FloatArray, Readings
 from matcher.display import shown_scores
-from matcher.errors import UsageError
+from matcher.errors import UsageError, on_file
+from matcher.explain import NOTHING_SAID, Explainer, Part
 from matcher.exports import (
     FORMULA_TRIGGERS,
     neutralise_arrow,
@@ -48,13 +48,13 @@ from matcher.exports import (
     write_csv,
     write_xlsx,
 )
-from matcher.i18n import Lang, label
-from matcher.messages import Reason
-from matcher.models import Weights
-from matcher.scoring import FIT_CODES, Ranker, TopK, no_park_lists, ranker_for
+from matcher.i18n import Lang, Text, label, say
+from matcher.models import FIT_ORDER, Weights
+from matcher.scoring import Ranker, TopK, ranker_for
 from matcher.text import normalize_keep_case
 from matcher.tuning import ShownScale
 from matcher.understanding import Understanding, understand_all
+from matcher.views import fit_words
 
 LONG_COLUMNS = [
     "request_id",
@@ -187,7 +187,7 @@ class IdRegistry:
 def validate_chunk(
     frame: pd.DataFrame,
     mapping: dict[str, str],
-    row_problems: dict[int, str],
+    row_problems: dict[int, Text],
     ids: IdRegistry,
     summary: BatchSummary,
     areas: AreaCache,
@@ -273,26 +273,40 @@ def validate_chunk(
     repeated_set = set(repeated)
     for i in np.flatnonzero(troubled | bad_area | empty).tolist():
         line = int(lines[i])
-        problems: list[msg.RowError] = []
+        problems: list[Text] = []
         if line in row_problems:
-            problems.append(msg.row_problem(line, row_problems[line]))
+            problems.append(say("row_problem", line=line, problem=row_problems[line]))
         if i in repeated_set:
-            problems.append(msg.row_duplicate_id(line, header("request_id"), request_ids[i]))
+            problems.append(
+                say(
+                    "row_duplicate_id",
+                    line=line,
+                    header=header("request_id"),
+                    value=request_ids[i][:60],
+                )
+            )
         for name, cell in (
             ("sector", sector_texts[sector_codes[i]]),
             ("preferred_location", location_texts[location_codes[i]]),
         ):
             if len(cell) > MAX_TEXT_CHARS:
                 problems.append(
-                    msg.row_text_too_long(line, header(name), len(cell), MAX_TEXT_CHARS)
+                    say(
+                        "row_text_too_long",
+                        line=line,
+                        header=header(name),
+                        length=len(cell),
+                        limit=MAX_TEXT_CHARS,
+                    )
                 )
         fault = found[int(pair_of[i])]
         if not problems and isinstance(fault, AreaError):
             at_fault = "max_area_m2" if fault.field == "max" else "min_area_m2"
-            cell = max_texts[max_codes[i]] if fault.field == "max" else min_texts[min_codes[i]]
-            problems.append(msg.row_area(line, header(at_fault), cell, str(fault)))
+            problems.append(
+                say("row_area", line=line, header=header(at_fault), problem=fault.message)
+            )
         if not problems and empty[i]:
-            problems.append(msg.row_empty(line))
+            problems.append(say("row_empty", line=line))
         errors[i] = "; ".join(p.mixed for p in problems)
         errors_zh[i] = "；".join(p.zh for p in problems)
         errors_en[i] = "; ".join(p.en for p in problems)
@@ -367,9 +381,8 @@ class BatchScorer:
         self.parks = ranker.parks
         self.blocking = blocking  # None: when the catalogue is large enough to gain
         self.blocked = BlockedTop(ranker)
+        self.explainer = Explainer(ranker, READINGS_KEPT)
         self._readings: LruCache[Understanding] = LruCache(READINGS_KEPT)
-        self._fits_any: LruCache[bool] = LruCache(READINGS_KEPT)
-        self._explained: LruCache[_Said] = LruCache(READINGS_KEPT)
         ids = pa.array([p.park_id for p in self.parks] + [""], type=pa.string())
         names = pa.array([p.name_zh for p in self.parks] + [""], type=pa.string())
         self._park_ids, self._park_names = self._safe(ids), self._safe(names)
@@ -413,10 +426,10 @@ class BatchScorer:
     def top(self, readings: Readings, top_k: int) -> TopK:
         """The best top_k parks of each requirement (blocked when the catalogue is large)."""
         n = len(readings)
-        w = self.weights
-        weights = np.repeat(np.array([[w.sector, w.area, w.location]]), n, axis=0)
-        no = np.zeros(n, dtype=bool)
-        return self.blocked.top(readings, weights, no, no, top_k, blocking=self.blocking)
+        weights = np.repeat(self.ranker.weight_row(self.weights)[None, :], n, axis=0)
+        # A lead list has no hard constraints: every park is ranked.
+        hard = np.zeros((n, len(self.ranker.comparisons)), dtype=bool)
+        return self.blocked.top(readings, weights, hard, top_k, blocking=self.blocking)
 
     def score(self, chunk: ValidatedChunk, top_k: int) -> pa.Table:
         """Long-format rows for one validated chunk, in input order, with a `_row` column."""
@@ -492,6 +505,9 @@ class BatchScorer:
             for name in ERROR_COLUMNS.values():
                 if name in texts:
                     columns[name] = safe(texts[name]).take(at)
+            if self._languages:  # for a reader: the fit words say "cannot fit" (see localise)
+                holds = np.append(top.feasible.reshape(-1), True)[cell]
+                columns[CANNOT_FIT] = pa.array(~holds)
             for name in chunk.extras.columns:
                 columns[str(name)] = safe(texts[str(name)]).take(at)
             return pa.table(columns)
@@ -499,53 +515,14 @@ class BatchScorer:
         return build
 
     def _reasons(self, readings: Readings, top: TopK, cell: NDArray[np.intp]) -> list[_Part]:
-        """The reasons Ranker.rank gives, each built once per distinct (reading, park): the
-        no-park note, then each comparison's reasons, then 'nothing asked' for a row that
-        asked nothing scorable. `cell` is each output row's (requirement, rank) cell, counted
-        row by row, or the number of cells for an error row (no reasons)."""
-        n_parks = len(self.parks)
-        k = top.parks.shape[1] if len(top) else 1
-        row = np.repeat(np.arange(len(top)), k)
-        parks = top.parks.reshape(-1)
-        parts = [self._notes(readings, row, cell)]
-        for c, comparison in enumerate(self.ranker.comparisons):
-            codes, keys = comparison.reason_keys(readings)
-            pair = codes[row] * n_parks + parks
-            first, inverse = first_and_codes(pair)
-            levels = top.levels[c].reshape(-1)
-            lists: list[_Said] = []
-            for i in first.tolist():
-                r, p, level = int(row[i]), int(parks[i]), int(levels[i])
-                # Chunks repeat most (requirement, park) explanations: each is made once.
-                key = (c, keys[codes[r]], p, level)
-                said = self._explained.get(key)
-                if said is None:
-                    said = _Said.of(comparison.explain(readings, r, p, level).reasons)
-                    self._explained.put(key, said)
-                lists.append(said)
-            parts.append(_Part(lists, inverse, cell))
-        asked_nothing = np.asarray(~top.asked.any(axis=1), dtype=bool)
-        nothing = [_NOTHING_SAID, _Said.of((msg.nothing_asked(),))]
-        parts.append(_Part(nothing, asked_nothing[row].astype(np.intp), cell))
-        return parts
-
-    def _notes(self, readings: Readings, row: NDArray[np.intp], cell: NDArray[np.intp]) -> _Part:
-        """The plain statement owed when a sector was asked and no park fits it at all."""
-        notes: list[_Said] = []
-        for seen in readings.sector:
-            key = self.ranker.sector.signature(seen)
-            fits = self._fits_any.get(key)
-            if fits is None:
-                fits = bool(np.any(np.nan_to_num(self.ranker.sector.values_for(seen)) > 0))
-                self._fits_any.put(key, fits)
-            note = None if fits else no_park_lists(seen, np.zeros(1))
-            notes.append(_Said.of((note,)) if note else _NOTHING_SAID)
-        return _Part(notes, readings.sector_of[row], cell)
+        """The reasons Ranker.rank gives (matcher/explain.py: the one assembly), for each
+        output row: `cell` is each output row's (requirement, rank) cell, counted row by row,
+        or the number of cells for an error row (no reasons)."""
+        return [_Part(part, cell) for part in self.explainer.parts(readings, top)]
 
 
-ZH_JOIN, EN_JOIN = "；", "; "
 _STATUS = pa.array(["ok", "error"], type=pa.string())
-_FIT_LABELS = pa.array([f.value for f in FIT_CODES] + [""], type=pa.string())
+_FIT_LABELS = pa.array([f.value for f in FIT_ORDER] + [""], type=pa.string())
 
 
 def _joined(
@@ -570,46 +547,30 @@ def _joined(
     return joined
 
 
-@dataclass(frozen=True)
-class _Said:
-    """A list of reasons as written in each language, joined once however many rows give it."""
-
-    zh: str
-    en: str
-    nonempty: bool  # the list has a reason (even one whose text is empty)
-
-    @classmethod
-    def of(cls, reasons: Sequence[Reason]) -> _Said:
-        zh = ZH_JOIN.join(r.zh for r in reasons)
-        return cls(zh, EN_JOIN.join(r.en for r in reasons), bool(reasons))
-
-
-_NOTHING_SAID = _Said("", "", False)
-
-
 class _Part:
-    """One source of reasons: distinct reason lists and, per cell, which one it has."""
+    """One source of reasons (explain.Part) laid over the output rows, with its reason lists
+    as Arrow text, ready to be taken and joined."""
 
-    def __init__(self, said: Sequence[_Said], index: NDArray[np.intp], cell: NDArray[np.intp]):
-        """`index[c]`: the reasons of cell c; `cell`: the cell of each output row (one past
-        the last for a row with no reasons)."""
-        self.said = [*said, _NOTHING_SAID]
-        self.index = np.append(np.asarray(index, dtype=np.intp), len(said))[cell]
+    def __init__(self, part: Part, cell: NDArray[np.intp]):
+        """`cell`: the TopK cell of each output row (one past the last for a row with no
+        reasons)."""
+        self.said = [*part.said, NOTHING_SAID]
+        self.index = np.append(np.asarray(part.index, dtype=np.intp), len(part.said))[cell]
         self.nonempty = np.array([s.nonempty for s in self.said], dtype=bool)
         self.texts = {lang: self._texts(lang) for lang in ("zh", "en")}
         self.risky = {lang: self._risky(lang) for lang in ("zh", "en")}
 
-    def _texts(self, lang: str) -> pa.Array:
+    def _texts(self, lang: Lang) -> pa.Array:
         """Per reason list two texts: [2i] led by the separator, [2i+1] as it is (the first
         thing said in a cell)."""
-        join = ZH_JOIN if lang == "zh" else EN_JOIN
+        join = label("reason_separator", lang)
         out: list[str] = []
         for said in self.said:
             text = said.zh if lang == "zh" else said.en
             out.extend((join + text if text else "", text))
         return pa.array(out, type=pa.string())
 
-    def _risky(self, lang: str) -> BoolArray:
+    def _risky(self, lang: Lang) -> BoolArray:
         """Whether each reason list, said first, would read as a formula."""
         return np.array(
             [(s.zh if lang == "zh" else s.en).startswith(FORMULA_TRIGGERS) for s in self.said],
@@ -682,6 +643,7 @@ def run_batch(
     chunk_rows: int = CHUNK_ROWS,
     progress: ProgressCallback | None = None,
     lang: Lang | None = None,
+    for_any_reader: bool = False,
 ) -> tuple[BatchSummary, pd.DataFrame | None]:
     """Match every row of `source`; write to `output` (CSV or .xlsx) or return the frame.
 
@@ -689,15 +651,14 @@ def run_batch(
     comes back (see passthrough_names for headers that collide with output columns). Without
     `lang` the columns are the public contract (LONG_COLUMNS); with it, headers, fit labels,
     status and errors are in that language and the score is the shown score (see localise).
+    `for_any_reader` (a returned frame only): the contract's columns plus each error in both
+    languages, so a page can show it to any reader with `for_reader`.
     """
     started = time.perf_counter()
     if top_k < 1:
-        raise UsageError(f"--top must be at least 1, not {top_k} (推荐数量至少为1)")
+        raise UsageError(say("top_at_least_one", top=top_k))
     if output is not None and same_file(output, source):
-        raise UsageError(
-            f"{output}: the output would overwrite the input file; choose another name "
-            f"(输出文件与输入文件相同，请换一个文件名)"
-        )
+        raise UsageError(on_file(str(output), say("output_is_input")))
     ranker = ranker_for(catalogue)
     top_k = min(top_k, len(ranker.parks))
     if len(ranker.parks) <= FIRST_VISIT:
@@ -715,10 +676,13 @@ def run_batch(
         and output_format == "long"
         and _is_utf8(output_encoding)
     )
-    scorer = BatchScorer(ranker, weights, safe=arrow_csv, languages=lang is not None)
+    keep_languages = for_any_reader and output is None and lang is None
+    scorer = BatchScorer(
+        ranker, weights, safe=arrow_csv, languages=lang is not None or keep_languages
+    )
     results = _matched_chunks(table, mapping, scorer, top_k, summary, progress)
     shaped = (
-        partial(_shaped, build, output_format, top_k, lang, ranker.tuning.shown)
+        partial(_shaped, build, output_format, top_k, lang, ranker.tuning.shown, keep_languages)
         for build in results
     )
     frames = _or_empty(shaped, table.headers)
@@ -759,14 +723,19 @@ Built = Callable[[], pa.Table]  # a chunk's table, assembled when called
 
 
 def _shaped(
-    build: Built, output_format: OutputFormat, top_k: int, lang: Lang | None, scale: ShownScale
+    build: Built,
+    output_format: OutputFormat,
+    top_k: int,
+    lang: Lang | None,
+    scale: ShownScale,
+    keep_languages: bool = False,
 ) -> pa.Table:
-    """A chunk as written: long or wide, in the contract's English or in `lang`."""
+    """A chunk as written: long or wide, in the contract's English or in `lang` (or, with
+    `keep_languages`, the contract plus each error in both languages)."""
     rows = build()
     if lang is None and output_format == "long":
-        return rows.drop_columns(
-            ["_row", *(c for c in ERROR_COLUMNS.values() if c in rows.column_names)]
-        )
+        hidden = () if keep_languages else HIDDEN_COLUMNS
+        return rows.drop_columns(["_row", *(c for c in hidden if c in rows.column_names)])
     frame = localise_errors(_frame(rows), lang)
     frame = wide_rows(frame, top_k) if output_format == "wide" else frame.drop(columns="_row")
     if lang is not None:
@@ -818,12 +787,8 @@ def _requirement_columns(
 ) -> dict[str, str]:
     mapping = map_headers(list(headers), aliases)
     if not any(v in REQUIREMENT_COLUMNS for v in mapping.values()):
-        raise BatchError(
-            f"{source.name}: no requirement columns found: expected headers such as "
-            f"sector/产业方向, min_area_m2/最小面积, preferred_location/意向区域; found "
-            + ", ".join(h[:40] for h in headers[:20])
-            + " (未找到需求列)"
-        )
+        found = ", ".join(h[:40] for h in headers[:20])
+        raise BatchError(on_file(source.name, say("no_requirement_columns", found=found)))
     return mapping
 
 
@@ -852,26 +817,13 @@ def _matched_chunks(
 # -- output in the user's language (--lang): a last step on each finished frame --------------------
 
 ERROR_COLUMNS = {"zh": "_error_zh", "en": "_error_en"}
+# Whether a park cannot hold the area asked for: carried for a reader's fit words only.
+CANNOT_FIT = "_cannot_fit"
+FIT_NOTE = ":cannot_fit"
+HIDDEN_COLUMNS = (*ERROR_COLUMNS.values(), CANNOT_FIT)
 
-OUTPUT_HEADERS: dict[str, tuple[str, str]] = {
-    "request_id": ("需求编号", "Request ID"),
-    "rank": ("排名", "Rank"),
-    "park_id": ("园区编号", "Park ID"),
-    "park_name_zh": ("园区名称", "Park name (Chinese)"),
-    "score": ("得分", "Score"),
-    "fit": ("匹配度", "Fit"),
-    "sector_score": ("产业得分", "Sector score"),
-    "area_score": ("面积得分", "Area score"),
-    "location_score": ("区位得分", "Location score"),
-    "reason_zh": ("理由（中文）", "Reasons (Chinese)"),
-    "reason_en": ("理由（英文）", "Reasons (English)"),
-    "status": ("状态", "Status"),
-    "error": ("错误", "Error"),
-    "park": ("园区编号", "Park ID"),
-    "park_name": ("园区名称", "Park name (Chinese)"),
-}
-STATUS_WORDS = {"ok": ("已匹配", "matched"), "error": ("出错", "error")}
-INPUT_PREFIX = {"zh": "输入_", "en": "input "}
+# Output columns have their header in the message catalogue as "column_<name>".
+OUTPUT_COLUMNS = frozenset([*LONG_COLUMNS, "park", "park_name"])
 
 
 def _error_columns(chunk: ValidatedChunk, bad: list[int]) -> dict[str, list[str]]:
@@ -884,41 +836,51 @@ def _error_columns(chunk: ValidatedChunk, bad: list[int]) -> dict[str, list[str]
 
 
 def localise_errors(rows: pd.DataFrame, lang: Lang | None) -> pd.DataFrame:
-    """The error column in the chosen language (unchanged without one); the per-language
-    columns carried alongside are dropped."""
-    hidden = [c for c in ERROR_COLUMNS.values() if c in rows.columns]
+    """The error column in the chosen language (unchanged without one), and a park that
+    cannot hold the area marked in its fit ("none" becomes "none:cannot_fit", worded by
+    localise); the columns carried alongside for this are dropped."""
+    hidden = [c for c in HIDDEN_COLUMNS if c in rows.columns]
     if not hidden:
         return rows
-    if lang is not None:
+    if lang is not None and ERROR_COLUMNS[lang] in rows.columns:
         rows = rows.assign(error=rows[ERROR_COLUMNS[lang]].fillna(rows["error"]))
+    if lang is not None and CANNOT_FIT in rows.columns:
+        cannot = rows[CANNOT_FIT].fillna(False).astype(bool) & (rows["status"] == "ok")
+        rows = rows.assign(fit=rows["fit"].where(~cannot, rows["fit"] + FIT_NOTE))
     return rows.drop(columns=hidden)
 
 
 def output_header(name: str, lang: Lang) -> str | None:
-    """The header of an output column in the language, or None for a passed-through column."""
-    pick = 0 if lang == "zh" else 1
-    if name in OUTPUT_HEADERS:
-        return OUTPUT_HEADERS[name][pick]
+    """The header of an output column in the language, or None for a passed-through column;
+    the reasons in the reader's language are headed as every ranking heads them."""
+    if name == f"reason_{lang}":
+        return label("column_reasons", lang)
+    if name in OUTPUT_COLUMNS:
+        return label(f"column_{name}", lang)
     numbered = re.fullmatch(r"(park|park_name|score|fit|reason_zh|reason_en)_(\d+)", name)
     if numbered is None:
         return None
-    base = OUTPUT_HEADERS[numbered.group(1)][pick]
-    return f"{base}_{numbered.group(2)}" if lang == "zh" else f"{base} {numbered.group(2)}"
+    base = "reasons" if numbered.group(1) == f"reason_{lang}" else numbered.group(1)
+    return label("column_numbered", lang, name=say(f"column_{base}"), n=numbered.group(2))
 
 
 def localise(frame: pd.DataFrame, lang: Lang, scale: ShownScale) -> pd.DataFrame:
     """A finished output frame for people reading `lang`: the shown score (which agrees with
     the fit label), fit labels and status in words, headers in the language; input columns
-    keep their own headers (prefixed if one would repeat an output header)."""
-    out = frame.copy()
-    words = {f.value: label(f"fit_{f.value}", lang) for f in FIT_CODES}
+    keep their own headers (prefixed if one would repeat an output header). The reasons are
+    in the reader's language only, as on every page."""
+    other = "reason_en" if lang == "zh" else "reason_zh"
+    out = frame.drop(columns=[c for c in frame.columns if c in (other, f"{other}_1")])
+    words = {f.value: fit_words(f).in_(lang) for f in FIT_ORDER}
+    words[FIT_ORDER[0].value + FIT_NOTE] = fit_words(FIT_ORDER[0], feasible=False).in_(lang)
     for score, fit in _score_fit_pairs(list(out.columns)):
         fits = out[fit].fillna("").astype(str)
-        out[score] = shown_scores(out[score].to_numpy(dtype=float), fits.tolist(), scale)
+        bands = fits.str.removesuffix(FIT_NOTE).tolist()
+        out[score] = shown_scores(out[score].to_numpy(dtype=float), bands, scale)
         out[fit] = fits.map(lambda v: words.get(v, v))
     if "status" in out.columns:
-        pick = 0 if lang == "zh" else 1
-        out["status"] = out["status"].map(lambda v: STATUS_WORDS.get(v, (v, v))[pick])
+        words = {status: label(f"row_status_{status}", lang) for status in ("ok", "error")}
+        out["status"] = out["status"].map(lambda v: words.get(v, v))
     names = [output_header(c, lang) for c in out.columns]
     taken = {n for n in names if n is not None}
     headers: list[str] = []
@@ -926,11 +888,17 @@ def localise(frame: pd.DataFrame, lang: Lang, scale: ShownScale) -> pd.DataFrame
         if name is None:
             name = str(column)
             while name in taken:
-                name = f"{INPUT_PREFIX[lang]}{name}"
+                name = label("input_column", lang, name=name)
             taken.add(name)
         headers.append(name)
     out.columns = pd.Index(headers)
     return out
+
+
+def for_reader(frame: pd.DataFrame, lang: Lang, scale: ShownScale) -> pd.DataFrame:
+    """A result frame of `run_batch(..., for_any_reader=True)` as `--lang` writes it: what a
+    page shows and what its downloads hold, so the screen and the files agree."""
+    return localise(localise_errors(frame, lang), lang, scale)
 
 
 def _score_fit_pairs(columns: Sequence[str]) -> list[tuple[str, str]]:

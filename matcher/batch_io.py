@@ -20,7 +20,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from matcher.catalogue import default_data_dir
-from matcher.errors import UsageError, UserFacingError
+from matcher.errors import UsageError, UserFacingError, on_file
+from matcher.i18n import Text, say
 from matcher.text import has_cjk, normalize, unique_names
 
 SNIFF_BYTES = 1 << 16
@@ -44,7 +45,7 @@ def detect_encoding(sample: bytes) -> str:
             return "utf-16-le"
         if zeros_even > 0.3 and zeros_odd < 0.05:
             return "utf-16-be"
-        raise BatchError("the file looks binary, not a CSV text file (文件不是文本格式的CSV)")
+        raise BatchError(say("file_binary"))
     # A stray NUL is a bad line, reported as such; it says nothing about the encoding.
     sample = sample.replace(b"\x00", b"")
     for encoding in ("utf-8", "gb18030"):
@@ -61,9 +62,7 @@ def detect_encoding(sample: bytes) -> str:
 
     best = from_bytes(sample).best()
     if best is None:
-        raise BatchError(
-            "cannot tell the file's text encoding; pass --input-encoding (无法识别文件编码)"
-        )
+        raise BatchError(say("file_encoding_unknown"))
     return str(best.encoding)
 
 
@@ -151,7 +150,7 @@ class TableSource:
     delimiter: str
     total_rows: int | None
     headers: tuple[str, ...] = ()
-    row_problems: dict[int, str] = field(default_factory=dict)
+    row_problems: dict[int, Text] = field(default_factory=dict)
     sheet: str = ""  # the worksheet read, for an XLSX
 
 
@@ -164,33 +163,30 @@ def open_table(
 ) -> TableSource:
     """Open a CSV (any common encoding and delimiter) or XLSX as chunks of string cells."""
     if not path.exists():
-        raise BatchError(f"{path}: file not found (文件不存在)")
+        raise BatchError(on_file(path.name, say("file_not_found")))
     if path.is_dir():
-        raise BatchError(f"{path}: is a folder, not a file (这是文件夹，不是文件)")
+        raise BatchError(on_file(path.name, say("file_is_folder")))
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as error:
-        raise BatchError(f"{path}: cannot be read: {error.strerror} (无法读取文件)") from error
+        problem = say("file_unreadable", reason=str(error.strerror or error))
+        raise BatchError(on_file(path.name, problem)) from error
     if not head:
-        raise BatchError(f"{path.name}: the file is empty (文件为空)")
+        raise BatchError(on_file(path.name, say("file_empty")))
     if path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
         return _open_xlsx(path, sheet, chunk_rows)
     if encoding is not None:
         try:
             codecs.lookup(encoding)
         except LookupError as error:
-            raise UsageError(
-                f"unknown encoding '{encoding}'; try utf-8, gb18030 or utf-16 (无法识别的编码名称)"
-            ) from error
+            raise UsageError(say("encoding_unknown", encoding=encoding[:40])) from error
     chosen = encoding or detect_encoding(head)
     wide = chosen.lower().replace("_", "-").startswith(_LINE_ENCODINGS_SPLIT_ON_NEWLINE)
     # Only for finding the delimiter: lines that do not decode are reported one by one later.
     text_head = (head if wide else head.replace(b"\x00", b"")).decode(chosen, errors="replace")
     if not text_head.strip():
-        raise BatchError(
-            f"{path.name}: the file has no header row, only blank space (文件没有表头)"
-        )
+        raise BatchError(on_file(path.name, say("file_blank")))
     delimiter = sniff_delimiter(text_head)
     reader = CsvRows(path, chosen, delimiter)
     headers = reader.headers()
@@ -289,7 +285,7 @@ class CsvRows:
         self.path = path
         self.encoding = encoding
         self.delimiter = delimiter
-        self.problems: dict[int, str] = {}
+        self.problems: dict[int, Text] = {}
         self._header: tuple[int, tuple[str, ...]] | None = None
         self._batches = self._record_batches()
         self._pending: _Records | _Plain = ([], [])  # read past the header row
@@ -312,7 +308,7 @@ class CsvRows:
                             else (lines[at + 1 :], records[at + 1 :])
                         )
                         return self._header[1]
-            raise BatchError(f"{self.path.name}: no header row found (文件没有表头)")
+            raise BatchError(on_file(self.path.name, say("file_no_header")))
         return self._header[1]
 
     def chunks(self, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -426,17 +422,12 @@ class CsvRows:
             return None
         first = taken[0][0]
         if cells is None and len(taken) == 1:
-            self.problems[first] = (
-                f"line {first} has a cell longer than {csv.field_size_limit():,} "
-                f"characters (该行单元格过长)"
-            )
+            self.problems[first] = say("row_cell_too_long", limit=csv.field_size_limit())
             cells = []
         if len(taken) > 1 and (cells is None or self._looks_swallowed(cells, taken)):
             # Re-read the following lines on their own; only the first is at fault.
             feed.push_back(taken[1:])
-            self.problems[first] = (
-                f"line {first}: a quote opened on this line is never closed (引号未闭合)"
-            )
+            self.problems[first] = say("row_unclosed_quote")
             cells = next(csv.reader([taken[0][1]], delimiter=self.delimiter), [])
         if len(taken) > 1:
             self._merge_line_problems(taken)
@@ -477,10 +468,7 @@ class CsvRows:
     def _line(self, number: int, raw: bytes, codec: str, in_gb: bool) -> str:
         """One line's text; what is wrong with it goes to `problems`."""
         if raw is _TOO_LONG:
-            self.problems[number] = (
-                f"line {number} is longer than {MAX_LINE_BYTES:,} bytes and was not read "
-                f"(该行过长，未读取)"
-            )
+            self.problems[number] = say("row_line_too_long", limit=MAX_LINE_BYTES)
             return "\n"
         try:
             text, valid = raw.decode(codec), True
@@ -488,21 +476,13 @@ class CsvRows:
             text, valid = "", False
         if in_gb and not raw.isascii() and (as_utf8 := _chinese_utf8(raw)):
             text = as_utf8  # shown as written; the row is still refused
-            self.problems[number] = (
-                f"line {number} is UTF-8 text in a {self.encoding} file: the file mixes "
-                f"text encodings; save it in one encoding (该行编码与文件其余部分不一致)"
-            )
+            self.problems[number] = say("row_utf8_in_gb", encoding=self.encoding)
         elif not valid:
             text = _shown_anyway(raw, codec)
-            self.problems[number] = (
-                f"line {number} is not valid {self.encoding}: the file mixes text "
-                f"encodings; save it in one encoding (该行编码与文件其余部分不一致)"
-            )
+            self.problems[number] = say("row_not_valid_text", encoding=self.encoding)
         if "\x00" in text:
             text = text.replace("\x00", "")
-            self.problems.setdefault(
-                number, f"line {number} contains a NUL byte (该行含有空字符 NUL)"
-            )
+            self.problems.setdefault(number, say("row_nul"))
         return text
 
     def _wide_lines(self, handle: BinaryIO) -> Iterator[tuple[int, str]]:
@@ -513,15 +493,11 @@ class CsvRows:
             for number, line in enumerate(text, start=1):
                 if "\x00" in line:
                     line = line.replace("\x00", "")
-                    self.problems.setdefault(
-                        number, f"line {number} contains a NUL character (该行含有空字符 NUL)"
-                    )
+                    self.problems.setdefault(number, say("row_nul"))
                 yield number, line
         except UnicodeDecodeError as error:
-            raise BatchError(
-                f"{self.path.name}: not valid {self.encoding} text after line {number} "
-                f"(第 {number} 行之后的内容不是有效的 {self.encoding} 编码)"
-            ) from error
+            problem = say("file_encoding_broken", line=number, encoding=self.encoding)
+            raise BatchError(on_file(self.path.name, problem)) from error
 
 
 def _strings(rows: list[list[str]], width: int) -> pa.Table:
@@ -781,14 +757,11 @@ class _LineFeed:
         self._at += 1
 
 
-def _field_count_problem(line: int, cells: list[str], width: int) -> str:
+def _field_count_problem(line: int, cells: list[str], width: int) -> Text:
     if len(cells) > width:
         extra = ", ".join(repr(c[:30]) for c in cells[width:][:3])
-        return (
-            f"line {line} has {len(cells)} fields where the header has {width}; the extra "
-            f"field(s) {extra} were not read (该行字段数多于表头)"
-        )
-    return f"line {line} has {len(cells)} fields where the header has {width} (该行字段数少于表头)"
+        return say("row_more_fields", count=len(cells), width=width, extra=extra)
+    return say("row_fewer_fields", count=len(cells), width=width)
 
 
 def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> TableSource:
@@ -799,9 +772,9 @@ def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> TableSource:
         table = open_xlsx(path, sheet, chunk_rows=chunk_rows)
         first = next(table.chunks, None)
     except XlsxError as error:
-        raise BatchError(f"{path.name}: {error}") from error
+        raise BatchError(on_file(path.name, error.message)) from error
     if first is None:
-        raise BatchError(f"{path.name}: sheet '{table.sheet}' has no header row (工作表没有表头)")
+        raise BatchError(on_file(path.name, say("sheet_no_header", sheet=table.sheet)))
 
     def chunks() -> Iterator[pd.DataFrame]:
         try:
@@ -809,7 +782,7 @@ def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> TableSource:
                 yield first
             yield from table.chunks
         except XlsxError as error:
-            raise BatchError(f"{path.name}: {error}") from error
+            raise BatchError(on_file(path.name, error.message)) from error
 
     return TableSource(
         chunks(),

@@ -31,11 +31,18 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from matcher.cache import LruCache
-from matcher.comparisons import NOT_ASKED, BoolArray, FloatArray, LevelArray, Readings, Scored
-from matcher.scoring import Ranker, TopK, best_of, combine, order_keys, shares_of
-from matcher.understanding import Understanding
-
-FIT_NONE, FIT_STRONG = 0, 3  # codes of FIT_CODES
+from matcher.codes import first_and_codes
+from matcher.comparisons import (
+    NONE_CODE,
+    STRONG_CODE,
+    BoolArray,
+    Comparison,
+    FitArray,
+    FloatArray,
+    Readings,
+    Scored,
+)
+from matcher.scoring import Ranker, TopK, best_of, combine, fit_codes, order_keys, shares_of
 
 # Bounds memory: the (requirements x parks) matrices scored at once hold about this many cells.
 CELLS = 2_000_000
@@ -62,12 +69,7 @@ def readings_subset(readings: Readings, rows: NDArray[np.intp]) -> Readings:
 
 
 def full_top(
-    ranker: Ranker,
-    readings: Readings,
-    weights: FloatArray,
-    area_is_hard: BoolArray,
-    location_is_hard: BoolArray,
-    k: int,
+    ranker: Ranker, readings: Readings, weights: FloatArray, hard: BoolArray, k: int
 ) -> TopK:
     """Every park scored (Ranker.score) and the best k kept, in row blocks bounding memory."""
     n_parks = len(ranker.parks)
@@ -75,26 +77,21 @@ def full_top(
     parts = []
     for start in range(0, len(readings), step):
         rows = np.arange(start, min(start + step, len(readings)))
-        table = ranker.score(
-            readings_subset(readings, rows),
-            weights[rows],
-            area_is_hard[rows],
-            location_is_hard[rows],
-        )
+        table = ranker.score(readings_subset(readings, rows), weights[rows], hard[rows])
         parts.append(table.top(k))
     return TopK.stack(parts, k, len(ranker.comparisons))
 
 
 @dataclass(frozen=True)
 class _Group:
-    """The candidates of one (sector, place, shares) group, best first by the most each can
-    score (ties by park index); a prefix of them, or all."""
+    """The candidates of one group of requirements (the same readings of every text-only
+    comparison, the same shares), best first by the most each can score (ties by park
+    index); a prefix of them, or all."""
 
     parks: NDArray[np.intp]
     most: FloatArray  # the most each listed park can score
     best_fit: NDArray[np.int64]  # the best fit label (code) each listed park can reach
-    sector: FloatArray  # sector value of each listed park
-    location: LevelArray  # location level of each listed park
+    scored: tuple[Scored, ...]  # per text-only comparison: each listed park's value and level
     size: int  # how many candidates the group has in all
     every_park: bool  # no blocking: every park is a candidate
     rest_bound: int  # the best rank bound of any candidate not listed (-1: all are listed)
@@ -105,25 +102,31 @@ class _Group:
         return rank_bound(self.best_fit, _tenths(self.most))
 
 
-_Source = tuple[Understanding, Understanding, FloatArray]  # what a group is built from
+# What a group is built from: a row, its shares and its text-only comparisons' signatures.
+_Source = tuple[Readings, int, FloatArray, tuple[Hashable, ...]]
 
 
 class BlockedTop:
-    """Best-K ranking through blocking; equal to full_top for every input (see module doc)."""
+    """Best-K ranking through blocking; equal to full_top for every input (see module doc).
+
+    It asks the comparisons only what every comparison offers: the text-only ones (sector,
+    location) list each group's parks once, the others (area) are scored cell by cell and
+    bounded by their best value until then; the lead (sector) names the candidates."""
 
     def __init__(self, ranker: Ranker, first_visit: int = FIRST_VISIT) -> None:
         self.ranker = ranker
         self.first_visit = first_visit
         self.kept = first_visit * VISIT_GROWTH + 1
         self.n_parks = len(ranker.parks)
+        self.text_only = [
+            c for c, comparison in enumerate(ranker.comparisons) if comparison.text_only
+        ]
         bands = ranker.tuning.bands
         self.fits_both = bands.get(True, True)
         self.no_sector = (bands.get(True, False), bands.get(False, False))
-        self.area_max = float(np.max(ranker.area.level_scores))
-        self.location_max = float(np.max(ranker.location.level_scores))
+        self.best = np.array([c.best_value for c in ranker.comparisons])
         budget = max(4, CELLS // max(self.n_parks, 1))
-        self._sector_values: LruCache[FloatArray] = LruCache(budget)
-        self._location_levels: LruCache[LevelArray] = LruCache(budget)
+        self._rows: LruCache[Scored] = LruCache(budget)  # text-only rows over every park
         self._groups: dict[tuple[object, ...], _Group] = {}  # oldest first
         self._groups_listed = 0  # parks listed in all kept groups (bounded by 2 x CELLS)
         # Results kept across calls: a lead list's chunks repeat most requirements. Readings
@@ -139,8 +142,7 @@ class BlockedTop:
         self,
         readings: Readings,
         weights: FloatArray,
-        area_is_hard: BoolArray,
-        location_is_hard: BoolArray,
+        hard: BoolArray,
         k: int,
         blocking: bool | None = None,
     ) -> TopK:
@@ -154,19 +156,13 @@ class BlockedTop:
         if self._kept_for != (k, blocked) or len(self._kept_rows) > KEPT_REQUIREMENTS:
             self._forget()
             self._kept_for = (k, blocked)
-        first, inverse, keys = self._distinct(readings, weights, area_is_hard, location_is_hard)
+        first, inverse, keys = self._distinct(readings, weights, hard)
         at = np.array([self._kept_rows.get(key, -1) for key in keys], dtype=np.intp)
         new = np.flatnonzero(at < 0)
         if len(new):
             rows = first[new]
             score = self._top_distinct if blocked else partial(full_top, self.ranker)
-            top = score(
-                readings_subset(readings, rows),
-                weights[rows],
-                area_is_hard[rows],
-                location_is_hard[rows],
-                k,
-            )
+            top = score(readings_subset(readings, rows), weights[rows], hard[rows], k)
             start = len(self._kept_top) if self._kept_top is not None else 0
             kept = [] if self._kept_top is None else [self._kept_top]
             self._kept_top = TopK.stack([*kept, top], k, len(self.ranker.comparisons))
@@ -183,89 +179,50 @@ class BlockedTop:
         self._kept_top = None
 
     def _distinct(
-        self,
-        readings: Readings,
-        weights: FloatArray,
-        area_is_hard: BoolArray,
-        location_is_hard: BoolArray,
+        self, readings: Readings, weights: FloatArray, hard: BoolArray
     ) -> tuple[NDArray[np.intp], NDArray[np.intp], list[bytes]]:
         """One row per requirement that scores differently, which one each row is, and
         a key of each that another call gives the same requirement."""
         number = self._signatures.setdefault
-        sector = np.array(
-            [
-                number(("s", self.ranker.sector.signature(s)), len(self._signatures))
-                for s in readings.sector
-            ],
-            dtype=np.intp,
-        )
-        location = np.array(
-            [
-                number(("l", self.ranker.location.signature(s)), len(self._signatures))
-                for s in readings.location
-            ],
-            dtype=np.intp,
-        )
+        signatures = []
+        for comparison in self.ranker.comparisons:
+            codes, keys = comparison.signatures(readings)
+            numbered = np.array(
+                [number((comparison.name, key), len(self._signatures)) for key in keys],
+                dtype=np.intp,
+            )
+            signatures.append(numbered[codes])
         columns = [
-            sector[readings.sector_of],
-            location[readings.location_of],
-            _float_codes(readings.min_area),
-            _float_codes(readings.max_area),
+            *signatures,
             *(_float_codes(weights[:, c]) for c in range(weights.shape[1])),
-            area_is_hard.astype(np.intp),
-            location_is_hard.astype(np.intp),
+            *(hard[:, c].astype(np.intp) for c in range(hard.shape[1])),
         ]
         first, inverse = first_and_codes(_combined(columns))
-        # The key: the same values, as they are (nan as -inf), each row's bytes.
+        # The key: the same values, as they are, each row's bytes.
         values = np.column_stack(
-            [
-                sector[readings.sector_of[first]],
-                location[readings.location_of[first]],
-                readings.min_area[first],
-                readings.max_area[first],
-                weights[first],
-                area_is_hard[first],
-                location_is_hard[first],
-            ]
+            [*(s[first] for s in signatures), weights[first], hard[first]]
         ).astype(np.float64)
-        values = np.ascontiguousarray(np.where(np.isnan(values), -np.inf, values))
+        values = np.ascontiguousarray(values)
         rows = values.view(np.dtype((np.void, values.shape[1] * 8))).ravel()
         return first, inverse, [row.tobytes() for row in rows]
 
     # -- the walk -------------------------------------------------------------------------------
 
     def _top_distinct(
-        self,
-        readings: Readings,
-        weights: FloatArray,
-        area_is_hard: BoolArray,
-        location_is_hard: BoolArray,
-        k: int,
+        self, readings: Readings, weights: FloatArray, hard: BoolArray, k: int
     ) -> TopK:
         ranker = self.ranker
         n = len(readings)
-        sector_seen = [readings.sector[int(i)] for i in readings.sector_of]
-        location_seen = [readings.location[int(i)] for i in readings.location_of]
-        area_levels = ranker.area.score_parks(
-            readings.min_area[:, None], readings.max_area[:, None], np.zeros((n, 1), np.intp)
-        ).levels[:, 0]
-        asked = np.column_stack(
-            [
-                [s.asks_sector for s in sector_seen],
-                area_levels != NOT_ASKED,
-                [bool(s.place_hits) for s in location_seen],
-            ]
-        ).astype(bool)
+        asked = np.column_stack([c.asks(readings) for c in ranker.comparisons]).astype(bool)
         shares = shares_of(asked, weights)
-        keys = [
-            (ranker.sector.signature(s), ranker.location.signature(seen), tuple(row))
-            for s, seen, row in zip(sector_seen, location_seen, shares.tolist(), strict=True)
-        ]
+        text_keys = [ranker.comparisons[c].signatures(readings) for c in self.text_only]
+        signature = [tuple(keys[int(codes[r])] for codes, keys in text_keys) for r in range(n)]
+        keys = [(*signature[r], tuple(shares[r].tolist())) for r in range(n)]
         group_of = _codes(keys)
         first_of_group = np.zeros(int(group_of.max()) + 1, dtype=np.intp)
         first_of_group[group_of[::-1]] = np.arange(n)[::-1]
-        sources = [
-            (sector_seen[int(r)], location_seen[int(r)], shares[int(r)]) for r in first_of_group
+        sources: list[_Source] = [
+            (readings, int(r), shares[int(r)], signature[int(r)]) for r in first_of_group
         ]
         groups = [
             self._group(keys[int(r)], *source)
@@ -273,8 +230,9 @@ class BlockedTop:
         ]
         done_rows: list[NDArray[np.intp]] = []
         done: list[TopK] = []
-        dense = np.flatnonzero(area_is_hard | location_is_hard)
-        pending = np.flatnonzero(~(area_is_hard | location_is_hard))
+        constrained = hard.any(axis=1)
+        dense = np.flatnonzero(constrained)
+        pending = np.flatnonzero(~constrained)
         visit = max(self.first_visit, k)
         while len(pending):
             certain, exhausted = self._round(
@@ -297,14 +255,7 @@ class BlockedTop:
         if len(dense):
             done_rows.append(dense)
             done.append(
-                full_top(
-                    ranker,
-                    readings_subset(readings, dense),
-                    weights[dense],
-                    area_is_hard[dense],
-                    location_is_hard[dense],
-                    k,
-                )
+                full_top(ranker, readings_subset(readings, dense), weights[dense], hard[dense], k)
             )
         order = np.argsort(np.concatenate(done_rows), kind="stable")
         return TopK.stack(done, k, len(ranker.comparisons)).take(order)
@@ -365,8 +316,9 @@ class BlockedTop:
         lists = {int(g): self._listed(*groups, int(g), visit) for g in present}
         width = max(k, max(min(visit, len(lst.parks)) for lst in lists.values()))
         parks = np.zeros((m, width), dtype=np.intp)
-        sector = np.zeros((m, width))
-        location = np.zeros((m, width), dtype=np.int8)
+        listed = [
+            (np.zeros((m, width)), np.zeros((m, width), dtype=np.int8)) for _ in self.text_only
+        ]
         valid = np.zeros((m, width), dtype=bool)
         exhausted = np.zeros(m, dtype=bool)
         every_park = np.zeros(m, dtype=bool)
@@ -377,32 +329,27 @@ class BlockedTop:
             count = len(lst.parks[:seen])
             # Padding repeats the first park; it is masked out of the ranking below.
             parks[at] = lst.parks[0]
-            sector[at] = lst.sector[0]
-            location[at] = lst.location[0]
             parks[at, :count] = lst.parks[:seen]
-            sector[at, :count] = lst.sector[:seen]
-            location[at, :count] = lst.location[:seen]
+            for (values, levels), in_list in zip(listed, lst.scored, strict=True):
+                values[at] = in_list.values[0]
+                levels[at] = in_list.levels[0]
+                values[at, :count] = in_list.values[:seen]
+                levels[at, :count] = in_list.levels[:seen]
             valid[at, :count] = True
             exhausted[at] = seen >= lst.size
             every_park[at] = lst.every_park
-        recognised = np.array(
-            [bool(readings.sector[int(readings.sector_of[r])].sector_hits) for r in rows]
-        )
-        scored = (
-            Scored(sector, ranker.sector.levels_of(sector, recognised[:, None])),
-            ranker.area.score_parks(
-                readings.min_area[rows][:, None], readings.max_area[rows][:, None], parks
-            ),
-            ranker.location.scored(location),
-        )
-        no = np.zeros(m, dtype=bool)
+        from_lists = dict(zip(self.text_only, listed, strict=True))
+        scored = [
+            Scored(*from_lists[c])
+            if c in from_lists
+            else comparison.score_cells(readings, rows, parks)
+            for c, comparison in enumerate(ranker.comparisons)
+        ]
         table = combine(
+            ranker.comparisons,
             scored,
             weights=weights[rows],
-            feasible=ranker.area.feasible(scored[1]),
-            kept_by_location=ranker.location.kept_when_hard(scored[2]),
-            area_is_hard=no,
-            location_is_hard=no,
+            hard=np.zeros((m, len(ranker.comparisons)), dtype=bool),
             tuning=ranker.tuning,
         )
         fits = table.fits()
@@ -425,7 +372,7 @@ class BlockedTop:
         # A park the sector does not credit is no fit (`none`): it can only follow a k-th
         # that is at least a weak fit, or one it cannot outscore.
         outside = self._outside_tenths(shares[rows])
-        certain = found & beaten & (every_park | (kth_fit > FIT_NONE) | (outside < kth_tenths))
+        certain = found & beaten & (every_park | (kth_fit > NONE_CODE) | (outside < kth_tenths))
         if certain.any():
             keep = np.flatnonzero(certain)
             done_rows.append(rows[keep])
@@ -460,10 +407,17 @@ class BlockedTop:
         result: BoolArray = (bounds[0] < kth_bound) | tie_lost
         return result
 
+    def _others(self, shares: FloatArray, comparisons: Sequence[int]) -> FloatArray:
+        """What the given comparisons add to the weighted mean at their best value."""
+        total = np.zeros(shares.shape[:-1])
+        for c in comparisons:
+            total = total + shares[..., c] * self.best[c]
+        return total
+
     def _outside_tenths(self, shares: FloatArray) -> NDArray[np.int64]:
         """The most a park the sector does not credit can score, in tenths: no sector fit,
-        at best a perfect area and place."""
-        others = shares[:, 1] * self.area_max + shares[:, 2] * self.location_max
+        at best every other comparison at its best value."""
+        others = self._others(shares, range(1, len(self.best)))
         return _tenths(np.max([b.floor + b.width * others for b in self.no_sector], axis=0))
 
     # -- groups ---------------------------------------------------------------------------------
@@ -471,13 +425,14 @@ class BlockedTop:
     def _group(
         self,
         key: tuple[object, ...],
-        sector_seen: Understanding,
-        location_seen: Understanding,
+        readings: Readings,
+        row: int,
         shares: FloatArray,
+        signature: tuple[Hashable, ...],
     ) -> _Group:
         found = self._groups.pop(key, None)
         if found is None:
-            found = self._build_group(sector_seen, location_seen, shares, self.kept)
+            found = self._build_group(readings, row, shares, signature, self.kept)
             self._groups_listed += len(found.parks)
             while self._groups and self._groups_listed > 2 * CELLS:
                 oldest = self._groups.pop(next(iter(self._groups)))
@@ -494,25 +449,32 @@ class BlockedTop:
 
     def _build_group(
         self,
-        sector_seen: Understanding,
-        location_seen: Understanding,
+        readings: Readings,
+        row: int,
         shares: FloatArray,
+        signature: tuple[Hashable, ...],
         keep: int | None,
     ) -> _Group:
         ranker = self.ranker
-        values = self._sector_row(sector_seen)
-        levels = self._location_row(location_seen)
-        candidates = ranker.sector.candidates(sector_seen) if sector_seen.asks_sector else None
+        rows = {
+            c: self._text_row(readings, row, c, key)
+            for c, key in zip(self.text_only, signature, strict=True)
+        }
+        lead = rows[0]  # the sector leads and is text-only
+        asks_lead = not np.isnan(lead.values[0, 0])
+        candidates = ranker.sector.candidates(readings.sector[int(readings.sector_of[row])])
+        candidates = candidates if asks_lead else None
         every_park = candidates is None or len(candidates) in (0, self.n_parks)
         parks = np.arange(self.n_parks) if every_park or candidates is None else candidates
-        place = np.where(
-            levels == NOT_ASKED, 0.0, ranker.location.level_scores[np.maximum(levels, 0)]
-        )
-        b = shares[0] * np.nan_to_num(values[parks]) + shares[2] * place[parks]
-        # The most each candidate can score: its band if it fits the area, a perfect area.
-        fits = ~np.isnan(values[parks]) & (values[parks] > 0) if sector_seen.asks_sector else None
-        most = self._most(b, shares, fits)
-        best_fit = self._best_fit(values[parks], levels[parks], sector_seen.asks_sector)
+        # The text-only comparisons' part of the weighted mean, exactly; the others' at best.
+        b = np.zeros(len(parks))
+        for c, row_scored in rows.items():
+            b = b + shares[c] * np.nan_to_num(row_scored.values[0, parks])
+        others = [c for c in range(len(self.best)) if c not in rows]
+        weighted = b + self._others(shares[None, :], others)
+        fits = (lead.values[0, parks] > 0) if asks_lead else None
+        most = self._most(weighted, shares, fits)
+        best_fit = self._best_fit(rows, parks, asks_lead)
         bound = rank_bound(best_fit, _tenths(most))
         if keep is not None and len(parks) > keep:
             # The best `keep` and every park tied with the last of them: a tie is settled by
@@ -530,60 +492,55 @@ class BlockedTop:
             listed,
             most[order],
             best_fit[order],
-            values[listed],
-            levels[listed],
+            tuple(Scored(s.values[0, listed], s.levels[0, listed]) for s in rows.values()),
             len(parks),
             every_park,
             rest,
         )
 
     def _best_fit(
-        self, sector: FloatArray, levels: LevelArray, asks_sector: bool
+        self, rows: dict[int, Scored], parks: NDArray[np.intp], asks_lead: bool
     ) -> NDArray[np.int64]:
-        """The best fit label each park can reach: from its sector value (the area and the
-        place can only lower it), capped by its place where one was asked."""
-        tuning = self.ranker.tuning
-        if not asks_sector:
-            fit = np.full(len(sector), FIT_STRONG, dtype=np.int64)
-        else:
-            value = np.nan_to_num(sector)
-            fit = np.select(
-                [value <= 0, value >= tuning.sector.strong, value >= tuning.sector.partial],
-                [FIT_NONE, FIT_STRONG, FIT_STRONG - 1],
-                default=FIT_NONE + 1,
-            ).astype(np.int64)
-        asked = levels != NOT_ASKED
-        place = self.ranker.location.level_scores[np.maximum(levels, 0)]
-        cap = np.where(place >= 1.0, FIT_STRONG, np.where(place > 0, FIT_STRONG - 1, FIT_NONE + 1))
-        result: NDArray[np.int64] = np.where(asked, np.minimum(fit, cap), fit)
+        """The best fit label each park can reach: the one fit rule (scoring.fit_codes) with
+        the text-only comparisons as they are and the others not yet lowering it."""
+        ranker = self.ranker
+        n_comparisons = len(ranker.comparisons)
+        values = np.full((len(parks), n_comparisons), np.nan)
+        ceiling = np.full(len(parks), STRONG_CODE, dtype=np.int8)
+        for c, scored in rows.items():
+            values[:, c] = scored.values[0, parks]
+            cell = Scored(scored.values[0, parks], scored.levels[0, parks])
+            ceiling = np.minimum(ceiling, ranker.comparisons[c].fit_ceiling(cell))
+        if not asks_lead:  # the others decide, and may reach strong
+            capped: NDArray[np.int64] = ceiling.astype(np.int64)
+            return capped
+        asked = ~np.isnan(values)
+        asked[:, 0] = True
+        codes: FitArray = fit_codes(ranker.sector, values, asked, ceiling, ranker.tuning)
+        result: NDArray[np.int64] = codes.astype(np.int64)
         return result
 
-    def _most(self, b: FloatArray, shares: FloatArray, fits: BoolArray | None) -> FloatArray:
-        """Upper bounds of the scores of parks with sector-and-location part b, given the
-        area is perfect: band 1 where the sector fits (or is not asked), else band 2."""
+    def _most(self, weighted: FloatArray, shares: FloatArray, fits: BoolArray | None) -> FloatArray:
+        """Upper bounds of the scores of parks whose weighted mean is at most `weighted`: band
+        1 where the sector fits (or is not asked), else band 2."""
         if shares.sum() == 0:  # nothing asked: every park scores 0
-            return np.zeros(len(b))
-        weighted = b + shares[1] * self.area_max
+            return np.zeros(len(weighted))
         both, area_only = self.fits_both, self.no_sector[0]
         most: FloatArray = both.floor + both.width * weighted
         if fits is not None:
             most = np.where(fits, most, area_only.floor + area_only.width * weighted)
         return most
 
-    def _sector_row(self, seen: Understanding) -> FloatArray:
-        key = self.ranker.sector.signature(seen)
-        found = self._sector_values.get(key)
+    def _text_row(self, readings: Readings, row: int, c: int, signature: Hashable) -> Scored:
+        """A text-only comparison's values and levels for every park, for one row's reading
+        (kept by the reading's signature)."""
+        comparison: Comparison = self.ranker.comparisons[c]
+        key = (c, signature)
+        found = self._rows.get(key)
         if found is None:
-            found = self.ranker.sector.values_for(seen)
-            self._sector_values.put(key, found)
-        return found
-
-    def _location_row(self, seen: Understanding) -> LevelArray:
-        key = self.ranker.location.signature(seen)
-        found = self._location_levels.get(key)
-        if found is None:
-            found = self.ranker.location.levels_for(seen)
-            self._location_levels.put(key, found)
+            every = np.arange(self.n_parks)[None, :]
+            found = comparison.score_cells(readings, np.array([row], dtype=np.intp), every)
+            self._rows.put(key, found)
         return found
 
 
@@ -618,12 +575,3 @@ def _combined(columns: Sequence[NDArray[np.intp]]) -> NDArray[np.intp]:
     for column in columns[1:]:
         code, _ = pd.factorize(code * (int(column.max()) + 1) + column)
     return np.asarray(code, dtype=np.intp)
-
-
-def first_and_codes(codes: NDArray[np.intp]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """For codes numbered by first appearance (as pd.factorize gives them): the first row of
-    each code and each row's code."""
-    codes, _ = pd.factorize(codes)
-    first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.intp)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]
-    return first, codes.astype(np.intp)

@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from matcher import messages as msg
-from matcher.messages import Reason
+from matcher import reasons
+from matcher.i18n import Text, both
 from matcher.models import Sector
 from matcher.text import normalize
 
@@ -141,9 +141,8 @@ def check_chains(
     return problems
 
 
-def _names(sectors: Mapping[str, Sector], sector_id: str) -> tuple[str, str]:
-    sector = sectors[sector_id]
-    return sector.name_zh, sector.name_en
+def _names(sectors: Mapping[str, Sector], sector_id: str) -> Text:
+    return reasons.sector_name(sectors[sector_id])
 
 
 def chain_reason(
@@ -155,25 +154,23 @@ def chain_reason(
     park_term: str,
     level: str,
     relation: str,
-) -> Reason:
+) -> Text:
     """The reason for a sector hit that came from a chain term, in the words of 产业链招商."""
-    term = (link.term_zh, link.term_en)
+    term = both(link.term_zh, link.term_en)
     chain = _names(sectors, link.chain_sector)
-    segment = (link.segment.name_zh, link.segment.name_en)
+    segment = both(link.segment.name_zh, link.segment.name_en)
     also = _names(sectors, hit_sector) if link.role == "secondary" else None
     if relation == "same":
-        return msg.chain_same(query, term, chain, segment, also, park_term, level)
-    return msg.chain_related(
+        return reasons.chain_same(query, term, chain, segment, also, park_term, level)
+    return reasons.chain_related(
         query, term, chain, segment, also, _names(sectors, park_sector), park_term, relation
     )
 
 
-def chain_missing_reason(
-    sectors: Mapping[str, Sector], link: ChainLink, query: str
-) -> Reason | None:
+def chain_missing_reason(sectors: Mapping[str, Sector], link: ChainLink, query: str) -> Text | None:
     """No park sector earns credit: said once, for the term's own chain, not its secondary."""
     if link.role == "secondary":
         return None
-    return msg.chain_missing(
-        query, (link.term_zh, link.term_en), _names(sectors, link.chain_sector)
+    return reasons.chain_missing(
+        query, both(link.term_zh, link.term_en), _names(sectors, link.chain_sector)
     )

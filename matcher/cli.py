@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from matcher.areas import AreaError
 from matcher.catalogue import CatalogueError, load_catalogue
 from matcher.errors import UsageError, UserFacingError
+from matcher.i18n import Lang, label, say
 from matcher.models import Requirement, Weights
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def _positive_int(value: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1 (至少为1)")
+        raise argparse.ArgumentTypeError(said("cli_not_positive", value=value[:40]))
     return number
 
 
@@ -39,7 +40,7 @@ def _weight(value: str) -> float:
     except ValueError:
         number = -1.0
     if not (0 <= number <= 1e6):
-        raise argparse.ArgumentTypeError(f"'{value}' is not a weight of 0 or more (权重须为非负数)")
+        raise argparse.ArgumentTypeError(said("cli_not_weight", value=value[:40]))
     return number
 
 
@@ -47,18 +48,36 @@ def _encoding(value: str) -> str:
     try:
         codecs.lookup(value)
     except LookupError:
-        raise argparse.ArgumentTypeError(
-            f"unknown encoding '{value}'; try utf-8, gb18030 or utf-16 (无法识别的编码名称)"
-        ) from None
+        raise argparse.ArgumentTypeError(said("encoding_unknown", encoding=value[:40])) from None
     return value
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse whose usage errors end in one line, in English and Chinese."""
+    """argparse whose usage errors end in one line, in the terminal's language."""
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"error: {message} (命令参数有误)\n")
+        problem = said("cli_bad_arguments", message=message)
+        self.exit(2, said("cli_error", message=problem) + "\n")
+
+
+def cli_lang() -> Lang:
+    """The terminal's language: $MATCHER_LANG, else the locale's (zh_CN … is Chinese)."""
+    for name in ("MATCHER_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def said(key: str, **values: object) -> str:
+    """Message `key` in the terminal's language."""
+    return label(key, cli_lang(), **values)
+
+
+def _in_option(option: str, error: UserFacingError) -> UsageError:
+    """An area (or other) mistake named by the option it was given in."""
+    return UsageError(say("cli_option_problem", option=option, problem=error.message))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,9 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     rank = sub.add_parser("rank", help="rank the parks for one requirement")
     rank.add_argument("sector", nargs="?", default="", help="sector, free text (zh or en)")
     rank.add_argument("--sector-id", action="append", default=[], help="taxonomy sector id")
-    rank.add_argument(
-        "--min-area", default="", help="minimum floor area, e.g. 3000, 0.3万平方米 or 3000-5000"
-    )
+    rank.add_argument("--min-area", default="", help=label("area_help", cli_lang()))
     rank.add_argument("--max-area", default="", help="maximum floor area")
     rank.add_argument("--location", default="", help="preferred location (town, zone, landmark)")
     rank.add_argument("--place-id", action="append", default=[], help="place id (data/places.csv)")
@@ -118,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 def requirement_from_args(args: argparse.Namespace, area_limit_m2: float) -> Requirement:
     """The `rank` command's requirement, through the one front door."""
     if args.weights and not any(args.weights):
-        raise UsageError("--weights: at least one weight must be above 0 (权重不能全为0)")
+        raise UsageError(say("cli_weights_all_zero"))
     weights = (
         Weights(**dict(zip(("sector", "area", "location"), args.weights, strict=True)))
         if args.weights
@@ -139,7 +156,7 @@ def requirement_from_args(args: argparse.Namespace, area_limit_m2: float) -> Req
         )
     except AreaError as error:
         option = "--max-area" if error.field == "max" else "--min-area"
-        raise UsageError(f"{option}: {error}") from error
+        raise _in_option(option, error) from error
 
 
 def _rank(args: argparse.Namespace, console: Console) -> int:
@@ -209,7 +226,7 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
 def _park_ids(value: str) -> tuple[str, ...]:
     ids = tuple(p.strip().upper() for p in value.split(",") if p.strip())
     if not ids:
-        raise argparse.ArgumentTypeError("give park ids such as P05,P01 (请填写园区编号)")
+        raise argparse.ArgumentTypeError(said("cli_give_park_ids"))
     return ids
 
 
@@ -238,11 +255,10 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
     unknown = [p for p in args.parks if p not in known]
     if unknown:
         raise UsageError(
-            f"--parks: {', '.join(unknown)} is not a park id; the parks are P01–"
-            f"P{len(known):02d} (园区编号不存在)"
+            say("cli_unknown_parks", parks=", ".join(unknown)[:80], last=f"P{len(known):02d}")
         )
     if len(set(args.parks)) != len(args.parks):
-        raise UsageError("--parks: a park is listed twice (园区编号重复)")
+        raise UsageError(say("cli_park_twice"))
     ranker = Ranker(catalogue)
     try:
         requirement = Requirement.from_cells(
@@ -254,7 +270,7 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
         )
     except AreaError as error:
         option = "--max-area" if error.field == "max" else "--min-area"
-        raise UsageError(f"{option}: {error}") from error
+        raise _in_option(option, error) from error
     shortlist = Shortlist(
         items=tuple(ShortlistItem(park_id=p) for p in args.parks),
         note=args.note,
@@ -542,9 +558,9 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
             )
         except AreaError as error:
             option = "--max-area" if error.field == "max" else "--min-area"
-            raise UsageError(f"{option}: {error}") from error
+            raise _in_option(option, error) from error
         if not requirement.asks_sector:
-            raise UsageError("SECTOR: give the sector the investor asks for (请填写产业方向)")
+            raise UsageError(say("cli_give_sector"))
         case = workspace.create_case(
             requirement,
             actor=_actor(),
@@ -595,11 +611,11 @@ def _read_password() -> str:
     else:
         import getpass
 
-        password = getpass.getpass("password (密码): ")
-        if getpass.getpass("again (再次输入): ") != password:
-            raise UsageError("the two passwords differ (两次输入的密码不一致)")
+        password = getpass.getpass(said("cli_password_prompt"))
+        if getpass.getpass(said("cli_password_again")) != password:
+            raise UsageError(say("cli_passwords_differ"))
     if not password:
-        raise UsageError("no password given: type it at the prompt or pipe it in (未提供密码)")
+        raise UsageError(say("cli_no_password"))
     return password
 
 
@@ -634,6 +650,7 @@ def _backup(args: argparse.Namespace, console: Console) -> int:
 
 def _lexicon(args: argparse.Namespace, console: Console) -> int:
     from matcher.atomic import atomic_output
+    from matcher.i18n import same
     from matcher.lexicon import lexicon_csv, read_term
 
     workspace = _open_workspace(args)
@@ -646,7 +663,7 @@ def _lexicon(args: argparse.Namespace, console: Console) -> int:
             segment=args.segment,
             note=args.note,
             field_names={
-                key: (option, option)
+                key: same(option)
                 for key, option in (
                     ("lexicon_term_zh", "TERM_ZH"),
                     ("lexicon_term_en", "--en"),
@@ -725,29 +742,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args, console)
     except CatalogueError as error:
-        print("data check failed (数据校验未通过):", file=sys.stderr)
+        print(said("cli_data_check_failed"), file=sys.stderr)
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     except UserFacingError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(said("cli_error", message=error.message), file=sys.stderr)
         return error.exit_code
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error} (文件读写失败)", file=sys.stderr)
+        reason = str(error.strerror or error)
+        print(said("cli_file_error", where=where, reason=reason), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; no output was written (已中断，未写出结果)", file=sys.stderr)
+        print(said("cli_interrupted"), file=sys.stderr)
         return 130
     except Exception as error:  # the last resort: a bug must still not show a traceback
         if os.environ.get("MATCHER_DEBUG"):
             raise
-        print(
-            f"unexpected error ({type(error).__name__}: {str(error)[:200]}); nothing was "
-            f"overwritten. Run with MATCHER_DEBUG=1 for details and report it "
-            f"(意外错误，未覆盖任何文件)",
-            file=sys.stderr,
-        )
+        detail = str(error)[:200]
+        print(said("cli_unexpected", kind=type(error).__name__, detail=detail), file=sys.stderr)
         return 1
 
 

@@ -14,12 +14,12 @@ from typing import Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher import messages as msg
+from matcher import reasons as say_why
 from matcher.chains import ChainLink, chain_missing_reason, chain_reason
-from matcher.i18n import zone_name
+from matcher.i18n import Text, both, say
 from matcher.location import Gazetteer, nearness, park_haystack
-from matcher.messages import Reason
-from matcher.models import Park, SectorLevel, SectorTag, TermMatch
+from matcher.models import FIT_ORDER, Fit, Park, SectorLevel, SectorTag, TermMatch
+from matcher.reasons import sector_name, town_text
 from matcher.taxonomy import Taxonomy
 from matcher.tuning import AreaLevel, LocationLevel, Tuning
 from matcher.understanding import Understanding
@@ -27,6 +27,7 @@ from matcher.understanding import Understanding
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 LevelArray = NDArray[np.int8]
+FitArray = NDArray[np.int8]  # fit labels as codes: the place of each in FIT_ORDER
 ComponentName = Literal["sector", "area", "location"]
 COMPONENTS: tuple[ComponentName, ...] = ("sector", "area", "location")
 NOT_ASKED = -1  # the level of a (requirement, park) the requirement did not ask about
@@ -89,19 +90,65 @@ class Scored:
 class Outcome:
     """What users read of one comparison for one park."""
 
-    reasons: tuple[Reason, ...] = ()
+    reasons: tuple[Text, ...] = ()
     terms: tuple[TermMatch, ...] = ()
     figure: Literal["above_ground", "building", "none"] = "none"
 
 
 class Comparison(Protocol):
-    """What every comparison offers; scoring, batch and matches iterate over these."""
+    """What every comparison offers. Scoring, blocking and explaining ask only this, by the
+    comparison's name, so a new comparison brings its levels, data and words and nothing else.
+
+    Each decides one level per (requirement, park) when scoring; its value, what a marked-hard
+    constraint keeps, the best fit label it allows and the sentence users read are all looked
+    up from that level."""
 
     name: ComponentName
     levels: tuple[str, ...]
+    # Whether the score depends on the requirement's words alone (not on its figures): such
+    # a comparison scores every park once per distinct reading, and blocking lists parks by it.
+    text_only: bool
+
+    @property
+    def best_value(self) -> float:
+        """The most any level gives: what blocking assumes before it has scored a park."""
+        ...
 
     def score(self, readings: Readings) -> Scored:
         """Values and levels for every requirement x park."""
+        ...
+
+    def score_cells(
+        self, readings: Readings, rows: NDArray[np.intp], parks: NDArray[np.intp]
+    ) -> Scored:
+        """Values and levels of the given cells only: `rows` (m,) requirements, `parks` (m, M)
+        park indices."""
+        ...
+
+    def asks(self, readings: Readings) -> BoolArray:
+        """(n,) whether each requirement asks about this at all."""
+        ...
+
+    def signatures(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
+        """(n,) codes into a list of signatures: requirements with equal signatures score
+        every park alike, in this call and in any other."""
+        ...
+
+    def holds(self, scored: Scored) -> BoolArray:
+        """Whether each park can physically hold what is asked (False puts it in a band below
+        every park that can; True where this comparison sets no such limit)."""
+        ...
+
+    def kept_when_hard(self, scored: Scored) -> BoolArray:
+        """Parks a requirement keeps when it marks this comparison a hard constraint."""
+        ...
+
+    def fit_ceiling(self, scored: Scored) -> FitArray:
+        """The best fit label (code in FIT_ORDER) each cell's level allows."""
+        ...
+
+    def excluded_reason(self) -> Text:
+        """What a park excluded by this comparison, marked hard, is told."""
         ...
 
     def reason_keys(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
@@ -115,11 +162,33 @@ class Comparison(Protocol):
         ...
 
 
+STRONG_CODE = FIT_ORDER.index(Fit.STRONG)
+PARTIAL_CODE = FIT_ORDER.index(Fit.PARTIAL)
+WEAK_CODE = FIT_ORDER.index(Fit.WEAK)
+NONE_CODE = FIT_ORDER.index(Fit.NONE)
+
+
+def _no_ceiling(scored: Scored) -> FitArray:
+    return np.full(scored.levels.shape, STRONG_CODE, dtype=np.int8)
+
+
+def _all(scored: Scored) -> BoolArray:
+    return np.ones(scored.levels.shape, dtype=bool)
+
+
+def _valued(levels: LevelArray, level_scores: FloatArray) -> Scored:
+    """Values looked up from levels (NOT_ASKED: nan)."""
+    values = np.where(levels == NOT_ASKED, np.nan, level_scores[np.maximum(levels, 0)])
+    return Scored(values, levels)
+
+
 class SectorComparison:
     """Weighted mean over the query's sectors of the best credit a park's sectors give."""
 
     name: ComponentName = "sector"
     levels: tuple[str, ...] = ("fits", "no_fit", "unrecognised")
+    text_only = True
+    best_value = 1.0  # a credit of 1 for every sector named
 
     def __init__(self, parks: Sequence[Park], taxonomy: Taxonomy, tuning: Tuning) -> None:
         self.parks = tuple(parks)
@@ -129,6 +198,7 @@ class SectorComparison:
         # repeats the same texts, each read once).
         self._terms: dict[tuple[str, str, tuple[SectorTag, ...]], dict[str, str]] = {}
         self._parks_of_sector: list[NDArray[np.intp]] | None = None
+        self.strong, self.partial = tuning.sector.strong, tuning.sector.partial
         step = tuning.sector.breadth_step
         level_credit = tuning.sector.tag_level_credit.model_dump()
         # credit[s, p]: what a query for sector s earns from park p, and through which tag.
@@ -198,6 +268,44 @@ class SectorComparison:
         levels = self.levels_of(rows, recognised[:, None])
         return Scored(rows[readings.sector_of], levels[readings.sector_of])
 
+    def score_cells(
+        self, readings: Readings, rows: NDArray[np.intp], parks: NDArray[np.intp]
+    ) -> Scored:
+        used, of = np.unique(readings.sector_of[rows], return_inverse=True)
+        seen = [readings.sector[int(code)] for code in used]
+        table = np.array([self._row(s) for s in seen], dtype=np.float64).reshape(
+            len(seen), len(self.parks)
+        )
+        of = of.reshape(-1)
+        values = table[of[:, None], parks]
+        recognised = np.array([bool(s.sector_hits) for s in seen], dtype=bool)[of]
+        return Scored(values, self.levels_of(values, recognised[:, None]))
+
+    def asks(self, readings: Readings) -> BoolArray:
+        asked = np.array([seen.asks_sector for seen in readings.sector], dtype=bool)
+        result: BoolArray = asked[readings.sector_of]
+        return result
+
+    def signatures(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
+        return readings.sector_of, [self.reading_signature(seen) for seen in readings.sector]
+
+    holds = staticmethod(_all)
+    kept_when_hard = staticmethod(_all)  # a sector is never marked hard
+    fit_ceiling = staticmethod(_no_ceiling)  # the sector decides the label (fit_from)
+
+    def excluded_reason(self) -> Text:
+        return say("reason_excluded_sector")
+
+    def fit_from(self, values: FloatArray) -> FitArray:
+        """The fit label a sector value earns: the sector leads ("先定产业后供空间"), the
+        other comparisons can only lower it (their fit_ceiling)."""
+        codes: FitArray = np.select(
+            [values <= 0, values >= self.strong, values >= self.partial],
+            [NONE_CODE, STRONG_CODE, PARTIAL_CODE],
+            default=WEAK_CODE,
+        ).astype(np.int8)
+        return codes
+
     @staticmethod
     def levels_of(values: FloatArray, recognised: BoolArray) -> LevelArray:
         """The level of each value; `recognised` broadcasts against `values`."""
@@ -219,7 +327,7 @@ class SectorComparison:
         return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
 
     @staticmethod
-    def signature(seen: Understanding) -> tuple[object, ...]:
+    def reading_signature(seen: Understanding) -> tuple[object, ...]:
         """Readings with equal signatures score every park the same."""
         return (
             seen.asks_sector,
@@ -247,18 +355,16 @@ class SectorComparison:
         if level == NOT_ASKED:
             return Outcome()
         if self.levels[level] == "unrecognised":
-            return Outcome((msg.sector_unrecognised(seen.sector_text),))
+            return Outcome((say_why.sector_unrecognised(seen.sector_text),))
         terms: list[TermMatch] = []
-        reasons: list[Reason] = []
+        reasons: list[Text] = []
         for hit in seen.sector_hits:
             s = self.sector_index[hit.sector_id]
             query_sector = self.taxonomy.sectors[hit.sector_id]
             t = int(self.best_tag[s, park])
             if t < 0:
                 if hit.chain is None:
-                    reasons.append(
-                        msg.sector_missing(hit.surface, query_sector.name_zh, query_sector.name_en)
-                    )
+                    reasons.append(say_why.sector_missing(hit.surface, sector_name(query_sector)))
                 elif missing := chain_missing_reason(self.taxonomy.sectors, hit.chain, hit.surface):
                     reasons.append(missing)
                 continue
@@ -277,7 +383,7 @@ class SectorComparison:
             reasons.append(self._reason(term, tag.level, hit.chain))
         return Outcome(tuple(reasons), tuple(terms))
 
-    def _reason(self, term: TermMatch, tag_level: SectorLevel, chain: ChainLink | None) -> Reason:
+    def _reason(self, term: TermMatch, tag_level: SectorLevel, chain: ChainLink | None) -> Text:
         query_sector = self.taxonomy.sectors[term.query_sector]
         if chain is not None:
             return chain_reason(
@@ -291,20 +397,14 @@ class SectorComparison:
                 term.relation,
             )
         if term.relation == "same":
-            return msg.sector_same(
-                term.query_term,
-                query_sector.name_zh,
-                query_sector.name_en,
-                term.park_term,
-                tag_level,
+            return say_why.sector_same(
+                term.query_term, sector_name(query_sector), term.park_term, tag_level
             )
         park_sector = self.taxonomy.sectors[term.park_sector]
-        return msg.sector_related(
+        return say_why.sector_related(
             term.query_term,
-            query_sector.name_zh,
-            query_sector.name_en,
-            park_sector.name_zh,
-            park_sector.name_en,
+            sector_name(query_sector),
+            sector_name(park_sector),
             term.park_term,
             term.relation,
         )
@@ -316,6 +416,8 @@ class AreaComparison:
     name: ComponentName = "area"
     levels: tuple[str, ...] = tuple(level.value for level in AreaLevel)
 
+    text_only = False
+
     def __init__(self, parks: Sequence[Park], tuning: Tuning) -> None:
         self.parks = tuple(parks)
         self.above = np.array(
@@ -326,9 +428,55 @@ class AreaComparison:
         self.usable = np.where(np.isnan(self.above), self.total, self.above)
         self.level_scores = np.array([tuning.area.levels[level] for level in AreaLevel])
 
+    @property
+    def best_value(self) -> float:
+        return float(np.max(self.level_scores))
+
     def score(self, readings: Readings) -> Scored:
         every = np.arange(len(self.parks))[None, :]
         return self.score_parks(readings.min_area[:, None], readings.max_area[:, None], every)
+
+    def score_cells(
+        self, readings: Readings, rows: NDArray[np.intp], parks: NDArray[np.intp]
+    ) -> Scored:
+        return self.score_parks(
+            readings.min_area[rows][:, None], readings.max_area[rows][:, None], parks
+        )
+
+    def asks(self, readings: Readings) -> BoolArray:
+        low, high = readings.min_area, readings.max_area
+        result: BoolArray = (~np.isnan(low) & (np.nan_to_num(low) > 0)) | ~np.isnan(high)
+        return result
+
+    def signatures(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
+        """The bounds asked for, as they are (nan: not given)."""
+        pairs = np.column_stack([readings.min_area, readings.max_area])
+        if len(pairs) == 0:
+            return np.zeros(0, dtype=np.intp), []
+        filled = np.nan_to_num(pairs, nan=-1.0)  # areas are never negative
+        unique, codes = np.unique(filled, axis=0, return_inverse=True)
+        keys: list[Hashable] = [(float(low), float(high)) for low, high in unique.tolist()]
+        return codes.reshape(-1).astype(np.intp), keys
+
+    def holds(self, scored: Scored) -> BoolArray:
+        """Whether each park can hold the minimum asked for, underground included."""
+        result: BoolArray = scored.levels != _area_code(AreaLevel.CANNOT_FIT)
+        return result
+
+    def kept_when_hard(self, scored: Scored) -> BoolArray:
+        return self.holds(scored)
+
+    def fit_ceiling(self, scored: Scored) -> FitArray:
+        """No fit where the park cannot hold the area; at most partial where it holds it only
+        in part (short of the maximum, underground only …)."""
+        short = ~np.isnan(scored.values) & (scored.values < 1.0)
+        ceiling: FitArray = np.where(
+            ~self.holds(scored), NONE_CODE, np.where(short, PARTIAL_CODE, STRONG_CODE)
+        ).astype(np.int8)
+        return ceiling
+
+    def excluded_reason(self) -> Text:
+        return say("reason_excluded_area")
 
     def score_parks(self, lo: FloatArray, hi: FloatArray, parks: NDArray[np.intp]) -> Scored:
         """Values and levels for the given parks only: `parks` (n, M) park indices, `lo` and
@@ -360,12 +508,6 @@ class AreaComparison:
         ).astype(np.int8)
         values = np.where(level == NOT_ASKED, np.nan, self.level_scores[np.maximum(level, 0)])
         return Scored(values, level)
-
-    @staticmethod
-    def feasible(scored: Scored) -> BoolArray:
-        """Whether each park can hold the minimum asked for, underground included."""
-        result: BoolArray = scored.levels != _area_code(AreaLevel.CANNOT_FIT)
-        return result
 
     def reason_keys(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
         """Requirements with the same bounds, read from the same words (if from a sentence),
@@ -402,15 +544,15 @@ class AreaComparison:
         figure: Literal["above_ground", "building"] = (
             "above_ground" if found.above_ground_area_m2 else "building"
         )
-        reasons: list[Reason] = []
+        reasons: list[Text] = []
         if readings.area_from_text is not None and readings.area_from_text[row]:
             seen = readings.sector[int(readings.sector_of[row])]
             assert seen.area_in_text is not None
-            reasons.append(msg.area_from_sector_text(seen.area_in_text[1]))
+            reasons.append(say_why.area_from_sector_text(seen.area_in_text[1]))
         if found.above_ground_area_m2 is None:
-            reasons.append(msg.above_ground_unknown())
+            reasons.append(say("reason_above_ground_unknown"))
         reasons.append(
-            msg.area_reason(
+            say_why.area_reason(
                 AreaLevel(self.levels[level]),
                 need_min=low,
                 need_max=high,
@@ -421,7 +563,7 @@ class AreaComparison:
             )
         )
         if self.levels[level] == AreaLevel.CANNOT_FIT and found.expansion_area_m2:
-            reasons.append(msg.area_expansion(found.expansion_area_m2))
+            reasons.append(say_why.area_expansion(found.expansion_area_m2))
         return Outcome(tuple(reasons), figure=figure)
 
 
@@ -447,6 +589,8 @@ class LocationComparison:
 
     name: ComponentName = "location"
     levels: tuple[str, ...] = tuple(level.value for level in LocationLevel)
+
+    text_only = True
 
     def __init__(self, parks: Sequence[Park], gazetteer: Gazetteer, tuning: Tuning) -> None:
         self.parks = tuple(parks)
@@ -488,25 +632,52 @@ class LocationComparison:
         result: LevelArray = codes[best, np.arange(len(self.parks))]
         return result
 
-    def levels_for(self, seen: Understanding) -> LevelArray:
-        """(P,) the level of every park for one reading (NOT_ASKED: no place named)."""
-        return self._row(seen)
+    @property
+    def best_value(self) -> float:
+        return float(np.max(self.level_scores))
 
     def score(self, readings: Readings) -> Scored:
         levels = np.array([self._row(seen) for seen in readings.location], dtype=np.int8).reshape(
             len(readings.location), len(self.parks)
         )[readings.location_of]
-        return self.scored(levels)
+        return _valued(levels, self.level_scores)
 
-    def scored(self, levels: LevelArray) -> Scored:
-        """Values looked up from levels decided elsewhere (any shape)."""
-        values = np.where(levels == NOT_ASKED, np.nan, self.level_scores[np.maximum(levels, 0)])
-        return Scored(values, levels)
+    def score_cells(
+        self, readings: Readings, rows: NDArray[np.intp], parks: NDArray[np.intp]
+    ) -> Scored:
+        used, of = np.unique(readings.location_of[rows], return_inverse=True)
+        table = np.array(
+            [self._row(readings.location[int(code)]) for code in used], dtype=np.int8
+        ).reshape(len(used), len(self.parks))
+        return _valued(table[of.reshape(-1)[:, None], parks], self.level_scores)
+
+    def asks(self, readings: Readings) -> BoolArray:
+        asked = np.array([bool(seen.place_hits) for seen in readings.location], dtype=bool)
+        result: BoolArray = asked[readings.location_of]
+        return result
+
+    def signatures(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
+        return readings.location_of, [self.reading_signature(seen) for seen in readings.location]
 
     @staticmethod
-    def signature(seen: Understanding) -> tuple[str, ...]:
+    def reading_signature(seen: Understanding) -> tuple[str, ...]:
         """Readings with equal signatures score every park the same."""
         return tuple(h.place.place_id for h in seen.place_hits)
+
+    holds = staticmethod(_all)
+
+    def fit_ceiling(self, scored: Scored) -> FitArray:
+        """At most partial near the place asked for, at most weak elsewhere."""
+        values = scored.values
+        ceiling: FitArray = np.where(
+            np.isnan(values) | (values >= 1.0),
+            STRONG_CODE,
+            np.where(values > 0, PARTIAL_CODE, WEAK_CODE),
+        ).astype(np.int8)
+        return ceiling
+
+    def excluded_reason(self) -> Text:
+        return say("reason_excluded_location")
 
     def kept_when_hard(self, scored: Scored) -> BoolArray:
         """Parks a location marked hard keeps (not asked: every park)."""
@@ -521,7 +692,7 @@ class LocationComparison:
         keys: list[Hashable] = [
             (
                 seen.location_text if seen.unrecognised_location else "",
-                self.signature(seen),
+                self.reading_signature(seen),
                 seen.places_from_sector_text,
             )
             for seen in readings.location
@@ -532,24 +703,27 @@ class LocationComparison:
         """Where the park is relative to the place asked for, in words."""
         seen = readings.location[int(readings.location_of[row])]
         if seen.unrecognised_location:
-            return Outcome((msg.location_unrecognised(seen.location_text),))
+            return Outcome((say_why.location_unrecognised(seen.location_text),))
         if level == NOT_ASKED:
             return Outcome()
         found = self.parks[park]
         place = next(h.place for h in seen.place_hits if self.near[h.place.place_id][park] == level)
-        reasons: list[Reason] = []
+        reasons: list[Text] = []
+        named = both(place.name_zh, place.name_en)
         if seen.places_from_sector_text:
-            reasons.append(msg.location_from_sector_text(place.name_zh, place.name_en))
+            reasons.append(say_why.location_from_sector_text(named))
+        zone = say(f"zone_{found.zone.value}")
         reasons.append(
-            msg.location_reason(
+            say_why.location_reason(
                 LocationLevel(self.levels[level]),
-                place_zh=place.name_zh,
-                place_en=place.name_en,
-                town_zh=found.town or "",
-                where_zh=f"{found.town or found.location_zh}（{zone_name(found.zone, 'zh')}）",
-                where_en=f"{found.location_en} ({zone_name(found.zone, 'en')})",
-                zone_zh=zone_name(found.zone, "zh"),
-                zone_en=zone_name(found.zone, "en"),
+                place=named,
+                town=town_text(found),
+                where=say(
+                    "park_where",
+                    place=both(found.town or found.location_zh, found.location_en),
+                    zone=zone,
+                ),
+                zone=zone,
             )
         )
         return Outcome(tuple(reasons))
@@ -558,7 +732,7 @@ class LocationComparison:
 def build_comparisons(
     parks: Sequence[Park], taxonomy: Taxonomy, gazetteer: Gazetteer, tuning: Tuning
 ) -> tuple[SectorComparison, AreaComparison, LocationComparison]:
-    """The comparisons in COMPONENTS order."""
+    """The comparisons in COMPONENTS order; the first, the sector, leads (see fit_from)."""
     return (
         SectorComparison(parks, taxonomy, tuning),
         AreaComparison(parks, tuning),

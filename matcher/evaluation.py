@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.errors import UserFacingError
+from matcher.errors import UserFacingError, on_file
+from matcher.i18n import same, say
 from matcher.models import Fit, Match, Requirement
 from matcher.text import has_cjk
 
@@ -96,7 +97,7 @@ def parse_gold(text: str) -> dict[str, int]:
         if item.strip():
             park_id, _, grade = item.strip().partition(":")
             if not grade.strip().isdigit() or not 0 <= int(grade) <= 3:
-                raise ValueError(f"gold '{item.strip()}' is not PARK:GRADE with a grade 0-3")
+                raise UserFacingError(say("gold_bad_grade", item=item.strip()[:40]))
             grades[park_id.strip()] = int(grade)
     return grades
 
@@ -111,16 +112,13 @@ def read_gold(path: Path, area_limit_m2: float | None = None) -> list[GoldRow]:
             reader = csv.DictReader(handle)
             missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
             if missing:
-                raise UserFacingError(
-                    f"{path}: not a gold file: no column {', '.join(missing)}; a gold file is "
-                    f"the batch input format plus a 'gold' column such as P05:3;P01:2 "
-                    f"(缺少评测所需的列)"
-                )
+                problem = say("gold_missing_columns", columns=", ".join(missing))
+                raise UserFacingError(on_file(str(path), problem))
             rows = [_gold_row(path, line, row, area_limit_m2) for line, row in _lines(reader)]
     except UnicodeDecodeError as error:
-        raise UserFacingError(f"{path}: not UTF-8 text (评测文件须为UTF-8编码)") from error
+        raise UserFacingError(on_file(str(path), say("gold_not_utf8"))) from error
     if not rows:
-        raise UserFacingError(f"{path}: has no rows to evaluate (评测文件没有数据行)")
+        raise UserFacingError(on_file(str(path), say("gold_no_rows")))
     return rows
 
 
@@ -140,8 +138,10 @@ def _gold_row(path: Path, line: int, row: dict[str, str], area_limit_m2: float |
             area_limit_m2=area_limit_m2,
         )
         grades = parse_gold(row.get("gold") or "")
-    except ValueError as error:
-        raise UserFacingError(f"{path} line {line}: {error}") from error
+    except ValueError as error:  # an area or a grade a person wrote
+        said = error.message if isinstance(error, UserFacingError) else same(str(error)[:200])
+        problem = say("gold_line", file=str(path), line=line, problem=said)
+        raise UserFacingError(problem) from error
     return GoldRow(requirement, grades)
 
 

@@ -18,6 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from matcher.errors import UserFacingError
+from matcher.i18n import label, say
+from matcher.text import has_cjk
 
 if TYPE_CHECKING:
     from rvgsrust_xlsxwriter import Workbook, Worksheet
@@ -102,6 +104,15 @@ def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:
     return buffer.getvalue()
 
 
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as compressed Parquet: how a result is kept to be worded again later."""
+    import pyarrow.parquet as pq
+
+    buffer = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer, compression="zstd")
+    return bytes(buffer.getvalue().to_pybytes())
+
+
 def xlsx_bytes(
     sheets: Mapping[str, pd.DataFrame], headers: Mapping[str, Sequence[str]] | None = None
 ) -> bytes:
@@ -126,7 +137,6 @@ ROWS_PER_BLOCK = 10_000
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # The same for Arrow's RE2 (Arrow text cannot hold a lone surrogate at all).
 _ILLEGAL_XML_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
-_CUT_NOTE = "…[cut: an Excel cell holds 32,767 characters / Excel单元格上限]"
 
 
 class TooManyRowsError(UserFacingError):
@@ -147,7 +157,9 @@ def excel_text(text: str) -> str:
     """A text cell as written to XLSX: neutralised, XML-safe, within Excel's cell limit."""
     text = neutralise_text(clean_text(text))
     if len(text) > EXCEL_MAX_TEXT:
-        text = text[: EXCEL_MAX_TEXT - len(_CUT_NOTE)] + _CUT_NOTE
+        # The note follows the text's own language: a reader of either sees why it ends.
+        note = label("excel_cell_cut", "zh" if has_cjk(text[:2000]) else "en")
+        text = text[: EXCEL_MAX_TEXT - len(note)] + note
     return text
 
 
@@ -194,9 +206,7 @@ def _save(workbook: Workbook, target: Path | BinaryIO) -> None:
 def _check_rows(name: str, rows: int) -> None:
     if rows + 1 > EXCEL_MAX_ROWS:
         raise TooManyRowsError(
-            f"sheet '{name}' would have {rows + 1:,} rows, more than Excel's "
-            f"{EXCEL_MAX_ROWS:,}; export as CSV instead "
-            f"(行数超过 Excel 上限 {EXCEL_MAX_ROWS:,}，请导出为 CSV)"
+            say("excel_too_many_rows", sheet=name, rows=rows + 1, limit=EXCEL_MAX_ROWS)
         )
 
 

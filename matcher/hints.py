@@ -5,19 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from matcher import messages as msg
-from matcher.messages import Reason
+from matcher import reasons
+from matcher.i18n import Text
 from matcher.models import Match, Requirement
 from matcher.scoring import Ranker
 
 
-def ranking_hints(
-    ranker: Ranker, requirement: Requirement, matches: Sequence[Match]
-) -> list[Reason]:
+def ranking_hints(ranker: Ranker, requirement: Requirement, matches: Sequence[Match]) -> list[Text]:
     """What a smaller area, no location preference or no hard constraints would change."""
     if not matches:
         return []
-    hints: list[Reason] = []
+    hints: list[Text] = []
     top = matches[0]
     best_fit = max((m.sector.score or 0.0) for m in matches)
     blocked = [
@@ -33,7 +31,11 @@ def ranking_hints(
         room = park.total_area_m2  # what can fit at all, underground included
         # Rounded up, so that cutting by the stated share is always enough.
         cut = math.ceil(round(100 * (1 - room / requirement.min_area_m2), 6))
-        hints.append(msg.hint_less_area(cut, room, park.park_id, park.name_zh))
+        hints.append(
+            reasons.hint_less_area(
+                cut, room, reasons.park_named(park.park_id, park.name_zh, park.name_en)
+            )
+        )
     for field in ("preferred_location", "min_area_m2"):
         if getattr(requirement, field):
             other = ranker.rank(
@@ -43,13 +45,14 @@ def ranking_hints(
             )
             if other[0].park_id != top.park_id:
                 hints.append(
-                    msg.hint_without(
+                    reasons.hint_without(
                         "location" if field == "preferred_location" else "area",
-                        other[0].park_id,
-                        other[0].park_name_zh,
+                        reasons.park_named(
+                            other[0].park_id, other[0].park_name_zh, other[0].park_name_en
+                        ),
                     )
                 )
     excluded = sum(m.excluded for m in matches)
     if excluded:
-        hints.append(msg.hint_without_hard_constraints(excluded))
+        hints.append(reasons.hint_without_hard_constraints(excluded))
     return hints

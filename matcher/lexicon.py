@@ -21,15 +21,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from matcher import messages as msg
 from matcher.catalogue import Catalogue
 from matcher.chains import ChainTerm
 from matcher.errors import UsageError, UserFacingError
 from matcher.evaluation import Report, evaluate, read_gold
 from matcher.exports import neutralise_text
-from matcher.i18n import LABELS
-from matcher.messages import Reason
+from matcher.i18n import Text, catalogue, joined, say
 from matcher.models import Fit, Match, Requirement
+from matcher.reasons import sector_name
 from matcher.scoring import Ranker
 from matcher.text import has_cjk, normalize
 
@@ -44,11 +43,9 @@ MAX_NOTE_CHARS = 500
 class TaughtTermError(UsageError):
     """A term that cannot be taught; `problems` says why, in both languages."""
 
-    def __init__(self, problems: Sequence[Reason]) -> None:
+    def __init__(self, problems: Sequence[Text]) -> None:
         self.problems = tuple(problems)
-        super().__init__(
-            "; ".join(p.en for p in problems) + " (" + "；".join(p.zh for p in problems) + ")"
-        )
+        super().__init__(joined(self.problems, "reason_separator"))
 
 
 def hidden_characters(text: str) -> bool:
@@ -71,12 +68,12 @@ def read_term(
     segment: str | None,
     secondary_sector_id: str | None = None,
     note: str = "",
-    field_names: Mapping[str, tuple[str, str]] = LABELS,
+    field_names: Mapping[str, Text] | None = None,
 ) -> TaughtTerm:
     """The term a form or the command line describes; TaughtTermError names every field that
-    is missing or unusable by `field_names` (zh, en), default the form's labels."""
-    names = field_names
-    problems: list[Reason] = []
+    is missing or unusable by `field_names` (default: the form's labels)."""
+    names = catalogue() if field_names is None else field_names
+    problems: list[Text] = []
     zh, variants, note = term_zh.strip(), split_variants(term_en), note.strip()
     for key, text, limit in (
         ("lexicon_term_zh", zh, MAX_TERM_CHARS),
@@ -84,11 +81,17 @@ def read_term(
         ("lexicon_note", note, MAX_NOTE_CHARS),
     ):
         if hidden_characters(text):
-            problems.append(msg.lexicon_hidden_character(*names[key], text))
+            problems.append(
+                say(
+                    "lexicon_hidden_character",
+                    field=names[key],
+                    shown=text.encode("unicode_escape").decode("ascii")[:80],
+                )
+            )
         elif len(text) > limit:
-            problems.append(msg.lexicon_too_long(*names[key], limit))
+            problems.append(say("lexicon_too_long", field=names[key], limit=limit))
     if len(variants) > MAX_VARIANTS:
-        problems.append(msg.lexicon_too_many_variants(MAX_VARIANTS))
+        problems.append(say("lexicon_too_many_variants", limit=MAX_VARIANTS))
     for key, given in (
         ("lexicon_term_zh", zh),
         ("lexicon_term_en", variants),
@@ -96,7 +99,7 @@ def read_term(
         ("lexicon_segment", segment),
     ):
         if not given:
-            problems.append(msg.lexicon_missing(*names[key]))
+            problems.append(say("lexicon_missing", field=names[key]))
     if problems:
         raise TaughtTermError(problems)
     return TaughtTerm(
@@ -173,18 +176,18 @@ class TaughtEntry:
         return self.retired_at is None
 
 
-def term_problems(catalogue: Catalogue, term: TaughtTerm) -> list[Reason]:
+def term_problems(catalogue: Catalogue, term: TaughtTerm) -> list[Text]:
     """Why `term` cannot join `catalogue` (empty: it can): unknown sector or segment, a word
     too short, or a word the catalogue already knows (as a sector alias or a chain term)."""
-    problems: list[Reason] = []
+    problems: list[Text] = []
     sectors = {s.sector_id: s for s in catalogue.sectors}
     for sector_id in (term.sector_id, term.secondary_sector_id):
         if sector_id is not None and sector_id not in sectors:
-            problems.append(msg.lexicon_unknown_sector(sector_id))
+            problems.append(say("lexicon_unknown_sector", sector_id=sector_id))
     if term.secondary_sector_id is not None and term.secondary_sector_id == term.sector_id:
-        problems.append(msg.lexicon_same_secondary())
+        problems.append(say("lexicon_same_secondary"))
     if term.segment not in {s.segment_id for s in catalogue.segments}:
-        problems.append(msg.lexicon_unknown_segment(term.segment))
+        problems.append(say("lexicon_unknown_segment", segment=term.segment))
     aliases = {
         normalize(alias): sector
         for sector in catalogue.sectors
@@ -196,16 +199,18 @@ def term_problems(catalogue: Catalogue, term: TaughtTerm) -> list[Reason]:
         key = normalize(surface)
         least = MIN_TERM_CHARS if has_cjk(key) else MIN_LATIN_CHARS
         if len(key) < least:
-            problems.append(msg.lexicon_too_short(surface, least))
+            problems.append(say("lexicon_too_short", surface=surface, least=least))
         elif key in seen:
-            problems.append(msg.lexicon_repeated(surface))
+            problems.append(say("lexicon_repeated", surface=surface))
         elif key in aliases:
             owner = aliases[key]
-            problems.append(msg.lexicon_is_sector(surface, owner.name_zh, owner.name_en))
+            problems.append(say("lexicon_is_sector", surface=surface, sector=sector_name(owner)))
         elif key in chain:
             known = chain[key]
             owner = sectors[known.sector_id]
-            problems.append(msg.lexicon_is_chain_term(surface, owner.name_zh, owner.name_en))
+            problems.append(
+                say("lexicon_is_chain_term", surface=surface, sector=sector_name(owner))
+            )
         seen.add(key)
     return problems
 
@@ -285,7 +290,7 @@ class TermPreview:
     (recent requirements and evaluation rows) and each evaluation set's figures."""
 
     term: TaughtTerm
-    problems: tuple[Reason, ...]
+    problems: tuple[Text, ...]
     top_before: tuple[Match, ...]  # the term alone, as an investor's requirement
     top_after: tuple[Match, ...]
     sets: tuple[tuple[SetFigures, SetFigures], ...]  # (before, after) per set

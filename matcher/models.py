@@ -34,6 +34,11 @@ class Fit(StrEnum):
     NONE = "none"
 
 
+# The one order of the fit labels, worst first: the engine's arrays hold a fit as its place
+# here (its code), so a larger code is always a better fit.
+FIT_ORDER: tuple[Fit, ...] = (Fit.NONE, Fit.WEAK, Fit.PARTIAL, Fit.STRONG)
+
+
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -269,6 +274,12 @@ class Match(BaseModel):
     def components(self) -> tuple[Component, Component, Component]:
         return (self.sector, self.area, self.location)
 
+    def reasons_in(self, lang: Literal["zh", "en"]) -> tuple[str, ...]:
+        """The reasons in the reader's language."""
+        return self.reasons_zh if lang == "zh" else self.reasons_en
+
     def reason(self, lang: Literal["zh", "en"]) -> str:
-        """All reasons joined into one line in the chosen language."""
-        return "；".join(self.reasons_zh) if lang == "zh" else "; ".join(self.reasons_en)
+        """All reasons joined into one line in the reader's language."""
+        from matcher.i18n import label
+
+        return label("reason_separator", lang).join(self.reasons_in(lang))

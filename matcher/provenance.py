@@ -14,6 +14,7 @@ from matcher.models import Park, Place
 
 PARK_LIST_SEED = "002_ea38cd41d44e36dd.txt"
 PARK_LIST_SECTION = "高品质产业空间等“伙伴”"
+PARK_LIST_SECTION_EN = "High-quality industrial space and other partners"
 PARK_SOURCE = f"seeds/{PARK_LIST_SEED}#{PARK_LIST_SECTION}"
 # How a reader cites the park list: the article's title and outlet are the seed's first two
 # lines (checked by tests/test_brief.py); the text gives no day, only that it sets out the

@@ -4,39 +4,45 @@ Sector comes first ("先定产业后供空间"): scores live in bands, so a park
 always outranks one without, and a park that can hold the floor area always outranks one
 that cannot, whatever the weights. Within a band the weighted components decide. Every
 number here comes from data/scoring.toml (`Tuning`).
+
+One engine ranks one requirement and a lead list alike: requirements are read into
+`Readings`, scored into a `ScoreTable`, their best parks kept as a `TopK` (through blocking
+for large catalogues, matcher/blocking.py), and explained once per distinct cell
+(matcher/explain.py). A single ranking is that engine run on one row (`Ranker.rank`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher import messages as msg
 from matcher.catalogue import Catalogue, default_catalogue
 from matcher.comparisons import (
     COMPONENTS,
+    NONE_CODE,
+    PARTIAL_CODE,
+    STRONG_CODE,
+    WEAK_CODE,
     BoolArray,
     Comparison,
+    FitArray,
     FloatArray,
     LevelArray,
-    Outcome,
     Readings,
     Scored,
+    SectorComparison,
     build_comparisons,
 )
 from matcher.location import Gazetteer
-from matcher.messages import Reason
-from matcher.models import Component, Fit, Match, Park, Requirement, Weights
+from matcher.models import Match, Park, Requirement, Weights
 from matcher.taxonomy import Taxonomy
 from matcher.tuning import Tuning
 from matcher.understanding import Understanding, understand
-
-FIT_CODES = (Fit.NONE, Fit.WEAK, Fit.PARTIAL, Fit.STRONG)
-_NONE, _WEAK, _PARTIAL, _STRONG = range(4)
 
 
 class Ranker:
@@ -50,10 +56,13 @@ class Ranker:
             catalogue.sectors, catalogue.relations, catalogue.chains, catalogue.segments
         )
         self.gazetteer = Gazetteer(catalogue.places)
-        self.sector, self.area, self.location = build_comparisons(
+        sector, area, location = build_comparisons(
             self.parks, self.taxonomy, self.gazetteer, self.tuning
         )
-        self.comparisons: tuple[Comparison, ...] = (self.sector, self.area, self.location)
+        # The sector leads: it decides the fit label and the band ("先定产业后供空间").
+        self.sector: SectorComparison = sector
+        self.comparisons: tuple[Comparison, ...] = (sector, area, location)
+        self.by_name: Mapping[str, Comparison] = {c.name: c for c in self.comparisons}
         largest = max(p.total_area_m2 for p in self.parks)
         self.area_limit_m2 = self.tuning.area.plausible_factor * largest
         self.default_weights = Weights(**self.tuning.weights.model_dump())
@@ -73,65 +82,35 @@ class Ranker:
         """The requirement's own weights, or the defaults from data/scoring.toml."""
         return requirement.weights or self.default_weights
 
-    def score(
-        self,
-        readings: Readings,
-        weights: FloatArray,
-        area_is_hard: BoolArray,
-        location_is_hard: BoolArray,
-    ) -> ScoreTable:
-        """Every comparison over n requirements x P parks, combined into banded scores."""
-        scored = tuple(c.score(readings) for c in self.comparisons)
-        return combine(
-            scored,
-            weights=weights,
-            feasible=self.area.feasible(scored[1]),
-            kept_by_location=self.location.kept_when_hard(scored[2]),
-            area_is_hard=area_is_hard,
-            location_is_hard=location_is_hard,
-            tuning=self.tuning,
-        )
+    def weight_row(self, weights: Weights) -> FloatArray:
+        """The weights in COMPONENTS order."""
+        return np.array([getattr(weights, name) for name in COMPONENTS], dtype=np.float64)
+
+    def hard_row(self, requirement: Requirement) -> BoolArray:
+        """Which comparisons the requirement marks as hard constraints, in COMPONENTS order."""
+        marked = {"area": requirement.area_is_hard, "location": requirement.location_is_hard}
+        return np.array([marked.get(name, False) for name in COMPONENTS], dtype=bool)
+
+    def score(self, readings: Readings, weights: FloatArray, hard: BoolArray) -> ScoreTable:
+        """Every comparison over n requirements x P parks, combined into banded scores;
+        `weights` and `hard` are (n, C) in COMPONENTS order."""
+        scored = [c.score(readings) for c in self.comparisons]
+        return combine(self.comparisons, scored, weights=weights, hard=hard, tuning=self.tuning)
 
     def rank(self, requirement: Requirement) -> list[Match]:
-        """Every park as a Match, best first; ties broken by park_id."""
-        seen = self.understand(requirement)
-        readings = Readings.one(seen, requirement.min_area_m2, requirement.max_area_m2)
-        w = self.weights_of(requirement)
+        """Every park as a Match, best first (see ScoreTable.order): the engine on one row."""
+        from matcher.explain import Explainer, matches_of
+
+        readings = Readings.one(
+            self.understand(requirement), requirement.min_area_m2, requirement.max_area_m2
+        )
         table = self.score(
             readings,
-            np.array([[w.sector, w.area, w.location]]),
-            np.array([requirement.area_is_hard]),
-            np.array([requirement.location_is_hard]),
+            self.weight_row(self.weights_of(requirement))[None, :],
+            self.hard_row(requirement)[None, :],
         )
-        note = no_park_lists(seen, table.values[0][0])
-        row, every = np.zeros(len(self.parks), dtype=np.intp), np.arange(len(self.parks))
-        values, points = table.components_at(row, every), table.points_at(row, every)
-        fits = table.fit_at(row, every)
-        matches = []
-        for rank_no, p in enumerate(table.order()[0], start=1):
-            outcomes = tuple(
-                c.explain(readings, 0, p, int(table.levels[k][0, p]))
-                for k, c in enumerate(self.comparisons)
-            )
-            matches.append(
-                build_match(
-                    self.parks[p],
-                    rank_no,
-                    table,
-                    p,
-                    (values[p], points[p], fits[p]),
-                    outcomes,
-                    note,
-                )
-            )
-        return matches
-
-
-def no_park_lists(seen: Understanding, sector_scores: FloatArray) -> Reason | None:
-    """The plain statement owed when a sector was asked and no park fits it at all."""
-    if seen.asks_sector and not np.any(np.nan_to_num(sector_scores) > 0):
-        return msg.no_park_lists(seen.sector_text or "、".join(h.surface for h in seen.sector_hits))
-    return None
+        top = table.top(len(self.parks))
+        return matches_of(self, top, Explainer(self).parts(readings, top), row=0)
 
 
 @dataclass(frozen=True)
@@ -145,14 +124,16 @@ class ScoreTable:
     values: tuple[FloatArray, ...]  # per comparison (n, P), nan = not asked
     levels: tuple[LevelArray, ...]  # per comparison (n, P), the level decided when scoring
     asked: BoolArray  # (n, C) which components the requirement asked about
-    excluded_by_area: BoolArray  # (n, P) failed an area marked hard
-    excluded_by_location: BoolArray  # (n, P) failed a location marked hard
-    feasible: BoolArray  # (n, P)
+    excluded_by: tuple[BoolArray, ...]  # per comparison (n, P): failed it, marked hard
+    feasible: BoolArray  # (n, P) every comparison holds (the park can hold the area)
+    ceiling: FitArray  # (n, P) the best fit label the comparisons' levels allow
+    lead: SectorComparison
     tuning: Tuning
 
     @property
     def excluded(self) -> BoolArray:
-        return self.excluded_by_area | self.excluded_by_location
+        result: BoolArray = np.logical_or.reduce(self.excluded_by)
+        return result
 
     def components_at(self, rows: NDArray[np.intp], parks: NDArray[np.intp]) -> FloatArray:
         """(m, C) the comparisons' values at the given (row, park) cells."""
@@ -163,16 +144,20 @@ class ScoreTable:
         width = np.where(self.excluded[rows, parks], 0.0, self.width[rows, parks])
         return width[:, None] * self.shares[rows] * np.nan_to_num(self.components_at(rows, parks))
 
-    def fit_at(self, rows: NDArray[np.intp], parks: NDArray[np.intp]) -> NDArray[np.int8]:
-        """Fit codes (index into FIT_CODES) for the given (row, park) cells only."""
+    def fit_at(self, rows: NDArray[np.intp], parks: NDArray[np.intp]) -> FitArray:
+        """Fit codes (places in FIT_ORDER) for the given (row, park) cells only."""
         asked = self.asked[rows]
         codes = fit_codes(
-            self.components_at(rows, parks), asked, self.feasible[rows, parks], self.tuning
+            self.lead,
+            self.components_at(rows, parks),
+            asked,
+            self.ceiling[rows, parks],
+            self.tuning,
         )
         blank = self.excluded[rows, parks] | ~asked.any(axis=1)
-        return np.where(blank, _NONE, codes).astype(np.int8)
+        return np.where(blank, NONE_CODE, codes).astype(np.int8)
 
-    def fits(self) -> NDArray[np.int8]:
+    def fits(self) -> FitArray:
         """(n, P) fit codes of every cell."""
         n, p = self.score.shape
         rows, parks = np.repeat(np.arange(n), p), np.tile(np.arange(p), n)
@@ -202,29 +187,33 @@ class ScoreTable:
         shape = columns.shape
         cells = np.repeat(rows, shape[1])
         columns = columns.reshape(-1)
+        points = self.points_at(cells, columns)
         return TopK(
             parks=parks.reshape(shape),
             score=self.score[cells, columns].reshape(shape),
             fit=self.fit_at(cells, columns).reshape(shape),
             values=tuple(v[cells, columns].reshape(shape) for v in self.values),
             levels=tuple(lv[cells, columns].reshape(shape) for lv in self.levels),
-            excluded_by_area=self.excluded_by_area[cells, columns].reshape(shape),
-            excluded_by_location=self.excluded_by_location[cells, columns].reshape(shape),
+            excluded_by=tuple(e[cells, columns].reshape(shape) for e in self.excluded_by),
             asked=self.asked[rows],
+            shares=self.shares[rows],
+            floor=self.floor[cells, columns].reshape(shape),
+            points=tuple(points[:, c].reshape(shape) for c in range(points.shape[1])),
+            feasible=self.feasible[cells, columns].reshape(shape),
         )
 
 
 def order_keys(
     score: FloatArray,
     excluded: BoolArray,
-    fit: NDArray[np.int8],
+    fit: FitArray,
     parks: NDArray[np.intp],
     n_parks: int,
 ) -> NDArray[np.int64]:
     """Sort keys, smallest best: not excluded, better fit label, higher score (in tenths),
     lower park index."""
     tenths = np.rint(score * 10).astype(np.int64)
-    tier = excluded.astype(np.int64) * 8 + (_STRONG - fit.astype(np.int64))
+    tier = excluded.astype(np.int64) * 8 + (STRONG_CODE - fit.astype(np.int64))
     key: NDArray[np.int64] = (tier * 2000 + (1000 - tenths)) * n_parks + parks
     return key
 
@@ -244,15 +233,23 @@ class TopK:
 
     parks: NDArray[np.intp]  # (n, k)
     score: FloatArray  # (n, k)
-    fit: NDArray[np.int8]  # (n, k) index into FIT_CODES
+    fit: FitArray  # (n, k) place in FIT_ORDER
     values: tuple[FloatArray, ...]  # per comparison (n, k), nan = not asked
     levels: tuple[LevelArray, ...]  # per comparison (n, k)
-    excluded_by_area: BoolArray  # (n, k)
-    excluded_by_location: BoolArray  # (n, k)
+    excluded_by: tuple[BoolArray, ...]  # per comparison (n, k)
     asked: BoolArray  # (n, C)
+    shares: FloatArray  # (n, C)
+    floor: FloatArray  # (n, k) the band floor of each cell (0 where excluded)
+    points: tuple[FloatArray, ...]  # per comparison (n, k): what it added to the score
+    feasible: BoolArray  # (n, k)
 
     def __len__(self) -> int:
         return len(self.parks)
+
+    @property
+    def excluded(self) -> BoolArray:
+        result: BoolArray = np.logical_or.reduce(self.excluded_by)
+        return result
 
     def take(self, rows: NDArray[np.intp]) -> TopK:
         """The rows given, in that order (repeats allowed)."""
@@ -262,9 +259,12 @@ class TopK:
             self.fit[rows],
             tuple(v[rows] for v in self.values),
             tuple(lv[rows] for lv in self.levels),
-            self.excluded_by_area[rows],
-            self.excluded_by_location[rows],
+            tuple(e[rows] for e in self.excluded_by),
             self.asked[rows],
+            self.shares[rows],
+            self.floor[rows],
+            tuple(p[rows] for p in self.points),
+            self.feasible[rows],
         )
 
     @staticmethod
@@ -272,58 +272,80 @@ class TopK:
         """Several TopKs one after another (an empty one when there are none)."""
         if not parts:
             empty = np.zeros((0, k))
+            no = np.zeros((0, k), dtype=bool)
             return TopK(
                 np.zeros((0, k), dtype=np.intp),
                 empty,
                 np.zeros((0, k), dtype=np.int8),
                 tuple(empty for _ in range(n_components)),
                 tuple(np.zeros((0, k), dtype=np.int8) for _ in range(n_components)),
-                np.zeros((0, k), dtype=bool),
-                np.zeros((0, k), dtype=bool),
+                tuple(no for _ in range(n_components)),
                 np.zeros((0, n_components), dtype=bool),
+                np.zeros((0, n_components)),
+                empty,
+                tuple(empty for _ in range(n_components)),
+                no,
             )
+
+        def joined(field: str) -> Any:
+            return np.concatenate([getattr(t, field) for t in parts])
+
+        def per_component(field: str) -> Any:
+            return tuple(
+                np.concatenate([getattr(t, field)[c] for t in parts]) for c in range(n_components)
+            )
+
         return TopK(
-            np.concatenate([t.parks for t in parts]),
-            np.concatenate([t.score for t in parts]),
-            np.concatenate([t.fit for t in parts]),
-            tuple(np.concatenate([t.values[c] for t in parts]) for c in range(n_components)),
-            tuple(np.concatenate([t.levels[c] for t in parts]) for c in range(n_components)),
-            np.concatenate([t.excluded_by_area for t in parts]),
-            np.concatenate([t.excluded_by_location for t in parts]),
-            np.concatenate([t.asked for t in parts]),
+            joined("parks"),
+            joined("score"),
+            joined("fit"),
+            per_component("values"),
+            per_component("levels"),
+            per_component("excluded_by"),
+            joined("asked"),
+            joined("shares"),
+            joined("floor"),
+            per_component("points"),
+            joined("feasible"),
         )
 
 
 def combine(
+    comparisons: Sequence[Comparison],
     scored: Sequence[Scored],
     *,
     weights: FloatArray,
-    feasible: BoolArray,
-    kept_by_location: BoolArray,
-    area_is_hard: BoolArray,
-    location_is_hard: BoolArray,
+    hard: BoolArray,
     tuning: Tuning,
 ) -> ScoreTable:
-    """Banded weighted total for n requirements x P parks, comparisons in COMPONENTS order."""
+    """Banded weighted total for n requirements x P parks: `scored` holds each comparison's
+    Scored (in the order of `comparisons`, the lead first), `weights` and `hard` are (n, C)."""
     values = tuple(s.values for s in scored)
     # A component is asked for all parks of a row or for none.
     asked = np.stack([~np.isnan(v[:, 0]) for v in values], axis=1)
     shares = shares_of(asked, weights)
-    sector = values[COMPONENTS.index("sector")]
-    sector_fit = ~asked[:, [0]] | (np.nan_to_num(sector) > 0)
+    lead = comparisons[0]
+    assert isinstance(lead, SectorComparison)
+    lead_fits = ~asked[:, [0]] | (np.nan_to_num(values[0]) > 0)
+    feasible = np.logical_and.reduce([c.holds(s) for c, s in zip(comparisons, scored, strict=True)])
     bands = [tuning.bands.get(bool(i // 2), bool(i % 2)) for i in range(4)]
-    band = feasible.astype(np.intp) * 2 + sector_fit
+    band = feasible.astype(np.intp) * 2 + lead_fits
     anything = asked.any(axis=1, keepdims=True)
     floor = np.where(anything, np.array([b.floor for b in bands])[band], 0.0)
     width = np.array([b.width for b in bands])[band]
-    weighted = np.zeros_like(sector)
+    weighted = np.zeros_like(values[0])
     for k, component in enumerate(values):
         weighted += shares[:, [k]] * np.where(asked[:, [k]], component, 0.0)
-    by_area = area_is_hard[:, None] & ~feasible
-    by_location = location_is_hard[:, None] & ~kept_by_location
-    excluded = by_area | by_location
+    excluded_by = tuple(
+        hard[:, [k]] & ~c.kept_when_hard(s)
+        for k, (c, s) in enumerate(zip(comparisons, scored, strict=True))
+    )
+    excluded = np.logical_or.reduce(excluded_by)
     score = np.where(excluded, 0.0, np.round(floor + width * weighted, 1))
     floor = np.where(excluded, 0.0, floor)
+    ceiling = np.minimum.reduce(
+        [c.fit_ceiling(s) for c, s in zip(comparisons, scored, strict=True)]
+    ).astype(np.int8)
     return ScoreTable(
         score,
         floor,
@@ -332,9 +354,10 @@ def combine(
         values,
         tuple(s.levels for s in scored),
         asked,
-        by_area,
-        by_location,
+        excluded_by,
         feasible,
+        ceiling,
+        lead,
         tuning,
     )
 
@@ -353,90 +376,31 @@ def shares_of(asked: BoolArray, weights: FloatArray) -> FloatArray:
 
 
 def fit_codes(
-    comps: FloatArray, asked: BoolArray, feasible: BoolArray, tuning: Tuning
-) -> NDArray[np.int8]:
-    """(m,) fit codes for m cells: the sector decides the label; area and location can only
-    lower it; with no sector asked, the mean of the others decides."""
-    sector, area, location = (comps[:, i] for i in range(3))
-    by_sector = np.select(
-        [sector <= 0, sector >= tuning.sector.strong, sector >= tuning.sector.partial],
-        [_NONE, _STRONG, _PARTIAL],
-        default=_WEAK,
-    )
-    others = comps[:, 1:]
-    counted = (~np.isnan(others)).sum(axis=1)
-    mean_others = np.nan_to_num(others).sum(axis=1) / np.maximum(counted, 1)
-    by_others = np.select(
+    lead: SectorComparison,
+    values: FloatArray,
+    asked: BoolArray,
+    ceiling: FitArray,
+    tuning: Tuning,
+) -> FitArray:
+    """(m,) fit codes for m cells, `values` (m, C) with the lead first: the lead's value
+    decides the label and the others can only lower it (`ceiling`, the lowest any of their
+    levels allows); with no sector asked, the mean of the others decides."""
+    by_lead = lead.fit_from(np.nan_to_num(values[:, 0]))
+    rest = values[:, 1:]
+    counted = (~np.isnan(rest)).sum(axis=1)
+    mean_rest = np.nan_to_num(rest).sum(axis=1) / np.maximum(counted, 1)
+    by_rest = np.select(
         [
-            mean_others >= tuning.fit.others_strong,
-            mean_others >= tuning.fit.others_partial,
-            mean_others > 0,
+            mean_rest >= tuning.fit.others_strong,
+            mean_rest >= tuning.fit.others_partial,
+            mean_rest > 0,
         ],
-        [_STRONG, _PARTIAL, _WEAK],
-        default=_NONE,
+        [STRONG_CODE, PARTIAL_CODE, WEAK_CODE],
+        default=NONE_CODE,
     )
-    fit = np.where(asked[:, 0], by_sector, by_others)
-    # A park that cannot hold the floor area is no fit, whatever its sector.
-    fit = np.where(~feasible, _NONE, fit)
-    area_short = asked[:, 1] & feasible & (np.nan_to_num(area, nan=1.0) < 1.0)
-    fit = np.where(area_short, np.minimum(fit, _PARTIAL), fit)
-    loc = np.nan_to_num(location, nan=1.0)
-    ceiling = np.where(loc > 0, _PARTIAL, _WEAK)
-    fit = np.where(asked[:, 2] & (loc < 1.0), np.minimum(fit, ceiling), fit)
-    return fit.astype(np.int8)
-
-
-def build_match(
-    park: Park,
-    rank_no: int,
-    table: ScoreTable,
-    j: int,
-    cell: tuple[FloatArray, FloatArray, np.int8],
-    outcomes: Sequence[Outcome],
-    note: Reason | None,
-) -> Match:
-    """One Match for park j of a one-row ScoreTable: its (components, points, fit) cell."""
-    i = 0
-    values, points, fit = cell
-    reasons: list[Reason] = [note] if note else []
-    if table.excluded_by_area[i, j]:
-        reasons.append(msg.excluded_area())
-    if table.excluded_by_location[i, j]:
-        reasons.append(msg.excluded_location())
-    for outcome in outcomes:
-        reasons.extend(outcome.reasons)
-    if np.isnan(values).all():
-        reasons.append(msg.nothing_asked())
-    components = {
-        name: Component(
-            name=name,
-            score=None if np.isnan(values[k]) else round(float(values[k]), 4),
-            weight=round(float(table.shares[i, k]), 4),
-            points=round(float(points[k]), 2),
-            reasons_zh=tuple(r.zh for r in outcome.reasons),
-            reasons_en=tuple(r.en for r in outcome.reasons),
-        )
-        for k, (name, outcome) in enumerate(zip(COMPONENTS, outcomes, strict=True))
-    }
-    by_name = dict(zip(COMPONENTS, outcomes, strict=True))
-    return Match(
-        park_id=park.park_id,
-        park_name_zh=park.name_zh,
-        park_name_en=park.name_en,
-        rank=rank_no,
-        score=float(table.score[i, j]),
-        fit=FIT_CODES[int(fit)],
-        feasible=bool(table.feasible[i, j]),
-        excluded=bool(table.excluded[i, j]),
-        band_floor=float(table.floor[i, j]),
-        sector=components["sector"],
-        area=components["area"],
-        location=components["location"],
-        matched_terms=by_name["sector"].terms,
-        area_compared=by_name["area"].figure,
-        reasons_zh=tuple(r.zh for r in reasons),
-        reasons_en=tuple(r.en for r in reasons),
-    )
+    fit = np.where(asked[:, 0], by_lead, by_rest)
+    result: FitArray = np.minimum(fit, ceiling).astype(np.int8)
+    return result
 
 
 @cache
@@ -445,7 +409,7 @@ def _default_ranker() -> Ranker:
 
 
 def ranker_for(catalogue: Catalogue | None = None) -> Ranker:
-    """A Ranker for the given catalogue, or the shared one for the default data."""
+    """A Ranker for the given catalogue, or the shared one for the curated data in data/."""
     return _default_ranker() if catalogue is None else Ranker(catalogue)
 
 

@@ -1,27 +1,31 @@
 """Shortlists staff build for an investor, and their exports: CSV, XLSX and a PDF brief.
 
-Every export carries the park ids and the data version, so a shortlist can be reproduced.
+Every export renders the same rows as the screen (matcher/views.py): the shown score, the fit
+in words, headers in the reader's language. The workspace records which parks, data version
+and file each export was (matcher/workspace); the file itself carries nothing a reader would
+not understand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.catalogue import Catalogue
-from matcher.display import shown_score
 from matcher.exports import csv_bytes, xlsx_bytes
-from matcher.i18n import Lang, bilingual, label
-from matcher.models import Match, Park, Requirement
+from matcher.i18n import Lang, label, time_words
+from matcher.models import Match, Requirement, Weights
+from matcher.views import header, park_row, ranked_row, requirement_lines
 
 COLUMNS = (
     "order",
     "park_id",
-    "name",
-    "name_en",
+    "park_name_zh",
+    "park_name_en",
     "score",
     "fit",
     "town",
@@ -37,8 +41,8 @@ COLUMNS = (
     "reasons",
     "note",
     "source",
-    "data_version",
 )
+ExportFormat = Literal["csv", "xlsx", "pdf"]
 
 
 class ShortlistItem(BaseModel):
@@ -65,75 +69,47 @@ class Shortlist(BaseModel):
         return tuple(item.park_id for item in self.items)
 
 
-def _sector_names(park: Park, catalogue: Catalogue, lang: Lang) -> str:
-    names = []
-    for tag in park.sectors:
-        sector = catalogue.sector(tag.sector_id)
-        names.append(sector.name_zh if lang == "zh" else sector.name_en)
-    return "、".join(names) if lang == "zh" else ", ".join(names)
+def shortlist_rows(
+    shortlist: Shortlist, catalogue: Catalogue, matches: Mapping[str, Match], lang: Lang
+) -> list[dict[str, object]]:
+    """One row per shortlisted park, keyed by COLUMNS: the ranked row the screen shows (a
+    park the ranking lacks has no score, fit or reasons) and the staff member's note."""
+    rows = []
+    for order, item in enumerate(shortlist.items, start=1):
+        match = matches.get(item.park_id)
+        if match is None:
+            row = park_row(catalogue.park(item.park_id), catalogue, lang)
+            row.update({"score": None, "fit": "", "reasons": ""})
+        else:
+            row = ranked_row(match, catalogue, lang)
+        row.update({"order": order, "note": item.note})
+        rows.append(row)
+    return rows
 
 
 def shortlist_frame(
     shortlist: Shortlist, catalogue: Catalogue, matches: Mapping[str, Match], lang: Lang
 ) -> pd.DataFrame:
-    """One row per shortlisted park, keyed by COLUMNS; numbers stay numbers."""
-    rows = []
-    for order, item in enumerate(shortlist.items, start=1):
-        park = catalogue.park(item.park_id)
-        match = matches.get(item.park_id)
-        rows.append(
-            {
-                "order": order,
-                "park_id": park.park_id,
-                "name": park.name_zh,
-                "name_en": park.name_en,
-                "score": shown_score(match, catalogue.tuning.shown) if match else None,
-                "fit": label(f"fit_{match.fit.value}", lang) if match else "",
-                "town": park.town or label("unknown", lang),
-                "zone": label(f"zone_{park.zone.value}", lang),
-                "total_area": park.total_area_m2,
-                "above_ground_area": park.above_ground_area_m2,
-                "expansion_area": park.expansion_area_m2,
-                "sectors": _sector_names(park, catalogue, lang),
-                "location_zh": park.location_zh,
-                "location_en": park.location_en,
-                "positioning_zh": park.positioning_zh,
-                "positioning_en": park.positioning_en,
-                "reasons": match.reason(lang) if match else "",
-                "note": item.note,
-                "source": park.source,
-                "data_version": shortlist.data_version,
-            }
+    """The shortlist's rows keyed by column id (COLUMNS); numbers stay numbers."""
+    rows = shortlist_rows(shortlist, catalogue, matches, lang)
+    return pd.DataFrame([[row[c] for c in COLUMNS] for row in rows], columns=list(COLUMNS))
+
+
+def requirement_frame(shortlist: Shortlist, catalogue: Catalogue, lang: Lang) -> pd.DataFrame:
+    """The requirement behind the shortlist as field/value rows, as the brief words it, with
+    the overall note, the parks and when it was exported (Beijing time)."""
+    defaults = Weights(**catalogue.tuning.weights.model_dump())
+    lines = [
+        (field.in_(lang), words.in_(lang))
+        for field, words in requirement_lines(
+            shortlist.requirement or Requirement(), catalogue, defaults
         )
-    return pd.DataFrame(rows, columns=list(COLUMNS))
-
-
-def requirement_frame(shortlist: Shortlist, lang: Lang) -> pd.DataFrame:
-    """The requirement, weights, data version and export time, as field/value rows."""
-    req = shortlist.requirement or Requirement()
-    w = req.weights
-    fields = [
-        ("sector", req.sector_text or "、".join(req.sector_ids)),
-        ("min_area", req.min_area_m2),
-        ("max_area", req.max_area_m2),
-        ("location", req.preferred_location),
-        (
-            "weights",
-            label("default_weights", lang)
-            if w is None
-            else f"{w.sector:g} / {w.area:g} / {w.location:g}",
-        ),
-        ("hard_area", label("yes" if req.area_is_hard else "no", lang)),
-        ("hard_location", label("yes" if req.location_is_hard else "no", lang)),
-        ("note", shortlist.note),
-        ("park_id", ", ".join(shortlist.park_ids)),
-        ("data_version", shortlist.data_version),
-        ("exported_at", shortlist.created_at.isoformat(timespec="seconds")),
     ]
-    return pd.DataFrame(
-        [(label(k, lang), "" if v is None else v) for k, v in fields],
-        columns=[label("field", lang), label("requirement", lang)],
-    )
+    if shortlist.note:
+        lines.append((header("note", lang), shortlist.note))
+    lines.append((header("park_id", lang), ", ".join(shortlist.park_ids)))
+    lines.append((label("exported_at", lang), time_words(shortlist.created_at).in_(lang)))
+    return pd.DataFrame(lines, columns=[header("field", lang), header("value", lang)])
 
 
 def shortlist_csv(
@@ -141,19 +117,20 @@ def shortlist_csv(
 ) -> bytes:
     """UTF-8 CSV with BOM, headers in the chosen language."""
     frame = shortlist_frame(shortlist, catalogue, matches, lang)
-    frame.columns = [label(c, lang) for c in frame.columns]
+    frame.columns = pd.Index([header(c, lang) for c in COLUMNS])
     return csv_bytes(frame)
 
 
 def shortlist_xlsx(
     shortlist: Shortlist, catalogue: Catalogue, matches: Mapping[str, Match], lang: Lang
 ) -> bytes:
-    """Two sheets: the parks (bilingual headers) and the requirement behind them."""
+    """Two sheets in the chosen language: the parks, and the requirement behind them."""
     parks = shortlist_frame(shortlist, catalogue, matches, lang)
-    about = requirement_frame(shortlist, lang)
+    about = requirement_frame(shortlist, catalogue, lang)
+    sheet_parks, sheet_about = label("sheet_shortlist", lang), label("sheet_requirement", lang)
     return xlsx_bytes(
-        {"shortlist": parks, "requirement": about},
-        headers={"shortlist": [bilingual(c) for c in COLUMNS]},
+        {sheet_parks: parks, sheet_about: about},
+        headers={sheet_parks: [header(c, lang) for c in COLUMNS]},
     )
 
 
@@ -164,6 +141,24 @@ def shortlist_pdf(
     from matcher.brief import brief_bytes
 
     return brief_bytes(shortlist, catalogue, matches, lang)
+
+
+EXPORTS: dict[str, Callable[[Shortlist, Catalogue, Mapping[str, Match], Lang], bytes]] = {
+    "csv": shortlist_csv,
+    "xlsx": shortlist_xlsx,
+    "pdf": shortlist_pdf,
+}
+
+
+def export_shortlist(
+    fmt: str,
+    shortlist: Shortlist,
+    catalogue: Catalogue,
+    matches: Mapping[str, Match],
+    lang: Lang,
+) -> bytes:
+    """The shortlist as a file of the given format ("csv", "xlsx" or "pdf")."""
+    return EXPORTS[fmt](shortlist, catalogue, matches, lang)
 
 
 def matches_by_id(matches: Sequence[Match]) -> dict[str, Match]:

@@ -14,16 +14,23 @@ import pandas as pd
 
 from matcher.catalogue import default_data_dir
 from matcher.exports import csv_bytes, xlsx_bytes
+from matcher.i18n import Lang, label
 
-# One plausible lead; areas are numbers so a spreadsheet shows them as numbers.
+# One plausible lead; areas are numbers so a spreadsheet shows them as numbers. Its words are
+# the message catalogue's ("template_example_<column>"), in the reader's language.
 EXAMPLE_ROW: dict[str, str | int] = {
     "request_id": "L001",
-    "company": "示例科技有限公司",
-    "sector": "集成电路设计",
     "min_area_m2": 3000,
     "max_area_m2": 5000,
-    "preferred_location": "温泉",
 }
+EXAMPLE_WORDS = ("company", "sector", "preferred_location")
+
+
+def example_row(lang: Lang) -> dict[str, str | int]:
+    """The example lead as a reader of `lang` would write it."""
+    words = {c: label(f"template_example_{c}", lang) for c in EXAMPLE_WORDS}
+    return {**EXAMPLE_ROW, **words}
+
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -48,38 +55,40 @@ def chinese_header(column: str, variants: list[str]) -> str:
     return next((v for v in variants if is_chinese(v)), column)
 
 
-def expected_columns(data_dir: Path | None = None) -> pd.DataFrame:
+def expected_columns(lang: Lang = "zh", data_dir: Path | None = None) -> pd.DataFrame:
     """One row per input column: canonical name, its Chinese headers and an example value."""
     rows = [
         {
             "column": column,
             "chinese_headers": "、".join(v for v in variants if is_chinese(v)),
-            "example": str(EXAMPLE_ROW.get(column, "")),
+            "example": str(example_row(lang).get(column, "")),
         }
         for column, variants in column_variants(data_dir).items()
     ]
     return pd.DataFrame(rows, columns=["column", "chinese_headers", "example"])
 
 
-def template_frame(data_dir: Path | None = None) -> pd.DataFrame:
-    """Chinese headers, one column per input column, and one example row."""
+def template_frame(lang: Lang = "zh", data_dir: Path | None = None) -> pd.DataFrame:
+    """One column per input column, headed as a reader of `lang` would head it (Chinese
+    headers, or the English column names), and one example row in that language."""
     variants = column_variants(data_dir)
+    example = example_row(lang)
     return pd.DataFrame(
         {
-            chinese_header(column, names): [EXAMPLE_ROW.get(column, "")]
+            (chinese_header(column, names) if lang == "zh" else column): [example.get(column, "")]
             for column, names in variants.items()
         }
     )
 
 
-def template_csv(data_dir: Path | None = None) -> bytes:
+def template_csv(lang: Lang = "zh", data_dir: Path | None = None) -> bytes:
     """The template as UTF-8 CSV with a BOM, so Excel opens the Chinese headers correctly."""
-    return csv_bytes(template_frame(data_dir))
+    return csv_bytes(template_frame(lang, data_dir))
 
 
-def template_xlsx(data_dir: Path | None = None) -> bytes:
+def template_xlsx(lang: Lang = "zh", data_dir: Path | None = None) -> bytes:
     """The template as an Excel workbook with one sheet."""
-    return xlsx_bytes({"leads": template_frame(data_dir)})
+    return xlsx_bytes({label("sheet_leads", lang): template_frame(lang, data_dir)})
 
 
 __all__ = [

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from matcher.i18n import Text
+
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -65,6 +67,11 @@ def format_area_zh(area_m2: float) -> str:
 def format_area_en(area_m2: float) -> str:
     """Area with thousands separators: 35000 -> '35,000 m²'."""
     return f"{area_m2:,.0f} m²"
+
+
+def area_words(area_m2: float) -> Text:
+    """A floor area as each audience reads it: 3.5万㎡ / 35,000 m²."""
+    return Text(format_area_zh(area_m2), format_area_en(area_m2))
 
 
 def unique_names(cells: Sequence[str]) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from matcher.errors import UserFacingError
+from matcher.i18n import Text, joined, same, say
 from matcher.text import unique_names
 
 MAX_CELLS = 20_000_000
@@ -65,7 +66,7 @@ class XlsxTable:
     sheet_names: list[str]
     chunks: Iterator[pd.DataFrame]
     total_rows: int  # rows in the sheet's XML after the first: an upper bound on data rows
-    row_problems: dict[int, str] = field(default_factory=dict)
+    row_problems: dict[int, Text] = field(default_factory=dict)
 
 
 def cell_text(value: object) -> str:
@@ -130,23 +131,12 @@ def scan_sheet_xml(
             return SheetScan(rows, cells, merges)
 
 
-def _too_big(name: str, rows: int, row_cells: int, max_cells: int) -> str:
+def _too_big(name: str, rows: int, row_cells: int, max_cells: int) -> Text:
     if row_cells > MAX_ROW_CELLS:
-        return (
-            f"sheet '{name}': row {rows} has more than {MAX_ROW_CELLS:,} cells, more than "
-            f"Excel allows; the file is damaged or not from a spreadsheet "
-            f"(第 {rows} 行超过 {MAX_ROW_CELLS:,} 个单元格，文件已损坏)"
-        )
+        return say("xlsx_row_too_wide", sheet=name, row=rows, limit=MAX_ROW_CELLS)
     if rows > MAX_ROWS:
-        return (
-            f"sheet '{name}': more than {MAX_ROWS:,} rows, more than Excel allows; "
-            f"save the list as CSV (超过 Excel 的 {MAX_ROWS:,} 行上限，请另存为 CSV)"
-        )
-    return (
-        f"sheet '{name}': more than {max_cells:,} cells, the most this tool reads from a "
-        f"workbook; save the list as CSV or split it "
-        f"(超过 {max_cells:,} 个单元格的读取上限，请另存为 CSV 或拆分)"
-    )
+        return say("xlsx_too_many_rows", sheet=name, limit=MAX_ROWS)
+    return say("xlsx_too_many_cells", sheet=name, limit=max_cells)
 
 
 class _Parser(WorkSheetParser):
@@ -175,9 +165,7 @@ def open_xlsx(
     except XlsxError:
         raise
     except Exception as error:  # zipfile and openpyxl raise many types for a broken file
-        raise XlsxError(
-            f"not a readable Excel workbook ({error}) (无法读取的 Excel 文件)"
-        ) from error
+        raise XlsxError(say("xlsx_unreadable", reason=str(error)[:200])) from error
     try:
         chosen = _choose_sheet(workbook, sheet)
         with chosen._get_source() as stream:
@@ -185,7 +173,7 @@ def open_xlsx(
     except BaseException:
         workbook.close()
         raise
-    problems: dict[int, str] = {}
+    problems: dict[int, Text] = {}
     chunks = _chunks(workbook, chosen, scan, problems, chunk_rows, max_cells)
     return XlsxTable(
         sheet=chosen.title,
@@ -201,8 +189,12 @@ def _check_parts(archive: zipfile.ZipFile) -> None:
     for info in archive.infolist():
         if "/worksheets/" not in info.filename and info.file_size > MAX_PART_BYTES:
             raise XlsxError(
-                f"part {info.filename} unpacks to {info.file_size:,} bytes, more than "
-                f"{MAX_PART_BYTES:,}; save the list as CSV (文件内部数据过大，请另存为 CSV)"
+                say(
+                    "xlsx_part_too_big",
+                    part=info.filename,
+                    size=info.file_size,
+                    limit=MAX_PART_BYTES,
+                )
             )
 
 
@@ -217,8 +209,7 @@ def _choose_sheet(workbook: Any, wanted: str | None) -> Any:
         if len(folded) == 1:
             return folded[0]
         raise XlsxError(
-            f"no sheet named '{wanted}'; the sheets are: {', '.join(titles)} "
-            f"(找不到该工作表，现有工作表：{'、'.join(titles)})"
+            say("xlsx_no_such_sheet", wanted=wanted[:60], sheets=joined(same(t) for t in titles))
         )
     active = workbook.active
     if active in worksheets and active.sheet_state == "visible":
@@ -226,14 +217,14 @@ def _choose_sheet(workbook: Any, wanted: str | None) -> Any:
     for ws in worksheets:
         if ws.sheet_state == "visible":
             return ws
-    raise XlsxError("the workbook has no visible worksheet (没有可见的工作表)")
+    raise XlsxError(say("xlsx_no_visible_sheet"))
 
 
 def _chunks(
     workbook: Any,
     ws: Any,
     scan: SheetScan,
-    problems: dict[int, str],
+    problems: dict[int, Text],
     chunk_rows: int,
     max_cells: int,
 ) -> Iterator[pd.DataFrame]:
@@ -256,7 +247,7 @@ def _frames(
     sheet: str,
     parsed: Iterator[tuple[int, list[dict[str, Any]]]],
     scan: SheetScan,
-    problems: dict[int, str],
+    problems: dict[int, Text],
     chunk_rows: int,
     max_cells: int,
 ) -> Iterator[pd.DataFrame]:
@@ -283,7 +274,7 @@ def _frames(
         if grid > max_cells:
             raise XlsxError(_too_big(sheet, 0, 0, max_cells))
         row = [""] * width
-        found: list[str] = []
+        found: list[Text] = []
         for cell in cells:
             col = cell["column"]
             if 0 < col <= width:
@@ -294,7 +285,7 @@ def _frames(
                     row[col - 1] = cell_text(value)
         found.extend(merged.problems(line))
         if found:
-            problems[line] = "; ".join(found)
+            problems[line] = joined(found, "reason_separator")
         elif not any(row):
             continue
         rows.append(row)
@@ -311,13 +302,8 @@ def _frame(rows: list[list[str]], lines: list[int], columns: list[str]) -> pd.Da
     return pd.DataFrame(rows, columns=columns, dtype=object, index=pd.Index(lines))
 
 
-def _formula_message(col: int, line: int, header: str) -> str:
-    ref = f"{get_column_letter(col)}{line}"
-    return (
-        f"{header}: cell {ref} is a formula with no saved result; open and save the file in "
-        f"Excel, or paste the values "
-        f"(单元格 {ref} 是没有保存计算结果的公式，请在 Excel 中保存或粘贴为数值)"
-    )
+def _formula_message(col: int, line: int, header: str) -> Text:
+    return say("row_formula", header=header, cell=f"{get_column_letter(col)}{line}")
 
 
 class _MergeSweep:
@@ -337,7 +323,7 @@ class _MergeSweep:
         self._width = width
         self._pending = [m for m in self._pending if m[0] <= width]
 
-    def problems(self, line: int) -> list[str]:
+    def problems(self, line: int) -> list[Text]:
         while self._next < len(self._pending) and self._pending[self._next][1] <= line:
             self._open.append(self._pending[self._next])
             self._next += 1
@@ -347,8 +333,5 @@ class _MergeSweep:
             if line == min_row and min(max_col, self._width) == min_col:
                 continue  # this line holds only the top-left cell
             span = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
-            found.append(
-                f"merged cells {span}: only the top-left cell holds a value; unmerge and fill "
-                f"in every row (合并单元格 {span} 只有左上角有值，请取消合并并逐行填写)"
-            )
+            found.append(say("row_merged", span=span))
         return found[:3]

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from app_pages.common import plain
+from matcher.catalogue import default_catalogue
 from matcher.models import Requirement
 from matcher.workspace import CaseSource, CaseView, Staff, Workspace, utcnow
 from tests.conftest import ROOT
@@ -160,7 +161,11 @@ def test_parks_that_cannot_fit_are_marked_and_can_be_hidden(app: AppTest) -> Non
 def test_a_bad_area_gets_one_message_not_a_traceback(app: AppTest) -> None:
     fill(app, "AI", "20亩")
     assert not app.exception
-    assert len(app.error) == 1 and "land area" in app.error[0].value
+    # One message, in the page's language only, naming the field (the defect: "面积无法识别:
+    # '六千平' is not a number of square metres").
+    assert len(app.error) == 1
+    assert app.error[0].value.startswith("最小面积：")
+    assert "土地面积" in app.error[0].value and "land" not in app.error[0].value
     assert not app.info and not app.dataframe
 
 
@@ -393,7 +398,7 @@ def test_the_export_carries_the_case_requirement(app: AppTest) -> None:
     workspace().add_to_shortlist(case.id, ["P05"], actor="test")
     data = export_file(workspace(), case.id, "xlsx", "zh", staff.username)
     book = load_workbook(io.BytesIO(data))
-    about = {row[0].value: row[1].value for row in book["requirement"].iter_rows(min_row=2)}
+    about = {row[0].value: row[1].value for row in book["需求"].iter_rows(min_row=2)}
     assert "集成电路设计" in " ".join(str(v) for v in about.values())
     assert "温泉" in " ".join(str(v) for v in about.values())
     records = workspace().case(case.id).exports
@@ -401,7 +406,7 @@ def test_the_export_carries_the_case_requirement(app: AppTest) -> None:
         ("xlsx", ("P05",), staff.username)
     ]
     open_case(app, case.id)
-    assert app.dataframe[-1].value["格式"].tolist() == ["xlsx"]  # the export list
+    assert app.dataframe[-1].value["格式"].tolist() == ["Excel 表格"]  # the export list
 
 
 def test_a_shortlisted_score_says_what_it_was_when_added(app: AppTest) -> None:
@@ -549,14 +554,14 @@ def test_export_bytes_have_the_expected_shape() -> None:
     frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     assert frame["Park ID"].tolist() == ["P05", "P01"]
     assert frame["Note"].iloc[0] == "'=HYPERLINK(1)"
-    assert (frame["Data version"] == cat.version).all()
+    assert "Data version" not in frame.columns
     book = load_workbook(io.BytesIO(shortlist_xlsx(shortlist, cat, matches, "zh")))
-    assert book.sheetnames == ["shortlist", "requirement"]
-    assert book["shortlist"]["B1"].value == "园区编号 / Park ID"
-    assert book["shortlist"]["B2"].value == "P05"
-    assert isinstance(book["shortlist"]["E2"].value, int | float)  # numbers stay numbers
-    about = {row[0].value: row[1].value for row in book["requirement"].iter_rows(min_row=2)}
-    assert about["数据版本"] == cat.version and "P05, P01" in about["园区编号"]
+    assert book.sheetnames == ["短名单", "需求"]
+    assert book["短名单"]["B1"].value == "园区编号"
+    assert book["短名单"]["B2"].value == "P05"
+    assert isinstance(book["短名单"]["E2"].value, int | float)  # numbers stay numbers
+    about = {row[0].value: row[1].value for row in book["需求"].iter_rows(min_row=2)}
+    assert "P05, P01" in about["园区编号"]
     pdf = shortlist_pdf(shortlist, cat, matches, "zh")
     assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf  # the brief, fonts embedded
 
@@ -742,12 +747,13 @@ def test_result_downloads_are_built_on_click_and_only_once(
         app_pages.batch_state, "csv_file_bytes", lambda frame: built.append(1) or real(frame)
     )
     run = app.session_state["batch_result"]
-    first, second = run.csv(), run.csv()
-    # Built once, when the run was recorded in the workspace; every click reuses it.
-    assert built == [] and first is second
+    scale = default_catalogue().tuning.shown
+    first, second = run.csv("zh", scale), run.csv("zh", scale)
+    # Built on the first click in a language; every later click reuses it.
+    assert built == [1] and first is second
     frame = pd.read_csv(io.BytesIO(first), encoding="utf-8-sig")
-    assert set(frame["request_id"]) == {"A", "B"}
-    assert load_workbook(io.BytesIO(run.xlsx())).sheetnames == ["matches"]
+    assert set(frame["需求编号"]) == {"A", "B"}
+    assert load_workbook(io.BytesIO(run.xlsx("en", scale))).sheetnames == ["Results"]
 
 
 def test_a_batch_run_is_recorded_and_can_be_downloaded_again(app: AppTest) -> None:
@@ -756,8 +762,13 @@ def test_a_batch_run_is_recorded_and_can_be_downloaded_again(app: AppTest) -> No
     run = next(r for r in workspace().batch_runs() if r.file_name == name)
     assert (run.rows_read, run.rows_matched, run.rows_error) == (2, 1, 1)
     assert run.options == {"top_k": 5, "encoding": None, "sheet": None}
-    stored = pd.read_csv(io.BytesIO(workspace().batch_result(run.id)), encoding="utf-8-sig")
-    assert set(stored["request_id"]) == {"A", "B"}
+    from app_pages.batch_state import stored_for_reader
+
+    again = stored_for_reader(
+        workspace().batch_result(run.id), run.result_path, "en", default_catalogue().tuning.shown
+    )
+    stored = pd.read_csv(io.BytesIO(again), encoding="utf-8-sig")
+    assert set(stored["Request ID"]) == {"A", "B"}
     assert any(name in t.value for t in app.text)  # the history lists it
     assert f"重新下载 #{run.id}" in [b.label for b in app.get("download_button")]
 
@@ -806,7 +817,8 @@ def test_a_broken_line_becomes_an_error_row_and_no_traceback(app: AppTest, conte
     assert not app.exception and not app.error
     assert "出错 1 行" in app.success[0].value
     errors = next(d.value for d in app.dataframe if "错误" in d.value.columns)
-    assert errors["错误"].str.contains("line ").all()
+    assert errors["错误"].str.match(r"第 \d+ 行").all()  # the page's language only
+    assert not errors["错误"].str.contains("line ").any()
 
 
 def test_a_bad_encoding_name_gets_a_message(app: AppTest) -> None:

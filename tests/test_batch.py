@@ -291,9 +291,9 @@ def test_without_lang_the_english_column_contract_and_error_text_stay(tmp_path: 
     assert list(frame.columns[: len(LONG_COLUMNS)]) == LONG_COLUMNS
     errors = frame.loc[frame["status"] == "error", "error"].tolist()
     assert errors == [
-        "line 3, column 编号: duplicate id 'A1' (编号重复)",
+        "line 3, column 编号: duplicate id 'A1' (第 3 行“编号”列：编号“A1”重复)",
         "line 4, column 面积需求: '1,2,3' is not one number: commas may only separate "
-        "thousands (逗号只能用作千位分隔符)",
+        "thousands (第 4 行“面积需求”列：“1,2,3”不是一个数字：逗号只能用作千位分隔符)",
     ]
     assert frame["fit"].iloc[0] == "strong"
 
@@ -309,7 +309,7 @@ def test_lang_zh_writes_chinese_headers_labels_and_errors_naming_the_users_heade
     errors = frame.loc[frame["状态"] == "出错", "错误"].tolist()
     assert errors == [
         "第 3 行“编号”列：编号“A1”重复",
-        "第 4 行“面积需求”列（1,2,3）：逗号只能用作千位分隔符",
+        "第 4 行“面积需求”列：“1,2,3”不是一个数字：逗号只能用作千位分隔符",
     ]
     assert all("line" not in e for e in errors)
 
@@ -331,19 +331,25 @@ def test_lang_en_writes_english_words_and_errors_without_chinese(tmp_path: Path)
 
 
 def test_lang_output_shows_the_score_that_agrees_with_the_fit_label(tmp_path: Path) -> None:
+    from matcher.catalogue import default_catalogue
     from matcher.display import shown_value
 
     plain = run(write_csv(tmp_path / "leads.csv", ROWS), top_k=18)
     shown = run(write_csv(tmp_path / "leads.csv", ROWS), top_k=18, lang="en")
-    expected = [shown_value(s, f) for s, f in zip(plain["score"], plain["fit"], strict=True)]
+    scale = default_catalogue().tuning.shown
+    expected = [shown_value(s, f, scale) for s, f in zip(plain["score"], plain["fit"], strict=True)]
     assert shown["Score"].tolist() == expected
 
 
 def test_lang_wide_output_numbers_its_headers(tmp_path: Path) -> None:
     frame = run(write_csv(tmp_path / "leads.csv", ROWS), top_k=2, output_format="wide", lang="zh")
-    assert [
-        c for c in frame.columns if c in ("园区编号_1", "得分_1", "匹配度_2", "理由（中文）_1")
-    ] == ["园区编号_1", "得分_1", "匹配度_2", "理由（中文）_1"]
+    assert [c for c in frame.columns if c in ("园区编号_1", "得分_1", "匹配度_2", "理由_1")] == [
+        "园区编号_1",
+        "得分_1",
+        "匹配度_2",
+        "理由_1",
+    ]
+    assert not [c for c in frame.columns if "英文" in c]  # the reader's language only
     assert len(frame) == 3
 
 

@@ -112,9 +112,12 @@ def assert_same(blocked: TopK, full: TopK) -> None:
         assert np.array_equal(mine, theirs, equal_nan=True)
     for mine, theirs in zip(blocked.levels, full.levels, strict=True):
         assert np.array_equal(mine, theirs)
-    assert np.array_equal(blocked.excluded_by_area, full.excluded_by_area)
-    assert np.array_equal(blocked.excluded_by_location, full.excluded_by_location)
+    for mine, theirs in zip(blocked.excluded_by, full.excluded_by, strict=True):
+        assert np.array_equal(mine, theirs)
     assert np.array_equal(blocked.asked, full.asked)
+    assert np.array_equal(blocked.floor, full.floor)
+    for mine, theirs in zip(blocked.points, full.points, strict=True):
+        assert np.allclose(mine, theirs)
 
 
 requirement = st.tuples(
@@ -151,10 +154,10 @@ def test_blocking_gives_the_top_k_of_scoring_every_park(
     w = np.array([row_weights[i % len(row_weights)] for i in range(n)])
     # Hard constraints are rare in a lead list; most rows have none.
     flags = [hard[i % len(hard)] if i % 4 == 0 else (False, False) for i in range(n)]
-    area_hard = np.array([f[0] for f in flags])
-    location_hard = np.array([f[1] for f in flags])
-    full = full_top(ranker, readings, w, area_hard, location_hard, k)
-    blocked = BlockedTop(ranker, first_visit).top(readings, w, area_hard, location_hard, k)
+    # Marked hard: (sector, area, location), in COMPONENTS order; a sector is never hard.
+    marked = np.array([(False, *f) for f in flags], dtype=bool)
+    full = full_top(ranker, readings, w, marked, k)
+    blocked = BlockedTop(ranker, first_visit).top(readings, w, marked, k)
     assert_same(blocked, full)
 
 
@@ -162,10 +165,10 @@ def test_blocking_visits_few_parks_when_candidates_fill_the_top() -> None:
     ranker = ranker_of(200, 0)
     rows = [("集成电路", "温泉", 3000.0, np.nan)] * 3
     readings = readings_of(ranker, rows)
-    no = np.zeros(3, dtype=bool)
+    no = np.zeros((3, 3), dtype=bool)
     w = np.repeat([[0.6, 0.25, 0.15]], 3, axis=0)
     blocked = BlockedTop(ranker)
-    assert_same(blocked.top(readings, w, no, no, 5), full_top(ranker, readings, w, no, no, 5))
+    assert_same(blocked.top(readings, w, no, 5), full_top(ranker, readings, w, no, 5))
     # One group, listed up to its kept prefix only: the rest of the catalogue never sorted.
     assert len(blocked._groups) == 1
 
@@ -173,11 +176,9 @@ def test_blocking_visits_few_parks_when_candidates_fill_the_top() -> None:
 def test_a_catalogue_of_one_park_and_k_of_one() -> None:
     ranker = ranker_of(1, 0)
     readings = readings_of(ranker, [("量子", "", np.nan, np.nan), ("", "Mars", np.nan, np.nan)])
-    no = np.zeros(2, dtype=bool)
+    no = np.zeros((2, 3), dtype=bool)
     w = np.repeat([[0.6, 0.25, 0.15]], 2, axis=0)
-    assert_same(
-        BlockedTop(ranker).top(readings, w, no, no, 1), full_top(ranker, readings, w, no, no, 1)
-    )
+    assert_same(BlockedTop(ranker).top(readings, w, no, 1), full_top(ranker, readings, w, no, 1))
 
 
 def test_batch_output_is_the_same_blocked_or_not(

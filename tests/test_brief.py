@@ -16,19 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from matcher.brief import (
-    Brief,
-    area_words,
-    brief_bytes,
-    build_brief,
-    date_line,
-    weights_words,
-)
+from matcher.brief import Brief, brief_bytes, build_brief
 from matcher.catalogue import Catalogue
+from matcher.i18n import date_words
 from matcher.models import Match, Requirement, Weights
 from matcher.provenance import PARK_LIST_OUTLET, PARK_LIST_SEED, PARK_LIST_TITLE
 from matcher.scoring import Ranker
 from matcher.shortlist import Shortlist, ShortlistItem, matches_by_id
+from matcher.views import area_words, weights_words
 from tests.conftest import SEEDS
 
 REQUIREMENT = Requirement(sector_text="集成电路设计", min_area_m2=5000, preferred_location="温泉")
@@ -73,8 +68,8 @@ def brief(
 
 
 def test_the_date_is_beijing_time_written_as_people_write_it() -> None:
-    assert date_line(MADE, "zh") == "2026年11月22日"
-    assert date_line(MADE, "en") == "22 November 2026"
+    assert date_words(MADE).zh == "2026年11月22日"
+    assert date_words(MADE).en == "22 November 2026"
 
 
 def test_the_title_and_the_company_lead_the_brief(brief: Brief) -> None:
@@ -96,20 +91,19 @@ def test_the_requirement_is_in_words_without_true_false_or_raw_numbers(brief: Br
 
 def test_weights_are_said_only_when_changed_and_in_words(catalogue: Catalogue) -> None:
     default = Weights(**catalogue.tuning.weights.model_dump())
-    assert weights_words(None, default, "en") == ""
-    assert weights_words(Weights(sector=6, area=2.5, location=1.5), default, "en") == ""
-    assert weights_words(Weights(sector=1, area=1, location=0), default, "en") == (
-        "sector 50%, area 50%, location 0% (default 60%, 25%, 15%)"
-    )
-    assert weights_words(Weights(sector=1, area=1, location=0), default, "zh").startswith(
-        "产业 50%、面积 50%、区位 0%"
-    )
+    assert weights_words(None, default) is None
+    assert weights_words(Weights(sector=6, area=2.5, location=1.5), default) is None
+    changed = weights_words(Weights(sector=1, area=1, location=0), default)
+    assert changed is not None
+    assert changed.en == "Sector 50%, Area 50%, Location 0% (default 60%, 25%, 15%)"
+    assert changed.zh == "产业 50%、面积 50%、区位 0%（默认为 60%、25%、15%）"
 
 
 def test_area_words_cover_minimum_maximum_and_range() -> None:
-    assert area_words(3000, 5000, "zh") == "3000㎡至5000㎡"
-    assert area_words(None, 8000, "en") == "at most 8,000 m²"
-    assert area_words(None, None, "en") == ""
+    between, at_most = area_words(3000, 5000), area_words(None, 8000)
+    assert between is not None and between.zh == "3000㎡至5000㎡"
+    assert at_most is not None and at_most.en == "at most 8,000 m²"
+    assert area_words(None, None) is None
 
 
 def test_an_unrecognised_place_is_said_plainly(
@@ -136,19 +130,21 @@ def test_each_park_has_positioning_translation_area_reasons_and_note(
 
 
 def test_the_fit_column_shows_the_label_and_the_shown_score(
-    brief: Brief, matches: dict[str, Match]
+    brief: Brief, matches: dict[str, Match], catalogue: Catalogue
 ) -> None:
     from matcher.display import shown_score
 
     for park in brief.parks:
-        assert park.fit.endswith(f"{shown_score(matches[park.park_id]):.0f}")
+        shown = shown_score(matches[park.park_id], catalogue.tuning.shown)
+        assert park.fit.endswith(f"{shown:.0f}")
 
 
-def test_the_source_is_cited_by_title_and_date_and_the_data_version_given(
+def test_the_source_is_cited_by_title_and_date_never_by_a_path_or_version(
     brief: Brief, catalogue: Catalogue
 ) -> None:
-    assert PARK_LIST_TITLE in brief.source and "2025" in brief.source
-    assert brief.data_version == catalogue.version
+    title = PARK_LIST_TITLE if brief.lang == "zh" else "Haidian district sends strong signals"
+    assert title in brief.source and "2025" in brief.source
+    assert "seeds/" not in brief.source and catalogue.version not in brief.source
 
 
 def test_the_cited_title_and_outlet_are_the_seeds_own() -> None:
@@ -217,11 +213,10 @@ def test_a_three_park_brief_fits_on_two_pages_and_reads_back(
         "P05",
         "P01",
         "P03",
-        catalogue.version,
         "千龙网" if lang == "zh" else "Qianlong.com",
     ):
         assert must in squeezed, must
-    for raw in ("True", "False", "5000.0"):
+    for raw in ("True", "False", "5000.0", catalogue.version, "seeds/"):
         assert raw not in text
 
 

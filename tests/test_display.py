@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.catalogue import CatalogueError, load_catalogue
-from matcher.display import FIT_ORDER, how_to_read, shown_score, shown_value
-from matcher.models import Fit, Requirement
+from matcher.catalogue import CatalogueError, default_catalogue, load_catalogue
+from matcher.display import how_to_read, shown_score, shown_value
+from matcher.models import FIT_ORDER, Fit, Requirement
 from matcher.scoring import Ranker
 from tests.conftest import DATA
 
@@ -32,6 +32,7 @@ SECTORS = [
 ]
 PLACES = ["", "温泉", "上地", "中关村", "五道口", "north", "火星", "清华"]
 AREAS = [None, 2000.0, 30_000.0, 200_000.0, 900_000.0]
+SCALE = default_catalogue().tuning.shown
 
 
 @settings(
@@ -53,26 +54,27 @@ def test_shown_order_respects_fit_order(
     for a in matches:
         for b in matches:
             if FIT_ORDER.index(a.fit) > FIT_ORDER.index(b.fit):
-                assert shown_score(a) > shown_score(b), (a.park_id, b.park_id)
+                assert shown_score(a, SCALE) > shown_score(b, SCALE), (a.park_id, b.park_id)
             if a.fit == b.fit and a.score > b.score:
-                assert shown_score(a) >= shown_score(b)
+                assert shown_score(a, SCALE) >= shown_score(b, SCALE)
 
 
 @given(total=st.floats(0, 100), fit=st.sampled_from(list(Fit)))
 def test_a_shown_score_lies_in_its_labels_band(total: float, fit: Fit) -> None:
-    value = shown_value(total, fit)
+    value = shown_value(total, fit, SCALE)
     bands = {Fit.STRONG: (75, 100), Fit.PARTIAL: (50, 74), Fit.WEAK: (25, 49), Fit.NONE: (0, 24)}
     low, high = bands[fit]
     assert low <= value <= high
 
 
 def test_the_weak_fit_that_read_80_now_reads_below_every_partial() -> None:
-    assert shown_value(80.7, Fit.WEAK) < shown_value(40.0, Fit.PARTIAL)
+    assert shown_value(80.7, Fit.WEAK, SCALE) < shown_value(40.0, Fit.PARTIAL, SCALE)
 
 
 def test_how_to_read_names_every_band_in_both_languages() -> None:
-    assert how_to_read("en").startswith("How to read the score: 75–100 strong fit, 50–74 partial")
-    assert how_to_read("zh").startswith("得分含义：75–100 强匹配，50–74 部分匹配")
+    english = how_to_read("en", SCALE)
+    assert english.startswith("How to read the score: 75–100 strong fit, 50–74 partial")
+    assert how_to_read("zh", SCALE).startswith("得分含义：75–100 强匹配，50–74 部分匹配")
 
 
 @pytest.mark.parametrize(
@@ -104,6 +106,6 @@ def test_the_breakdown_starts_at_the_fit_tier_and_adds_up_to_the_shown_score() -
     for match in ranker_for().rank(
         Requirement(sector_text="集成电路", min_area_m2=5000, preferred_location="温泉")
     ):
-        steps = shown_breakdown(match)
+        steps = shown_breakdown(match, SCALE)
         assert [name for name, _ in steps] == ["fit_tier", "sector", "area", "location"]
-        assert sum(v for _, v in steps) == pytest.approx(shown_score(match), abs=0.11)
+        assert sum(v for _, v in steps) == pytest.approx(shown_score(match, SCALE), abs=0.11)

@@ -64,7 +64,7 @@ def test_the_overall_note_is_kept_exported_and_guarded(workspace: Workspace) -> 
     case = workspace.add_to_shortlist(case, ["P05"], actor="li")
     saved = workspace.update_case(case, actor="li", shortlist_note="先看 P05")
     assert workspace.case(case.id).shortlist_note == "先看 P05"
-    with pytest.raises(StaleCaseError, match="shortlist_note"):
+    with pytest.raises(StaleCaseError, match="the shortlist note"):
         workspace.update_case(case, actor="wang", shortlist_note="mine")  # an old view
     data, _ = workspace.export_shortlist(saved.id, "xlsx", "zh", actor="li")
     book = load_workbook(io.BytesIO(data))

@@ -12,12 +12,12 @@ import re
 import pytest
 
 from matcher.hints import ranking_hints
-from matcher.messages import Reason
+from matcher.i18n import Text
 from matcher.models import Requirement
 from matcher.scoring import Ranker
 
 
-def hints_for(ranker: Ranker, **fields: object) -> list[Reason]:
+def hints_for(ranker: Ranker, **fields: object) -> list[Text]:
     requirement = Requirement.model_validate(fields)
     return ranking_hints(ranker, requirement, ranker.rank(requirement))
 
@@ -35,18 +35,20 @@ def test_when_the_best_sector_park_is_too_small_the_hint_says_how_much_less_area
 ) -> None:
     hints = hints_for(ranker, sector_text="集成电路", min_area_m2=50_000)
     # 35,000 of 50,000 m²: 30 % less.
-    assert hints[0] == Reason(
+    assert hints[0] == Text(
         "需求面积减少30%（至3.5万㎡）时，P05 集成电路设计园二期即可容纳",
-        "With 30% less area (35,000 m²), P05 would qualify",
+        "With 30% less area (35,000 m²), P05 Integrated Circuit Design Park (Phase II) "
+        "would qualify",
     )
 
 
 def test_when_dropping_the_area_changes_the_top_park_the_hint_names_it(ranker: Ranker) -> None:
     hints = hints_for(ranker, sector_text="集成电路", min_area_m2=50_000)
     assert (
-        Reason(
+        Text(
             "不限面积时，P05 集成电路设计园二期将排第一",
-            "Without the area requirement, P05 would rank first",
+            "Without the area requirement, P05 Integrated Circuit Design Park (Phase II) "
+            "would rank first",
         )
         in hints
     )
@@ -62,9 +64,10 @@ def test_when_dropping_the_location_changes_the_top_park_the_hint_names_it(
     # P05 is in 西北旺镇, not 温泉镇: with 温泉 another park leads.
     hints = hints_for(ranker, sector_text="集成电路", preferred_location="温泉")
     assert hints == [
-        Reason(
+        Text(
             "不限区位时，P05 集成电路设计园二期将排第一",
-            "Without the location preference, P05 would rank first",
+            "Without the location preference, P05 Integrated Circuit Design Park (Phase II) "
+            "would rank first",
         )
     ]
 
@@ -76,7 +79,7 @@ def test_a_location_that_keeps_the_same_top_park_gives_no_hint(ranker: Ranker) -
 def test_a_hard_area_says_how_many_parks_it_excluded(ranker: Ranker) -> None:
     # Under 200,000 m² in total: P01 P02 P05 P09 P11 P12 P15 P16 P17 P18.
     hints = hints_for(ranker, sector_text="集成电路", min_area_m2=200_000, area_is_hard=True)
-    assert hints[-1] == Reason(
+    assert hints[-1] == Text(
         "取消硬性条件后，另有10个园区可参与排名",
         "Without the hard constraints, 10 more park(s) would be ranked",
     )

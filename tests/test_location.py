@@ -180,17 +180,6 @@ def test_a_seed_place_not_in_the_seeds_is_refused_with_the_way_out(data_copy: Pa
     assert any("西四旗" in p and "basis to curated" in p for p in caught.value.problems)
 
 
-def test_the_form_can_say_a_place_is_not_recognised(ranker: Ranker) -> None:
-    from matcher.notices import location_notice, pick
-
-    unknown = location_notice(Requirement(preferred_location="火星基地"), ranker.gazetteer)
-    assert unknown is not None
-    assert pick(unknown, "zh") == "未识别的区位“火星基地”，区位未计入评分"
-    assert pick(unknown, "en") == "Location “火星基地” not recognised; location was not scored"
-    assert location_notice(Requirement(preferred_location="五道口"), ranker.gazetteer) is None
-    assert location_notice(Requirement(), ranker.gazetteer) is None
-
-
 def test_places_found_for_many_texts_at_once_are_those_each_finds_alone(
     catalogue: Catalogue,
 ) -> None:

@@ -206,7 +206,7 @@ def test_scores_respect_the_tiers_for_any_weights(
     order = {Fit.STRONG: 3, Fit.PARTIAL: 2, Fit.WEAK: 1, Fit.NONE: 0}
     listed = [(order[m.fit], m.score) for m in matches]
     assert listed == sorted(listed, reverse=True)
-    shown = [shown_score(m) for m in matches]
+    shown = [shown_score(m, ranker.tuning.shown) for m in matches]
     assert shown == sorted(shown, reverse=True)
     assert all(0 <= m.score <= 100 for m in matches)
 

@@ -1,7 +1,9 @@
 """Shortlists and their exports: CSV, XLSX and a PDF brief (matcher/shortlist.py).
 
-Every export carries the park ids, in the staff's order, and the data version; a note that a
-spreadsheet would run is neutralised; a note with a control character still exports.
+Every export renders the rows the screen shows (matcher/views.py), in the staff's order and
+the reader's language, and nothing a reader would not understand (no data version, no path);
+a note that a spreadsheet would run is neutralised; a note with a control character still
+exports.
 """
 
 from __future__ import annotations
@@ -90,7 +92,16 @@ def test_the_table_has_one_row_per_park_in_order_with_every_column(
     assert list(frame.columns) == list(COLUMNS)
     assert frame["order"].tolist() == [1, 2]
     assert frame["park_id"].tolist() == ["P18", "P05"]
-    assert (frame["data_version"] == catalogue.version).all()
+    assert "data_version" not in frame.columns
+    assert not frame["source"].str.contains("seeds/").any()
+
+
+def test_an_english_export_names_towns_in_english(
+    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
+) -> None:
+    frame = shortlist_frame(shortlist, catalogue, matches, "en").set_index("park_id")
+    assert frame.loc["P18", "town"] == "Shangdi Subdistrict"
+    assert frame.loc["P05", "town"] == "Xibeiwang Town"
 
 
 def test_areas_stay_numbers_and_an_unpublished_figure_stays_empty_not_zero(
@@ -123,19 +134,19 @@ def test_a_park_without_a_match_has_no_score_fit_or_reasons(
     assert row["town"] == "unknown"  # P02's town is not published
 
 
-def test_the_requirement_sheet_lists_the_request_the_parks_and_the_version(
+def test_the_requirement_sheet_words_the_request_as_the_brief_does(
     shortlist: Shortlist, catalogue: Catalogue
 ) -> None:
-    about = dict(requirement_frame(shortlist, "en").itertuples(index=False))
+    about = dict(requirement_frame(shortlist, catalogue, "en").itertuples(index=False))
     assert about["Sector"] == "集成电路"
-    assert about["Minimum floor area"] == 30_000
-    assert about["Weights"] == "default weights"  # none set: data/scoring.toml decides
-    assert about["Area is a hard constraint"] == "no"  # words, never True/False
-    zh = dict(requirement_frame(shortlist, "zh").itertuples(index=False))
-    assert zh["区位为硬性条件"] == "否"
+    assert about["Floor area"] == "at least 30,000 m²"
+    assert "Weights" not in about  # the defaults: nothing to say
     assert about["Park ID"] == "P18, P05"
-    assert about["Data version"] == catalogue.version
-    assert about["Exported at"] == shortlist.created_at.isoformat(timespec="seconds")
+    assert about["Exported at"].endswith("(Beijing time)")
+    assert catalogue.version not in " ".join(map(str, about.values()))
+    zh = dict(requirement_frame(shortlist, catalogue, "zh").itertuples(index=False))
+    assert zh["面积"] == "至少 3万㎡"
+    assert zh["导出时间"].endswith("（北京时间）")
 
 
 # --- CSV ---
@@ -148,7 +159,10 @@ def test_the_csv_has_a_bom_headers_in_the_language_and_the_park_ids(
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert frame["园区编号"].tolist() == ["P18", "P05"]
-    assert (frame["数据版本"] == catalogue.version).all()
+    assert frame["匹配度"].tolist() == [
+        {"strong": "强", "partial": "部分", "weak": "弱", "none": "无"}[matches[p].fit]
+        for p in ("P18", "P05")
+    ]
 
 
 def test_the_csv_neutralises_a_note_and_keeps_a_control_character(
@@ -167,17 +181,19 @@ def xlsx_sheets(raw: bytes) -> dict[str, list[tuple[object, ...]]]:
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book}
 
 
-def test_the_xlsx_has_a_parks_sheet_with_bilingual_headers_and_a_requirement_sheet(
+def test_the_xlsx_has_a_parks_sheet_and_a_requirement_sheet_in_the_language(
     shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
 ) -> None:
     sheets = xlsx_sheets(shortlist_xlsx(shortlist, catalogue, matches, "en"))
-    assert list(sheets) == ["shortlist", "requirement"]
-    header, *rows = sheets["shortlist"]
-    assert header[1] == "园区编号 / Park ID"
-    assert header[-1] == "数据版本 / Data version"
+    assert list(sheets) == ["Shortlist", "Requirement"]
+    header, *rows = sheets["Shortlist"]
+    assert header[1] == "Park ID" and header[-1] == "Source"
     assert [row[1] for row in rows] == ["P18", "P05"]
-    assert {row[-1] for row in rows} == {catalogue.version}
     assert isinstance(rows[1][8], int | float)  # total area stays a number
+    assert list(xlsx_sheets(shortlist_xlsx(shortlist, catalogue, matches, "zh"))) == [
+        "短名单",
+        "需求",
+    ]
 
 
 def test_the_xlsx_neutralises_notes_and_shows_control_characters_visibly(
@@ -185,11 +201,10 @@ def test_the_xlsx_neutralises_notes_and_shows_control_characters_visibly(
 ) -> None:
     sheets = xlsx_sheets(shortlist_xlsx(shortlist, catalogue, matches, "zh"))
     note = COLUMNS.index("note")
-    assert [row[note] for row in sheets["shortlist"][1:]] == ["'=HYPERLINK(1)", "bell\\x07 here"]
-    about = {row[0]: row[1] for row in sheets["requirement"][1:]}
+    assert [row[note] for row in sheets["短名单"][1:]] == ["'=HYPERLINK(1)", "bell\\x07 here"]
+    about = {row[0]: row[1] for row in sheets["需求"][1:]}
     assert about["备注"] == "整体\\x0b备注"
     assert about["园区编号"] == "P18, P05"
-    assert about["数据版本"] == catalogue.version
 
 
 # --- PDF: the brief's content and layout are specified in tests/test_brief.py ---
@@ -213,4 +228,5 @@ def test_the_table_score_is_the_shown_score(
     from matcher.display import shown_score
 
     frame = shortlist_frame(shortlist, catalogue, matches, "en")
-    assert frame["score"].tolist() == [shown_score(matches[p]) for p in ("P18", "P05")]
+    scale = catalogue.tuning.shown
+    assert frame["score"].tolist() == [shown_score(matches[p], scale) for p in ("P18", "P05")]

@@ -60,7 +60,12 @@ def test_every_template_header_is_read_back_as_its_column() -> None:
 
 
 def test_a_filled_template_matches_without_errors(tmp_path: Path) -> None:
-    for name, raw in (("t.csv", template_csv()), ("t.xlsx", template_xlsx())):
+    made = [
+        (f"t-{lang}.{kind}", make(lang))
+        for lang in ("zh", "en")
+        for kind, make in (("csv", template_csv), ("xlsx", template_xlsx))
+    ]
+    for name, raw in made:
         source = tmp_path / name
         source.write_bytes(raw)
         summary, frame = run_batch(source, None, top_k=3)
@@ -77,7 +82,7 @@ def test_headers_follow_the_data_file_not_the_code(data_copy: Path) -> None:
     lines.insert(1, "request_id,线索号")
     lines.append("budget,budget")
     aliases.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    frame = template_frame(data_copy)
+    frame = template_frame("zh", data_copy)
     assert list(frame.columns) == ["线索号", *HEADERS[1:], "budget"]
     assert frame["budget"].tolist() == [""]
 
@@ -101,3 +106,10 @@ def test_expected_columns_list_each_column_with_its_chinese_variants() -> None:
 def test_chinese_is_told_apart_from_latin_text() -> None:
     assert is_chinese("面积需求") and is_chinese("最小面积(平方米)")
     assert not is_chinese("lead id") and not is_chinese("min_area_m2") and not is_chinese("")
+
+
+def test_the_english_template_has_english_headers_and_an_english_example() -> None:
+    frame = template_frame("en")
+    assert list(frame.columns)[:3] == ["request_id", "company", "sector"]
+    assert frame["sector"].tolist() == ["IC design"]
+    assert frame["preferred_location"].tolist() == ["Wenquan"]

@@ -14,7 +14,7 @@ def test_an_english_row_shows_the_town_zone_sectors_and_note_in_english(
     assert row["town"] == "Shangdi Subdistrict" and row["zone"] == "south zone"
     assert row["sectors"] == "Quantum technology, Future industries"
     assert row["notes"] == "上地 is a subdistrict (街道), not a town (镇)."
-    assert row["name"] == "中关村(海淀)量子科技未来产业园"  # published names stay as published
+    assert row["park_name_zh"] == "中关村(海淀)量子科技未来产业园"  # as published
 
 
 def test_a_chinese_row_shows_chinese_and_an_unpublished_figure_stays_empty(
@@ -75,3 +75,56 @@ def test_a_parks_published_entry_is_the_announcements_text(catalogue: Catalogue)
     entry = published_entry("P05", catalogue)
     assert entry is not None and entry.name_zh == "集成电路设计园二期"
     assert "3.5万平方米" in entry.scale_zh
+
+
+# --- one ranking row, many renderers ---
+
+
+def test_every_column_of_every_table_has_a_header_in_both_languages() -> None:
+    from matcher.i18n import catalogue as messages
+    from matcher.shortlist import COLUMNS
+    from matcher.views import GRID_COLUMNS, PARK_COLUMNS, RANKING_COLUMNS, header
+
+    for column in {*PARK_COLUMNS, *RANKING_COLUMNS, *GRID_COLUMNS, *COLUMNS}:
+        assert f"column_{column}" in messages(), column
+        assert header(column, "zh") != header(column, "en")
+
+
+def test_the_score_a_ranking_row_shows_never_rises_as_the_rank_falls(
+    catalogue: Catalogue,
+) -> None:
+    from matcher.models import Requirement
+    from matcher.scoring import Ranker
+    from matcher.views import ranked_rows
+
+    ranker = Ranker(catalogue)
+    for sector in ("集成电路", "生物医药", "量子", "服装批发", "AI chips", ""):
+        for place in ("", "温泉", "south"):
+            for area in (None, 3_000.0, 200_000.0):
+                asked = Requirement(sector_text=sector, preferred_location=place, min_area_m2=area)
+                rows = ranked_rows(ranker.rank(asked), catalogue, "en")
+                shown = [float(row["score"]) for row in rows]  # type: ignore[arg-type]
+                assert shown == sorted(shown, reverse=True), (sector, place, area)
+
+
+def test_the_source_is_the_announcement_in_words_never_a_path(catalogue: Catalogue) -> None:
+    for lang in ("zh", "en"):
+        source = str(park_row(catalogue.park("P01"), catalogue, lang)["source"])  # type: ignore[arg-type]
+        assert "seeds/" not in source and ".txt" not in source and "#" not in source
+        assert "2025" in source
+    assert "千龙网" in str(park_row(catalogue.park("P01"), catalogue, "zh")["source"])
+
+
+def test_a_towns_english_name_is_the_curated_one_everywhere(catalogue: Catalogue) -> None:
+    from matcher.brief import place_words
+    from matcher.models import Requirement
+    from matcher.scoring import Ranker
+
+    park = catalogue.park("P01")
+    assert park.town_en == "Wenquan Town"
+    assert park_row(park, catalogue, "en")["town"] == "Wenquan Town"
+    assert place_words(park).en.startswith("Wenquan Town")
+    # 古莲路 is a road in 温泉镇: the reason names the town as English readers know it.
+    matches = Ranker(catalogue).rank(Requirement(preferred_location="古莲路"))
+    near = next(m for m in matches if m.park_id == "P01")
+    assert any("Wenquan Town" in r for r in near.reasons_en), near.reasons_en

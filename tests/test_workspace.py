@@ -165,7 +165,9 @@ def test_a_shortlisted_match_does_not_follow_a_later_requirement_change(
     case = workspace.create_case(IC_DESIGN, actor="li")
     case = workspace.add_to_shortlist(case, ["P05"], actor="li", note="设计企业集聚")
     (entry,) = case.shortlist
-    assert entry.stored.score == 93.7 and not entry.changed and entry.change_text("en") == ""
+    scale = workspace.ranker.catalogue.tuning.shown
+    assert entry.stored.score == 93.7 and not entry.changed
+    assert entry.change_text("en", scale) == ""
 
     case = workspace.set_requirement(case, ROBOTS, actor="li")
     (entry,) = case.shortlist
@@ -174,8 +176,10 @@ def test_a_shortlisted_match_does_not_follow_a_later_requirement_change(
     assert entry.current is not None and entry.current.score == 20.0
     assert entry.changed and entry.requirement_changed and not entry.data_changed
     # ... said in the score people read (the fit label's band), as the ranking shows it
-    assert entry.change_text("en") == "now 4.8, was 72.5 when added (the requirement changed)"
-    assert entry.change_text("zh") == "现为 4.8，加入时为 72.5（需求已修改）"
+    assert entry.change_text("en", scale) == (
+        "now 4.8, was 72.5 when added (the requirement changed)"
+    )
+    assert entry.change_text("zh", scale) == "现为 4.8，加入时为 72.5（需求已修改）"
     assert entry.note == "设计企业集聚"
     # the earlier ranking stays readable
     first, latest = workspace.snapshots(case.id)
@@ -203,7 +207,8 @@ def test_a_data_change_is_shown_not_applied_silently(
     assert refreshed.snapshot_count == 2 and refreshed.snapshot.data_version == "newdata00001"  # type: ignore[union-attr]
     (entry,) = refreshed.shortlist
     assert entry.data_changed and entry.changed and entry.stored_data_version == catalogue.version
-    assert f"data {catalogue.version} → newdata00001" in entry.change_text("en")
+    # The same ranking on new data: nothing a reader would see changed, nothing to warn of.
+    assert entry.change_text("en", catalogue.tuning.shown) == ""
     assert newer.refresh_ranking(refreshed, actor="li").snapshot_count == 2
 
 
@@ -238,12 +243,13 @@ def test_two_editors_never_lose_an_update_silently(workspace: Workspace) -> None
         workspace.update_case(mine, contact_person="王芳", actor="li")
     error = caught.value
     assert error.changes == {"company": ("Old Co", "New Co")} and error.by == "zhao"
-    assert "company: 'Old Co' → 'New Co'" in str(error) and "reload" in str(error)
+    assert "the company (“Old Co” → “New Co”)" in error.message.en and "reload" in error.message.en
+    assert "企业名称（“Old Co” → “New Co”）" in error.message.zh
     after = workspace.case(case.id)
     assert after.company == "New Co" and after.contact_person == "" and after.version == 2
     # a shortlist or status change by someone else is named too
     workspace.add_to_shortlist(after, ["P05"], actor="zhao")
-    with pytest.raises(StaleCaseError, match="shortlist: '\\(empty\\)' → 'P05'"):
+    with pytest.raises(StaleCaseError, match="the shortlist"):
         workspace.set_status(after, "in_progress", actor="li")
 
 

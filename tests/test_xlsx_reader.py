@@ -60,8 +60,9 @@ def test_formula_without_saved_value_makes_that_row_a_problem(tmp_path: Path) ->
     frame = pd.concat(list(table.chunks))
     assert frame["min_area_m2"].tolist() == ["2000", ""]
     assert list(table.row_problems) == [3]
-    assert "B3" in table.row_problems[3] and "formula" in table.row_problems[3]
-    assert "公式" in table.row_problems[3]
+    problem = table.row_problems[3]
+    assert "B3" in problem.en and "formula" in problem.en
+    assert "B3" in problem.zh and "公式" in problem.zh
 
 
 def test_cells_inside_merged_ranges_make_their_rows_problems(tmp_path: Path) -> None:
@@ -71,7 +72,8 @@ def test_cells_inside_merged_ranges_make_their_rows_problems(tmp_path: Path) -> 
     table = open_xlsx(write_raw_xlsx(tmp_path / "m.xlsx", [sheet]))
     list(table.chunks)
     assert sorted(table.row_problems) == [4, 5, 7]
-    assert "B3:B5" in table.row_problems[4] and "合并单元格" in table.row_problems[4]
+    assert "B3:B5" in table.row_problems[4].zh and "合并单元格" in table.row_problems[4].zh
+    assert "merged cells B3:B5" in table.row_problems[4].en
 
 
 def test_the_visible_active_sheet_is_read_and_named(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from matcher.errors import UsageError, UserFacingError
+from matcher.i18n import Text, joined, same, say, time_words
 
 # Raised by the workspace, defined with the lexicon whose checks it reports.
 from matcher.lexicon import TaughtTermError as TaughtTermError
@@ -43,10 +44,60 @@ class StaleCaseError(UserFacingError):
         self.at = at
         self.loaded_version = loaded_version
         self.current_version = current_version
-        what = "; ".join(f"{field}: {old!r} → {new!r}" for field, (old, new) in changes.items())
-        super().__init__(
-            f"case {case_id} was changed by {by or 'someone'} at "
-            f"{at.isoformat(timespec='seconds')} after you opened it (version {loaded_version} → "
-            f"{current_version}): {what or 'saved again'}. Nothing of yours was saved; reload the "
-            f"case and apply your change again (案件已被他人修改，您的修改未保存，请刷新后重试)"
+        super().__init__(stale_message(changes, by, at))
+
+
+# What another person may have changed, by the field the workspace compares.
+CHANGED_FIELDS = (
+    "company",
+    "contact_person",
+    "contact",
+    "consent",
+    "status",
+    "assigned_to",
+    "shortlist_note",
+    "requirement",
+    "shortlist",
+    "ranking",
+)
+
+
+# Values longer than this are cut in the message (the case page shows them in full).
+SHOWN_CHARS = 60
+
+
+def _value(field: str, value: object) -> Text:
+    if field == "status":
+        return say(f"status_{value}")
+    if isinstance(value, bool):
+        return say("yes" if value else "no")
+    text = "" if value is None else str(value)
+    if not text:
+        return say("empty_value")
+    return same(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…")
+
+
+def stale_message(changes: dict[str, tuple[object, object]], by: str, at: datetime) -> Text:
+    """Who changed the case, when (Beijing time) and what, in words; nothing of ours saved."""
+    named = []
+    for field in CHANGED_FIELDS:
+        if field not in changes:
+            continue
+        old, new = changes[field]
+        if field in ("shortlist", "ranking"):
+            named.append(say(f"changed_{field}"))
+            continue
+        named.append(
+            say(
+                "stale_changed_value",
+                field=say(f"changed_{field}"),
+                old=_value(field, old),
+                new=_value(field, new),
+            )
         )
+    return say(
+        "stale_case_detail",
+        who=same(by) if by else say("someone"),
+        time=time_words(at),
+        changes=joined(named, "reason_separator") if named else say("changed_saved_again"),
+    )

@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from matcher import messages as msg
 from matcher.errors import UsageError
+from matcher.i18n import say
 from matcher.lexicon import TaughtEntry, TaughtTerm, term_problems, with_taught_terms
 from matcher.models import Match, Requirement
 from matcher.text import normalize
@@ -813,7 +813,7 @@ class Workspace:
             try:
                 session.commit()
             except IntegrityError:  # a colleague taught it a moment ago
-                raise TaughtTermError([msg.lexicon_just_taught(term.term_zh)]) from None
+                raise TaughtTermError([say("lexicon_just_taught", term=term.term_zh)]) from None
             self._taught_checked = None
             return _taught_view(row)
 

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from matcher.models import Fit, Match, Requirement
+from matcher.tuning import ShownScale
 
 _FROZEN = ConfigDict(frozen=True)
 
@@ -118,30 +119,31 @@ class ShortlistEntry(BaseModel):
             or self.data_changed
         )
 
-    def change_text(self, lang: Literal["zh", "en"]) -> str:
-        """'' when nothing changed, else both scores (as shown everywhere: the fit label's band)
-        and why they may differ."""
+    def change_text(self, lang: Literal["zh", "en"], scale: ShownScale) -> str:
+        """'' when nothing a reader would see changed; else both scores (as shown everywhere:
+        the fit label's band) and why they may differ."""
         from matcher.display import shown_score
+        from matcher.i18n import joined, say
 
-        if not self.changed:
-            return ""
-        causes_en, causes_zh = [], []
-        if self.requirement_changed:
-            causes_en.append("the requirement changed")
-            causes_zh.append("需求已修改")
-        if self.data_changed:
-            causes_en.append(f"data {self.stored_data_version} → {self.current_data_version}")
-            causes_zh.append(f"数据版本 {self.stored_data_version} → {self.current_data_version}")
+        was = shown_score(self.stored, scale)
         if self.current is None:
-            now_en, now_zh = "not in the current ranking", "当前排名中没有该园区"
+            now = say("shortlist_not_ranked_now")
         else:
-            now_en = f"now {shown_score(self.current):.1f}"
-            now_zh = f"现为 {shown_score(self.current):.1f}"
-        if lang == "en":
-            why = f" ({'; '.join(causes_en)})" if causes_en else ""
-            return f"{now_en}, was {shown_score(self.stored):.1f} when added{why}"
-        why = f"（{'；'.join(causes_zh)}）" if causes_zh else ""
-        return f"{now_zh}，加入时为 {shown_score(self.stored):.1f}{why}"
+            shown_now = shown_score(self.current, scale)
+            if (shown_now, self.current.fit) == (was, self.stored.fit) and (
+                not self.requirement_changed
+            ):
+                return ""  # only the data changed, and nothing it shows
+            now = say("shortlist_now", score=f"{shown_now:.1f}")
+        causes = []
+        if self.requirement_changed:
+            causes.append(say("shortlist_requirement_changed"))
+        if self.data_changed:
+            causes.append(say("shortlist_data_changed"))
+        change = say("shortlist_change", now=now, was=f"{was:.1f}")
+        if causes:
+            change = say("gloss", text=change, gloss=joined(causes, "reason_separator"))
+        return change.in_(lang)
 
 
 class ExportRecord(BaseModel):
