@@ -101,15 +101,8 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 def show_run(run: BatchRun) -> None:
     # The file name is the user's text: st.text shows it as is, never as markdown.
     st.text(t("field_value", field=t("batch_result_for"), value=run.file_name))
-    summary = run.summary
-    st.success(
-        t(
-            "batch_summary",
-            read=summary.rows_read,
-            ok=summary.rows_matched,
-            bad=summary.rows_with_errors,
-        )
-    )
+    # What the command line says of a run, in the page's language (ids are the user's own).
+    st.success(plain(run.summary.words().in_(lang())))
     if run.error_count:
         st.subheader(t("batch_errors"))
         if run.error_count > len(run.error_preview):

@@ -48,7 +48,7 @@ from matcher.exports import (
     write_csv,
     write_xlsx,
 )
-from matcher.i18n import Lang, Text, label, say
+from matcher.i18n import Lang, Text, joined, label, say
 from matcher.models import FIT_ORDER, Weights
 from matcher.scoring import Ranker, TopK, ranker_for
 from matcher.text import normalize_keep_case
@@ -56,6 +56,7 @@ from matcher.tuning import ShownScale
 from matcher.understanding import Understanding, understand_all
 from matcher.views import fit_words
 
+# The public contract: one score column per comparison, in COMPONENTS order.
 LONG_COLUMNS = [
     "request_id",
     "rank",
@@ -63,9 +64,7 @@ LONG_COLUMNS = [
     "park_name_zh",
     "score",
     "fit",
-    "sector_score",
-    "area_score",
-    "location_score",
+    *(f"{name}_score" for name in COMPONENTS),
     "reason_zh",
     "reason_en",
     "status",
@@ -104,18 +103,24 @@ class BatchSummary:
     columns: dict[str, str] = field(default_factory=dict)  # original header -> canonical
     seconds: float = 0.0
 
-    def line(self) -> str:
-        text = (
-            f"rows read: {self.rows_read}, matched: {self.rows_matched}, "
-            f"with errors: {self.rows_with_errors}"
-        )
+    def words(self) -> Text:
+        """What the run did, in words: rows read, matched, with errors, ids repeated or made."""
+        parts = [
+            say(
+                "batch_summary",
+                read=self.rows_read,
+                ok=self.rows_matched,
+                bad=self.rows_with_errors,
+            )
+        ]
         if self.duplicate_ids:
-            shown = ", ".join(self.duplicate_ids[:5])
-            more = " …" if len(self.duplicate_ids) > 5 else ""
-            text += f", duplicate ids: {len(self.duplicate_ids)} ({shown}{more})"
+            shown = ", ".join(self.duplicate_ids[:5]) + (
+                " …" if len(self.duplicate_ids) > 5 else ""
+            )
+            parts.append(say("batch_duplicate_ids", count=len(self.duplicate_ids), ids=shown))
         if self.generated_ids:
-            text += f", ids generated: {self.generated_ids}"
-        return text
+            parts.append(say("batch_generated_ids", count=self.generated_ids))
+        return joined(parts)
 
 
 # -- validating ---------------------------------------------------------------------------------

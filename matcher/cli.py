@@ -172,21 +172,30 @@ def _rank(args: argparse.Namespace, console: Console) -> int:
         return 0
     from rich.table import Table
 
+    from matcher.views import header, ranked_rows
+
+    # The ranking's rows as every output shows them (matcher/views.py): the shown score, the
+    # fit in words, the headers in the reader's language.
+    columns = ("rank", "park_id", "park_name_zh", "score", "fit", *COMPONENT_SCORES, "reasons")
     table = Table(show_lines=True)
-    for title in ("#", "park", "score", "fit", "sector", "area", "location", "reasons"):
-        table.add_column(title)
-    for m in matches:
-        name = m.park_name_zh if args.lang == "zh" else m.park_name_en
-        table.add_row(
-            str(m.rank),
-            f"{m.park_id} {name}",
-            f"{m.score:.1f}",
-            m.fit.value,
-            *(("-" if c.score is None else f"{c.score:.2f}") for c in m.components),
-            m.reason(args.lang),
-        )
-    console.print(table)
+    for column in columns:
+        table.add_column(header(column, args.lang))
+    for row in ranked_rows(matches, ranker.catalogue, args.lang):
+        table.add_row(*(_cell(c, row[c]) for c in columns))
+    console.print(table, markup=False)
     return 0
+
+
+COMPONENT_SCORES = ("sector_score", "area_score", "location_score")
+
+
+def _cell(column: str, value: object) -> str:
+    """A table cell: the score to one decimal, a component's value to two, none as '-'."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}" if column in COMPONENT_SCORES else f"{value:.1f}"
+    return str(value)
 
 
 def _batch(args: argparse.Namespace, console: Console) -> int:
@@ -216,7 +225,10 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             lang=args.lang,
         )
-    console.print(f"{summary.line()}; wrote {args.output} in {summary.seconds:.2f} s")
+    done = said(
+        "cli_batch_done", summary=summary.words(), output=args.output, seconds=summary.seconds
+    )
+    console.print(done, markup=False)
     return 0
 
 

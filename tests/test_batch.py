@@ -389,3 +389,34 @@ def test_cells_are_normalised_as_normalize_keep_case_does(text: str) -> None:
     assert _normalized([text, text + "  x", " " + text]) == [
         normalize_keep_case(t) for t in (text, text + "  x", " " + text)
     ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_and_its_downloads_say_what_the_command_line_writes(
+    tmp_path: Path, lang: str
+) -> None:
+    """The Batch page shows for_reader(frame) and downloads it; `matcher batch --lang` writes
+    its file: one rendering, so the screen, the downloads and the file agree cell for cell."""
+    from matcher.batch import for_reader
+    from matcher.catalogue import default_catalogue
+
+    rows = [*LANG_ROWS, ["B9", "集成电路", "900000", "", ""]]  # one park too small to hold it
+    source = write_csv(tmp_path / "leads.csv", rows)
+    written = tmp_path / "out.csv"
+    run_batch(source, written, top_k=3, lang=lang)  # type: ignore[arg-type]
+    on_page = for_reader(
+        run(source, top_k=3, for_any_reader=True),
+        lang,
+        default_catalogue().tuning.shown,  # type: ignore[arg-type]
+    )
+    from_file = pd.read_csv(written, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    shown = on_page
+    assert list(from_file.columns) == list(shown.columns)
+    score = "得分" if lang == "zh" else "Score"
+    fit = "匹配度" if lang == "zh" else "Fit"
+    assert from_file[fit].tolist() == shown[fit].fillna("").tolist()
+    def numbers(values: pd.Series) -> list[float | None]:
+        return [None if pd.isna(v) or v in ("", "nan", "None") else float(v) for v in values]
+
+    assert numbers(from_file[score]) == numbers(shown[score])
+    assert ("无 · 面积不足" if lang == "zh" else "none · cannot fit") in shown[fit].tolist()

@@ -47,7 +47,7 @@ def test_batch_writes_the_output_and_a_summary(
     source = tmp_path / "in.csv"
     source.write_text("request_id,sector\nA,AI\nB,\n", encoding="utf-8")
     assert main(["batch", str(source), "--output", str(tmp_path / "out.csv"), "--no-progress"]) == 0
-    assert "rows read: 2, matched: 1, with errors: 1" in capsys.readouterr().out
+    assert "Rows read 2, matched 1, with errors 1" in capsys.readouterr().out
 
 
 def test_batch_reports_an_unreadable_file(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -230,3 +231,49 @@ def test_the_table_score_is_the_shown_score(
     frame = shortlist_frame(shortlist, catalogue, matches, "en")
     scale = catalogue.tuning.shown
     assert frame["score"].tolist() == [shown_score(matches[p], scale) for p in ("P18", "P05")]
+
+
+# --- every export says what the screen says ---
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_export_shows_the_screens_scores_fit_words_and_order(
+    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match], lang: str
+) -> None:
+    """The screen renders views.ranked_row; CSV, Excel and the PDF must say the same."""
+    import re
+    import subprocess
+
+    from matcher.views import header, ranked_row
+
+    screen = [ranked_row(matches[p], catalogue, lang) for p in shortlist.park_ids]  # type: ignore[arg-type]
+    expected = [(r["park_id"], f"{r['score']:.1f}", r["fit"]) for r in screen]
+    score, fit, park = header("score", lang), header("fit", lang), header("park_id", lang)  # type: ignore[arg-type]
+    raw = shortlist_csv(shortlist, catalogue, matches, lang)  # type: ignore[arg-type]
+    csv_rows = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str)
+    assert (
+        list(
+            zip(
+                csv_rows[park],
+                csv_rows[score].map(lambda v: f"{float(v):.1f}"),
+                csv_rows[fit],
+                strict=True,
+            )
+        )
+        == expected
+    )
+    sheets = xlsx_sheets(shortlist_xlsx(shortlist, catalogue, matches, lang))  # type: ignore[arg-type]
+    head, *rows = next(iter(sheets.values()))
+    at = {name: i for i, name in enumerate(head)}
+    assert [(r[at[park]], f"{r[at[score]]:.1f}", r[at[fit]]) for r in rows] == expected
+    pdf = shortlist_pdf(shortlist, catalogue, matches, lang)  # type: ignore[arg-type]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        # The brief shows each park's fit words and its score rounded to a whole number,
+        # in the shortlist's order.
+        found = [m.start() for p, _, _ in expected if (m := re.search(p, text))]
+        assert found == sorted(found) and len(found) == len(expected)
+        for _, shown, words in expected:
+            assert f"{words} · {float(shown):.0f}" in text
