@@ -1,18 +1,21 @@
-"""Shortlists staff build for an investor, and their exports: CSV, XLSX and a PDF brief.
+"""Shortlists staff build for an investor, and their exports: CSV, XLSX and a PDF brief
+(`shortlist_file` picks the writer for a format).
 
 Every export carries the park ids and the data version, so a shortlist can be reproduced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.catalogue import Catalogue
 from matcher.display import shown_score
+from matcher.errors import UsageError
 from matcher.exports import csv_bytes, xlsx_bytes
 from matcher.i18n import Lang, bilingual, label
 from matcher.models import Match, Park, Requirement
@@ -164,6 +167,25 @@ def shortlist_pdf(
     from matcher.brief import brief_bytes
 
     return brief_bytes(shortlist, catalogue, matches, lang)
+
+
+ExportFormat = Literal["csv", "xlsx", "pdf"]
+Writer = Callable[[Shortlist, Catalogue, Mapping[str, Match], Lang], bytes]
+WRITERS: dict[str, Writer] = {"csv": shortlist_csv, "xlsx": shortlist_xlsx, "pdf": shortlist_pdf}
+
+
+def shortlist_file(
+    shortlist: Shortlist,
+    catalogue: Catalogue,
+    matches: Mapping[str, Match],
+    lang: Lang,
+    fmt: ExportFormat,
+) -> bytes:
+    """The shortlist as a file in `fmt`: CSV, XLSX or the PDF brief (what a case exports)."""
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise UsageError(f"unknown export format '{fmt}'; csv, xlsx or pdf (未知导出格式)")
+    return writer(shortlist, catalogue, matches, lang)
 
 
 def matches_by_id(matches: Sequence[Match]) -> dict[str, Match]:

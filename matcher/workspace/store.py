@@ -53,7 +53,6 @@ from matcher.workspace.views import (
     CaseStatus,
     CaseSummary,
     CaseView,
-    ExportFormat,
     ExportRecord,
     InboxPage,
     ShortlistEntry,
@@ -64,6 +63,7 @@ from matcher.workspace.views import (
 
 if TYPE_CHECKING:
     from matcher.scoring import Ranker
+    from matcher.shortlist import ExportFormat
 
 T = TypeVar("T")
 TAUGHT_RECHECK_SECONDS = 2.0
@@ -632,13 +632,7 @@ class Workspace:
     ) -> tuple[bytes, ExportRecord]:
         """The case's shortlist as CSV, XLSX or a PDF brief, from the latest ranking (its
         requirement, matches and data version), and the record of that export."""
-        from matcher.shortlist import (
-            Shortlist,
-            ShortlistItem,
-            shortlist_csv,
-            shortlist_pdf,
-            shortlist_xlsx,
-        )
+        from matcher.shortlist import Shortlist, ShortlistItem, shortlist_file
 
         now = now or utcnow()
         view = self.case(case_id)
@@ -646,9 +640,6 @@ class Workspace:
             raise UsageError(
                 f"case {case_id}: the shortlist is empty; nothing to export (清单为空)"
             )
-        writers = {"csv": shortlist_csv, "xlsx": shortlist_xlsx, "pdf": shortlist_pdf}
-        if fmt not in writers:
-            raise UsageError(f"unknown export format '{fmt}'; csv, xlsx or pdf (未知导出格式)")
         shortlist = Shortlist(
             items=tuple(ShortlistItem(park_id=e.park_id, note=e.note) for e in view.shortlist),
             note=view.shortlist_note,
@@ -658,7 +649,7 @@ class Workspace:
             created_at=now,
         )
         matches = {m.park_id: m for m in view.snapshot.matches}
-        data = writers[fmt](shortlist, self.ranker.catalogue, matches, lang)
+        data = shortlist_file(shortlist, self.ranker.catalogue, matches, lang, fmt)
         record = self.record_export(
             case_id=case_id,
             snapshot_id=view.snapshot.id,
