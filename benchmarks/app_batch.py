@@ -52,9 +52,10 @@ def one(rows: int) -> None:
         content = source.read_bytes()
     # The batch page is for staff: a throwaway database with one signed-in staff member.
     os.environ["MATCHER_DB_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    from matcher.scoring import ranker_for
     from matcher.workspace import Workspace, utcnow
 
-    ws = Workspace.open()
+    ws = Workspace.open(ranker=ranker_for())
     staff = ws.add_staff("bench", "bench-password-123")
     at = AppTest.from_file(APP, default_timeout=600)
     at.session_state["staff_token"] = ws.start_session(staff, utcnow())

@@ -21,9 +21,10 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     from matcher.models import Requirement
-    from matcher.workspace.store import Workspace, utcnow
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Workspace, utcnow
 
-    ws = Workspace.open()
+    ws = Workspace.open(ranker=ranker_for())
     staff = ws.add_staff("bench", "a long enough password")
     case = ws.create_case(
         Requirement.from_cells(sector_text="集成电路设计", min_area="5000", location="温泉"),

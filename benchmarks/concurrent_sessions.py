@@ -60,9 +60,10 @@ def main() -> None:
     db = f"sqlite:///{folder}/sessions.db"
     os.environ["MATCHER_DB_URL"] = db
     from matcher.models import Requirement
-    from matcher.workspace.store import Workspace
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Workspace
 
-    ws = Workspace.open()
+    ws = Workspace.open(ranker=ranker_for())
     cases = {}
     for i in range(args.sessions):
         user = f"staff{i}"

@@ -428,10 +428,10 @@ def _redact(url: str) -> str:
 
 
 def _open_workspace(args: argparse.Namespace) -> Any:
-    from matcher.scoring import Ranker
+    from matcher.scoring import Ranker, ranker_for
     from matcher.workspace import Workspace
 
-    ranker = Ranker(load_catalogue(args.data_dir)) if args.data_dir else None
+    ranker = Ranker(load_catalogue(args.data_dir)) if args.data_dir else ranker_for()
     return Workspace.open(ranker=ranker)
 
 
@@ -604,9 +604,7 @@ def _read_password() -> str:
 
 
 def _staff(args: argparse.Namespace, console: Console) -> int:
-    from matcher.workspace import Workspace
-
-    workspace = Workspace.open()
+    workspace = _open_workspace(args)
     if args.staff_command == "add":
         from matcher.workspace.auth import check_username
 

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.common import plain
 from matcher.models import Requirement
+from matcher.scoring import ranker_for
 from matcher.workspace import CaseSource, CaseView, Staff, Workspace, utcnow
 from tests.conftest import ROOT
 
@@ -59,7 +60,8 @@ def fill(
 
 
 def workspace() -> Workspace:
-    return Workspace.open()  # the tests' database ($MATCHER_DB_URL, tests/conftest.py)
+    # the tests' database ($MATCHER_DB_URL, tests/conftest.py), on the curated data as the app
+    return Workspace.open(ranker=ranker_for())
 
 
 def sign_in(at: AppTest) -> Staff:

@@ -93,11 +93,29 @@ def test_postgresql_is_never_migrated_implicitly(postgres_server: object, ranker
         Workspace.open(url, ranker=ranker)
 
 
-def test_an_unreachable_database_is_one_clear_message(tmp_path: Path) -> None:
+def test_an_unreachable_database_is_one_clear_message(tmp_path: Path, ranker: Ranker) -> None:
     with pytest.raises(DatabaseError, match="cannot open the database"):
-        Workspace.open("postgresql://nobody@/nothing?host=" + str(tmp_path))
+        Workspace.open("postgresql://nobody@/nothing?host=" + str(tmp_path), ranker=ranker)
     with pytest.raises(DatabaseError, match="not supported"):
-        Workspace.open("mysql://x@localhost/db")
+        Workspace.open("mysql://x@localhost/db", ranker=ranker)
+
+
+def test_the_workspace_ranks_on_the_catalogue_it_is_given(
+    db_url: str, catalogue: Catalogue
+) -> None:
+    """No default catalogue behind the caller's back: rankings, data versions and the parks a
+    shortlist may name all come from the ranker passed in."""
+    given = Ranker(dataclasses.replace(catalogue, version="given0000001"))
+    ws = Workspace.open(db_url, ranker=given)
+    try:
+        assert ws.base_ranker is given and ws.ranker is given
+        case = ws.create_case(IC_DESIGN, actor="li")
+        assert case.snapshot is not None and case.snapshot.data_version == "given0000001"
+        assert case.current_data_version == "given0000001" and not case.ranking_outdated
+    finally:
+        ws.engine.dispose()
+    with pytest.raises(TypeError, match="ranker"):
+        Workspace.open(db_url)  # type: ignore[call-arg]
 
 
 # ------------------------------------------------------------------------------------ cases

@@ -82,12 +82,12 @@ def _requirement_json(requirement: Requirement) -> dict[str, Any]:
 class Workspace:
     """One database of cases and staff; safe to share between threads (one per app process)."""
 
-    def __init__(
-        self, engine: Engine, *, ranker: Ranker | None = None, results_dir: Path | None = None
-    ) -> None:
+    def __init__(self, engine: Engine, *, ranker: Ranker, results_dir: Path | None = None) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._ranker = ranker
+        # The ranker over the curated data alone (its catalogue), without taught terms: always
+        # the caller's, the workspace never picks a catalogue itself.
+        self.base_ranker = ranker
         self._taught_ranker: tuple[tuple[int, ...], Ranker] | None = None
         self._taught_checked: tuple[float, Ranker] | None = None
         if results_dir is None:
@@ -101,22 +101,13 @@ class Workspace:
         cls,
         url: str | None = None,
         *,
-        ranker: Ranker | None = None,
+        ranker: Ranker,
         results_dir: Path | None = None,
     ) -> Workspace:
         """The workspace at `url` ($MATCHER_DB_URL, else var/matcher.db, created on first use)."""
         engine = make_engine(url)
         ensure_schema(engine)
         return cls(engine, ranker=ranker, results_dir=results_dir)
-
-    @property
-    def base_ranker(self) -> Ranker:
-        """The ranker over the curated data alone (data/), without taught terms."""
-        if self._ranker is None:
-            from matcher.scoring import ranker_for
-
-            self._ranker = ranker_for()
-        return self._ranker
 
     @property
     def ranker(self) -> Ranker:
