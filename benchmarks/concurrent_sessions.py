@@ -67,8 +67,8 @@ def main() -> None:
     cases = {}
     for i in range(args.sessions):
         user = f"staff{i}"
-        ws.add_staff(user, PASSWORD)
-        view = ws.create_case(
+        ws.staff.add(user, PASSWORD)
+        view = ws.cases.create(
             Requirement.from_cells(sector_text="集成电路设计", min_area="5000"),
             actor=user,
             company=f"Company {user}",

@@ -19,6 +19,8 @@ from matcher.models import Requirement, Weights
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from matcher.workspace import Workspace
+
 # The heavy modules (rich, pandas, pyarrow, openpyxl, the XLSX writer via batch) are imported by the
 # commands that use them, so that `matcher rank` starts in about the time numpy and pydantic take.
 
@@ -427,7 +429,7 @@ def _redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _open_workspace(args: argparse.Namespace) -> Any:
+def _open_workspace(args: argparse.Namespace) -> Workspace:
     from matcher.scoring import Ranker, ranker_for
     from matcher.workspace import Workspace
 
@@ -538,14 +540,14 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
                 min_area=args.min_area,
                 max_area=args.max_area,
                 location=args.location,
-                area_limit_m2=workspace.ranker.area_limit_m2,
+                area_limit_m2=workspace.lexicon.ranker.area_limit_m2,
             )
         except AreaError as error:
             option = "--max-area" if error.field == "max" else "--min-area"
             raise UsageError(f"{option}: {error}") from error
         if not requirement.asks_sector:
             raise UsageError("SECTOR: give the sector the investor asks for (请填写产业方向)")
-        case = workspace.create_case(
+        case = workspace.cases.create(
             requirement,
             actor=_actor(),
             source=CaseSource.STAFF,
@@ -555,7 +557,7 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
             consent=args.consent,
         )
     elif args.cases_command == "list":
-        page = workspace.inbox(status=args.status, limit=args.limit)
+        page = workspace.inbox.page(status=args.status, limit=args.limit)
         if args.json:
             _print_json([row.model_dump(mode="json") for row in page.rows])
             return 0
@@ -568,9 +570,9 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
         console.print(f"{len(page.rows)} of {page.total} cases", markup=False)
         return 0
     elif args.cases_command == "show":
-        case = workspace.case(args.case_id)
+        case = workspace.cases.get(args.case_id)
     else:
-        case = workspace.set_status(args.case_id, args.status, actor=_actor())
+        case = workspace.cases.set_status(args.case_id, args.status, actor=_actor())
     if args.json:
         _print_json(_case_json(case))
     else:
@@ -580,7 +582,7 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
 
 def _shortlist(args: argparse.Namespace, console: Console) -> int:
     workspace = _open_workspace(args)
-    case = workspace.add_to_shortlist(args.case_id, args.park_ids, actor=_actor(), note=args.note)
+    case = workspace.shortlists.add(args.case_id, args.park_ids, actor=_actor(), note=args.note)
     if args.json:
         _print_json(_case_json(case))
     else:
@@ -604,15 +606,17 @@ def _read_password() -> str:
 
 
 def _staff(args: argparse.Namespace, console: Console) -> int:
-    workspace = _open_workspace(args)
+    from matcher.workspace import Database, StaffAccounts
+
+    accounts = StaffAccounts(Database.open())  # no ranking here: the database alone
     if args.staff_command == "add":
         from matcher.workspace.auth import check_username
 
         check_username(args.username)  # before asking for a password
-        staff = workspace.add_staff(args.username, _read_password())
+        staff = accounts.add(args.username, _read_password())
         console.print(f"added staff {staff.username} (id {staff.id})", markup=False)
         return 0
-    for member in workspace.staff():
+    for member in accounts.all():
         state = "active" if member.active else "inactive"
         console.print(
             f"{member.id:>4}  {member.username:<24} {state:<8} created "
@@ -654,14 +658,14 @@ def _lexicon(args: argparse.Namespace, console: Console) -> int:
                 )
             },
         )
-        entry = workspace.teach_term(term, actor=_actor())
+        entry = workspace.lexicon.teach(term, actor=_actor())
         console.print(f"taught term {entry.id}: {term.term_zh} → {term.sector_id}", markup=False)
         return 0
     if args.lexicon_command == "retire":
-        entry = workspace.retire_term(args.term_id, actor=_actor())
+        entry = workspace.lexicon.retire(args.term_id, actor=_actor())
         console.print(f"retired term {entry.id}: {entry.term.term_zh}", markup=False)
         return 0
-    entries = workspace.taught_terms()
+    entries = workspace.lexicon.terms()
     if args.lexicon_command == "export":
         with atomic_output(args.path) as out:
             out.write(lexicon_csv(entries))
@@ -689,7 +693,7 @@ def _lexicon(args: argparse.Namespace, console: Console) -> int:
             f"/{e.term.segment}  taught by {e.taught_by} {e.taught_at:%Y-%m-%d}  {state}",
             markup=False,
         )
-    console.print(f"{len(entries)} taught terms; data version {workspace.data_version}")
+    console.print(f"{len(entries)} taught terms; data version {workspace.lexicon.data_version}")
     return 0
 
 
