@@ -70,7 +70,7 @@ with st.sidebar:
     if staff is not None:
         st.caption(f"{t('signed_in_as')}: {plain(staff.username)}")
         if st.button(t("sign_out"), key="sign_out"):
-            workspace().end_session(st.session_state.pop(TOKEN_KEY, ""))
+            workspace().staff.end_session(st.session_state.pop(TOKEN_KEY, ""))
             st.session_state["clear_cookie"] = True
             st.rerun()
     # The session token also lives in a cookie, so a reload keeps the staff member signed in

@@ -141,7 +141,7 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
     """Keep the run and its result (CSV) in the workspace, so it can be downloaded again."""
     summary = run.summary
     try:
-        workspace().record_batch_run(
+        workspace().batch_runs.record(
             file_name=run.file_name,
             input_data=content,
             options=options,
@@ -159,7 +159,7 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
 
 def show_history() -> None:
     st.subheader(t("batch_history"))
-    runs = workspace().batch_runs(limit=20)
+    runs = workspace().batch_runs.recent(limit=20)
     if not runs:
         st.caption(t("batch_history_none"))
         return
@@ -182,7 +182,7 @@ def show_history() -> None:
         right.download_button(
             t("batch_redownload", run=past.id),
             data=lambda run=past: stored_for_reader(
-                ws.batch_result(run.id), run.result_path, lang(), catalogue().tuning.shown
+                ws.batch_runs.result(run.id), run.result_path, lang(), catalogue().tuning.shown
             ),
             file_name=f"batch-{past.id}-matches.csv",
             mime="text/csv",

@@ -69,7 +69,7 @@ def show_status(view: CaseView, actor: str) -> None:
     if (
         right.button(t("change_status"), key=f"case_{view.id}_status_button")
         and target
-        and save(lambda base: workspace().set_status(base, target, actor=actor), view)
+        and save(lambda base: workspace().cases.set_status(base, target, actor=actor), view)
     ):
         st.rerun()
 
@@ -85,7 +85,7 @@ def show_requirement(view: CaseView, actor: str) -> None:
         if submitted:
             requirement = read_requirement(cells)
             if requirement is not None and save(
-                lambda base: workspace().set_requirement(base, requirement, actor=actor), view
+                lambda base: workspace().cases.set_requirement(base, requirement, actor=actor), view
             ):
                 st.rerun()
     if view.snapshot_count > 1:
@@ -114,11 +114,11 @@ def show_shortlist(view: CaseView, actor: str) -> None:
             ):
                 moved[index + 1], moved[index] = moved[index], moved[index + 1]
             if moved != order and save(
-                lambda base, ids=moved: ws.reorder_shortlist(base, ids, actor=actor), view
+                lambda base, ids=moved: ws.shortlists.reorder(base, ids, actor=actor), view
             ):
                 st.rerun()
             if buttons.button(t("remove"), key=f"{stem}_remove_{entry.park_id}") and save(
-                lambda base, pid=entry.park_id: ws.remove_from_shortlist(base, pid, actor=actor),
+                lambda base, pid=entry.park_id: ws.shortlists.remove(base, pid, actor=actor),
                 view,
             ):
                 st.rerun()
@@ -153,14 +153,14 @@ def show_shortlist(view: CaseView, actor: str) -> None:
             stored_note = next(e.note for e in current.shortlist if e.park_id == park_id)
             if note != stored_note:
                 saved = save(
-                    lambda base, p=park_id, n=note: ws.set_shortlist_note(base, p, n, actor=actor),
+                    lambda base, p=park_id, n=note: ws.shortlists.set_note(base, p, n, actor=actor),
                     current,
                 )
                 if saved is None:
                     return
                 current = saved
         if overall.strip() != current.shortlist_note and (
-            save(lambda base: ws.update_case(base, actor=actor, shortlist_note=overall), current)
+            save(lambda base: ws.cases.update(base, actor=actor, shortlist_note=overall), current)
             is None
         ):
             return
@@ -185,7 +185,7 @@ def show_exports(view: CaseView, actor: str) -> None:
             )
     st.subheader(t("exports"))
     # Export records are only ever added: read them as they are now.
-    records = ws.case(view.id).exports
+    records = ws.cases.get(view.id).exports
     if not records:
         st.caption(t("exports_none"))
         return
@@ -230,7 +230,7 @@ try:
         if view.ranking_outdated:
             st.warning(t("ranking_outdated"))
             if st.button(t("rank_again"), key=f"case_{view.id}_refresh") and save(
-                lambda base: workspace().refresh_ranking(base, actor=staff.username), view
+                lambda base: workspace().cases.refresh_ranking(base, actor=staff.username), view
             ):
                 st.rerun()
         words = snapshot.requirement.sector_text
@@ -253,7 +253,7 @@ try:
         if st.button(
             t("add_to_shortlist"), disabled=not picked, key=f"case_{view.id}_add_shortlist"
         ) and save(
-            lambda base: workspace().add_to_shortlist(base, picked, actor=staff.username), view
+            lambda base: workspace().shortlists.add(base, picked, actor=staff.username), view
         ):
             st.session_state["case_flash"] = t("added") + ": " + "、".join(picked)
             st.rerun()

@@ -48,7 +48,7 @@ def loaded_view(case_id: int, fresh: bool = False) -> CaseView:
     """The view this session loaded (read again when `fresh`)."""
     views: dict[int, CaseView] = st.session_state.setdefault(VIEWS, {})
     if fresh or case_id not in views:
-        views[case_id] = workspace().case(case_id)
+        views[case_id] = workspace().cases.get(case_id)
     return views[case_id]
 
 
@@ -78,7 +78,7 @@ def show_stale(case_id: int) -> None:
 
 def export_file(ws: Workspace, case_id: int, fmt: str, language: str, actor: str) -> bytes:
     """The export's bytes, recorded when the file is made (on the click, not on a rerun)."""
-    data, _record = ws.export_shortlist(
+    data, _record = ws.shortlists.export(
         case_id,
         "xlsx" if fmt == "xlsx" else "pdf" if fmt == "pdf" else "csv",
         "en" if language == "en" else "zh",

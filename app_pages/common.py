@@ -43,14 +43,14 @@ def _curated_ranker() -> Ranker:
 def ranker() -> Ranker:
     """The curated data plus the terms staff taught (the Lexicon page), as the workspace
     keeps it: rebuilt only when a term is taught or retired."""
-    return workspace().ranker
+    return workspace().lexicon.ranker
 
 
 @st.cache_resource(show_spinner=False)
 def _workspace(url: str, bootstrap: str) -> Workspace:
     ws = Workspace.open(url, ranker=_curated_ranker())
     if bootstrap:
-        ws.bootstrap_staff(bootstrap)
+        ws.staff.bootstrap(bootstrap)
     return ws
 
 
@@ -65,7 +65,7 @@ def signed_in_staff() -> Staff | None:
     token = st.session_state.get(TOKEN_KEY) or _cookie_token()
     if not isinstance(token, str) or not token:
         return None
-    staff = workspace().session_staff(token, utcnow())
+    staff = workspace().staff.signed_in(token, utcnow())
     if staff is None:
         st.session_state.pop(TOKEN_KEY, None)
         return None

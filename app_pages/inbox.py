@@ -33,7 +33,7 @@ with st.expander(t("new_case")):
             if not asks_something(requirement):
                 st.info(t("empty_requirement"))
             else:
-                case = ws.create_case(
+                case = ws.cases.create(
                     requirement,
                     actor=staff.username,
                     source=CaseSource.STAFF,
@@ -54,7 +54,7 @@ statuses = left.multiselect(
     placeholder=t("choose"),
 )
 search = right.text_input(t("inbox_search"), key="inbox_search", max_chars=200)
-found = ws.inbox(status=statuses or None, search=search, limit=PAGE_SIZE)
+found = ws.inbox.page(status=statuses or None, search=search, limit=PAGE_SIZE)
 st.caption(t("inbox_total", total=found.total, shown=len(found.rows)))
 if not found.rows:
     st.info(t("inbox_empty"))

@@ -45,7 +45,7 @@ if submitted:
     if not asks_something(requirement):
         st.session_state.pop(RESULT, None)
     else:
-        case = workspace().create_case(
+        case = workspace().cases.create(
             requirement,
             actor="investor",
             source=CaseSource.INVESTOR_FORM,

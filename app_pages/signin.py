@@ -17,14 +17,14 @@ with st.form("signin_form"):
 if submitted:
     ws = workspace()
     now = utcnow()
-    staff = ws.authenticate(username, password, now) if username.strip() else None
+    staff = ws.staff.authenticate(username, password, now) if username.strip() else None
     if staff is None:
-        until = ws.locked_until(username, now) if username.strip() else None
+        until = ws.staff.locked_until(username, now) if username.strip() else None
         if until is not None:
             st.error(t("signin_locked", time=local_time(until)))
         else:
             st.error(t("signin_failed"))
     else:
-        st.session_state[TOKEN_KEY] = ws.start_session(staff, now)
+        st.session_state[TOKEN_KEY] = ws.staff.start_session(staff, now)
         st.session_state["just_signed_in"] = True  # streamlit_app.py: cookie, then the Inbox
         st.rerun()

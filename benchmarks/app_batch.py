@@ -52,12 +52,12 @@ def one(rows: int) -> None:
         content = source.read_bytes()
     # The batch page is for staff: a throwaway database with one signed-in staff member.
     os.environ["MATCHER_DB_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    from matcher.workspace import Workspace, utcnow
+    from matcher.workspace import Database, StaffAccounts, utcnow
 
-    ws = Workspace.open()
-    staff = ws.add_staff("bench", "bench-password-123")
+    accounts = StaffAccounts(Database.open())
+    staff = accounts.add("bench", "bench-password-123")
     at = AppTest.from_file(APP, default_timeout=600)
-    at.session_state["staff_token"] = ws.start_session(staff, utcnow())
+    at.session_state["staff_token"] = accounts.start_session(staff, utcnow())
     at.run()
     at.switch_page("app_pages/batch.py")
     at.run()

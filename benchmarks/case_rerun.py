@@ -21,18 +21,19 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     from matcher.models import Requirement
-    from matcher.workspace.store import Workspace, utcnow
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Workspace, utcnow
 
-    ws = Workspace.open()
-    staff = ws.add_staff("bench", "a long enough password")
-    case = ws.create_case(
+    ws = Workspace.open(ranker=ranker_for())
+    staff = ws.staff.add("bench", "a long enough password")
+    case = ws.cases.create(
         Requirement.from_cells(sector_text="集成电路设计", min_area="5000", location="温泉"),
         actor="bench",
         company="Bench Co",
     )
-    case = ws.add_to_shortlist(case, ["P01", "P03", "P05"], actor="bench")
+    case = ws.shortlists.add(case, ["P01", "P03", "P05"], actor="bench")
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["staff_token"] = ws.start_session(staff, utcnow())
+    at.session_state["staff_token"] = ws.staff.start_session(staff, utcnow())
     at.run()
     at.query_params["case"] = str(case.id)
     at.switch_page("app_pages/case.py")

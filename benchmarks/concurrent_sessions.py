@@ -60,14 +60,15 @@ def main() -> None:
     db = f"sqlite:///{folder}/sessions.db"
     os.environ["MATCHER_DB_URL"] = db
     from matcher.models import Requirement
-    from matcher.workspace.store import Workspace
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Workspace
 
-    ws = Workspace.open()
+    ws = Workspace.open(ranker=ranker_for())
     cases = {}
     for i in range(args.sessions):
         user = f"staff{i}"
-        ws.add_staff(user, PASSWORD)
-        view = ws.create_case(
+        ws.staff.add(user, PASSWORD)
+        view = ws.cases.create(
             Requirement.from_cells(sector_text="集成电路设计", min_area="5000"),
             actor=user,
             company=f"Company {user}",

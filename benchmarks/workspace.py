@@ -36,11 +36,11 @@ STATUSES = [s.value for s in CaseStatus]
 
 
 def _fill(workspace: Workspace, count: int) -> int:
-    ranker = workspace.ranker
+    ranker = workspace.lexicon.ranker
     requirements = [Requirement.from_cells(sector_text=s, min_area="2000") for s in SECTORS]
     rankings = [[m.model_dump(mode="json") for m in ranker.rank(r)] for r in requirements]
     start = datetime(2025, 1, 1, tzinfo=UTC)
-    with workspace._sessions() as session:
+    with workspace.db.session() as session:
         session.execute(
             insert(StaffRow),
             [
@@ -137,23 +137,23 @@ def main() -> None:
         workspace = Workspace.open(url, ranker=ranker_for())
         opened = 1000 * (time.perf_counter() - start)
         print(f"{'open the workspace (schema check)':<58} {opened:8.1f} ms")
-        _time("Inbox: first page of 200 + total", lambda: workspace.inbox())
-        _time("Inbox: all cases, no limit", lambda: workspace.inbox(limit=None))
+        _time("Inbox: first page of 200 + total", lambda: workspace.inbox.page())
+        _time("Inbox: all cases, no limit", lambda: workspace.inbox.page(limit=None))
         _time(
             "Inbox: status=shortlisted, all",
-            lambda: workspace.inbox(status="shortlisted", limit=None),
+            lambda: workspace.inbox.page(status="shortlisted", limit=None),
         )
         _time(
             "Inbox: assigned to one staff member, page",
-            lambda: workspace.inbox(assigned_staff_id=3),
+            lambda: workspace.inbox.page(assigned_staff_id=3),
         )
-        _time("Inbox: search 'Company 09', page", lambda: workspace.inbox(search="Company 09"))
+        _time("Inbox: search 'Company 09', page", lambda: workspace.inbox.page(search="Company 09"))
         _time("Inbox: search '机器人' + status new, all",
-              lambda: workspace.inbox(search="机器人", status="new", limit=None))  # fmt: skip
+              lambda: workspace.inbox.page(search="机器人", status="new", limit=None))  # fmt: skip
         shortlisted = last - (last - 1) % 10  # every tenth case has a shortlist
         _time(f"case page: case {shortlisted} (snapshot + 3 entries)",
-              lambda: workspace.case(shortlisted))  # fmt: skip
-        page = workspace.inbox(limit=None)
+              lambda: workspace.cases.get(shortlisted))  # fmt: skip
+        page = workspace.inbox.page(limit=None)
         print(f"Inbox rows: {len(page.rows)} of {page.total}")
         workspace.engine.dispose()
 

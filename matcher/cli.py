@@ -20,6 +20,11 @@ from matcher.models import Requirement, Weights
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from matcher.tuning import ShownScale
+    from matcher.workspace import CaseView
+
+    from matcher.workspace import Workspace
+
 # The heavy modules (rich, pandas, pyarrow, openpyxl, the XLSX writer via batch) are imported by the
 # commands that use them, so that `matcher rank` starts in about the time numpy and pydantic take.
 
@@ -455,15 +460,15 @@ def _redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _open_workspace(args: argparse.Namespace) -> Any:
-    from matcher.scoring import Ranker
+def _open_workspace(args: argparse.Namespace) -> Workspace:
+    from matcher.scoring import Ranker, ranker_for
     from matcher.workspace import Workspace
 
-    ranker = Ranker(load_catalogue(args.data_dir)) if args.data_dir else None
+    ranker = Ranker(load_catalogue(args.data_dir)) if args.data_dir else ranker_for()
     return Workspace.open(ranker=ranker)
 
 
-def _case_json(case: Any) -> dict[str, Any]:
+def _case_json(case: CaseView, scale: ShownScale) -> dict[str, Any]:
     """A case as the CLI's JSON contract: the case, its latest ranking, shortlist, exports."""
     snapshot = case.snapshot
     return {
@@ -510,8 +515,8 @@ def _case_json(case: Any) -> dict[str, Any]:
                 "current_fit": e.current.fit.value if e.current else None,
                 "current_data_version": e.current_data_version,
                 "changed": e.changed,
-                "change_en": e.change_text("en"),
-                "change_zh": e.change_text("zh"),
+                "change_en": e.change_text("en", scale),
+                "change_zh": e.change_text("zh", scale),
             }
             for e in case.shortlist
         ],
@@ -519,10 +524,15 @@ def _case_json(case: Any) -> dict[str, Any]:
     }
 
 
-def _print_case(case: Any, console: Console) -> None:
+def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
+    """A case as the case page shows it: shown scores and fit words, times in Beijing."""
+    from matcher.display import shown_score
+    from matcher.i18n import time_words
+
+    lang = cli_lang()
     console.print(
         f"case {case.id} [{case.status.value}] {case.company or '(no company)'}"
-        f"{' · ' + case.contact_person if case.contact_person else ''} (version {case.version})",
+        f"{' · ' + case.contact_person if case.contact_person else ''}",
         markup=False,
     )
     req = case.requirement
@@ -533,24 +543,24 @@ def _print_case(case: Any, console: Console) -> None:
         markup=False,
     )
     if case.snapshot:
-        top = ", ".join(f"{m.park_id} {m.score:.1f}" for m in case.snapshot.matches[:5])
-        outdated = " (data changed since: outdated)" if case.ranking_outdated else ""
-        console.print(
-            f"ranking {case.snapshot.id} on data {case.snapshot.data_version}{outdated}: {top}",
-            markup=False,
+        top = ", ".join(
+            f"{m.park_id} {shown_score(m, scale):.1f} {label(f'fit_{m.fit.value}', lang)}"
+            for m in case.snapshot.matches[:5]
         )
+        outdated = " (the park data changed since: rank again)" if case.ranking_outdated else ""
+        console.print(f"ranking{outdated}: {top}", markup=False)
     for e in case.shortlist:
-        change = f" — {e.change_text('en')}" if e.changed else ""
+        change = f" — {e.change_text(lang, scale)}" if e.changed else ""
         note = f" · note: {e.note}" if e.note else ""
         console.print(
-            f"  {e.position}. {e.park_id} {e.stored.score:.1f} {e.stored.fit.value} "
-            f"(data {e.stored_data_version}){change}{note}",
+            f"  {e.position}. {e.park_id} {shown_score(e.stored, scale):.1f} "
+            f"{label(f'fit_{e.stored.fit.value}', lang)}{change}{note}",
             markup=False,
         )
     for x in case.exports:
         console.print(
-            f"  export {x.id}: {x.format} {', '.join(x.park_ids)} by {x.created_by} at "
-            f"{x.created_at.isoformat(timespec='seconds')} sha256 {x.sha256}",
+            f"  export {x.id}: {x.format} {', '.join(x.park_ids)} by {x.created_by}, "
+            f"{time_words(x.created_at).in_(lang)}",
             markup=False,
         )
 
@@ -566,14 +576,14 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
                 min_area=args.min_area,
                 max_area=args.max_area,
                 location=args.location,
-                area_limit_m2=workspace.ranker.area_limit_m2,
+                area_limit_m2=workspace.lexicon.ranker.area_limit_m2,
             )
         except AreaError as error:
             option = "--max-area" if error.field == "max" else "--min-area"
             raise _in_option(option, error) from error
         if not requirement.asks_sector:
             raise UsageError(say("cli_give_sector"))
-        case = workspace.create_case(
+        case = workspace.cases.create(
             requirement,
             actor=_actor(),
             source=CaseSource.STAFF,
@@ -583,7 +593,7 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
             consent=args.consent,
         )
     elif args.cases_command == "list":
-        page = workspace.inbox(status=args.status, limit=args.limit)
+        page = workspace.inbox.page(status=args.status, limit=args.limit)
         if args.json:
             _print_json([row.model_dump(mode="json") for row in page.rows])
             return 0
@@ -596,23 +606,25 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
         console.print(f"{len(page.rows)} of {page.total} cases", markup=False)
         return 0
     elif args.cases_command == "show":
-        case = workspace.case(args.case_id)
+        case = workspace.cases.get(args.case_id)
     else:
-        case = workspace.set_status(args.case_id, args.status, actor=_actor())
+        case = workspace.cases.set_status(args.case_id, args.status, actor=_actor())
+    scale = workspace.lexicon.ranker.catalogue.tuning.shown
     if args.json:
-        _print_json(_case_json(case))
+        _print_json(_case_json(case, scale))
     else:
-        _print_case(case, console)
+        _print_case(case, console, scale)
     return 0
 
 
 def _shortlist(args: argparse.Namespace, console: Console) -> int:
     workspace = _open_workspace(args)
-    case = workspace.add_to_shortlist(args.case_id, args.park_ids, actor=_actor(), note=args.note)
+    case = workspace.shortlists.add(args.case_id, args.park_ids, actor=_actor(), note=args.note)
+    scale = workspace.lexicon.ranker.catalogue.tuning.shown
     if args.json:
-        _print_json(_case_json(case))
+        _print_json(_case_json(case, scale))
     else:
-        _print_case(case, console)
+        _print_case(case, console, scale)
     return 0
 
 
@@ -632,17 +644,17 @@ def _read_password() -> str:
 
 
 def _staff(args: argparse.Namespace, console: Console) -> int:
-    from matcher.workspace import Workspace
+    from matcher.workspace import Database, StaffAccounts
 
-    workspace = Workspace.open()
+    accounts = StaffAccounts(Database.open())  # no ranking here: the database alone
     if args.staff_command == "add":
         from matcher.workspace.auth import check_username
 
         check_username(args.username)  # before asking for a password
-        staff = workspace.add_staff(args.username, _read_password())
+        staff = accounts.add(args.username, _read_password())
         console.print(f"added staff {staff.username} (id {staff.id})", markup=False)
         return 0
-    for member in workspace.staff():
+    for member in accounts.all():
         state = "active" if member.active else "inactive"
         console.print(
             f"{member.id:>4}  {member.username:<24} {state:<8} created "
@@ -685,14 +697,14 @@ def _lexicon(args: argparse.Namespace, console: Console) -> int:
                 )
             },
         )
-        entry = workspace.teach_term(term, actor=_actor())
+        entry = workspace.lexicon.teach(term, actor=_actor())
         console.print(f"taught term {entry.id}: {term.term_zh} → {term.sector_id}", markup=False)
         return 0
     if args.lexicon_command == "retire":
-        entry = workspace.retire_term(args.term_id, actor=_actor())
+        entry = workspace.lexicon.retire(args.term_id, actor=_actor())
         console.print(f"retired term {entry.id}: {entry.term.term_zh}", markup=False)
         return 0
-    entries = workspace.taught_terms()
+    entries = workspace.lexicon.terms()
     if args.lexicon_command == "export":
         with atomic_output(args.path) as out:
             out.write(lexicon_csv(entries))
@@ -720,7 +732,7 @@ def _lexicon(args: argparse.Namespace, console: Console) -> int:
             f"/{e.term.segment}  taught by {e.taught_by} {e.taught_at:%Y-%m-%d}  {state}",
             markup=False,
         )
-    console.print(f"{len(entries)} taught terms; data version {workspace.data_version}")
+    console.print(f"{len(entries)} taught terms; data version {workspace.lexicon.data_version}")
     return 0
 
 

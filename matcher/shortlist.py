@@ -1,4 +1,5 @@
-"""Shortlists staff build for an investor, and their exports: CSV, XLSX and a PDF brief.
+"""Shortlists staff build for an investor, and their exports: CSV, XLSX and a PDF brief
+(`shortlist_file` picks the writer for a format).
 
 Every export renders the same rows as the screen (matcher/views.py): the shown score, the fit
 in words, headers in the reader's language. The workspace records which parks, data version
@@ -16,8 +17,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.catalogue import Catalogue
+from matcher.errors import UsageError
 from matcher.exports import csv_bytes, xlsx_bytes
-from matcher.i18n import Lang, label, time_words
+from matcher.i18n import Lang, label, say, time_words
 from matcher.models import Match, Requirement, Weights
 from matcher.views import header, park_row, ranked_row, requirement_lines
 
@@ -143,22 +145,22 @@ def shortlist_pdf(
     return brief_bytes(shortlist, catalogue, matches, lang)
 
 
-EXPORTS: dict[str, Callable[[Shortlist, Catalogue, Mapping[str, Match], Lang], bytes]] = {
-    "csv": shortlist_csv,
-    "xlsx": shortlist_xlsx,
-    "pdf": shortlist_pdf,
-}
+Writer = Callable[[Shortlist, Catalogue, Mapping[str, Match], Lang], bytes]
+WRITERS: dict[str, Writer] = {"csv": shortlist_csv, "xlsx": shortlist_xlsx, "pdf": shortlist_pdf}
 
 
-def export_shortlist(
-    fmt: str,
+def shortlist_file(
     shortlist: Shortlist,
     catalogue: Catalogue,
     matches: Mapping[str, Match],
     lang: Lang,
+    fmt: ExportFormat,
 ) -> bytes:
-    """The shortlist as a file of the given format ("csv", "xlsx" or "pdf")."""
-    return EXPORTS[fmt](shortlist, catalogue, matches, lang)
+    """The shortlist as a file in `fmt`: CSV, XLSX or the PDF brief (what a case exports)."""
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise UsageError(say("unknown_export_format", format=str(fmt)[:20]))
+    return writer(shortlist, catalogue, matches, lang)
 
 
 def matches_by_id(matches: Sequence[Match]) -> dict[str, Match]:

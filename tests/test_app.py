@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages.common import plain
 from matcher.catalogue import default_catalogue
 from matcher.models import Requirement
+from matcher.scoring import ranker_for
 from matcher.workspace import CaseSource, CaseView, Staff, Workspace, utcnow
 from tests.conftest import ROOT
 
@@ -60,14 +61,15 @@ def fill(
 
 
 def workspace() -> Workspace:
-    return Workspace.open()  # the tests' database ($MATCHER_DB_URL, tests/conftest.py)
+    # the tests' database ($MATCHER_DB_URL, tests/conftest.py), on the curated data as the app
+    return Workspace.open(ranker=ranker_for())
 
 
 def sign_in(at: AppTest) -> Staff:
     """A fresh staff member, signed in to this session as the sign-in page would do it."""
     ws = workspace()
-    staff = ws.add_staff(f"t{uuid.uuid4().hex[:10]}", PASSWORD)
-    at.session_state["staff_token"] = ws.start_session(staff, utcnow())
+    staff = ws.staff.add(f"t{uuid.uuid4().hex[:10]}", PASSWORD)
+    at.session_state["staff_token"] = ws.staff.start_session(staff, utcnow())
     at.run()
     assert not at.exception
     return staff
@@ -82,7 +84,7 @@ def open_case(at: AppTest, case_id: int) -> AppTest:
 
 
 def new_case(sector: str = "集成电路", company: str = "", **cells: str) -> CaseView:
-    return workspace().create_case(
+    return workspace().cases.create(
         Requirement.from_cells(sector_text=sector, **cells),
         actor="test",
         company=company or f"Co {uuid.uuid4().hex[:6]}",
@@ -125,9 +127,9 @@ def test_an_investor_submission_is_saved_as_a_case_with_consent(app: AppTest) ->
     company = f"芯片 {uuid.uuid4().hex[:6]}"
     fill(app, "集成电路", "5000", "温泉", company=company, person="王芳", consent=True)
     assert "已收到您的需求" in app.success[0].value
-    found = workspace().inbox(search=company).rows
+    found = workspace().inbox.page(search=company).rows
     assert len(found) == 1
-    case = workspace().case(found[0].id)
+    case = workspace().cases.get(found[0].id)
     assert case.source == CaseSource.INVESTOR_FORM and case.consent and case.consent_at
     assert case.contact_person == "王芳" and case.requirement.sector_text == "集成电路"
     assert case.snapshot is not None and case.snapshot.matches[0].park_id == "P01"
@@ -229,7 +231,7 @@ def test_staff_pages_refuse_a_session_without_staff() -> None:
 
 def test_sign_in_checks_the_password_and_locks_after_five_failures(app: AppTest) -> None:
     name = f"s{uuid.uuid4().hex[:10]}"
-    workspace().add_staff(name, PASSWORD)
+    workspace().staff.add(name, PASSWORD)
     app.switch_page("app_pages/signin.py")
     app.run()
     for _ in range(5):
@@ -246,7 +248,7 @@ def test_sign_in_checks_the_password_and_locks_after_five_failures(app: AppTest)
 
 def test_signing_in_opens_the_inbox_and_signing_out_ends_the_session(app: AppTest) -> None:
     name = f"s{uuid.uuid4().hex[:10]}"
-    workspace().add_staff(name, PASSWORD)
+    workspace().staff.add(name, PASSWORD)
     app.switch_page("app_pages/signin.py")
     app.run()
     app.text_input(key="signin_username").input(name)
@@ -259,17 +261,17 @@ def test_signing_in_opens_the_inbox_and_signing_out_ends_the_session(app: AppTes
     app.run()
     assert not app.exception and app.title[0].value == "案件收件箱"
     token = app.session_state["staff_token"]
-    assert workspace().session_staff(token, utcnow()) is not None
+    assert workspace().staff.signed_in(token, utcnow()) is not None
     app.sidebar.button(key="sign_out").click()
     app.run()
-    assert workspace().session_staff(token, utcnow()) is None
+    assert workspace().staff.signed_in(token, utcnow()) is None
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         app.switch_page("app_pages/inbox.py")
 
 
 def test_signing_in_keeps_the_language(app: AppTest) -> None:
     name = f"s{uuid.uuid4().hex[:10]}"
-    workspace().add_staff(name, PASSWORD)
+    workspace().staff.add(name, PASSWORD)
     app.sidebar.radio[0].set_value("en")
     app.switch_page("app_pages/signin.py")
     app.run()
@@ -283,8 +285,8 @@ def test_signing_in_keeps_the_language(app: AppTest) -> None:
 
 def test_an_expired_session_is_signed_out(app: AppTest) -> None:
     ws = workspace()
-    staff = ws.add_staff(f"s{uuid.uuid4().hex[:10]}", PASSWORD)
-    app.session_state["staff_token"] = ws.start_session(staff, utcnow() - timedelta(hours=9))
+    staff = ws.staff.add(f"s{uuid.uuid4().hex[:10]}", PASSWORD)
+    app.session_state["staff_token"] = ws.staff.start_session(staff, utcnow() - timedelta(hours=9))
     app.run()
     assert "staff_token" not in app.session_state  # 8 hours are over: signed out
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -324,7 +326,7 @@ def test_the_case_page_shows_the_case_named_in_the_url(app: AppTest) -> None:
     status.set_value("in_progress")
     app.button(key=f"case_{case.id}_status_button").click()
     app.run()
-    assert workspace().case(case.id).status == "in_progress"
+    assert workspace().cases.get(case.id).status == "in_progress"
     assert any("处理中" in m.value for m in app.markdown)
 
 
@@ -341,12 +343,14 @@ def test_ticks_do_not_carry_over_to_another_ranking(app: AppTest) -> None:
     open_case(app, case.id)
     tick(app, case, [0, 1])
     assert not app.button(key=f"case_{case.id}_add_shortlist").disabled
-    workspace().set_requirement(case, Requirement(sector_text="生物医药"), actor=staff.username)
+    workspace().cases.set_requirement(
+        case, Requirement(sector_text="生物医药"), actor=staff.username
+    )
     app.switch_page("app_pages/inbox.py")  # back to the case: read again, a new snapshot
     app.run()
     open_case(app, case.id)
     assert app.button(key=f"case_{case.id}_add_shortlist").disabled  # nothing ticked
-    latest = workspace().case(case.id)
+    latest = workspace().cases.get(case.id)
     assert latest.snapshot is not None and case.snapshot is not None
     assert latest.snapshot.id != case.snapshot.id
     keys = [d.proto.id for d in app.dataframe]
@@ -360,15 +364,15 @@ def test_ticked_parks_go_on_the_case_shortlist_in_order(app: AppTest) -> None:
     tick(app, case, [0, 1])
     app.button(key=f"case_{case.id}_add_shortlist").click()
     app.run()
-    view = workspace().case(case.id)
+    view = workspace().cases.get(case.id)
     assert [e.park_id for e in view.shortlist] == ["P01", "P03"]
     app.button(key=f"case_{case.id}_v{view.version}_down_P01").click()
     app.run()
-    view = workspace().case(case.id)
+    view = workspace().cases.get(case.id)
     assert [e.park_id for e in view.shortlist] == ["P03", "P01"]
     app.button(key=f"case_{case.id}_v{view.version}_remove_P03").click()
     app.run()
-    assert [e.park_id for e in workspace().case(case.id).shortlist] == ["P01"]
+    assert [e.park_id for e in workspace().cases.get(case.id).shortlist] == ["P01"]
     labels = [d.label for d in app.get("download_button")]
     assert labels[-3:] == ["下载 CSV", "下载 Excel", "下载 PDF 简报"]
 
@@ -377,7 +381,7 @@ def test_navigation_keeps_the_case(app: AppTest) -> None:
     """Defect: Match → Compare → Match wiped the form and the results."""
     sign_in(app)
     case = new_case(company="Keep Co")
-    workspace().add_to_shortlist(case.id, ["P05", "P09"], actor="test")
+    workspace().shortlists.add(case.id, ["P05", "P09"], actor="test")
     open_case(app, case.id)
     app.query_params.clear()  # the sidebar's links carry no query string
     app.switch_page("app_pages/compare.py")
@@ -395,13 +399,13 @@ def test_the_export_carries_the_case_requirement(app: AppTest) -> None:
 
     staff = sign_in(app)
     case = new_case("集成电路设计", min_area="3000", location="温泉")
-    workspace().add_to_shortlist(case.id, ["P05"], actor="test")
+    workspace().shortlists.add(case.id, ["P05"], actor="test")
     data = export_file(workspace(), case.id, "xlsx", "zh", staff.username)
     book = load_workbook(io.BytesIO(data))
     about = {row[0].value: row[1].value for row in book["需求"].iter_rows(min_row=2)}
     assert "集成电路设计" in " ".join(str(v) for v in about.values())
     assert "温泉" in " ".join(str(v) for v in about.values())
-    records = workspace().case(case.id).exports
+    records = workspace().cases.get(case.id).exports
     assert [(r.format, r.park_ids, r.created_by) for r in records] == [
         ("xlsx", ("P05",), staff.username)
     ]
@@ -413,13 +417,13 @@ def test_a_shortlisted_score_says_what_it_was_when_added(app: AppTest) -> None:
     """Defect: a shortlisted park's score silently followed the latest search."""
     sign_in(app)
     case = new_case(min_area="5000")
-    view = workspace().add_to_shortlist(case.id, ["P05"], actor="test")
+    view = workspace().shortlists.add(case.id, ["P05"], actor="test")
     open_case(app, case.id)
     app.text_input(key=f"case{case.id}_s{view.snapshot.id}_sector_text").input("生物医药")  # type: ignore[union-attr]
     next(b for b in app.button if b.label == "保存需求并重新排名").click()
     app.run()
     assert not app.exception
-    assert workspace().case(case.id).snapshot_count == 2
+    assert workspace().cases.get(case.id).snapshot_count == 2
     warnings = [w.value for w in app.warning]
     assert any("加入时为" in w and "需求已修改" in w for w in warnings), warnings
     assert any("此前的 1 次排名已保留" in c.value for c in app.caption)
@@ -429,7 +433,7 @@ def test_the_notes_persist(app: AppTest) -> None:
     """Defect: the shortlist's note was lost when the page changed."""
     sign_in(app)
     case = new_case()
-    view = workspace().add_to_shortlist(case.id, ["P05"], actor="test")
+    view = workspace().shortlists.add(case.id, ["P05"], actor="test")
     open_case(app, case.id)
     stem = f"case_{case.id}_v{view.version}"
     assert app.text_input(key=f"{stem}_note_P05").label == "P05 的备注"
@@ -437,7 +441,7 @@ def test_the_notes_persist(app: AppTest) -> None:
     app.text_area(key=f"{stem}_overall").input("首选 P05，**周五**前回复")
     app.button(key=f"{stem}_save_notes").click()
     app.run()
-    saved = workspace().case(case.id)
+    saved = workspace().cases.get(case.id)
     assert (
         saved.shortlist_note == "首选 P05，**周五**前回复" and saved.shortlist[0].note == "近地铁"
     )
@@ -452,20 +456,20 @@ def test_the_notes_persist(app: AppTest) -> None:
 def test_two_staff_editing_one_case_never_lose_an_update(app: AppTest) -> None:
     sign_in(app)
     case = new_case()
-    view = workspace().add_to_shortlist(case.id, ["P05"], actor="test")
+    view = workspace().shortlists.add(case.id, ["P05"], actor="test")
     open_case(app, case.id)
-    workspace().set_shortlist_note(view, "P05", "theirs", actor="other")  # saved first
+    workspace().shortlists.set_note(view, "P05", "theirs", actor="other")  # saved first
     stem = f"case_{case.id}_v{view.version}"
     app.text_input(key=f"{stem}_note_P05").input("mine")
     app.button(key=f"{stem}_save_notes").click()
     app.run()
     assert not app.exception
     assert "他人已修改" in app.error[0].value and "other" in app.error[0].value
-    assert workspace().case(case.id).shortlist[0].note == "theirs"
+    assert workspace().cases.get(case.id).shortlist[0].note == "theirs"
     app.button(key="reload_case").click()
     app.run()
     assert not app.error
-    fresh = workspace().case(case.id)
+    fresh = workspace().cases.get(case.id)
     assert app.text_input(key=f"case_{case.id}_v{fresh.version}_note_P05").value == "theirs"
 
 
@@ -759,13 +763,16 @@ def test_result_downloads_are_built_on_click_and_only_once(
 def test_a_batch_run_is_recorded_and_can_be_downloaded_again(app: AppTest) -> None:
     name = f"leads-{uuid.uuid4().hex[:6]}.csv"
     upload_and_run(open_batch(app), LEADS, name)
-    run = next(r for r in workspace().batch_runs() if r.file_name == name)
+    run = next(r for r in workspace().batch_runs.recent() if r.file_name == name)
     assert (run.rows_read, run.rows_matched, run.rows_error) == (2, 1, 1)
     assert run.options == {"top_k": 5, "encoding": None, "sheet": None}
     from app_pages.batch_state import stored_for_reader
 
     again = stored_for_reader(
-        workspace().batch_result(run.id), run.result_path, "en", default_catalogue().tuning.shown
+        workspace().batch_runs.result(run.id),
+        run.result_path,
+        "en",
+        default_catalogue().tuning.shown,
     )
     stored = pd.read_csv(io.BytesIO(again), encoding="utf-8-sig")
     assert set(stored["Request ID"]) == {"A", "B"}
@@ -924,9 +931,9 @@ def lexicon(app: AppTest) -> Iterator[AppTest]:
     assert not app.exception
     yield app
     ws = workspace()
-    for entry in ws.taught_terms():
+    for entry in ws.lexicon.terms():
         if entry.active:
-            ws.retire_term(entry.id, actor="test")
+            ws.lexicon.retire(entry.id, actor="test")
     _workspace.clear()  # the app's cached workspace forgets the terms at once
 
 
@@ -977,7 +984,7 @@ def test_a_word_investors_used_is_offered_taught_and_then_understood(lexicon: Ap
     lexicon.run()
     assert "已添加“质子治疗”" in lexicon.success[0].value
     assert lexicon.text_input(key="lexicon_term_zh").value == ""  # the form starts afresh
-    [entry] = [e for e in workspace().taught_terms() if e.active]
+    [entry] = [e for e in workspace().lexicon.terms() if e.active]
     assert (entry.term.term_zh, entry.term.sector_id) == ("质子治疗", "devices")
     [taught] = frames_with(lexicon, "添加人")
     assert list(taught["添加人"]) == [entry.taught_by] and list(taught["状态"]) == ["使用中"]
@@ -1033,7 +1040,7 @@ def test_a_taught_term_can_be_retired_and_the_record_stays(lexicon: AppTest) -> 
     lexicon.button(key="lexicon_save").click()
     lexicon.run()
     assert lexicon.button(key="lexicon_retire").disabled  # nothing picked for you
-    [entry] = [e for e in workspace().taught_terms() if e.active]
+    [entry] = [e for e in workspace().lexicon.terms() if e.active]
     lexicon.selectbox(key="lexicon_retire_pick_zh").set_value(entry.id)
     lexicon.run()
     lexicon.button(key="lexicon_retire").click()

@@ -415,6 +415,7 @@ def test_the_page_and_its_downloads_say_what_the_command_line_writes(
     score = "得分" if lang == "zh" else "Score"
     fit = "匹配度" if lang == "zh" else "Fit"
     assert from_file[fit].tolist() == shown[fit].fillna("").tolist()
+
     def numbers(values: pd.Series) -> list[float | None]:
         return [None if pd.isna(v) or v in ("", "nan", "None") else float(v) for v in values]
 

@@ -49,24 +49,24 @@ def test_at_most_five_submissions_in_ten_minutes() -> None:
 
 
 def test_bootstrap_adds_the_staff_member_once(workspace: Workspace) -> None:
-    added = workspace.bootstrap_staff("boot:long-enough-pass")
+    added = workspace.staff.bootstrap("boot:long-enough-pass")
     assert added is not None and added.username == "boot"
-    assert workspace.bootstrap_staff("boot:another-password") is None  # kept, not replaced
-    assert workspace.authenticate("boot", "long-enough-pass", NOW) is not None
+    assert workspace.staff.bootstrap("boot:another-password") is None  # kept, not replaced
+    assert workspace.staff.authenticate("boot", "long-enough-pass", NOW) is not None
     with pytest.raises(StaffError):
-        workspace.bootstrap_staff("no-colon")
+        workspace.staff.bootstrap("no-colon")
 
 
 def test_the_overall_note_is_kept_exported_and_guarded(workspace: Workspace) -> None:
-    case = workspace.create_case(
+    case = workspace.cases.create(
         Requirement(sector_text="集成电路"), actor="li", company="芯片科技"
     )
-    case = workspace.add_to_shortlist(case, ["P05"], actor="li")
-    saved = workspace.update_case(case, actor="li", shortlist_note="先看 P05")
-    assert workspace.case(case.id).shortlist_note == "先看 P05"
+    case = workspace.shortlists.add(case, ["P05"], actor="li")
+    saved = workspace.cases.update(case, actor="li", shortlist_note="先看 P05")
+    assert workspace.cases.get(case.id).shortlist_note == "先看 P05"
     with pytest.raises(StaleCaseError, match="the shortlist note"):
-        workspace.update_case(case, actor="wang", shortlist_note="mine")  # an old view
-    data, _ = workspace.export_shortlist(saved.id, "xlsx", "zh", actor="li")
+        workspace.cases.update(case, actor="wang", shortlist_note="mine")  # an old view
+    data, _ = workspace.shortlists.export(saved.id, "xlsx", "zh", actor="li")
     book = load_workbook(io.BytesIO(data))
     cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert "先看 P05" in cells

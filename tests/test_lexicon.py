@@ -207,37 +207,38 @@ def test_the_export_is_chains_csv_plus_who_and_when_with_formulas_neutralised() 
 def test_a_taught_term_is_stored_with_who_and_when_and_changes_the_ranking(
     workspace: Workspace,
 ) -> None:
-    base_version = workspace.data_version
+    base_version = workspace.lexicon.data_version
     when = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    entry = workspace.teach_term(PROTON, actor="li", now=when)
+    entry = workspace.lexicon.teach(PROTON, actor="li", now=when)
     assert (entry.taught_by, entry.taught_at, entry.active) == ("li", when, True)
-    assert workspace.taught_terms() == [entry]
-    assert workspace.data_version != base_version
-    top = workspace.ranker.rank(Requirement(sector_text="质子治疗"))[:2]
+    assert workspace.lexicon.terms() == [entry]
+    assert workspace.lexicon.data_version != base_version
+    top = workspace.lexicon.ranker.rank(Requirement(sector_text="质子治疗"))[:2]
     assert {m.park_id for m in top} == {"P14", "P15"}
-    case = workspace.create_case(Requirement(sector_text="质子治疗"), actor="li")
+    case = workspace.cases.create(Requirement(sector_text="质子治疗"), actor="li")
     assert case.snapshot is not None
-    assert case.snapshot.data_version == workspace.data_version
+    assert case.snapshot.data_version == workspace.lexicon.data_version
 
 
 def test_a_retired_term_stops_counting_but_its_record_stays(workspace: Workspace) -> None:
-    base_version = workspace.data_version
-    entry = workspace.teach_term(PROTON, actor="li")
-    retired = workspace.retire_term(entry.id, actor="wang")
+    base_version = workspace.lexicon.data_version
+    entry = workspace.lexicon.teach(PROTON, actor="li")
+    retired = workspace.lexicon.retire(entry.id, actor="wang")
     assert (retired.retired_by, retired.active) == ("wang", False)
-    assert workspace.data_version == base_version
-    assert {m.fit for m in workspace.ranker.rank(Requirement(sector_text="质子治疗"))} == {Fit.NONE}
-    assert [e.id for e in workspace.taught_terms()] == [entry.id]
-    again = workspace.teach_term(PROTON, actor="li")  # and it can be taught again
+    assert workspace.lexicon.data_version == base_version
+    matches = workspace.lexicon.ranker.rank(Requirement(sector_text="质子治疗"))
+    assert {m.fit for m in matches} == {Fit.NONE}
+    assert [e.id for e in workspace.lexicon.terms()] == [entry.id]
+    again = workspace.lexicon.teach(PROTON, actor="li")  # and it can be taught again
     assert again.id != entry.id
 
 
 def test_the_workspace_refuses_a_term_taught_twice(workspace: Workspace) -> None:
-    workspace.teach_term(PROTON, actor="li")
+    workspace.lexicon.teach(PROTON, actor="li")
     with pytest.raises(TaughtTermError) as raised:
-        workspace.teach_term(PROTON, actor="wang")
+        workspace.lexicon.teach(PROTON, actor="wang")
     assert "already in the chain knowledge" in str(raised.value)
-    assert len(workspace.taught_terms()) == 1
+    assert len(workspace.lexicon.terms()) == 1
 
 
 def test_the_form_names_every_missing_or_unusable_field() -> None:
@@ -287,17 +288,17 @@ def test_two_staff_teaching_one_word_at_once_keep_one(
 ) -> None:
     other = Workspace.open(db_url, ranker=ranker, results_dir=tmp_path / "other")
     try:
-        assert other.ranker is not None  # its view of the taught terms is now a moment old
-        workspace.teach_term(PROTON, actor="li")
+        assert other.lexicon.ranker is not None  # its view of the taught terms is now a moment old
+        workspace.lexicon.teach(PROTON, actor="li")
         with pytest.raises(TaughtTermError, match="a colleague a moment ago"):
-            other.teach_term(PROTON, actor="wang")
+            other.lexicon.teach(PROTON, actor="wang")
     finally:
         other.engine.dispose()
-    assert [e.taught_by for e in workspace.taught_terms()] == ["li"]
+    assert [e.taught_by for e in workspace.lexicon.terms()] == ["li"]
 
 
 def test_retiring_a_retired_term_says_who_retired_it(workspace: Workspace) -> None:
-    entry = workspace.teach_term(PROTON, actor="li")
-    workspace.retire_term(entry.id, actor="wang")
+    entry = workspace.lexicon.teach(PROTON, actor="li")
+    workspace.lexicon.retire(entry.id, actor="wang")
     with pytest.raises(UsageError, match="already retired by wang"):
-        workspace.retire_term(entry.id, actor="li")
+        workspace.lexicon.retire(entry.id, actor="li")

@@ -274,7 +274,7 @@ def prepare_workspace(db_url: str) -> None:
     requirement = Requirement.from_cells(
         sector_text="集成电路设计", min_area="3000", location="上地"
     )
-    case = ws.create_case(
+    case = ws.cases.create(
         requirement,
         actor="investor",
         source=CaseSource.INVESTOR_FORM,
@@ -286,8 +286,8 @@ def prepare_workspace(db_url: str) -> None:
     assert case.id == 1 and case.snapshot is not None
     RANKED[:] = [m.park_id for m in case.snapshot.matches]
     picked = RANKED[:2]
-    case = ws.add_to_shortlist(case, picked, actor=STAFF)
-    ws.set_shortlist_note(case, picked[0], "芯片设计企业集中，优先推荐", actor=STAFF)
+    case = ws.shortlists.add(case, picked, actor=STAFF)
+    ws.shortlists.set_note(case, picked[0], "芯片设计企业集中，优先推荐", actor=STAFF)
 
 
 def test_every_page_in_both_languages_at_both_widths(server: str, server_db_url: str) -> None:

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from matcher.catalogue import Catalogue
+from matcher.errors import UsageError
 from matcher.models import Match, Requirement
 from matcher.scoring import Ranker
 from matcher.shortlist import (
@@ -28,6 +29,7 @@ from matcher.shortlist import (
     matches_by_id,
     requirement_frame,
     shortlist_csv,
+    shortlist_file,
     shortlist_frame,
     shortlist_pdf,
     shortlist_xlsx,
@@ -221,6 +223,20 @@ def test_the_pdf_export_is_the_brief(
     # fpdf2 stamps the creation time; everything before it is the same document.
     again = brief_bytes(shortlist, catalogue, matches, "zh")
     assert len(made) == len(again)
+
+
+# --- one file per format ---
+
+
+def test_the_file_for_a_format_is_that_format_s_writer(
+    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
+) -> None:
+    csv = shortlist_file(shortlist, catalogue, matches, "en", "csv")
+    assert csv == shortlist_csv(shortlist, catalogue, matches, "en")
+    assert shortlist_file(shortlist, catalogue, matches, "zh", "xlsx").startswith(b"PK")
+    assert shortlist_file(shortlist, catalogue, matches, "zh", "pdf").startswith(b"%PDF-")
+    with pytest.raises(UsageError, match="unknown export format 'doc'; csv, xlsx or pdf"):
+        shortlist_file(shortlist, catalogue, matches, "zh", "doc")  # type: ignore[arg-type]
 
 
 def test_the_table_score_is_the_shown_score(

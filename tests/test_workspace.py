@@ -1,38 +1,27 @@
-"""The workspace keeps what staff saw: cases, rankings, shortlists, exports, batch runs, staff.
+"""The workspace's database: migrated from empty and back, the schema the models describe,
+SQLite created on first use, PostgreSQL never changed implicitly, one clear message when the
+database cannot be used; and the workspace ranks on the catalogue it is given, no other.
 
 Every test runs on a temporary SQLite file and on a throwaway PostgreSQL server
-(tests/workspace_fixtures.py)."""
+(tests/workspace_fixtures.py). Each part of the workspace has its own file:
+test_workspace_cases.py, _inbox, _shortlists, _staff and _batch_runs; taught terms are in
+test_lexicon.py."""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import sqlite3
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
-from matcher import Catalogue, Requirement
-from matcher.errors import UsageError
+from matcher import Catalogue
 from matcher.scoring import Ranker
-from matcher.workspace import (
-    CaseNotFoundError,
-    CaseSource,
-    CaseStatus,
-    DatabaseError,
-    StaffError,
-    StaleCaseError,
-    StatusChangeError,
-    Workspace,
-)
-from matcher.workspace.auth import LOCKOUT, MAX_FAILED_ATTEMPTS, SESSION_LIFETIME
+from matcher.workspace import Database, DatabaseError, StaffAccounts, Workspace
 from matcher.workspace.db import current_revision, downgrade, head_revision, make_engine, upgrade
+from tests.workspace_fixtures import IC_DESIGN, T0
 
-IC_DESIGN = Requirement.from_cells(sector_text="集成电路设计", min_area="3000", location="温泉")
-ROBOTS = Requirement.from_cells(sector_text="机器人")
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TABLES = {
     "staff",
     "staff_sessions",
@@ -77,10 +66,13 @@ def test_the_schema_matches_the_models(db_url: str) -> None:
     engine.dispose()
 
 
+# --------------------------------------------------------------------- opening the database
+
+
 def test_sqlite_is_created_on_first_use_in_wal_mode(tmp_path: Path, ranker: Ranker) -> None:
     path = tmp_path / "var" / "nested" / "matcher.db"
     ws = Workspace.open(f"sqlite:///{path}", ranker=ranker)
-    ws.create_case(IC_DESIGN, actor="li")
+    ws.cases.create(IC_DESIGN, actor="li")
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with ws.engine.connect() as connection:
@@ -93,305 +85,41 @@ def test_postgresql_is_never_migrated_implicitly(postgres_server: object, ranker
         Workspace.open(url, ranker=ranker)
 
 
-def test_an_unreachable_database_is_one_clear_message(tmp_path: Path) -> None:
+def test_an_unreachable_database_is_one_clear_message(tmp_path: Path, ranker: Ranker) -> None:
     with pytest.raises(DatabaseError, match="cannot open the database"):
-        Workspace.open("postgresql://nobody@/nothing?host=" + str(tmp_path))
+        Workspace.open("postgresql://nobody@/nothing?host=" + str(tmp_path), ranker=ranker)
     with pytest.raises(DatabaseError, match="not supported"):
-        Workspace.open("mysql://x@localhost/db")
+        Workspace.open("mysql://x@localhost/db", ranker=ranker)
 
 
-# ------------------------------------------------------------------------------------ cases
+# -------------------------------------------------------------------------------- the parts
 
 
-def test_a_new_case_has_its_requirement_history_and_first_ranking(workspace: Workspace) -> None:
-    case = workspace.create_case(
-        IC_DESIGN,
-        actor="li",
-        source=CaseSource.INVESTOR_FORM,
-        company="芯片科技",
-        contact_person="王芳",
-        contact="wang@example.com",
-        consent=True,
-        now=T0,
-    )
-    assert case.requirement == IC_DESIGN
-    assert case.status is CaseStatus.NEW and case.version == 1
-    assert case.consent and case.consent_at == T0
-    assert [(h.from_status, h.to_status, h.changed_by, h.changed_at) for h in case.history] == [
-        (None, CaseStatus.NEW, "li", T0)
-    ]
-    assert case.snapshot is not None and case.snapshot_count == 1
-    assert case.snapshot.data_version == workspace.ranker.catalogue.version
-    assert case.snapshot.matches == tuple(workspace.ranker.rank(IC_DESIGN))
-    assert not case.ranking_outdated
-    assert case.created_at.tzinfo is not None and case.created_at == T0
-    assert workspace.case(case.id) == case
-
-
-def test_unknown_cases_are_named(workspace: Workspace) -> None:
-    with pytest.raises(CaseNotFoundError, match="case 404"):
-        workspace.case(404)
-    with pytest.raises(CaseNotFoundError):
-        workspace.add_to_shortlist(404, ["P01"], actor="li")
-
-
-def test_status_moves_along_the_workflow_and_keeps_its_history(workspace: Workspace) -> None:
-    case = workspace.create_case(IC_DESIGN, actor="li", now=T0)
-    steps = ["in_progress", "shortlisted", "sent", "closed"]
-    for minutes, status in enumerate(steps, start=1):
-        case = workspace.set_status(case, status, actor="zhao", now=T0 + timedelta(minutes=minutes))
-    assert case.status is CaseStatus.CLOSED
-    assert [(h.from_status, h.to_status) for h in case.history][1:] == [
-        (CaseStatus.NEW, CaseStatus.IN_PROGRESS),
-        (CaseStatus.IN_PROGRESS, CaseStatus.SHORTLISTED),
-        (CaseStatus.SHORTLISTED, CaseStatus.SENT),
-        (CaseStatus.SENT, CaseStatus.CLOSED),
-    ]
-    assert case.history[-1].changed_by == "zhao"
-    assert case.history[-1].changed_at == T0 + timedelta(minutes=4)
-    with pytest.raises(StatusChangeError, match="cannot go from closed to sent"):
-        workspace.set_status(case, "sent", actor="zhao")
-    assert workspace.set_status(case, "in_progress", actor="zhao").status is CaseStatus.IN_PROGRESS
-
-
-# --------------------------------------------------------------- shortlists bound to requirements
-
-
-def test_a_shortlisted_match_does_not_follow_a_later_requirement_change(
-    workspace: Workspace,
+def test_the_workspace_ranks_on_the_catalogue_it_is_given(
+    db_url: str, catalogue: Catalogue
 ) -> None:
-    """P05 added at 93.7 for IC design shows 93.7 after a robot search, the current value
-    beside it."""
-    case = workspace.create_case(IC_DESIGN, actor="li")
-    case = workspace.add_to_shortlist(case, ["P05"], actor="li", note="设计企业集聚")
-    (entry,) = case.shortlist
-    scale = workspace.ranker.catalogue.tuning.shown
-    assert entry.stored.score == 93.7 and not entry.changed
-    assert entry.change_text("en", scale) == ""
-
-    case = workspace.set_requirement(case, ROBOTS, actor="li")
-    (entry,) = case.shortlist
-    assert entry.stored.score == 93.7 and entry.score == 93.7
-    assert entry.stored_requirement == IC_DESIGN
-    assert entry.current is not None and entry.current.score == 20.0
-    assert entry.changed and entry.requirement_changed and not entry.data_changed
-    # ... said in the score people read (the fit label's band), as the ranking shows it
-    assert entry.change_text("en", scale) == (
-        "now 4.8, was 72.5 when added (the requirement changed)"
-    )
-    assert entry.change_text("zh", scale) == "现为 4.8，加入时为 72.5（需求已修改）"
-    assert entry.note == "设计企业集聚"
-    # the earlier ranking stays readable
-    first, latest = workspace.snapshots(case.id)
-    assert first.requirement == IC_DESIGN and first.match("P05").score == 93.7  # type: ignore[union-attr]
-    assert latest.requirement == ROBOTS and case.snapshot == latest and case.snapshot_count == 2
+    """No default catalogue behind the caller's back: rankings, data versions and the parks a
+    shortlist may name all come from the ranker passed in."""
+    given = Ranker(dataclasses.replace(catalogue, version="given0000001"))
+    ws = Workspace.open(db_url, ranker=given)
+    try:
+        assert ws.lexicon.base_ranker is given and ws.lexicon.ranker is given
+        case = ws.cases.create(IC_DESIGN, actor="li")
+        assert case.snapshot is not None and case.snapshot.data_version == "given0000001"
+        assert case.current_data_version == "given0000001" and not case.ranking_outdated
+    finally:
+        ws.engine.dispose()
+    with pytest.raises(TypeError, match="ranker"):
+        Workspace.open(db_url)  # type: ignore[call-arg]
 
 
-def test_the_same_requirement_makes_no_new_ranking(workspace: Workspace) -> None:
-    case = workspace.create_case(IC_DESIGN, actor="li")
-    assert workspace.set_requirement(case, IC_DESIGN, actor="li").snapshot_count == 1
-
-
-def test_a_data_change_is_shown_not_applied_silently(
-    workspace: Workspace, catalogue: Catalogue
-) -> None:
-    case = workspace.create_case(IC_DESIGN, actor="li")
-    workspace.add_to_shortlist(case, ["P05"], actor="li")
-    newer = Workspace(
-        workspace.engine,
-        ranker=Ranker(dataclasses.replace(catalogue, version="newdata00001")),
-    )
-    seen = newer.case(case.id)
-    assert seen.ranking_outdated and not seen.shortlist[0].changed  # nothing re-ranked yet
-    refreshed = newer.refresh_ranking(seen, actor="li")
-    assert refreshed.snapshot_count == 2 and refreshed.snapshot.data_version == "newdata00001"  # type: ignore[union-attr]
-    (entry,) = refreshed.shortlist
-    assert entry.data_changed and entry.changed and entry.stored_data_version == catalogue.version
-    # The same ranking on new data: nothing a reader would see changed, nothing to warn of.
-    assert entry.change_text("en", catalogue.tuning.shown) == ""
-    assert newer.refresh_ranking(refreshed, actor="li").snapshot_count == 2
-
-
-def test_shortlist_order_notes_and_refusals(workspace: Workspace) -> None:
-    case = workspace.create_case(IC_DESIGN, actor="li")
-    case = workspace.add_to_shortlist(case, ["p05", "P01", "P05"], actor="li")
-    case = workspace.add_to_shortlist(case, ["P03", "P01"], actor="li")
-    assert [(e.park_id, e.position) for e in case.shortlist] == [
-        ("P05", 1),
-        ("P01", 2),
-        ("P03", 3),
-    ]
-    case = workspace.reorder_shortlist(case, ["P03", "P05", "P01"], actor="li")
-    case = workspace.set_shortlist_note(case, "P05", "近地铁", actor="li")
-    case = workspace.remove_from_shortlist(case, "P01", actor="li")
-    assert [(e.park_id, e.note) for e in case.shortlist] == [("P03", ""), ("P05", "近地铁")]
-    with pytest.raises(UsageError, match="P99"):
-        workspace.add_to_shortlist(case, ["P99"], actor="li")
-    with pytest.raises(UsageError, match="not on the shortlist"):
-        workspace.remove_from_shortlist(case.id, "P01", actor="li")
-
-
-# ------------------------------------------------------------------------- optimistic locking
-
-
-def test_two_editors_never_lose_an_update_silently(workspace: Workspace) -> None:
-    case = workspace.create_case(IC_DESIGN, actor="li", company="Old Co")
-    mine, theirs = workspace.case(case.id), workspace.case(case.id)
-    saved = workspace.update_case(theirs, company="New Co", actor="zhao")
-    assert saved.version == mine.version + 1
-    with pytest.raises(StaleCaseError) as caught:
-        workspace.update_case(mine, contact_person="王芳", actor="li")
-    error = caught.value
-    assert error.changes == {"company": ("Old Co", "New Co")} and error.by == "zhao"
-    assert "the company (“Old Co” → “New Co”)" in error.message.en and "reload" in error.message.en
-    assert "企业名称（“Old Co” → “New Co”）" in error.message.zh
-    after = workspace.case(case.id)
-    assert after.company == "New Co" and after.contact_person == "" and after.version == 2
-    # a shortlist or status change by someone else is named too
-    workspace.add_to_shortlist(after, ["P05"], actor="zhao")
-    with pytest.raises(StaleCaseError, match="the shortlist"):
-        workspace.set_status(after, "in_progress", actor="li")
-
-
-def test_a_write_racing_between_read_and_save_is_refused(workspace: Workspace) -> None:
-    """The UPDATE itself names the version read: a commit slipping in between is caught."""
-    case = workspace.create_case(IC_DESIGN, actor="li", company="Old Co")
-    other = Workspace(workspace.engine, ranker=workspace.ranker)
-
-    def edit(session: object, row: object) -> None:
-        other.update_case(case.id, company="Racer Co", actor="zhao")  # commits meanwhile
-        row.company = "Mine Co"  # type: ignore[attr-defined]
-
-    with pytest.raises(StaleCaseError, match="Racer Co"):
-        workspace._edit(case.id, "li", datetime.now(UTC), edit)  # type: ignore[arg-type]
-    assert workspace.case(case.id).company == "Racer Co"
-
-
-# ------------------------------------------------------------------------- exports and batches
-
-
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_the_export_record_hash_matches_the_bytes(workspace: Workspace, fmt: str) -> None:
-    case = workspace.create_case(IC_DESIGN, actor="li")
-    workspace.add_to_shortlist(case, ["P05", "P01"], actor="li")
-    data, record = workspace.export_shortlist(case.id, fmt, "zh", actor="zhao", now=T0)  # type: ignore[arg-type]
-    assert record.sha256 == hashlib.sha256(data).hexdigest() and record.size_bytes == len(data)
-    assert record.park_ids == ("P05", "P01") and record.format == fmt
-    assert record.data_version == workspace.ranker.catalogue.version
-    assert record.created_by == "zhao" and record.created_at == T0
-    assert workspace.case(case.id).exports == (record,)
-
-
-def test_an_empty_shortlist_is_not_exported(workspace: Workspace) -> None:
-    case = workspace.create_case(IC_DESIGN, actor="li")
-    with pytest.raises(UsageError, match="empty"):
-        workspace.export_shortlist(case.id, "csv", "en", actor="li")
-
-
-def test_a_batch_run_keeps_its_result_file_and_checks_it(workspace: Workspace) -> None:
-    run = workspace.record_batch_run(
-        file_name="leads.csv",
-        input_data=b"request_id,sector\nA,AI\n",
-        options={"top": 5, "format": "long"},
-        rows_read=1,
-        rows_matched=1,
-        rows_error=0,
-        result=b"request_id,rank\nA,1\n",
-        result_suffix=".csv",
-        actor="li",
-    )
-    assert run.result_sha256 == hashlib.sha256(b"request_id,rank\nA,1\n").hexdigest()
-    assert workspace.batch_result(run.id) == b"request_id,rank\nA,1\n"
-    assert workspace.batch_runs() == [run] and run.options == {"top": 5, "format": "long"}
-    (workspace.results_dir / run.result_path).write_bytes(b"tampered")
-    with pytest.raises(DatabaseError, match="SHA-256 differs"):
-        workspace.batch_result(run.id)
-
-
-# ------------------------------------------------------------------------------------ staff
-
-
-def test_staff_accounts_and_passwords(workspace: Workspace) -> None:
-    alice = workspace.add_staff("Alice", "correct horse battery", now=T0)
-    assert alice.username == "alice" and alice.active
-    with pytest.raises(StaffError, match="taken"):
-        workspace.add_staff("alice", "another long password")
-    with pytest.raises(StaffError, match="at least"):
-        workspace.add_staff("bob", "short")
-    with pytest.raises(StaffError, match="username"):
-        workspace.add_staff("a b", "long enough password")
-    assert [s.username for s in workspace.staff()] == ["alice"]
-    assert workspace.authenticate("alice", "correct horse battery", T0) == workspace.staff()[0]
-    assert workspace.authenticate("alice", "wrong password!", T0) is None
-    assert workspace.authenticate("nobody", "correct horse battery", T0) is None
-    workspace.set_staff_active("alice", False)
-    assert workspace.authenticate("alice", "correct horse battery", T0) is None
-
-
-def test_sign_in_is_throttled_after_repeated_failures(workspace: Workspace) -> None:
-    workspace.add_staff("alice", "correct horse battery")
-    for attempt in range(MAX_FAILED_ATTEMPTS):
-        assert workspace.authenticate("alice", f"guess {attempt}", T0) is None
-    assert workspace.locked_until("alice", T0) == T0 + LOCKOUT
-    # locked: even the right password is refused until the lockout ends
-    assert workspace.authenticate("alice", "correct horse battery", T0 + LOCKOUT / 2) is None
-    opened = T0 + LOCKOUT + timedelta(seconds=1)
-    assert workspace.locked_until("alice", opened) is None
-    assert workspace.authenticate("alice", "correct horse battery", opened) is not None
-    # a success resets the count: four more failures do not lock
-    for attempt in range(MAX_FAILED_ATTEMPTS - 1):
-        workspace.authenticate("alice", f"guess {attempt}", opened)
-    assert workspace.authenticate("alice", "correct horse battery", opened) is not None
-
-
-def test_sessions_expire_and_end(workspace: Workspace) -> None:
-    staff = workspace.add_staff("alice", "correct horse battery")
-    token = workspace.start_session(staff, T0)
-    assert workspace.session_staff(token, T0 + timedelta(hours=1)) == staff
-    assert workspace.session_staff(token, T0 + SESSION_LIFETIME) is None
-    token = workspace.start_session(staff, T0)
-    workspace.end_session(token)
-    assert workspace.session_staff(token, T0) is None
-    assert workspace.session_staff("not-a-token", T0) is None
-    token = workspace.start_session(staff, T0)
-    workspace.set_staff_active("alice", False)
-    assert workspace.session_staff(token, T0) is None
-
-
-def test_assignment_refuses_unknown_staff(workspace: Workspace) -> None:
-    case = workspace.create_case(IC_DESIGN, actor="li")
-    alice = workspace.add_staff("alice", "correct horse battery")
-    case = workspace.update_case(case, assigned_staff_id=alice.id, actor="li")
-    assert case.assigned_to == "alice"
-    with pytest.raises(StaffError):
-        workspace.update_case(case, assigned_staff_id=999, actor="li")
-
-
-# ------------------------------------------------------------------------------------ inbox
-
-
-def test_the_inbox_filters_searches_and_pages(workspace: Workspace) -> None:
-    alice = workspace.add_staff("alice", "correct horse battery")
-    ids = []
-    for i in range(5):
-        case = workspace.create_case(
-            ROBOTS if i % 2 else IC_DESIGN,
-            actor="li",
-            company=f"Company {i}",
-            now=T0 + timedelta(minutes=i),
-        )
-        ids.append(case.id)
-    workspace.set_status(ids[1], "in_progress", actor="li", now=T0 + timedelta(hours=1))
-    workspace.update_case(ids[3], assigned_staff_id=alice.id, actor="li", now=T0)
-    workspace.add_to_shortlist(ids[0], ["P01", "P05"], actor="li", now=T0)
-    everything = workspace.inbox()
-    assert everything.total == 5 and everything.rows[0].id == ids[1]  # latest update first
-    assert {r.id: r.shortlist_size for r in everything.rows}[ids[0]] == 2
-    assert [r.id for r in workspace.inbox(status=CaseStatus.IN_PROGRESS).rows] == [ids[1]]
-    assert [r.id for r in workspace.inbox(status="new", search="机器人").rows] == [ids[3]]
-    assert [r.id for r in workspace.inbox(search="company 2").rows] == [ids[2]]
-    assert [r.id for r in workspace.inbox(search="100%").rows] == []
-    assert [r.assigned_to for r in workspace.inbox(assigned_staff_id=alice.id).rows] == ["alice"]
-    assert workspace.inbox(unassigned=True).total == 4
-    page = workspace.inbox(limit=2, offset=2)
-    assert len(page.rows) == 2 and page.total == 5
+def test_each_part_needs_only_what_it_uses(db_url: str) -> None:
+    """Staff accounts need the database alone (the `staff` command builds no ranker)."""
+    db = Database.open(db_url)
+    try:
+        accounts = StaffAccounts(db)
+        alice = accounts.add("alice", "correct horse battery", now=T0)
+        signed_in = accounts.authenticate("alice", "correct horse battery", T0)
+        assert signed_in is not None and signed_in.id == alice.id
+    finally:
+        db.engine.dispose()

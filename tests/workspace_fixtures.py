@@ -16,13 +16,20 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from matcher.models import Requirement
 from matcher.scoring import Ranker
 from matcher.workspace import Workspace
 from matcher.workspace.db import make_engine, upgrade
+
+# What the workspace tests rank and when: an IC-design requirement, a robotics one, a time.
+IC_DESIGN = Requirement.from_cells(sector_text="集成电路设计", min_area="3000", location="温泉")
+ROBOTS = Requirement.from_cells(sector_text="机器人")
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _pg_bin() -> Path | None:

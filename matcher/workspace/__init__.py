@@ -2,14 +2,16 @@
 requirement, export and batch records, staff sign-in. SQLAlchemy 2 on SQLite or PostgreSQL,
 schema by Alembic (migrations/). No Streamlit here: pages and the CLI call `Workspace`.
 
-    ws = Workspace.open()                       # $MATCHER_DB_URL or var/matcher.db
-    case = ws.create_case(requirement, actor="li", company="…")
-    case = ws.add_to_shortlist(case, ["P05"], actor="li", note="…")
-    for entry in ws.case(case.id).shortlist:     # stored match + current one, and whether
-        entry.stored.score, entry.current, entry.change_text("en")   # they differ
+    ws = Workspace.open(ranker=ranker)          # $MATCHER_DB_URL or var/matcher.db
+    case = ws.cases.create(requirement, actor="li", company="…")
+    case = ws.shortlists.add(case, ["P05"], actor="li", note="…")
+    for entry in ws.cases.get(case.id).shortlist:   # stored match + current one, and whether
+        entry.stored.score, entry.current, entry.change_text("en", scale)   # they differ
 """
 
-from matcher.workspace.db import DatabaseError, database_url, make_engine
+from matcher.workspace.batch_runs import BatchRuns
+from matcher.workspace.cases import Cases
+from matcher.workspace.db import Database, DatabaseError, database_url, make_engine, utcnow
 from matcher.workspace.errors import (
     CaseNotFoundError,
     StaffError,
@@ -17,7 +19,11 @@ from matcher.workspace.errors import (
     StatusChangeError,
     TaughtTermError,
 )
-from matcher.workspace.store import Workspace, utcnow
+from matcher.workspace.inbox import Inbox
+from matcher.workspace.lexicon import Lexicon
+from matcher.workspace.shortlists import Shortlists
+from matcher.workspace.staff import StaffAccounts
+from matcher.workspace.store import Workspace
 from matcher.workspace.views import (
     NEXT_STATUSES,
     BatchRun,
@@ -36,17 +42,24 @@ from matcher.workspace.views import (
 __all__ = [
     "NEXT_STATUSES",
     "BatchRun",
+    "BatchRuns",
     "CaseNotFoundError",
     "CaseSource",
     "CaseStatus",
     "CaseSummary",
     "CaseView",
+    "Cases",
+    "Database",
     "DatabaseError",
     "ExportRecord",
+    "Inbox",
     "InboxPage",
+    "Lexicon",
     "ShortlistEntry",
+    "Shortlists",
     "Snapshot",
     "Staff",
+    "StaffAccounts",
     "StaffError",
     "StaleCaseError",
     "StatusChange",

@@ -1,4 +1,5 @@
-"""Where the workspace lives: the database URL, the engine, and its schema migrations.
+"""Where the workspace lives: the database URL, the engine, its schema migrations, and the
+short transactions every part of the workspace runs in (`Database.session`).
 
 `MATCHER_DB_URL` names the database; without it, an SQLite file `var/matcher.db` in the
 project folder, created (and migrated) on first use, in WAL mode with foreign keys on. The
@@ -9,12 +10,16 @@ same code runs on PostgreSQL through psycopg 3 (`postgresql://…` is read as
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from matcher.errors import UserFacingError
@@ -26,6 +31,36 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 class DatabaseError(UserFacingError):
     """The database cannot be reached or is not at the schema this code needs."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Database:
+    """One workspace database: its engine, and a short transaction per call (`session`).
+    Safe to share between threads; every part of the workspace holds the same one."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Database:
+        """The database at `url` ($MATCHER_DB_URL, else var/matcher.db, created on first use)."""
+        engine = make_engine(url)
+        ensure_schema(engine)
+        return cls(engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session; a database that fails under it is one DatabaseError, not a traceback."""
+        try:
+            with self._sessions() as session:
+                yield session
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise DatabaseError(f"database error: {reason} (数据库操作失败)") from error
 
 
 def default_url() -> str:

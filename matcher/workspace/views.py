@@ -38,8 +38,6 @@ NEXT_STATUSES: dict[CaseStatus, tuple[CaseStatus, ...]] = {
     CaseStatus.CLOSED: (CaseStatus.IN_PROGRESS,),
 }
 
-ExportFormat = Literal["csv", "xlsx", "pdf"]
-
 
 class Staff(BaseModel):
     model_config = _FROZEN

@@ -1,0 +1,212 @@
+"""Cases: investor enquiries kept with their details, their requirement and every ranking
+made for it (snapshots), and their status along the workflow. The Inbox lists them (inbox.py).
+
+Every edit goes through CaseEditor.edit: pass back the CaseView you loaded and an edit made
+after someone else saved the case raises StaleCaseError instead of overwriting theirs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.models import Requirement
+from matcher.workspace.db import Database, utcnow
+from matcher.workspace.editing import CaseEditor, requirement_json, sector_summary, snapshot_view
+from matcher.workspace.errors import CaseNotFoundError, StaffError, StatusChangeError
+from matcher.workspace.lexicon import Lexicon
+from matcher.workspace.schema import CaseRow, SnapshotRow, StaffRow, StatusChangeRow
+from matcher.workspace.views import NEXT_STATUSES, CaseSource, CaseStatus, CaseView, Snapshot
+
+_UNSET: Any = object()
+
+
+class Cases:
+    """Opening, reading and changing cases."""
+
+    def __init__(self, db: Database, editor: CaseEditor, lexicon: Lexicon) -> None:
+        self._db = db
+        self._editor = editor
+        self._lexicon = lexicon
+
+    def create(
+        self,
+        requirement: Requirement,
+        *,
+        actor: str,
+        source: CaseSource = CaseSource.STAFF,
+        company: str = "",
+        contact_person: str = "",
+        contact: str = "",
+        consent: bool = False,
+        assigned_staff_id: int | None = None,
+        now: datetime | None = None,
+    ) -> CaseView:
+        """A new case (status new) with its first ranking snapshot."""
+        now = now or utcnow()
+        with self._db.session() as session:
+            row = CaseRow(
+                company=company.strip(),
+                contact_person=contact_person.strip(),
+                contact=contact.strip(),
+                consent=consent,
+                consent_at=now if consent else None,
+                source=CaseSource(source).value,
+                requirement=requirement_json(requirement),
+                sector_text=sector_summary(requirement),
+                status=CaseStatus.NEW.value,
+                assigned_staff_id=assigned_staff_id,
+                created_at=now,
+                updated_at=now,
+                created_by=actor,
+                updated_by=actor,
+            )
+            session.add(row)
+            session.flush()
+            session.add(
+                StatusChangeRow(
+                    case_id=row.id,
+                    from_status=None,
+                    to_status=CaseStatus.NEW.value,
+                    changed_by=actor,
+                    changed_at=now,
+                )
+            )
+            self._editor.add_snapshot(session, row.id, requirement, actor, now)
+            session.commit()
+            case_id = row.id
+        return self.get(case_id)
+
+    def get(self, case_id: int) -> CaseView:
+        """Everything the case page shows, read in one transaction."""
+        return self._editor.load(case_id)
+
+    def snapshots(self, case_id: int) -> list[Snapshot]:
+        """Every ranking the case has had, oldest first: earlier ones stay readable."""
+        with self._db.session() as session:
+            if session.get(CaseRow, case_id) is None:
+                raise CaseNotFoundError(case_id)
+            rows = session.scalars(
+                select(SnapshotRow).where(SnapshotRow.case_id == case_id).order_by(SnapshotRow.id)
+            ).all()
+            return [snapshot_view(r) for r in rows]
+
+    def update(
+        self,
+        case: CaseView | int,
+        *,
+        actor: str,
+        company: str = _UNSET,
+        contact_person: str = _UNSET,
+        contact: str = _UNSET,
+        consent: bool = _UNSET,
+        assigned_staff_id: int | None = _UNSET,
+        shortlist_note: str = _UNSET,
+        now: datetime | None = None,
+    ) -> CaseView:
+        """Change the case's details (and the shortlist's overall note). With a CaseView as
+        `case`, refuses if anyone saved the case since that view was loaded (StaleCaseError)."""
+        now = now or utcnow()
+
+        def edit(session: Session, row: CaseRow) -> None:
+            if company is not _UNSET:
+                row.company = company.strip()
+            if contact_person is not _UNSET:
+                row.contact_person = contact_person.strip()
+            if contact is not _UNSET:
+                row.contact = contact.strip()
+            if shortlist_note is not _UNSET:
+                row.shortlist_note = shortlist_note.strip()
+            if consent is not _UNSET and consent != row.consent:
+                row.consent = consent
+                row.consent_at = now if consent else None
+            if assigned_staff_id is not _UNSET:
+                if assigned_staff_id is not None and not session.get(StaffRow, assigned_staff_id):
+                    raise StaffError(f"staff {assigned_staff_id} does not exist (工作人员不存在)")
+                row.assigned_staff_id = assigned_staff_id
+
+        return self._editor.edit(case, actor, now, edit)
+
+    def set_requirement(
+        self,
+        case: CaseView | int,
+        requirement: Requirement,
+        *,
+        actor: str,
+        now: datetime | None = None,
+    ) -> CaseView:
+        """A changed requirement: stored, and ranked into a new snapshot (old ones stay)."""
+        now = now or utcnow()
+
+        def edit(session: Session, row: CaseRow) -> None:
+            if Requirement.model_validate(row.requirement) == requirement:
+                return
+            row.requirement = requirement_json(requirement)
+            row.sector_text = sector_summary(requirement)
+            self._editor.add_snapshot(session, row.id, requirement, actor, now)
+
+        return self._editor.edit(case, actor, now, edit)
+
+    def refresh_ranking(
+        self, case: CaseView | int, *, actor: str, now: datetime | None = None
+    ) -> CaseView:
+        """Rank the case's requirement again on today's data, if the data version changed."""
+        now = now or utcnow()
+
+        def edit(session: Session, row: CaseRow) -> None:
+            latest = session.scalar(
+                select(SnapshotRow.data_version)
+                .where(SnapshotRow.case_id == row.id)
+                .order_by(SnapshotRow.id.desc())
+                .limit(1)
+            )
+            if latest != self._lexicon.data_version:
+                requirement = Requirement.model_validate(row.requirement)
+                self._editor.add_snapshot(session, row.id, requirement, actor, now)
+
+        return self._editor.edit(case, actor, now, edit)
+
+    def set_status(
+        self,
+        case: CaseView | int,
+        status: CaseStatus | str,
+        *,
+        actor: str,
+        now: datetime | None = None,
+    ) -> CaseView:
+        """Move the case along new → in progress → shortlisted → sent → closed (see
+        NEXT_STATUSES); the change is recorded with who and when."""
+        now = now or utcnow()
+        try:
+            target = CaseStatus(status)
+        except ValueError:
+            raise StatusChangeError(
+                f"unknown status '{status}'; one of {', '.join(s.value for s in CaseStatus)} "
+                f"(未知状态)"
+            ) from None
+
+        def edit(session: Session, row: CaseRow) -> None:
+            current = CaseStatus(row.status)
+            if target == current:
+                return
+            if target not in NEXT_STATUSES[current]:
+                allowed = ", ".join(s.value for s in NEXT_STATUSES[current])
+                raise StatusChangeError(
+                    f"case {row.id}: cannot go from {current.value} to {target.value}; from "
+                    f"{current.value} it can go to {allowed} (不允许的状态变更)"
+                )
+            row.status = target.value
+            session.add(
+                StatusChangeRow(
+                    case_id=row.id,
+                    from_status=current.value,
+                    to_status=target.value,
+                    changed_by=actor,
+                    changed_at=now,
+                )
+            )
+
+        return self._editor.edit(case, actor, now, edit)

@@ -1,0 +1,274 @@
+"""A case read whole and edited as one: what Cases and Shortlists share.
+
+`CaseEditor.view` reads everything a case page shows in one transaction. `CaseEditor.edit`
+applies a change under optimistic locking on `cases.version`: checked against the version
+the caller loaded, so a lost update is impossible and a stale one raises StaleCaseError
+naming what the other person changed. `CaseEditor.add_snapshot` ranks a requirement into
+a new snapshot, on the data the lexicon's ranker has now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from matcher.models import Match, Requirement
+from matcher.workspace.db import Database
+from matcher.workspace.errors import CaseNotFoundError, StaleCaseError
+from matcher.workspace.lexicon import Lexicon
+from matcher.workspace.schema import (
+    CaseRow,
+    ExportRow,
+    ShortlistEntryRow,
+    SnapshotRow,
+    StaffRow,
+    StatusChangeRow,
+)
+from matcher.workspace.views import (
+    CaseSource,
+    CaseStatus,
+    CaseView,
+    ExportRecord,
+    ShortlistEntry,
+    Snapshot,
+    StatusChange,
+)
+
+# What `StaleCaseError` compares, besides the requirement, shortlist and ranking.
+_DETAILS = (
+    "company",
+    "contact_person",
+    "contact",
+    "consent",
+    "status",
+    "assigned_to",
+    "shortlist_note",
+)
+
+
+class CaseEditor:
+    """Reads a case whole and edits it under its version (see the module's docstring)."""
+
+    def __init__(self, db: Database, lexicon: Lexicon) -> None:
+        self._db = db
+        self._lexicon = lexicon
+
+    def load(self, case_id: int) -> CaseView:
+        """Everything the case page shows, read in one transaction."""
+        with self._db.session() as session:
+            row = session.get(CaseRow, case_id)
+            if row is None:
+                raise CaseNotFoundError(case_id)
+            return self.view(session, row)
+
+    def view(self, session: Session, row: CaseRow) -> CaseView:
+        history = session.scalars(
+            select(StatusChangeRow)
+            .where(StatusChangeRow.case_id == row.id)
+            .order_by(StatusChangeRow.id)
+        ).all()
+        snapshot_ids = session.scalars(
+            select(SnapshotRow.id).where(SnapshotRow.case_id == row.id).order_by(SnapshotRow.id)
+        ).all()
+        latest = session.get(SnapshotRow, snapshot_ids[-1]) if snapshot_ids else None
+        snapshot = snapshot_view(latest) if latest else None
+        entries = session.scalars(
+            select(ShortlistEntryRow)
+            .where(ShortlistEntryRow.case_id == row.id)
+            .order_by(ShortlistEntryRow.position, ShortlistEntryRow.id)
+        ).all()
+        entry_requirements: dict[int, dict[str, Any]] = {
+            snapshot_id: requirement
+            for snapshot_id, requirement in session.execute(
+                select(SnapshotRow.id, SnapshotRow.requirement).where(
+                    SnapshotRow.id.in_({e.snapshot_id for e in entries})
+                )
+            )
+        }
+        exports = session.scalars(
+            select(ExportRow).where(ExportRow.case_id == row.id).order_by(ExportRow.id)
+        ).all()
+        assigned = session.get(StaffRow, row.assigned_staff_id) if row.assigned_staff_id else None
+        return CaseView(
+            id=row.id,
+            company=row.company,
+            contact_person=row.contact_person,
+            contact=row.contact,
+            consent=row.consent,
+            consent_at=row.consent_at,
+            source=CaseSource(row.source),
+            requirement=Requirement.model_validate(row.requirement),
+            status=CaseStatus(row.status),
+            assigned_staff_id=row.assigned_staff_id,
+            assigned_to=assigned.username if assigned else None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            created_by=row.created_by,
+            updated_by=row.updated_by,
+            version=row.version,
+            history=tuple(
+                StatusChange(
+                    from_status=CaseStatus(h.from_status) if h.from_status else None,
+                    to_status=CaseStatus(h.to_status),
+                    changed_by=h.changed_by,
+                    changed_at=h.changed_at,
+                )
+                for h in history
+            ),
+            snapshot=snapshot,
+            snapshot_count=len(snapshot_ids),
+            current_data_version=self._lexicon.data_version,
+            shortlist=tuple(
+                _entry_view(e, entry_requirements[e.snapshot_id], snapshot) for e in entries
+            ),
+            shortlist_note=row.shortlist_note or "",
+            exports=tuple(export_view(x) for x in exports),
+        )
+
+    def edit(
+        self,
+        case: CaseView | int,
+        actor: str,
+        now: datetime,
+        change: Callable[[Session, CaseRow], None],
+    ) -> CaseView:
+        """Apply `change` to the case and bump its version, in one transaction.
+
+        The UPDATE names the version read (SQLAlchemy version_id_col): if another writer
+        committed in between, it matches no row and nothing is saved (StaleCaseError)."""
+        base = case if isinstance(case, CaseView) else None
+        case_id = case.id if isinstance(case, CaseView) else case
+        with self._db.session() as session:
+            row = session.get(CaseRow, case_id)
+            if row is None:
+                raise CaseNotFoundError(case_id)
+            if base is not None and row.version != base.version:
+                raise self._stale(base, session, row)
+            loaded = self.view(session, row) if base is None else base
+            row.updated_at = now  # first, so an edit that flushes bumps the version only once
+            row.updated_by = actor
+            change(session, row)
+            try:
+                session.commit()
+            except StaleDataError:
+                session.rollback()
+                current = session.get(CaseRow, case_id)
+                if current is None:
+                    raise CaseNotFoundError(case_id) from None
+                raise self._stale(loaded, session, current) from None
+        return self.load(case_id)
+
+    def add_snapshot(
+        self,
+        session: Session,
+        case_id: int,
+        requirement: Requirement,
+        actor: str,
+        now: datetime,
+    ) -> SnapshotRow:
+        """The requirement ranked on the data as it is now, kept as the case's latest ranking."""
+        matches = self._lexicon.ranker.rank(requirement)
+        row = SnapshotRow(
+            case_id=case_id,
+            requirement=requirement_json(requirement),
+            data_version=self._lexicon.data_version,
+            matches=[m.model_dump(mode="json") for m in matches],
+            created_by=actor,
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+    def _stale(self, base: CaseView, session: Session, row: CaseRow) -> StaleCaseError:
+        session.expire(row)
+        now = self.view(session, row)
+        changes: dict[str, tuple[object, object]] = {}
+        for field in _DETAILS:
+            old, new = getattr(base, field), getattr(now, field)
+            if old != new:
+                changes[field] = (_plain(old), _plain(new))
+        if base.requirement != now.requirement:
+            changes["requirement"] = (
+                sector_summary(base.requirement),
+                sector_summary(now.requirement),
+            )
+        old_list = [(e.park_id, e.note) for e in base.shortlist]
+        new_list = [(e.park_id, e.note) for e in now.shortlist]
+        if old_list != new_list:
+            changes["shortlist"] = (
+                ", ".join(p for p, _ in old_list) or "(empty)",
+                ", ".join(p for p, _ in new_list) or "(empty)",
+            )
+            if [p for p, _ in old_list] == [p for p, _ in new_list]:
+                changes["shortlist"] = ("notes", "notes changed")
+        if (base.snapshot.id if base.snapshot else None) != (
+            now.snapshot.id if now.snapshot else None
+        ) and "requirement" not in changes:
+            changes["ranking"] = ("earlier ranking", "ranked again on new data")
+        return StaleCaseError(
+            row.id, changes, now.updated_by, now.updated_at, base.version, now.version
+        )
+
+
+def requirement_json(requirement: Requirement) -> dict[str, Any]:
+    return requirement.model_dump(mode="json")
+
+
+def sector_summary(requirement: Requirement) -> str:
+    return (requirement.sector_text or ", ".join(requirement.sector_ids))[:500]
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, CaseStatus) else value
+
+
+def snapshot_view(row: SnapshotRow) -> Snapshot:
+    return Snapshot(
+        id=row.id,
+        requirement=Requirement.model_validate(row.requirement),
+        data_version=row.data_version,
+        matches=tuple(Match.model_validate(m) for m in row.matches),
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+def _entry_view(
+    row: ShortlistEntryRow, requirement: dict[str, Any], latest: Snapshot | None
+) -> ShortlistEntry:
+    stored_requirement = Requirement.model_validate(requirement)
+    return ShortlistEntry(
+        park_id=row.park_id,
+        position=row.position,
+        note=row.note,
+        added_by=row.added_by,
+        added_at=row.added_at,
+        stored=Match.model_validate(row.match),
+        stored_data_version=row.data_version,
+        stored_requirement=stored_requirement,
+        current=latest.match(row.park_id) if latest else None,
+        current_data_version=latest.data_version if latest else None,
+        requirement_changed=latest is not None and latest.requirement != stored_requirement,
+    )
+
+
+def export_view(row: ExportRow) -> ExportRecord:
+    return ExportRecord(
+        id=row.id,
+        case_id=row.case_id,
+        snapshot_id=row.snapshot_id,
+        format=row.format,
+        park_ids=tuple(row.park_ids),
+        data_version=row.data_version,
+        sha256=row.sha256,
+        size_bytes=row.size_bytes,
+        file_name=row.file_name,
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )

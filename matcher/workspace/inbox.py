@@ -1,0 +1,106 @@
+"""The Inbox: the cases staff work through, newest-updated first, filtered by status,
+assignee or source, searched by company, contact, sector or case number, one page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import String, cast, func, or_, select
+
+from matcher.workspace.db import Database
+from matcher.workspace.schema import CaseRow, ShortlistEntryRow, StaffRow
+from matcher.workspace.views import CaseSource, CaseStatus, CaseSummary, InboxPage
+
+
+class Inbox:
+    """Lists cases (one query for the page, one for the total); reads, never writes."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def page(
+        self,
+        *,
+        status: CaseStatus | Sequence[CaseStatus] | None = None,
+        assigned_staff_id: int | None = None,
+        unassigned: bool = False,
+        source: CaseSource | None = None,
+        search: str = "",
+        limit: int | None = 200,
+        offset: int = 0,
+    ) -> InboxPage:
+        """The Inbox: cases newest-updated first, filtered, one page of them and the total."""
+        shortlist_size = (
+            select(func.count(ShortlistEntryRow.id))
+            .where(ShortlistEntryRow.case_id == CaseRow.id)
+            .correlate(CaseRow)
+            .scalar_subquery()
+        )
+        conditions: list[Any] = []
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            conditions.append(CaseRow.status.in_([CaseStatus(s).value for s in statuses]))
+        if assigned_staff_id is not None:
+            conditions.append(CaseRow.assigned_staff_id == assigned_staff_id)
+        if unassigned:
+            conditions.append(CaseRow.assigned_staff_id.is_(None))
+        if source is not None:
+            conditions.append(CaseRow.source == CaseSource(source).value)
+        if search.strip():
+            pattern = f"%{_escape_like(search.strip())}%"
+            conditions.append(
+                or_(
+                    CaseRow.company.ilike(pattern, escape="\\"),
+                    CaseRow.contact_person.ilike(pattern, escape="\\"),
+                    CaseRow.sector_text.ilike(pattern, escape="\\"),
+                    cast(CaseRow.id, String) == search.strip(),
+                )
+            )
+        query = (
+            select(
+                CaseRow.id,
+                CaseRow.company,
+                CaseRow.contact_person,
+                CaseRow.sector_text,
+                CaseRow.source,
+                CaseRow.status,
+                StaffRow.username,
+                shortlist_size,
+                CaseRow.created_at,
+                CaseRow.updated_at,
+                CaseRow.version,
+            )
+            .outerjoin(StaffRow, StaffRow.id == CaseRow.assigned_staff_id)
+            .where(*conditions)
+            .order_by(CaseRow.updated_at.desc(), CaseRow.id.desc())
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self._db.session() as session:
+            rows = session.execute(query).all()
+            total = session.scalar(select(func.count(CaseRow.id)).where(*conditions)) or 0
+        return InboxPage(
+            rows=tuple(
+                CaseSummary(
+                    id=r[0],
+                    company=r[1],
+                    contact_person=r[2],
+                    sector_text=r[3],
+                    source=CaseSource(r[4]),
+                    status=CaseStatus(r[5]),
+                    assigned_to=r[6],
+                    shortlist_size=r[7],
+                    created_at=r[8],
+                    updated_at=r[9],
+                    version=r[10],
+                )
+                for r in rows
+            ),
+            total=total,
+        )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

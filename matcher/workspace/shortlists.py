@@ -1,0 +1,246 @@
+"""A case's shortlist: the parks staff picked, each kept with the match the ranking gave it
+when added (it never follows a later change), in order, with notes; and its exports, each
+recorded with who, when, the parks, the data version and the file's SHA-256.
+
+Edits go through CaseEditor.edit, as the case's own do: a shortlist change bumps the case's
+version, and one made on a stale view raises StaleCaseError. Writing a file in a format is
+the library's (matcher.shortlist); the workspace says which shortlist and records the export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from matcher.errors import UsageError
+from matcher.i18n import Lang
+from matcher.models import Requirement
+from matcher.workspace.db import Database, utcnow
+from matcher.workspace.editing import CaseEditor, export_view
+from matcher.workspace.errors import CaseNotFoundError
+from matcher.workspace.lexicon import Lexicon
+from matcher.workspace.schema import CaseRow, ExportRow, ShortlistEntryRow, SnapshotRow
+from matcher.workspace.views import CaseView, ExportRecord
+
+if TYPE_CHECKING:
+    from matcher.shortlist import ExportFormat
+
+
+class Shortlists:
+    """Adding, ordering, annotating and removing a case's shortlisted parks; exporting them."""
+
+    def __init__(self, db: Database, editor: CaseEditor, lexicon: Lexicon) -> None:
+        self._db = db
+        self._editor = editor
+        self._lexicon = lexicon
+
+    def add(
+        self,
+        case: CaseView | int,
+        park_ids: Iterable[str],
+        *,
+        actor: str,
+        note: str = "",
+        now: datetime | None = None,
+    ) -> CaseView:
+        """Add parks (in order, after those already listed) with the match the latest ranking
+        gives them, stored as it is now. A park already on the list keeps its entry."""
+        now = now or utcnow()
+        wanted = list(dict.fromkeys(p.strip().upper() for p in park_ids))
+        known = {p.park_id for p in self._lexicon.ranker.catalogue.parks}
+        unknown = [p for p in wanted if p not in known]
+        if unknown:
+            raise UsageError(
+                f"unknown park id {', '.join(unknown)}; the parks are P01–P{len(known):02d} "
+                f"(园区编号不存在)"
+            )
+
+        def edit(session: Session, row: CaseRow) -> None:
+            snapshot = session.scalar(
+                select(SnapshotRow)
+                .where(SnapshotRow.case_id == row.id)
+                .order_by(SnapshotRow.id.desc())
+                .limit(1)
+            )
+            if snapshot is None:  # pragma: no cover - every case is created with one
+                snapshot = self._editor.add_snapshot(
+                    session, row.id, Requirement.model_validate(row.requirement), actor, now
+                )
+            existing: dict[str, int] = {
+                park: position
+                for park, position in session.execute(
+                    select(ShortlistEntryRow.park_id, ShortlistEntryRow.position).where(
+                        ShortlistEntryRow.case_id == row.id
+                    )
+                )
+            }
+            position = max(existing.values(), default=0)
+            matches = {m["park_id"]: m for m in snapshot.matches}
+            for park_id in wanted:
+                if park_id in existing:
+                    continue
+                position += 1
+                match = matches[park_id]
+                session.add(
+                    ShortlistEntryRow(
+                        case_id=row.id,
+                        park_id=park_id,
+                        position=position,
+                        note=note,
+                        snapshot_id=snapshot.id,
+                        match=match,
+                        score=match["score"],
+                        fit=match["fit"],
+                        data_version=snapshot.data_version,
+                        added_by=actor,
+                        added_at=now,
+                    )
+                )
+
+        return self._editor.edit(case, actor, now, edit)
+
+    def remove(
+        self, case: CaseView | int, park_id: str, *, actor: str, now: datetime | None = None
+    ) -> CaseView:
+        def edit(session: Session, row: CaseRow) -> None:
+            entry = _entry(session, row.id, park_id)
+            session.delete(entry)
+
+        return self._editor.edit(case, actor, now or utcnow(), edit)
+
+    def set_note(
+        self,
+        case: CaseView | int,
+        park_id: str,
+        note: str,
+        *,
+        actor: str,
+        now: datetime | None = None,
+    ) -> CaseView:
+        def edit(session: Session, row: CaseRow) -> None:
+            _entry(session, row.id, park_id).note = note
+
+        return self._editor.edit(case, actor, now or utcnow(), edit)
+
+    def reorder(
+        self,
+        case: CaseView | int,
+        park_ids: Sequence[str],
+        *,
+        actor: str,
+        now: datetime | None = None,
+    ) -> CaseView:
+        """Put the shortlist in the order given (it must name every listed park once)."""
+
+        def edit(session: Session, row: CaseRow) -> None:
+            entries = {
+                e.park_id: e
+                for e in session.scalars(
+                    select(ShortlistEntryRow).where(ShortlistEntryRow.case_id == row.id)
+                )
+            }
+            if sorted(park_ids) != sorted(entries):
+                raise UsageError(
+                    f"the new order must list exactly the shortlisted parks "
+                    f"({', '.join(sorted(entries))}) (排序须包含全部入选园区)"
+                )
+            for position, park_id in enumerate(park_ids, start=1):
+                entries[park_id].position = position
+
+        return self._editor.edit(case, actor, now or utcnow(), edit)
+
+    # --------------------------------------------------------------------------------- exports
+
+    def export(
+        self,
+        case_id: int,
+        fmt: ExportFormat,
+        lang: Lang,
+        *,
+        actor: str,
+        now: datetime | None = None,
+    ) -> tuple[bytes, ExportRecord]:
+        """The case's shortlist as CSV, XLSX or a PDF brief, from the latest ranking (its
+        requirement, matches and data version), and the record of that export."""
+        from matcher.shortlist import Shortlist, ShortlistItem, shortlist_file
+
+        now = now or utcnow()
+        view = self._editor.load(case_id)
+        if not view.shortlist or view.snapshot is None:
+            raise UsageError(
+                f"case {case_id}: the shortlist is empty; nothing to export (清单为空)"
+            )
+        shortlist = Shortlist(
+            items=tuple(ShortlistItem(park_id=e.park_id, note=e.note) for e in view.shortlist),
+            note=view.shortlist_note,
+            company=view.company,
+            requirement=view.snapshot.requirement,
+            data_version=view.snapshot.data_version,
+            created_at=now,
+        )
+        matches = {m.park_id: m for m in view.snapshot.matches}
+        data = shortlist_file(shortlist, self._lexicon.ranker.catalogue, matches, lang, fmt)
+        record = self.record_export(
+            case_id=case_id,
+            snapshot_id=view.snapshot.id,
+            fmt=fmt,
+            data=data,
+            park_ids=shortlist.park_ids,
+            data_version=view.snapshot.data_version,
+            file_name=f"case-{case_id}-shortlist.{fmt}",
+            actor=actor,
+            now=now,
+        )
+        return data, record
+
+    def record_export(
+        self,
+        *,
+        case_id: int | None,
+        fmt: str,
+        data: bytes,
+        park_ids: Sequence[str],
+        data_version: str,
+        actor: str,
+        snapshot_id: int | None = None,
+        file_name: str = "",
+        now: datetime | None = None,
+    ) -> ExportRecord:
+        """Record an export: who, when, format, parks, data version and the file's SHA-256."""
+        with self._db.session() as session:
+            row = ExportRow(
+                case_id=case_id,
+                snapshot_id=snapshot_id,
+                format=fmt,
+                park_ids=list(park_ids),
+                data_version=data_version,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size_bytes=len(data),
+                file_name=file_name,
+                created_by=actor,
+                created_at=now or utcnow(),
+            )
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError as error:
+                raise CaseNotFoundError(case_id or 0) from error
+            return export_view(row)
+
+
+def _entry(session: Session, case_id: int, park_id: str) -> ShortlistEntryRow:
+    entry = session.scalar(
+        select(ShortlistEntryRow).where(
+            ShortlistEntryRow.case_id == case_id,
+            ShortlistEntryRow.park_id == park_id.strip().upper(),
+        )
+    )
+    if entry is None:
+        raise UsageError(f"case {case_id}: {park_id} is not on the shortlist (该园区不在清单中)")
+    return entry
