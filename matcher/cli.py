@@ -21,9 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from matcher.tuning import ShownScale
-    from matcher.workspace import CaseView
-
-    from matcher.workspace import Workspace
+    from matcher.workspace import CaseView, Workspace
 
 # The heavy modules (rich, pandas, pyarrow, openpyxl, the XLSX writer via batch) are imported by the
 # commands that use them, so that `matcher rank` starts in about the time numpy and pydantic take.
