@@ -29,7 +29,14 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 # Messages whose English shows Chinese on purpose: examples of what a user may type, or a
 # Chinese unit named beside its English.
-ENGLISH_WITH_CHINESE = {"area_help", "filter_text_help", "land_unit_mu"}
+ENGLISH_WITH_CHINESE = {
+    "area_help",
+    "filter_text_help",
+    "land_unit_mu",
+    "language_switch",  # said in both languages, so either reader finds it
+    "language_zh",
+    "no_requirement_columns",  # names the Chinese headers a lead list may use
+}
 # Messages that are the same in both languages on purpose (punctuation-free formats).
 SAME_IN_BOTH = {"park_named", "language_en"}
 
