@@ -9,7 +9,7 @@ import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +23,8 @@ from matcher.chains import (
     chain_fields,
     check_chains,
 )
+from matcher.errors import UserFacingError, in_data, on_file, validation_problem
+from matcher.i18n import Text, same, say
 from matcher.models import Park, Place, Sector, SectorRelation, SectorTag
 from matcher.provenance import (
     PARK_LIST_SECTION,
@@ -45,11 +47,32 @@ Row = tuple[int, dict[str, str]]  # (line in the file, cells by column)
 
 
 class CatalogueError(ValueError):
-    """The curated data is invalid; `problems` names file, row and field for each fault."""
+    """The curated data is invalid; `problems` names file, row and field for each fault, in
+    both languages; `str(error)` is one problem a line, each 'english (中文)'."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: Sequence[Text]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(problem.mixed for problem in self.problems))
+
+
+class NotUtf8Error(UnicodeError):
+    """A table or seed that is not UTF-8 text: `why`, at `line` of `path`."""
+
+    def __init__(self, path: Path, line: int, why: Text) -> None:
+        self.path, self.line, self.why = path, line, why
+        super().__init__(self.problem(path.name).mixed)
+
+    def problem(self, shown: str) -> Text:
+        """The fault led by the file, named as `shown` (its name, or its whole path)."""
+        return in_data(shown, self.why, line=self.line)
+
+
+class RowFaults(ValueError):
+    """Faults in one row found before its model checks it, each with the field it is in."""
+
+    def __init__(self, faults: Sequence[tuple[str, Text]]) -> None:
+        self.faults = list(faults)
+        super().__init__("; ".join(fault.mixed for _, fault in self.faults))
 
 
 @dataclass(frozen=True)
@@ -119,27 +142,25 @@ def _number(text: str | None) -> float | None:
         return None  # not a number at all: the model's own message says so
 
 
-def _area_faults(row: dict[str, str]) -> list[str]:
-    """Area faults pydantic lets through (inf) or reports without the values (above > total)."""
+def _area_faults(row: dict[str, str]) -> list[tuple[str, Text]]:
+    """Area faults pydantic lets through (inf) or that come before the model's own checks."""
     values = {key: _number(row.get(key)) for key in AREA_FIELDS}
     faults = [
-        f"field {key}: '{row.get(key)}' is not a finite number (面积必须是有限数)"
+        (key, say("data_not_finite", value=row.get(key)))
         for key, value in values.items()
         if value is not None and not math.isfinite(value)
     ]
     above, total = values["above_ground_area_m2"], values["total_area_m2"]
     if not faults and above is not None and total is not None and 0 < total < above:
-        faults.append(
-            f"field above_ground_area_m2: {above:.15g} exceeds total_area_m2 {total:.15g} "
-            f"(地上面积大于总建筑面积)"
-        )
+        exceeds = say("data_above_exceeds_total", above=f"{above:.15g}", total=f"{total:.15g}")
+        faults.append(("above_ground_area_m2", exceeds))
     return faults
 
 
 def _park_fields(row: dict[str, str]) -> dict[str, Any]:
     faults = _area_faults(row)
     if faults:
-        raise ValueError("; ".join(faults))
+        raise RowFaults(faults)
     fields: dict[str, Any] = dict(row)
     for key in ("above_ground_area_m2", "expansion_area_m2", "town", "town_en"):
         if not fields.get(key):
@@ -161,40 +182,37 @@ def _list_fields(*names: str) -> Callable[[dict[str, str]], dict[str, Any]]:
 
 
 def read_text(path: Path) -> str:
-    """The file as UTF-8, with or without a BOM; UnicodeError naming the file and line if not."""
+    """The file as UTF-8, with or without a BOM; NotUtf8Error naming the file and line if not."""
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         if error.end >= len(data) and "end of data" in error.reason:
-            why = "ends in the middle of a character: cut short? (文件在字符中间结束，可能不完整)"
+            why = say("data_cut_mid_character")
         else:
-            why = (
-                f"byte 0x{data[error.start]:02x} is not UTF-8; save the file as UTF-8 "
-                f"(文件不是 UTF-8 编码，请另存为 UTF-8)"
-            )
-        raise UnicodeError(f"{path.name} line {line}: {why}") from error
+            why = say("data_not_utf8", byte=f"{data[error.start]:02x}")
+        raise NotUtf8Error(path, line, why) from error
 
 
-def _table_text(path: Path, problems: list[str]) -> str | None:
+def _table_text(path: Path, problems: list[Text]) -> str | None:
     """The file's text, or None after recording why there is none to read."""
     if not path.exists():
-        problems.append(f"{path}: file not found (找不到文件)")
+        problems.append(on_file(str(path), say("file_not_found")))
         return None
     try:
         text = read_text(path)
-    except UnicodeError as error:
-        problems.append(str(error))
+    except NotUtf8Error as error:
+        problems.append(error.problem(path.name))
         return None
     if not text.strip():
-        problems.append(f"{path.name} line 1: the file is empty (文件为空)")
+        problems.append(in_data(path.name, say("file_empty"), line=1))
         return None
     return text
 
 
 def _records(
-    reader: csv.DictReader[str], name: str, problems: list[str]
+    reader: csv.DictReader[str], name: str, problems: list[Text]
 ) -> Iterator[tuple[int, dict[str | Any, Any]]]:
     """(first line, record) pairs; a malformed record ends the table with a problem."""
     line = reader.line_num + 1
@@ -204,29 +222,24 @@ def _records(
         except StopIteration:
             return
         except csv.Error as error:
-            problems.append(
-                f"{name} line {line}: malformed CSV ({error}): a quote left open, or the file "
-                f"cut short? (CSV 格式错误，文件可能不完整)"
-            )
+            problems.append(in_data(name, say("data_malformed_csv", error=str(error)), line=line))
             return
         yield line, record
         line = reader.line_num + 1
 
 
-def _shape_fault(record: dict[str | Any, Any], columns: int) -> str | None:
+def _shape_fault(record: dict[str | Any, Any], columns: int) -> Text | None:
     """Why a record does not have one value per column, if it does not."""
     if None in record:  # csv's restkey: the surplus values
-        return (
-            f"{columns + len(record[None])} values for {columns} columns: an unquoted comma? "
-            f"(值多于列数)"
-        )
+        count = columns + len(record[None])
+        return say("data_too_many_values", count=count, columns=columns)
     if None in record.values():  # csv's restval: the record stopped early
         given = sum(value is not None for value in record.values())
-        return f"{given} values for {columns} columns: the row is cut short (行不完整)"
+        return say("data_too_few_values", count=given, columns=columns)
     return None
 
 
-def _read_rows(path: Path, model: type[BaseModel], problems: list[str]) -> list[Row]:
+def _read_rows(path: Path, model: type[BaseModel], problems: list[Text]) -> list[Row]:
     """(line, cells) of each well-formed row of a table whose header names the model's fields."""
     text = _table_text(path, problems)
     if text is None:
@@ -238,10 +251,8 @@ def _read_rows(path: Path, model: type[BaseModel], problems: list[str]) -> list[
     missing = sorted(expected - set(header))
     unknown = [column for column in header if column not in expected]
     if missing or unknown:
-        problems.append(
-            f"{path.name} line 1, header: missing column(s) {missing or '-'}, unknown column(s) "
-            f"{unknown or '-'} (表头列名不符)"
-        )
+        mismatch = say("data_header_mismatch", missing=missing or "-", unknown=unknown or "-")
+        problems.append(on_file(say("data_at_header", file=path.name), mismatch))
         return []
     reader.fieldnames = header
     rows: list[Row] = []
@@ -251,11 +262,11 @@ def _read_rows(path: Path, model: type[BaseModel], problems: list[str]) -> list[
         fault = _shape_fault(record, len(header))
         if fault:
             faulty += 1
-            problems.append(f"{path.name} line {line} ({next(iter(cells.values()))}): {fault}")
+            problems.append(in_data(path.name, fault, line=line, row=next(iter(cells.values()))))
         else:
             rows.append((line, cells))
     if not rows and not faulty:
-        problems.append(f"{path.name} line 2: no rows, the table is empty (表中没有数据)")
+        problems.append(in_data(path.name, say("data_no_rows"), line=2))
     return rows
 
 
@@ -263,7 +274,7 @@ def _validate(
     path: Path,
     model: type[M],
     convert: Callable[[dict[str, str]], dict[str, Any]],
-    problems: list[str],
+    problems: list[Text],
 ) -> list[tuple[int, M]]:
     items: list[tuple[int, M]] = []
     for line, row in _read_rows(path, model, problems):
@@ -274,28 +285,31 @@ def _validate(
     return items
 
 
-def _describe(path: Path, line: int, row: dict[str, str], error: Exception) -> list[str]:
-    label = next(iter(row.values()), "") or "?"
-    where = f"{path.name} line {line} ({label})"
+def _describe(path: Path, line: int, row: dict[str, str], error: Exception) -> list[Text]:
+    """Each fault of a row that cannot be read, naming its field (none: the row as a whole)."""
+    at = partial(in_data, path.name, line=line, row=next(iter(row.values()), "") or "?")
+    if isinstance(error, RowFaults):
+        return [at(fault, field=field) for field, fault in error.faults]
     if not isinstance(error, ValidationError):
-        return [f"{where}: {error}"]
+        return [at(same(str(error)))]
     described = []
     for e in error.errors():
-        field = ".".join(str(p) for p in e["loc"]) or "row"
-        value = f", value '{e['input']}'" if e["loc"] else ""
-        described.append(f"{where}, field {field}: {e['msg']}{value} (字段无效)")
+        problem = validation_problem(e)
+        if not e["loc"]:  # a check of the whole row
+            described.append(at(problem))
+            continue
+        invalid = say("data_invalid_value", problem=problem, value=str(e["input"]))
+        described.append(at(invalid, field=".".join(str(p) for p in e["loc"])))
     return described
 
 
-def _duplicate_ids(file: str, field: str, rows: Sequence[tuple[int, str]]) -> list[str]:
+def _duplicate_ids(file: str, field: str, rows: Sequence[tuple[int, str]]) -> list[Text]:
     first: dict[str, int] = {}
     problems = []
     for line, value in rows:
         if value in first:
-            problems.append(
-                f"{file} line {line} ({value}), field {field}: duplicate {field} '{value}', "
-                f"first on line {first[value]} (编号重复)"
-            )
+            duplicate = say("data_duplicate", field=field, value=value, first=first[value])
+            problems.append(in_data(file, duplicate, line=line, row=value, field=field))
         first.setdefault(value, line)
     return problems
 
@@ -305,7 +319,7 @@ def _cross_checks(
     sectors: list[tuple[int, Sector]],
     relations: list[tuple[int, SectorRelation]],
     places: list[tuple[int, Place]],
-) -> list[str]:
+) -> list[Text]:
     problems = _duplicate_ids(PARKS_FILE, "park_id", [(n, p.park_id) for n, p in parks])
     problems += _duplicate_ids(SECTORS_FILE, "sector_id", [(n, s.sector_id) for n, s in sectors])
     problems += _duplicate_ids(PLACES_FILE, "place_id", [(n, p.place_id) for n, p in places])
@@ -313,46 +327,45 @@ def _cross_checks(
     for line, park in parks:
         for tag in park.sectors:
             if tag.sector_id not in known:
+                unknown = say("data_unknown_sector", value=tag.sector_id)
                 problems.append(
-                    f"{PARKS_FILE} line {line} ({park.park_id}), field sectors: unknown sector id "
-                    f"'{tag.sector_id}' (未知行业编号)"
+                    in_data(PARKS_FILE, unknown, line=line, row=park.park_id, field="sectors")
                 )
     for line, rel in relations:
         for field in ("sector_a", "sector_b"):
             sid = getattr(rel, field)
             if sid not in known:
-                problems.append(
-                    f"{RELATIONS_FILE} line {line} ({rel.sector_a}-{rel.sector_b}), field {field}: "
-                    f"unknown sector id '{sid}' (未知行业编号)"
-                )
+                pair = f"{rel.sector_a}-{rel.sector_b}"
+                unknown = say("data_unknown_sector", value=sid)
+                problems.append(in_data(RELATIONS_FILE, unknown, line=line, row=pair, field=field))
     owner: dict[str, str] = {}
     for line, sector in sectors:
         for alias in sector.aliases_zh + sector.aliases_en:
             key = alias.casefold()
             if owner.setdefault(key, sector.sector_id) != sector.sector_id:
+                twice = say(
+                    "data_alias_twice", alias=alias, first=owner[key], second=sector.sector_id
+                )
                 problems.append(
-                    f"{SECTORS_FILE} line {line} ({sector.sector_id}), field aliases: alias "
-                    f"'{alias}' belongs to both {owner[key]} and {sector.sector_id} (别名重复)"
+                    in_data(SECTORS_FILE, twice, line=line, row=sector.sector_id, field="aliases")
                 )
     return problems
 
 
 def _seed_checks(
     parks: list[tuple[int, Park]], places: list[tuple[int, Place]], seeds_dir: Path
-) -> list[str]:
+) -> list[Text]:
     """Parks against the published list, place names against all seeds (see provenance)."""
     try:
         listing = read_text(seeds_dir / PARK_LIST_SEED)
         every_seed = "\n".join(read_text(p) for p in sorted(seeds_dir.glob("*.txt")))
     except FileNotFoundError:
-        return [f"{seeds_dir / PARK_LIST_SEED}: source file not found (找不到来源文件)"]
-    except UnicodeError as error:
-        return [f"{seeds_dir}/{error}"]
+        return [on_file(str(seeds_dir / PARK_LIST_SEED), say("data_source_not_found"))]
+    except NotUtf8Error as error:
+        return [error.problem(str(error.path))]
     published = published_parks(listing)
     if not published:
-        return [
-            f"{PARK_LIST_SEED}: no parks listed under '{PARK_LIST_SECTION}' (来源中找不到园区名单)"
-        ]
+        return [on_file(PARK_LIST_SEED, say("data_no_published_parks", section=PARK_LIST_SECTION))]
     return trace_parks(parks, published, PARKS_FILE) + trace_places(places, every_seed, PLACES_FILE)
 
 
@@ -360,7 +373,7 @@ def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) 
     """Read and validate every table and trace it to the seeds (default: seeds_dir_for the data);
     raise CatalogueError listing all problems found."""
     directory = Path(data_dir) if data_dir is not None else default_data_dir()
-    problems: list[str] = []
+    problems: list[Text] = []
     parks = _validate(directory / PARKS_FILE, Park, _park_fields, problems)
     sectors = _validate(
         directory / SECTORS_FILE, Sector, _list_fields("aliases_zh", "aliases_en"), problems
@@ -376,8 +389,8 @@ def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) 
     problems.extend(_seed_checks(parks, places, seeds_dir or seeds_dir_for(directory)))
     try:
         tuning = load_tuning(directory / SCORING_FILE)
-    except ValueError as error:
-        problems.append(str(error))
+    except UserFacingError as error:
+        problems.append(error.message)
     if problems:
         raise CatalogueError(problems)
     return Catalogue(

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher import reasons
-from matcher.i18n import Text, both
+from matcher.errors import in_data
+from matcher.i18n import Text, both, say
 from matcher.models import Sector
 from matcher.text import normalize
 
@@ -80,64 +82,68 @@ def check_chains(
     sectors: Sequence[Sector],
     segments: Sequence[tuple[int, ChainSegment]],
     file: str = CHAINS_FILE,
-) -> list[str]:
+) -> list[Text]:
     """Problems naming file, line and field: unknown sectors or segments, a secondary equal to
     the primary, a term mapped two ways (or twice), a term that is already a sector alias."""
-    problems: list[str] = []
+    problems: list[Text] = []
     first_segment: dict[str, int] = {}
     for line, segment in segments:
         if segment.segment_id in first_segment:
+            duplicate = say(
+                "data_duplicate",
+                field="segment",
+                value=segment.segment_id,
+                first=first_segment[segment.segment_id],
+            )
             problems.append(
-                f"{SEGMENTS_FILE} line {line} ({segment.segment_id}), field segment_id: duplicate "
-                f"segment '{segment.segment_id}', first on line "
-                f"{first_segment[segment.segment_id]} (环节重复)"
+                in_data(
+                    SEGMENTS_FILE, duplicate, line=line, row=segment.segment_id, field="segment_id"
+                )
             )
         first_segment.setdefault(segment.segment_id, line)
     known = {s.sector_id for s in sectors}
     alias_owner = {normalize(a): s.sector_id for s in sectors for a in s.aliases_zh + s.aliases_en}
     mapped: dict[str, tuple[int, str, str | None]] = {}
     for line, term in terms:
-        where = f"{file} line {line} ({term.term_zh})"
+        at = partial(in_data, file, line=line, row=term.term_zh)
         for field in ("sector_id", "secondary_sector_id"):
             value = getattr(term, field)
             if value is not None and value not in known:
-                problems.append(
-                    f"{where}, field {field}: unknown sector id '{value}' (未知行业编号)"
-                )
+                problems.append(at(say("data_unknown_sector", value=value), field=field))
         if term.secondary_sector_id == term.sector_id:
-            problems.append(
-                f"{where}, field secondary_sector_id: same as sector_id '{term.sector_id}' "
-                f"(次要行业与主行业相同)"
-            )
+            same_sector = say("data_chain_same_secondary", sector=term.sector_id)
+            problems.append(at(same_sector, field="secondary_sector_id"))
         if term.segment not in first_segment:
-            problems.append(
-                f"{where}, field segment: unknown segment '{term.segment}', see {SEGMENTS_FILE} "
-                f"(未知产业链环节)"
-            )
+            unknown = say("data_chain_unknown_segment", segment=term.segment, file=SEGMENTS_FILE)
+            problems.append(at(unknown, field="segment"))
         surfaces = {normalize(surface): surface for surface in reversed(term.terms)}
         for key, surface in reversed(surfaces.items()):
             owner = alias_owner.get(key)
             if owner is not None:
-                how = "conflicts with" if owner != term.sector_id else "repeats"
-                problems.append(
-                    f"{where}, field term: '{surface}' {how} the alias of sector {owner} in "
-                    f"sectors.csv (与行业别名{'冲突' if owner != term.sector_id else '重复'})"
+                alias = say(
+                    "data_chain_alias_conflict"
+                    if owner != term.sector_id
+                    else "data_chain_alias_repeat",
+                    term=surface,
+                    sector=owner,
                 )
+                problems.append(at(alias, field="term"))
                 continue
             previous = mapped.get(key)
             if previous is None:
                 mapped[key] = (line, term.sector_id, term.secondary_sector_id)
                 continue
-            same = previous[1:] == (term.sector_id, term.secondary_sector_id)
-            problems.append(
-                f"{where}, field term: '{surface}' is also on line {previous[0]}, "
-                + (
-                    "mapped the same way: a duplicate (术语重复)"
-                    if same
-                    else f"mapped to {previous[1]}/{previous[2] or '-'} there and "
-                    f"{term.sector_id}/{term.secondary_sector_id or '-'} here (术语映射冲突)"
+            if previous[1:] == (term.sector_id, term.secondary_sector_id):
+                twice = say("data_chain_term_twice", term=surface, line=previous[0])
+            else:
+                twice = say(
+                    "data_chain_term_conflict",
+                    term=surface,
+                    line=previous[0],
+                    there=f"{previous[1]}/{previous[2] or '-'}",
+                    here=f"{term.sector_id}/{term.secondary_sector_id or '-'}",
                 )
-            )
+            problems.append(at(twice, field="term"))
     return problems
 
 

@@ -302,9 +302,15 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
 def _check_data(args: argparse.Namespace, console: Console) -> int:
     catalogue = load_catalogue(args.data_dir)
     console.print(
-        f"ok: {len(catalogue.parks)} parks, {len(catalogue.sectors)} sectors, "
-        f"{len(catalogue.relations)} relations, {len(catalogue.places)} places "
-        f"(data version {catalogue.version})"
+        said(
+            "cli_data_ok",
+            parks=len(catalogue.parks),
+            sectors=len(catalogue.sectors),
+            relations=len(catalogue.relations),
+            places=len(catalogue.places),
+            version=catalogue.version,
+        ),
+        markup=False,
     )
     return 0
 
@@ -766,7 +772,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogueError as error:
         print(said("cli_data_check_failed"), file=sys.stderr)
         for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            print(f"  - {problem.in_(cli_lang())}", file=sys.stderr)
         return 1
     except UserFacingError as error:
         print(said("cli_error", message=error.message), file=sys.stderr)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from matcher.i18n import Text, say, split_mixed
+from collections.abc import Mapping
+from typing import Any
+
+from matcher.i18n import Text, same, say, split_mixed
 
 
 class UserFacingError(ValueError):
@@ -18,9 +21,68 @@ class UserFacingError(ValueError):
         super().__init__(self.message.mixed)
 
 
-def on_file(name: str, problem: Text) -> Text:
-    """'leads.csv: the file is empty': a problem led by the file it is in."""
+def on_file(name: str | Text, problem: Text) -> Text:
+    """'leads.csv: the file is empty': a problem led by the file (or the place in it) it is in."""
     return say("file_named", file=name, problem=problem)
+
+
+def in_data(
+    file: str,
+    problem: Text,
+    *,
+    line: int | None = None,
+    row: str | None = None,
+    field: str | None = None,
+) -> Text:
+    """'parks.csv line 3 (P02), field total_area_m2: …': a problem in a curated table led by
+    where it is, as far as that is known: the file, the line, the row's id and the field."""
+    where = same(file)
+    if line is not None and row is not None:
+        where = say("data_at_row", file=file, line=line, row=row)
+    elif line is not None:
+        where = say("data_at_line", file=file, line=line)
+    if field is not None:
+        where = say("data_at_field", where=where, field=field)
+    return on_file(where, problem)
+
+
+# pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) that a
+# curated table or scoring.toml can meet, by message; ctx key of the limit each names.
+_BOUNDS = {
+    "greater_than": ("data_invalid_gt", "gt"),
+    "greater_than_equal": ("data_invalid_ge", "ge"),
+    "less_than": ("data_invalid_lt", "lt"),
+    "less_than_equal": ("data_invalid_le", "le"),
+}
+_PLAIN = {
+    "missing": "data_invalid_missing",
+    "extra_forbidden": "data_invalid_extra",
+    "float_parsing": "data_invalid_number",
+    "int_parsing": "data_invalid_integer",
+}
+
+
+def validation_problem(error: Mapping[str, Any]) -> Text:
+    """What one of pydantic's `ValidationError.errors()` says, in both languages: a validator's
+    own `UserFacingError` keeps its message; pydantic's commonest checks have theirs in the
+    catalogue; any other keeps pydantic's English words."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if isinstance(ctx.get("error"), UserFacingError):
+        message: Text = ctx["error"].message
+        return message
+    if kind in _BOUNDS:
+        key, name = _BOUNDS[kind]
+        limit = ctx[name]
+        return say(key, limit=f"{limit:g}" if isinstance(limit, float) else limit)
+    if kind in _PLAIN:
+        return say(_PLAIN[kind])
+    if kind in ("string_too_short", "too_short") and ctx.get("min_length") == 1:
+        return say("data_invalid_empty")
+    if kind == "string_pattern_mismatch":
+        return say("data_invalid_pattern", pattern=ctx["pattern"])
+    if kind in ("enum", "literal_error"):
+        return say("data_invalid_choice", choices=str(ctx["expected"]).replace(" or ", ", "))
+    return say("data_invalid_other", detail=error["msg"])
 
 
 class UsageError(UserFacingError):

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from matcher.areas import area_bounds
+from matcher.errors import UserFacingError
+from matcher.i18n import say
 
 
 class Zone(StrEnum):
@@ -76,17 +78,20 @@ class Park(BaseModel):
     @model_validator(mode="after")
     def _town_in_both_languages(self) -> Park:
         if (self.town is None) != (self.town_en is None):
-            raise ValueError("town and town_en must both be given or both be empty")
+            raise UserFacingError(say("data_town_pair"))
         if bool(self.notes) != bool(self.notes_zh):
-            raise ValueError("notes and notes_zh must both be given or both be empty")
+            raise UserFacingError(say("data_notes_pair"))
         return self
 
     @model_validator(mode="after")
     def _above_ground_within_total(self) -> Park:
         if self.above_ground_area_m2 is not None and self.above_ground_area_m2 > self.total_area_m2:
-            raise ValueError("above_ground_area_m2 exceeds total_area_m2")
+            above, total = self.above_ground_area_m2, self.total_area_m2
+            raise UserFacingError(
+                say("data_above_exceeds_total", above=f"{above:.15g}", total=f"{total:.15g}")
+            )
         if len({t.sector_id for t in self.sectors}) != len(self.sectors):
-            raise ValueError("sectors lists the same sector twice")
+            raise UserFacingError(say("data_same_sector_twice"))
         return self
 
     def sector_ids(self, level: SectorLevel | None = None) -> tuple[str, ...]:

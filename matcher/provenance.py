@@ -8,8 +8,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, partial
 
+from matcher.errors import in_data
+from matcher.i18n import Text, joined, same, say
 from matcher.models import Park, Place
 
 PARK_LIST_SEED = "002_ea38cd41d44e36dd.txt"
@@ -97,66 +99,66 @@ def published_parks(seed_text: str) -> tuple[PublishedPark, ...]:
     return tuple(parks)
 
 
-def _where(file: str, line: int, park: Park) -> str:
-    return f"{file} line {line} ({park.park_id})"
+def _on_park(file: str, line: int, park: Park, field: str, problem: Text) -> Text:
+    return in_data(file, problem, line=line, row=park.park_id, field=field)
 
 
-def _text_problems(file: str, line: int, park: Park, published: PublishedPark) -> list[str]:
+def _text_problems(file: str, line: int, park: Park, published: PublishedPark) -> list[Text]:
     problems = []
     for field in ("name_zh", "location_zh", "positioning_zh"):
         ours, theirs = getattr(park, field), getattr(published, field)
         if nfkc(ours) != theirs:
-            problems.append(
-                f"{_where(file, line, park)}, field {field}: '{ours}' is not the published "
-                f"'{theirs}' ({PARK_LIST_SEED}) (与来源文本不符)"
-            )
+            differs = say("data_not_published_text", ours=ours, theirs=theirs, seed=PARK_LIST_SEED)
+            problems.append(_on_park(file, line, park, field, differs))
     if park.source != PARK_SOURCE:
-        problems.append(
-            f"{_where(file, line, park)}, field source: '{park.source}' should be "
-            f"'{PARK_SOURCE}' (来源应为已发布的园区名单)"
-        )
+        wrong = say("data_wrong_source", source=park.source, expected=PARK_SOURCE)
+        problems.append(_on_park(file, line, park, "source", wrong))
     return problems
 
 
-def _figure(value: float | None) -> str:
-    return "none" if value is None else f"{value:.15g}"
+def _figure(value: float | None) -> Text:
+    return say("data_area_none") if value is None else say("data_area_m2", area=f"{value:.15g}")
 
 
-def _area_problems(file: str, line: int, park: Park, published: PublishedPark) -> list[str]:
+def _area_problems(file: str, line: int, park: Park, published: PublishedPark) -> list[Text]:
     problems = []
     for field in ("total_area_m2", "above_ground_area_m2", "expansion_area_m2"):
         ours, theirs = getattr(park, field), getattr(published, field)
         if ours != theirs:
-            problems.append(
-                f"{_where(file, line, park)}, field {field}: {_figure(ours)} m² but the source "
-                f"says {_figure(theirs)} m² ('{published.scale_zh}') (面积与来源不符)"
+            differs = say(
+                "data_area_differs",
+                ours=_figure(ours),
+                theirs=_figure(theirs),
+                scale=published.scale_zh,
             )
+            problems.append(_on_park(file, line, park, field, differs))
     return problems
 
 
-def _town_problems(file: str, line: int, park: Park) -> list[str]:
+def _town_problems(file: str, line: int, park: Park) -> list[Text]:
     stem = (park.town or "").removesuffix("镇").removesuffix("街道")
     basis_text = {"location": park.location_zh, "name": park.name_zh}.get(park.town_basis)
     if basis_text is None:
         if park.notes:
             return []
-        return [
-            f"{_where(file, line, park)}, field notes: town_basis '{park.town_basis}' needs a "
-            f"note saying why (推断或未知的镇街需要说明)"
-        ]
+        needs_note = say("data_town_needs_note", basis=park.town_basis)
+        return [_on_park(file, line, park, "notes", needs_note)]
     if stem and stem in basis_text:
         return []
-    return [
-        f"{_where(file, line, park)}, field town: '{park.town or ''}' is said to come from the "
-        f"{park.town_basis} '{basis_text}', which does not name it (镇街不在所述文本中)"
-    ]
+    not_named = say(
+        "data_town_not_in_text",
+        town=park.town or "",
+        basis=say(f"data_town_basis_{park.town_basis}"),
+        text=basis_text,
+    )
+    return [_on_park(file, line, park, "town", not_named)]
 
 
 def trace_parks(
     parks: Sequence[tuple[int, Park]],
     published: Sequence[PublishedPark],
     file: str = "parks.csv",
-) -> list[str]:
+) -> list[Text]:
     """Problems, each naming file, line, field and value, where the (line, park) rows are not
     exactly the published parks with their published name, location, areas and positioning."""
     by_id = {p.park_id: p for p in published}
@@ -164,46 +166,41 @@ def trace_parks(
     for line, park in parks:
         source = by_id.get(park.park_id)
         if source is None:
-            problems.append(
-                f"{_where(file, line, park)}, field park_id: '{park.park_id}' is not a published "
-                f"park: {PARK_LIST_SEED} lists P01–P{len(published):02d} (不在已发布的园区名单中)"
+            unpublished = say(
+                "data_park_not_published",
+                park=park.park_id,
+                seed=PARK_LIST_SEED,
+                last=f"P{len(published):02d}",
             )
+            problems.append(_on_park(file, line, park, "park_id", unpublished))
             continue
         problems += _text_problems(file, line, park, source)
         problems += _area_problems(file, line, park, source)
         problems += _town_problems(file, line, park)
     present = {park.park_id for _, park in parks}
-    missing = [f"{p.park_id} {p.name_zh}" for p in published if p.park_id not in present]
+    missing = [same(f"{p.park_id} {p.name_zh}") for p in published if p.park_id not in present]
     if missing:
-        problems.append(
-            f"{file}, field park_id: {len(missing)} published park(s) missing: "
-            f"{', '.join(missing)} (缺少已发布的园区)"
-        )
+        absent = say("data_parks_missing", count=len(missing), parks=joined(missing))
+        problems.append(in_data(file, absent, field="park_id"))
     return problems
 
 
 def trace_places(
     places: Sequence[tuple[int, Place]], seed_text: str, file: str = "places.csv"
-) -> list[str]:
+) -> list[Text]:
     """Problems for (line, place) rows not honestly sourced: a `seed` place whose name_zh
     appears nowhere in the seed text, or a `curated` place without a note saying how it is
     known ("curated: common knowledge …")."""
     normalised = cache(lambda: nfkc(seed_text))
     problems = []
     for line, place in places:
-        where = f"{file} line {line} ({place.place_id})"
+        at = partial(in_data, file, line=line, row=place.place_id)
         if place.basis == "curated":
             if not place.note.startswith("curated:"):
-                problems.append(
-                    f"{where}, field note: a curated place needs a note starting 'curated:' "
-                    f"that says how it is known (人工整理的地名需注明依据)"
-                )
+                problems.append(at(say("data_curated_needs_note"), field="note"))
             continue
         # NFKC of all seeds costs ~10 ms; only a name not found verbatim needs it.
         if place.name_zh in seed_text or nfkc(place.name_zh) in normalised():
             continue
-        problems.append(
-            f"{where}, field name_zh: '{place.name_zh}' appears in no file in seeds/; "
-            f"if it is common knowledge, set basis to curated with a note (地名不在来源文件中)"
-        )
+        problems.append(at(say("data_place_not_in_seeds", name=place.name_zh), field="name_zh"))
     return problems

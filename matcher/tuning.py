@@ -13,8 +13,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from matcher.errors import UserFacingError, on_file, validation_problem
+from matcher.i18n import joined, say
+
 SCORING_FILE = "scoring.toml"
 _STRICT = ConfigDict(frozen=True, extra="forbid")
+# The validators raise UserFacingError, a ValueError pydantic reports like any other, so that
+# check-data can say each fault in both languages (matcher.errors.validation_problem).
 
 
 class AreaLevel(StrEnum):
@@ -46,7 +51,7 @@ class DefaultWeights(BaseModel):
     @model_validator(mode="after")
     def _some_weight(self) -> DefaultWeights:
         if self.sector + self.area + self.location <= 0:
-            raise ValueError("at least one weight must be above 0")
+            raise UserFacingError(say("tuning_no_weight"))
         return self
 
 
@@ -79,12 +84,17 @@ class Bands(BaseModel):
         ]
         for (low_name, low), (high_name, high) in itertools.pairwise(order):
             if high.floor < low.top:
-                raise ValueError(
-                    f"band {high_name} starts at {high.floor}, below the top of "
-                    f"{low_name} ({low.top}): bands must not overlap"
+                raise UserFacingError(
+                    say(
+                        "tuning_bands_overlap",
+                        high=high_name,
+                        floor=high.floor,
+                        low=low_name,
+                        top=low.top,
+                    )
                 )
         if self.fits_area_and_sector.top > 100:
-            raise ValueError("the best band ends above 100")
+            raise UserFacingError(say("tuning_best_band_above_100"))
         return self
 
     def get(self, area_fits: bool, sector_fits: bool) -> Band:
@@ -110,7 +120,7 @@ class SectorTuning(BaseModel):
     @model_validator(mode="after")
     def _strong_above_partial(self) -> SectorTuning:
         if self.strong <= self.partial:
-            raise ValueError("strong must be above partial")
+            raise UserFacingError(say("tuning_strong_not_above_partial"))
         return self
 
 
@@ -150,7 +160,9 @@ class ShownBand(BaseModel):
     @model_validator(mode="after")
     def _low_not_above_high(self) -> ShownBand:
         if self.low > self.high:
-            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+            raise UserFacingError(
+                say("tuning_shown_backwards", low=f"{self.low:g}", high=f"{self.high:g}")
+            )
         return self
 
 
@@ -170,9 +182,14 @@ class ShownScale(BaseModel):
         order.append(("strong", self.strong))
         for (low_name, low), (high_name, high) in itertools.pairwise(order):
             if high.low <= low.high:
-                raise ValueError(
-                    f"{high_name} starts at {high.low:g}, not above the top of {low_name} "
-                    f"({low.high:g}): every {high_name} fit must show above every {low_name} fit"
+                raise UserFacingError(
+                    say(
+                        "tuning_shown_overlap",
+                        high=high_name,
+                        start=f"{high.low:g}",
+                        low=low_name,
+                        top=f"{low.high:g}",
+                    )
                 )
         return self
 
@@ -202,25 +219,38 @@ def _check_levels(
 ) -> None:
     missing = [level.value for level in kind if level not in levels]
     if missing:
-        raise ValueError(f"levels missing: {', '.join(missing)}")
+        raise UserFacingError(say("tuning_levels_missing", levels=", ".join(missing)))
     if any(not 0 <= score <= 1 for score in levels.values()):
-        raise ValueError("every level's score must be between 0 and 1")
+        raise UserFacingError(say("tuning_level_out_of_range"))
     if levels[best] != 1.0 or levels[worst] != 0.0:  # type: ignore[index]
-        raise ValueError(f"{best.value} must score 1 and {worst.value} 0")
+        raise UserFacingError(say("tuning_level_ends", best=best.value, worst=worst.value))
+
+
+class TuningError(UserFacingError):
+    """scoring.toml cannot be used; the message names the file and each field at fault."""
 
 
 def load_tuning(path: Path) -> Tuning:
-    """Read and validate scoring.toml; ValueError names the file and the field at fault."""
+    """Read and validate scoring.toml; TuningError names the file and the field at fault."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as error:
-        raise ValueError(f"{path.name}: file not found") from error
+        raise TuningError(on_file(path.name, say("file_not_found"))) from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path.name}: not valid TOML: {error}") from error
+        problem = say("tuning_not_toml", error=str(error))
+        raise TuningError(on_file(path.name, problem)) from error
     try:
         return Tuning.model_validate(raw)
     except ValidationError as error:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
+        details = joined(
+            (
+                say(
+                    "field_value",
+                    field=".".join(str(p) for p in e["loc"]) or "file",
+                    value=validation_problem(e),
+                )
+                for e in error.errors()
+            ),
+            "reason_separator",
         )
-        raise ValueError(f"{path.name}: {details}") from error
+        raise TuningError(on_file(path.name, details)) from error

@@ -4,6 +4,7 @@ and how the text scan reads product and technology words alongside the sector al
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from matcher import Catalogue
 from matcher.catalogue import CatalogueError, load_catalogue
+from matcher.i18n import Text
 from matcher.scoring import Ranker
 from matcher.text import normalize
 
@@ -33,10 +35,12 @@ def _row(**fields: str) -> dict[str, str]:
     return row
 
 
-def _problems(data_copy: Path) -> str:
+def _problems(data_copy: Path) -> Text:
+    """Every problem check-data finds, one a line, in each language."""
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(data_copy)
-    return str(caught.value)
+    problems = caught.value.problems
+    return Text("\n".join(p.zh for p in problems), "\n".join(p.en for p in problems))
 
 
 # -- the data ---------------------------------------------------------------------------------
@@ -95,44 +99,87 @@ def test_the_chain_files_are_part_of_the_data_version(data_copy: Path) -> None:
 
 def test_a_term_with_an_unknown_sector_is_refused(data_copy: Path) -> None:
     _append(data_copy / "chains.csv", _row(sector_id="spaceships"))
-    assert "field sector_id: unknown sector id 'spaceships'" in _problems(data_copy)
+    problems = _problems(data_copy)
+    assert "(测试专用术语甲), field sector_id: unknown sector id 'spaceships'" in problems.en
+    assert "（测试专用术语甲），字段 sector_id：未知的行业编号“spaceships”" in problems.zh
 
 
 def test_an_unknown_secondary_sector_is_refused(data_copy: Path) -> None:
     _append(data_copy / "chains.csv", _row(secondary_sector_id="nope"))
-    assert "field secondary_sector_id: unknown sector id 'nope'" in _problems(data_copy)
+    problems = _problems(data_copy)
+    assert "field secondary_sector_id: unknown sector id 'nope'" in problems.en
+    assert "字段 secondary_sector_id：未知的行业编号“nope”" in problems.zh
+
+
+def test_a_secondary_sector_equal_to_the_primary_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(secondary_sector_id="ic"))
+    problems = _problems(data_copy)
+    assert "field secondary_sector_id: same as sector_id 'ic'" in problems.en
+    assert "字段 secondary_sector_id：次要行业与主行业 sector_id 相同（“ic”）" in problems.zh
 
 
 def test_a_term_without_english_is_refused(data_copy: Path) -> None:
     _append(data_copy / "chains.csv", _row(term_en=""))
     problems = _problems(data_copy)
-    assert "chains.csv line" in problems and "term_en" in problems
+    assert "chains.csv line" in problems.en and "field term_en: should not be empty" in problems.en
+    assert "chains.csv 第" in problems.zh and "字段 term_en：不能为空" in problems.zh
 
 
 def test_a_term_without_chinese_is_refused(data_copy: Path) -> None:
     _append(data_copy / "chains.csv", _row(term_zh=""))
-    assert "term_zh" in _problems(data_copy)
+    problems = _problems(data_copy)
+    assert "field term_zh: should not be empty" in problems.en
+    assert "字段 term_zh：不能为空" in problems.zh
 
 
 def test_an_unknown_segment_is_refused(data_copy: Path) -> None:
     _append(data_copy / "chains.csv", _row(segment="midstream"))
-    assert "unknown segment 'midstream'" in _problems(data_copy)
+    problems = _problems(data_copy)
+    assert "field segment: unknown segment 'midstream', see chain_segments.csv" in problems.en
+    assert "字段 segment：未知的产业链环节“midstream”，见 chain_segments.csv" in problems.zh
 
 
 def test_a_term_mapped_two_ways_is_refused(data_copy: Path) -> None:
     _append(data_copy / "chains.csv", _row(term_zh="光刻胶", term_en="resist", sector_id="ai"))
     problems = _problems(data_copy)
-    assert "'光刻胶' is also on line" in problems and "映射冲突" in problems
+    assert re.search(
+        r"'光刻胶' is also on line \d+, mapped to ic/new_materials there and ai/- here", problems.en
+    )
+    assert re.search(
+        r"“光刻胶”在第 \d+ 行也出现过，那里映射到 ic/new_materials，这里映射到 ai/-：术语映射冲突",
+        problems.zh,
+    )
+
+
+def test_a_term_given_twice_the_same_way_is_a_duplicate(data_copy: Path) -> None:
+    _append(
+        data_copy / "chains.csv",
+        _row(term_zh="光刻胶", term_en="resist", secondary_sector_id="new_materials"),
+    )
+    problems = _problems(data_copy)
+    assert re.search(r"'光刻胶' is also on line \d+, mapped the same way: a duplicate", problems.en)
+    assert re.search(r"“光刻胶”在第 \d+ 行也出现过，映射相同：术语重复", problems.zh)
 
 
 def test_a_term_that_is_another_sectors_alias_is_refused(data_copy: Path) -> None:
     _append(data_copy / "chains.csv", _row(term_zh="集成电路", sector_id="ai"))
-    assert "conflicts with the alias of sector ic" in _problems(data_copy)
+    problems = _problems(data_copy)
+    assert "'集成电路' conflicts with the alias of sector ic" in problems.en
+    assert "“集成电路”与 sectors.csv 中行业 ic 的别名冲突" in problems.zh
+
+
+def test_a_term_that_is_its_own_sectors_alias_is_refused(data_copy: Path) -> None:
+    _append(data_copy / "chains.csv", _row(term_zh="集成电路"))
+    problems = _problems(data_copy)
+    assert "'集成电路' repeats the alias of sector ic" in problems.en
+    assert "“集成电路”与 sectors.csv 中行业 ic 的别名重复" in problems.zh
 
 
 def test_a_missing_chain_file_is_named(data_copy: Path) -> None:
     (data_copy / "chains.csv").unlink()
-    assert "chains.csv: file not found" in _problems(data_copy)
+    problems = _problems(data_copy)
+    assert "chains.csv: file not found" in problems.en
+    assert "chains.csv：文件不存在" in problems.zh
 
 
 # -- reading chain terms in text --------------------------------------------------------------

@@ -32,13 +32,45 @@ def test_check_data_passes_on_the_shipped_data(capsys: pytest.CaptureFixture[str
     assert "18 parks" in capsys.readouterr().out
 
 
-def test_check_data_fails_with_readable_errors(
-    data_copy: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("lang", "heading", "problem"),
+    [
+        (
+            "en",
+            "data check failed:",
+            "  - parks.csv line 2 (P01), field total_area_m2: Input should be greater than 0, "
+            "value '-121000'\n",
+        ),
+        (
+            "zh",
+            "数据校验未通过：",
+            "  - parks.csv 第 2 行（P01），字段 total_area_m2：应大于 0，当前值为“-121000”\n",
+        ),
+    ],
+)
+def test_check_data_fails_with_readable_errors_in_the_terminals_language(
+    data_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    heading: str,
+    problem: str,
 ) -> None:
+    monkeypatch.setenv("MATCHER_LANG", lang)
     text = (data_copy / "parks.csv").read_text(encoding="utf-8").replace("121000", "-121000", 1)
     (data_copy / "parks.csv").write_text(text, encoding="utf-8")
     assert main(["--data-dir", str(data_copy), "check-data"]) == 1
-    assert "total_area_m2" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(heading) and problem in err
+    assert ("字段" if lang == "en" else "field ") not in err  # one language, not the mixed form
+
+
+def test_check_data_says_ok_in_the_terminals_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHER_LANG", "zh")
+    assert main(["check-data"]) == 0
+    assert capsys.readouterr().out.startswith("数据校验通过：18 个园区、")
 
 
 def test_batch_writes_the_output_and_a_summary(
@@ -73,14 +105,16 @@ def test_eval_prints_the_three_figures(capsys: pytest.CaptureFixture[str]) -> No
     )
 
 
-def _matcher(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m matcher` as a user would, in a directory of the test's own."""
+def _matcher(*args: str, cwd: Path, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    """Run `python -m matcher` as a user would, in a directory of the test's own, with a
+    terminal in `lang`."""
     return subprocess.run(
         [sys.executable, "-m", "matcher", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
         cwd=cwd,
+        env={**os.environ, "MATCHER_LANG": lang},
         timeout=120,
         check=False,
     )
@@ -139,6 +173,10 @@ def test_check_data_names_a_gbk_file_instead_of_a_traceback(
     assert done.returncode == 1
     assert "parks.csv line 2: byte 0xd6 is not UTF-8" in done.stderr
     assert "Traceback" not in done.stderr
+    done = _matcher("--data-dir", str(data_copy), "check-data", cwd=tmp_path, lang="zh")
+    assert done.returncode == 1
+    assert "  - parks.csv 第 2 行：字节 0xd6 不是 UTF-8 编码，请将文件另存为 UTF-8" in done.stderr
+    assert "not UTF-8" not in done.stderr
 
 
 # What `rank` must not load: each is only for other commands (batch files, exports, PDF,

@@ -78,14 +78,24 @@ def test_how_to_read_names_every_band_in_both_languages() -> None:
 
 
 @pytest.mark.parametrize(
-    ("old", "new"),
+    ("old", "new", "english", "chinese"),
     [
-        ("partial = { low = 50.0, high = 74.0 }", "partial = { low = 50.0, high = 80.0 }"),
-        ("weak = { low = 25.0, high = 49.0 }", "weak = { low = 49.0, high = 25.0 }"),
+        (
+            "partial = { low = 50.0, high = 74.0 }",
+            "partial = { low = 50.0, high = 80.0 }",
+            "shown: strong starts at 75, not above the top of partial (80)",
+            "shown：strong 的起点 75 不高于 partial 的上限 80",
+        ),
+        (
+            "weak = { low = 25.0, high = 49.0 }",
+            "weak = { low = 49.0, high = 25.0 }",
+            "shown.weak: low 49 is above high 25",
+            "shown.weak：下限 49 高于上限 25",
+        ),
     ],
 )
 def test_check_data_refuses_overlapping_or_backward_shown_bands(
-    tmp_path: Path, old: str, new: str
+    tmp_path: Path, old: str, new: str, english: str, chinese: str
 ) -> None:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
@@ -95,7 +105,9 @@ def test_check_data_refuses_overlapping_or_backward_shown_bands(
     path.write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(target)
-    assert "shown" in str(caught.value.problems)
+    problems = caught.value.problems
+    assert any(p.en.startswith(f"scoring.toml: {english}") for p in problems)
+    assert any(p.zh.startswith(f"scoring.toml：{chinese}") for p in problems)
 
 
 def test_the_breakdown_starts_at_the_fit_tier_and_adds_up_to_the_shown_score() -> None:

@@ -205,8 +205,6 @@ def test_a_page_naming_a_missing_id_is_caught(tmp_path: Path) -> None:
 READS_CHINESE = {
     "areas.py",
     "batch_io.py",
-    "catalogue.py",
-    "chains.py",
     "location.py",
     "provenance.py",
     "taxonomy.py",

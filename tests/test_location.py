@@ -166,7 +166,12 @@ def test_a_curated_place_without_a_note_is_refused(data_copy: Path) -> None:
     )
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(data_copy)
-    assert any("huangzhuang" in p and "curated:" in p for p in caught.value.problems)
+    problems = caught.value.problems
+    assert any("(huangzhuang), field note:" in p.en and "'curated:'" in p.en for p in problems)
+    assert any(
+        "（huangzhuang），字段 note：" in p.zh and "以“curated:”开头写明依据" in p.zh
+        for p in problems
+    )
 
 
 def test_a_seed_place_not_in_the_seeds_is_refused_with_the_way_out(data_copy: Path) -> None:
@@ -177,7 +182,9 @@ def test_a_seed_place_not_in_the_seeds_is_refused_with_the_way_out(data_copy: Pa
     path.write_text(text.replace("xisanqi,landmark,西三旗,", "xisanqi,landmark,西四旗,"), "utf-8")
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(data_copy)
-    assert any("西四旗" in p and "basis to curated" in p for p in caught.value.problems)
+    problems = caught.value.problems
+    assert any("'西四旗'" in p.en and "set basis to curated" in p.en for p in problems)
+    assert any("“西四旗”" in p.zh and "请把 basis 设为 curated" in p.zh for p in problems)
 
 
 def test_places_found_for_many_texts_at_once_are_those_each_finds_alone(

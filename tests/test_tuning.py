@@ -80,29 +80,63 @@ def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "words"),
+    ("old", "new", "english", "chinese"),
     [
-        ("fits_area_only = { floor = 20.0", "fits_area_only = { floor = 45.0", "must not overlap"),
-        ("underground_only = 0.5", "", "underground_only"),
-        ("enough = 1.0", "enough = 0.7", "must score 1"),
-        ("strong = 0.7", "strong = 0.3", "strong must be above partial"),
+        (
+            "fits_area_only = { floor = 20.0",
+            "fits_area_only = { floor = 45.0",
+            "bands: band fits_area_and_sector starts at 40.0, below the top of fits_area_only "
+            "(64.9): bands must not overlap",
+            "bands：分数段 fits_area_and_sector 起点 40.0 低于分数段 fits_area_only 的上限 64.9："
+            "分数段不能重叠",
+        ),
+        (
+            "underground_only = 0.5",
+            "",
+            "area: levels missing: underground_only",
+            "area：缺少等级：underground_only",
+        ),
+        (
+            "enough = 1.0",
+            "enough = 0.7",
+            "area: enough must score 1 and cannot_fit 0",
+            "area：enough 的得分须为 1，cannot_fit 须为 0",
+        ),
+        (
+            "strong = 0.7",
+            "strong = 0.3",
+            "sector: strong must be above partial",
+            "sector：strong 须大于 partial",
+        ),
         (
             "sector = 0.6\narea = 0.25\nlocation = 0.15",
             "sector = 0\narea = 0\nlocation = 0",
-            "weight",
+            "weights: at least one weight must be above 0",
+            "weights：至少一个权重须大于 0",
         ),
-        ("same_zone = 0.3", "same_zone = 3", "between 0 and 1"),
-        ('hard_keeps = ["at_place", "same_town"]', 'hard_keeps = ["nearby"]', "hard_keeps"),
-        ("[weights]", "[weights", "not valid TOML"),
+        (
+            "same_zone = 0.3",
+            "same_zone = 3",
+            "location: every level's score must be between 0 and 1",
+            "location：每个等级的得分须在 0 到 1 之间",
+        ),
+        (
+            'hard_keeps = ["at_place", "same_town"]',
+            'hard_keeps = ["nearby"]',
+            "location.hard_keeps.0: Input should be one of 'at_place', 'same_town'",
+            "location.hard_keeps.0：应为以下取值之一：'at_place', 'same_town'",
+        ),
+        ("[weights]", "[weights", "not valid TOML: ", "不是有效的 TOML 文件："),
     ],
 )
 def test_check_data_refuses_tuning_that_would_break_a_promise(
-    tmp_path: Path, old: str, new: str, words: str
+    tmp_path: Path, old: str, new: str, english: str, chinese: str
 ) -> None:
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(broken_copy(tmp_path, old, new), seeds_dir=ROOT / "seeds")
-    problems = "\n".join(caught.value.problems)
-    assert "scoring.toml" in problems and words in problems
+    problems = caught.value.problems
+    assert any(p.en.startswith("scoring.toml: ") and english in p.en for p in problems)
+    assert any(p.zh.startswith("scoring.toml：") and chinese in p.zh for p in problems)
 
 
 def test_the_data_version_changes_with_the_tuning_and_the_column_aliases(tmp_path: Path) -> None:
