@@ -27,5 +27,5 @@ def test_a_batch_run_keeps_its_result_file_and_checks_it(workspace: Workspace) -
     assert workspace.batch_runs.result(run.id) == b"request_id,rank\nA,1\n"
     assert workspace.batch_runs.recent() == [run] and run.options == {"top": 5, "format": "long"}
     (workspace.batch_runs.results_dir / run.result_path).write_bytes(b"tampered")
-    with pytest.raises(DatabaseError, match="SHA-256 differs"):
+    with pytest.raises(DatabaseError, match="has changed since it was kept"):
         workspace.batch_runs.result(run.id)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from matcher.i18n import say
 from matcher.workspace.errors import StaffError
 
 MAX_FAILED_ATTEMPTS = 5  # failed sign-ins in a row before the account is locked
@@ -30,19 +31,13 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 def check_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME.match(name):
-        raise StaffError(
-            f"username '{username}': use 2–32 lowercase letters, digits, '.', '_' or '-', "
-            f"starting with a letter or digit (用户名格式不正确)"
-        )
+        raise StaffError(say("username_invalid", name=username[:40]))
     return name
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise StaffError(
-            f"the password must have at least {MIN_PASSWORD_LENGTH} characters "
-            f"(密码至少 {MIN_PASSWORD_LENGTH} 个字符)"
-        )
+        raise StaffError(say("password_too_short", least=MIN_PASSWORD_LENGTH))
     return _hasher.hash(password)
 
 

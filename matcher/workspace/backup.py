@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from matcher.atomic import replaced_on_success, same_file
-from matcher.errors import OutputError, UsageError
+from matcher.errors import OutputError, UsageError, on_file
+from matcher.i18n import say
 from matcher.workspace.db import DatabaseError, database_url, sqlite_path
 
 
@@ -18,23 +19,15 @@ def backup(target: Path, url: str | None = None) -> Path:
     source = sqlite_path(resolved)
     if source is None:
         if resolved.startswith("postgresql"):
-            raise UsageError(
-                "the workspace is on PostgreSQL: back it up with pg_dump, e.g. "
-                f'`pg_dump --format=custom --file {target} "$MATCHER_DB_URL"` and restore with '
-                "pg_restore (PostgreSQL 请使用 pg_dump 备份)"
-            )
-        raise UsageError("an in-memory database cannot be backed up (内存数据库无法备份)")
+            raise UsageError(say("backup_postgresql", target=str(target)))
+        raise UsageError(say("backup_in_memory"))
     if not source.exists():
-        raise DatabaseError(
-            f"{source}: no workspace database yet; nothing to back up (数据库不存在)"
-        )
+        raise DatabaseError(on_file(str(source), say("backup_no_database")))
     if target.is_dir():
-        raise OutputError(f"{target}: is a folder; give a file name (输出路径是文件夹)")
+        raise OutputError(on_file(str(target), say("output_is_folder")))
     for part in (source, Path(f"{source}-wal"), Path(f"{source}-shm")):
         if same_file(target, part) or target.resolve() == part.resolve():
-            raise UsageError(
-                f"{target}: is the database itself; choose another file (不能覆盖数据库本身)"
-            )
+            raise UsageError(on_file(str(target), say("backup_is_database")))
     try:
         with (
             replaced_on_success(target) as temp,
@@ -44,5 +37,6 @@ def backup(target: Path, url: str | None = None) -> Path:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
     except sqlite3.Error as error:
-        raise OutputError(f"{target}: backup failed: {error} (备份失败)") from error
+        problem = say("backup_failed", reason=str(error)[:200])
+        raise OutputError(on_file(str(target), problem)) from error
     return target

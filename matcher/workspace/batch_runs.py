@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from matcher.errors import UsageError
+from matcher.i18n import say
 from matcher.workspace.db import Database, DatabaseError, sqlite_path, utcnow
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.schema import BatchRunRow
@@ -88,20 +89,14 @@ class BatchRuns:
         with self._db.session() as session:
             row = session.get(BatchRunRow, run_id)
             if row is None:
-                raise UsageError(f"batch run {run_id} does not exist (批量任务不存在)")
+                raise UsageError(say("batch_run_not_found", run=run_id))
             path, digest = self.results_dir / row.result_path, row.result_sha256
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise DatabaseError(
-                f"batch run {run_id}: result file {path} cannot be read: {error.strerror} "
-                f"(结果文件无法读取)"
-            ) from error
+            raise DatabaseError(say("batch_result_missing", run=run_id)) from error
         if hashlib.sha256(data).hexdigest() != digest:
-            raise DatabaseError(
-                f"batch run {run_id}: result file {path} has changed since it was written "
-                f"(SHA-256 differs) (结果文件已被改动)"
-            )
+            raise DatabaseError(say("batch_result_changed", run=run_id))
         return data
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.i18n import joined, say
 from matcher.models import Requirement
 from matcher.workspace.db import Database, utcnow
 from matcher.workspace.editing import CaseEditor, requirement_json, sector_summary, snapshot_view
@@ -125,7 +126,7 @@ class Cases:
                 row.consent_at = now if consent else None
             if assigned_staff_id is not _UNSET:
                 if assigned_staff_id is not None and not session.get(StaffRow, assigned_staff_id):
-                    raise StaffError(f"staff {assigned_staff_id} does not exist (工作人员不存在)")
+                    raise StaffError(say("staff_id_not_found", staff=assigned_staff_id))
                 row.assigned_staff_id = assigned_staff_id
 
         return self._editor.edit(case, actor, now, edit)
@@ -183,9 +184,9 @@ class Cases:
         try:
             target = CaseStatus(status)
         except ValueError:
+            known = joined(say(f"status_{s.value}") for s in CaseStatus)
             raise StatusChangeError(
-                f"unknown status '{status}'; one of {', '.join(s.value for s in CaseStatus)} "
-                f"(未知状态)"
+                say("status_unknown", status=str(status)[:40], known=known)
             ) from None
 
         def edit(session: Session, row: CaseRow) -> None:
@@ -193,10 +194,14 @@ class Cases:
             if target == current:
                 return
             if target not in NEXT_STATUSES[current]:
-                allowed = ", ".join(s.value for s in NEXT_STATUSES[current])
                 raise StatusChangeError(
-                    f"case {row.id}: cannot go from {current.value} to {target.value}; from "
-                    f"{current.value} it can go to {allowed} (不允许的状态变更)"
+                    say(
+                        "status_not_allowed",
+                        case=row.id,
+                        current=say(f"status_{current.value}"),
+                        target=say(f"status_{target.value}"),
+                        allowed=joined(say(f"status_{s.value}") for s in NEXT_STATUSES[current]),
+                    )
                 )
             row.status = target.value
             session.add(

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from matcher.errors import UserFacingError
+from matcher.i18n import same, say
 
 ENV_VAR = "MATCHER_DB_URL"
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -60,7 +61,7 @@ class Database:
                 yield session
         except OperationalError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise DatabaseError(f"database error: {reason} (数据库操作失败)") from error
+            raise DatabaseError(say("database_error", reason=reason[:200])) from error
 
 
 def default_url() -> str:
@@ -101,8 +102,7 @@ def make_engine(url: str | None = None) -> Engine:
         parsed = make_url(resolved)
     except ArgumentError as error:
         raise DatabaseError(
-            f"{ENV_VAR}: '{_redacted(resolved)}' is not a database URL; use e.g. "
-            f"sqlite:///var/matcher.db or postgresql://user@host/db (数据库地址无效)"
+            say("database_url_invalid", variable=ENV_VAR, url=_redacted(resolved)[:100])
         ) from error
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -112,18 +112,18 @@ def make_engine(url: str | None = None) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise DatabaseError(
-                    f"{path.parent}: cannot create the database folder: {error.strerror} "
-                    f"(无法创建数据库文件夹)"
+                    say(
+                        "database_folder_failed",
+                        folder=str(path.parent),
+                        reason=str(error.strerror or error),
+                    )
                 ) from error
         engine = create_engine(resolved, poolclass=NullPool if path is None else None)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     if backend == "postgresql":
         return create_engine(resolved, pool_pre_ping=True)
-    raise DatabaseError(
-        f"{ENV_VAR}: '{backend}' databases are not supported; use SQLite or PostgreSQL "
-        f"(仅支持 SQLite 与 PostgreSQL)"
-    )
+    raise DatabaseError(say("database_unsupported", variable=ENV_VAR, backend=backend[:40]))
 
 
 def _redacted(url: str) -> str:
@@ -186,8 +186,11 @@ def ensure_schema(engine: Engine) -> None:
         upgrade(engine)
         return
     raise DatabaseError(
-        f"the database schema is at {current or 'nothing (empty database)'}, this version "
-        f"needs {head}: run `matcher db upgrade` (数据库结构需要升级)"
+        say(
+            "database_needs_upgrade",
+            current=same(current) if current else say("database_empty_schema"),
+            head=head,
+        )
     )
 
 
@@ -202,5 +205,5 @@ def _connect(engine: Engine) -> Any:
     except OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise DatabaseError(
-            f"cannot open the database {_redacted(str(engine.url))}: {reason} (无法连接数据库)"
+            say("database_unreachable", url=_redacted(str(engine.url)), reason=reason[:200])
         ) from error

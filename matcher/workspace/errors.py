@@ -13,7 +13,7 @@ from matcher.lexicon import TaughtTermError as TaughtTermError
 
 class CaseNotFoundError(UserFacingError):
     def __init__(self, case_id: int) -> None:
-        super().__init__(f"case {case_id} does not exist (案件不存在)")
+        super().__init__(say("case_not_found_id", case=case_id))
         self.case_id = case_id
 
 

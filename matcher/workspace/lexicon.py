@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from matcher.errors import UsageError
-from matcher.i18n import say
+from matcher.i18n import say, time_words
 from matcher.lexicon import TaughtEntry, TaughtTerm, term_problems, with_taught_terms
 from matcher.text import normalize
 from matcher.workspace.db import Database, utcnow
@@ -107,12 +107,16 @@ class Lexicon:
         with self._db.session() as session:
             row = session.get(TaughtTermRow, entry_id)
             if row is None:
-                raise UsageError(f"taught term {entry_id} does not exist (该术语不存在)")
+                raise UsageError(say("taught_term_not_found", term=entry_id))
             if row.retired_at is not None:
                 raise UsageError(
-                    f"taught term {entry_id} ({row.term_zh}) was already retired by "
-                    f"{row.retired_by} at {row.retired_at.isoformat(timespec='minutes')} "
-                    f"(该术语已停用)"
+                    say(
+                        "taught_term_retired",
+                        term=entry_id,
+                        word=row.term_zh,
+                        who=row.retired_by or "",
+                        when=time_words(row.retired_at),
+                    )
                 )
             row.retired_by, row.retired_at = actor, now or utcnow()
             session.commit()

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.errors import UsageError
-from matcher.i18n import Lang
+from matcher.i18n import Lang, say
 from matcher.models import Requirement
 from matcher.workspace.db import Database, utcnow
 from matcher.workspace.editing import CaseEditor, export_view
@@ -57,8 +57,7 @@ class Shortlists:
         unknown = [p for p in wanted if p not in known]
         if unknown:
             raise UsageError(
-                f"unknown park id {', '.join(unknown)}; the parks are P01–P{len(known):02d} "
-                f"(园区编号不存在)"
+                say("unknown_park_ids", parks=", ".join(unknown)[:80], last=f"P{len(known):02d}")
             )
 
         def edit(session: Session, row: CaseRow) -> None:
@@ -146,10 +145,7 @@ class Shortlists:
                 )
             }
             if sorted(park_ids) != sorted(entries):
-                raise UsageError(
-                    f"the new order must list exactly the shortlisted parks "
-                    f"({', '.join(sorted(entries))}) (排序须包含全部入选园区)"
-                )
+                raise UsageError(say("reorder_must_list_all", parks=", ".join(sorted(entries))))
             for position, park_id in enumerate(park_ids, start=1):
                 entries[park_id].position = position
 
@@ -173,9 +169,7 @@ class Shortlists:
         now = now or utcnow()
         view = self._editor.load(case_id)
         if not view.shortlist or view.snapshot is None:
-            raise UsageError(
-                f"case {case_id}: the shortlist is empty; nothing to export (清单为空)"
-            )
+            raise UsageError(say("shortlist_empty_export", case=case_id))
         shortlist = Shortlist(
             items=tuple(ShortlistItem(park_id=e.park_id, note=e.note) for e in view.shortlist),
             note=view.shortlist_note,
@@ -242,5 +236,5 @@ def _entry(session: Session, case_id: int, park_id: str) -> ShortlistEntryRow:
         )
     )
     if entry is None:
-        raise UsageError(f"case {case_id}: {park_id} is not on the shortlist (该园区不在清单中)")
+        raise UsageError(say("not_on_shortlist", case=case_id, park=park_id[:20]))
     return entry

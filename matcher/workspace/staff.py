@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from matcher.i18n import say
 from matcher.workspace import auth
 from matcher.workspace.db import Database, utcnow
 from matcher.workspace.errors import StaffError
@@ -42,7 +43,7 @@ class StaffAccounts:
             try:
                 session.commit()
             except IntegrityError:
-                raise StaffError(f"username '{name}' is taken (用户名已存在)") from None
+                raise StaffError(say("username_taken", name=name)) from None
             return _staff_view(row)
 
     def bootstrap(self, spec: str, *, now: datetime | None = None) -> Staff | None:
@@ -50,7 +51,7 @@ class StaffAccounts:
         absent, so a fresh install or a test has someone who can sign in. None if present."""
         name, sep, password = spec.partition(":")
         if not sep or not name.strip() or not password:
-            raise StaffError("MATCHER_BOOTSTRAP_STAFF must be name:password (格式应为 用户名:密码)")
+            raise StaffError(say("bootstrap_format"))
         with self._db.session() as session:
             exists = session.scalar(
                 select(StaffRow.id).where(StaffRow.username == name.strip().lower())
@@ -182,7 +183,7 @@ class StaffAccounts:
 def _staff_row(session: Session, username: str) -> StaffRow:
     row = session.scalar(select(StaffRow).where(StaffRow.username == username.strip().lower()))
     if row is None:
-        raise StaffError(f"no staff member '{username}' (工作人员不存在)")
+        raise StaffError(say("staff_not_found", name=username[:40]))
     return row
 
 
