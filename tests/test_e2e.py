@@ -76,7 +76,7 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
     from openpyxl import load_workbook
 
     book = load_workbook(saved)
-    ids = [row[1].value for row in book["shortlist"].iter_rows(min_row=2)]
+    ids = [row[1].value for row in book["短名单"].iter_rows(min_row=2)]
     assert ids == ["P01", "P03"]
     print(f"screenshots: {tmp_path}")
 
