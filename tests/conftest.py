@@ -8,6 +8,7 @@ import pytest
 
 from matcher import Catalogue, default_catalogue
 from matcher.scoring import Ranker, ranker_for
+from tests.cli_runner import cli  # noqa: F401 (the command line, in-process)
 from tests.e2e_fixtures import server, server_db_url  # noqa: F401 (the browser tests' app)
 from tests.workspace_fixtures import (  # noqa: F401 (the workspace tests' databases)
     db_url,
