@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 GOLD := ../shared/eval/dev.csv ../shared/eval/dev-longtail.csv
 # pytest's workers (pytest-xdist): one per core; `make unit WORKERS=0` runs in one process.
-# loadgroup keeps the tests marked xdist_group together (tests/test_e2e.py shares one app).
 WORKERS ?= auto
 
 .PHONY: setup app test lint typecheck unit eval bench clean
@@ -29,7 +28,7 @@ typecheck: setup
 	$(BIN)/mypy matcher
 
 unit: setup
-	$(BIN)/pytest -n $(WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(WORKERS)
 
 eval: setup
 	@for gold in $(GOLD); do \

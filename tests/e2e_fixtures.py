@@ -247,8 +247,8 @@ def app_env(db_url: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(server_db_url: str) -> Iterator[str]:
-    """The app for a module's browser tests, shared by them (in order: a later test may
-    rely on what an earlier one did, so tests/test_e2e.py keeps its tests on one worker)."""
+    """The app for a module's browser tests, shared by those of them that run in one process
+    (under pytest -n each worker starts its own): a test must not count on another's data."""
     needs_chromium()
     with running_app(app_env(server_db_url)) as (url, _):
         yield url

@@ -1,7 +1,7 @@
 """End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run`
-(the `server` fixture: tests/e2e_fixtures.py). The tests share one app, in order: the
-anonymous browser must not see the case the first test made, so under pytest -n they stay
-together on one worker (--dist loadgroup).
+(the `server` fixture: tests/e2e_fixtures.py). The tests of this module share one app; none
+counts on another having run first (under pytest -n they may run on different workers, each
+with an app of its own).
 """
 
 from __future__ import annotations
@@ -10,11 +10,15 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
-
+from matcher.models import Requirement
+from matcher.scoring import Ranker
+from matcher.workspace import CaseSource, Workspace
 from tests.e2e_fixtures import CHROMIUM, FLAGS, PASSWORD, RUN_COUNTER, STAFF, app_run, settle
 
-pytestmark = pytest.mark.xdist_group("e2e")
+# The anonymous browser's test makes a case of its own, so that there is something to hide
+# whichever test ran first (the first test's case, with E2E 芯片科技 · 王芳, may be there too).
+HIDDEN_COMPANY = "匿名检查生物科技"
+HIDDEN_CONTACT = "赵敏"
 
 
 def test_an_investor_submits_and_staff_shortlist_export_and_reload(
@@ -90,9 +94,22 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
     print(f"screenshots: {tmp_path}")
 
 
-def test_an_anonymous_browser_sees_no_case_data(server: str) -> None:
+def test_an_anonymous_browser_sees_no_case_data(
+    server: str, server_db_url: str, ranker: Ranker
+) -> None:
     from playwright.sync_api import sync_playwright
 
+    ws = Workspace.open(server_db_url, ranker=ranker)
+    ws.create_case(
+        Requirement.from_cells(sector_text="细胞治疗", min_area="2000", location="温泉"),
+        actor="investor",
+        source=CaseSource.INVESTOR_FORM,
+        company=HIDDEN_COMPANY,
+        contact_person=HIDDEN_CONTACT,
+        contact="13900000000",
+        consent=True,
+    )
+    ws.engine.dispose()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
@@ -102,6 +119,7 @@ def test_an_anonymous_browser_sees_no_case_data(server: str) -> None:
                 settle(page)  # a new page: its first run has finished
                 body = page.inner_text("body")
                 assert "E2E 芯片科技" not in body and "王芳" not in body, path
+                assert HIDDEN_COMPANY not in body and HIDDEN_CONTACT not in body, path
                 assert "案件收件箱" not in body.replace("工作人员登录", ""), path
         finally:
             browser.close()
