@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 GOLD := ../shared/eval/dev.csv ../shared/eval/dev-longtail.csv
+# pytest's workers (pytest-xdist): one per core; `make unit WORKERS=0` runs in one process.
+WORKERS ?= auto
 
 .PHONY: setup app test lint typecheck unit eval bench clean
 
@@ -26,7 +28,7 @@ typecheck: setup
 	$(BIN)/mypy matcher
 
 unit: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 eval: setup
 	@for gold in $(GOLD); do \

@@ -8,7 +8,12 @@ import pytest
 
 from matcher import Catalogue, default_catalogue
 from matcher.scoring import Ranker, ranker_for
-from tests.e2e_fixtures import server, server_db_url  # noqa: F401 (the browser tests' app)
+from tests.cli_runner import cli  # noqa: F401 (the command line, in-process)
+from tests.e2e_fixtures import (  # noqa: F401 (the browser tests' apps)
+    own_server,
+    server,
+    server_db_url,
+)
 from tests.workspace_fixtures import (  # noqa: F401 (the workspace tests' databases)
     db_url,
     empty_db_url,

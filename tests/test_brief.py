@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from matcher.provenance import PARK_LIST_OUTLET, PARK_LIST_SEED, PARK_LIST_TITLE
 from matcher.scoring import Ranker
 from matcher.shortlist import Shortlist, ShortlistItem, matches_by_id
 from matcher.views import area_words, weights_words
+from tests.cli_runner import Result
 from tests.conftest import SEEDS
 
 REQUIREMENT = Requirement(sector_text="集成电路设计", min_area_m2=5000, preferred_location="温泉")
@@ -247,13 +248,10 @@ def test_control_characters_in_notes_do_not_break_the_pdf(
 # --- the command ---
 
 
-def test_matcher_brief_writes_the_pdf(tmp_path: Path) -> None:
+def test_matcher_brief_writes_the_pdf(cli: Callable[..., Result], tmp_path: Path) -> None:
     out = tmp_path / "brief.pdf"
-    done = subprocess.run(
+    done = cli(
         [
-            sys.executable,
-            "-m",
-            "matcher",
             "brief",
             "集成电路",
             "--min-area",
@@ -267,23 +265,18 @@ def test_matcher_brief_writes_the_pdf(tmp_path: Path) -> None:
             "--lang",
             "en",
             "--output",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+            out,
+        ]
     )
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     assert out.read_bytes().startswith(b"%PDF-")
     assert not list(tmp_path.glob(".*.part"))  # written by temporary file and rename
 
 
-def test_matcher_brief_refuses_an_unknown_park_in_one_line(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "matcher", "brief", "x", "--parks", "P05,P99", "-o", "b.pdf"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 2
-    assert "P99" in done.stderr and "Traceback" not in done.stderr
+def test_matcher_brief_refuses_an_unknown_park_in_one_line(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    done = cli(["brief", "x", "--parks", "P05,P99", "-o", "b.pdf"], cwd=tmp_path)
+    assert done.code == 2
+    assert "P99" in done.err and "Traceback" not in done.err
     assert not (tmp_path / "b.pdf").exists()

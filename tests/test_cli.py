@@ -6,12 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from matcher.cli import main
+from tests.cli_runner import Result
 from tests.conftest import SHARED_GOLD
+
+Cli = Callable[..., Result]
 
 
 def test_rank_prints_a_table_with_scores_and_reasons(capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,55 +132,50 @@ def broken_data(data_copy: Path) -> Path:
 
 
 def test_check_data_passes_on_a_copy_of_the_data(data_copy: Path, tmp_path: Path) -> None:
+    # The smoke test of the real command (`python -m matcher` in a process of its own); the
+    # other command-line tests call matcher.cli.main in this process (tests/cli_runner.py).
     done = _matcher("--data-dir", str(data_copy), "check-data", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "ok: 18 parks" in done.stdout
 
 
 def test_rank_on_a_broken_catalogue_exits_1_naming_the_fault(
-    broken_data: Path, tmp_path: Path
+    cli: Cli, broken_data: Path, tmp_path: Path
 ) -> None:
-    done = _matcher("--data-dir", str(broken_data), "rank", "集成电路", cwd=tmp_path)
-    assert done.returncode == 1
-    assert "parks.csv line 1: the file is empty" in done.stderr
-    assert "Traceback" not in done.stderr
+    done = cli(["--data-dir", broken_data, "rank", "集成电路"], cwd=tmp_path)
+    assert done.code == 1
+    assert "parks.csv line 1: the file is empty" in done.err
+    assert "Traceback" not in done.err
 
 
 def test_batch_on_a_broken_catalogue_exits_1_naming_the_fault(
-    broken_data: Path, tmp_path: Path
+    cli: Cli, broken_data: Path, tmp_path: Path
 ) -> None:
     leads = tmp_path / "leads.csv"
     leads.write_text("request_id,sector\nA,集成电路\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    done = _matcher(
-        "--data-dir",
-        str(broken_data),
-        "batch",
-        str(leads),
-        "-o",
-        str(out),
-        "--no-progress",
-        cwd=tmp_path,
+    done = cli(
+        ["--data-dir", broken_data, "batch", leads, "-o", out, "--no-progress"], cwd=tmp_path
     )
-    assert done.returncode == 1
-    assert "18 published park(s) missing" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert done.code == 1
+    assert "18 published park(s) missing" in done.err
+    assert "Traceback" not in done.err
     assert not out.exists()
 
 
 def test_check_data_names_a_gbk_file_instead_of_a_traceback(
-    data_copy: Path, tmp_path: Path
+    cli: Cli, data_copy: Path, tmp_path: Path
 ) -> None:
     parks = data_copy / "parks.csv"
     parks.write_bytes(parks.read_text(encoding="utf-8").encode("gbk"))
-    done = _matcher("--data-dir", str(data_copy), "check-data", cwd=tmp_path)
-    assert done.returncode == 1
-    assert "parks.csv line 2: byte 0xd6 is not UTF-8" in done.stderr
-    assert "Traceback" not in done.stderr
-    done = _matcher("--data-dir", str(data_copy), "check-data", cwd=tmp_path, lang="zh")
-    assert done.returncode == 1
-    assert "  - parks.csv 第 2 行：字节 0xd6 不是 UTF-8 编码，请将文件另存为 UTF-8" in done.stderr
-    assert "not UTF-8" not in done.stderr
+    done = cli(["--data-dir", data_copy, "check-data"], cwd=tmp_path)
+    assert done.code == 1
+    assert "parks.csv line 2: byte 0xd6 is not UTF-8" in done.err
+    assert "Traceback" not in done.err
+    done = cli(["--data-dir", data_copy, "check-data"], cwd=tmp_path, env={"MATCHER_LANG": "zh"})
+    assert done.code == 1
+    assert "  - parks.csv 第 2 行：字节 0xd6 不是 UTF-8 编码，请将文件另存为 UTF-8" in done.err
+    assert "not UTF-8" not in done.err
 
 
 # What `rank` must not load: each is only for other commands (batch files, exports, PDF,
@@ -194,6 +193,7 @@ NOT_FOR_RANK = (
 
 
 def test_rank_starts_without_the_modules_only_other_commands_need(tmp_path: Path) -> None:
+    # Subprocesses on purpose: what a command imports shows only in a fresh interpreter.
     probe = (
         "import sys\n"
         "from matcher.cli import main\n"

@@ -1,5 +1,7 @@
 """End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run`
-(the `server` fixture: tests/e2e_fixtures.py).
+(the `server` fixture: tests/e2e_fixtures.py). The tests of this module share one app; none
+counts on another having run first (under pytest -n they may run on different workers, each
+with an app of its own).
 """
 
 from __future__ import annotations
@@ -8,7 +10,15 @@ import csv
 import io
 from pathlib import Path
 
-from tests.e2e_fixtures import CHROMIUM, FLAGS, PASSWORD, STAFF
+from matcher.models import Requirement
+from matcher.scoring import Ranker
+from matcher.workspace import CaseSource, Workspace
+from tests.e2e_fixtures import CHROMIUM, FLAGS, PASSWORD, RUN_COUNTER, STAFF, app_run, settle
+
+# The anonymous browser's test makes a case of its own, so that there is something to hide
+# whichever test ran first (the first test's case, with E2E 芯片科技 · 王芳, may be there too).
+HIDDEN_COMPANY = "匿名检查生物科技"
+HIDDEN_CONTACT = "赵敏"
 
 
 def test_an_investor_submits_and_staff_shortlist_export_and_reload(
@@ -20,6 +30,7 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
             investor = browser.new_page(viewport={"width": 1280, "height": 1800})
+            investor.add_init_script(RUN_COUNTER)
             investor.goto(server, wait_until="networkidle")
             investor.get_by_role("textbox", name="产业方向（可写一句话）").fill("集成电路")
             investor.get_by_role("textbox", name="最小面积").fill("0.5万平方米")
@@ -30,12 +41,13 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
             investor.get_by_role("button", name="匹配园区").click()
             investor.get_by_text("已收到您的需求").wait_for(timeout=30_000)
             investor.locator("text=中关村综保区(一期) >> visible=true").first.wait_for()
-            investor.wait_for_timeout(1500)
+            settle(investor)
             investor.screenshot(path=str(tmp_path / "investor.png"), full_page=True)
 
             staff = browser.new_page(
                 viewport={"width": 1280, "height": 1800}, accept_downloads=True
             )
+            staff.add_init_script(RUN_COUNTER)
             staff.goto(f"{server}/signin", wait_until="networkidle")
             staff.get_by_role("textbox", name="用户名").fill(STAFF)
             staff.get_by_role("textbox", name="密码").fill(PASSWORD)
@@ -50,13 +62,14 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
             # Tick the first two parks of this ranking, then shortlist them.
             grid = staff.locator('[data-testid="stDataFrame"]').first
             grid.wait_for()
+            settle(staff)
             grid.scroll_into_view_if_needed()
-            staff.wait_for_timeout(1000)
+            settle(staff)
             box = grid.bounding_box()
             assert box is not None
             for row in (1, 2):  # the row checkboxes live in the grid's first column
-                staff.mouse.click(box["x"] + 15, box["y"] + 35 * row + 17)
-                staff.wait_for_timeout(800)
+                with app_run(staff):  # each tick runs the page again
+                    staff.mouse.click(box["x"] + 15, box["y"] + 35 * row + 17)
             staff.get_by_role("button", name="加入短名单").click()
             staff.get_by_text("已加入短名单").wait_for(timeout=30_000)
             with staff.expect_download(timeout=30_000) as download_info:
@@ -69,7 +82,7 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
             staff.get_by_text("本案短名单").wait_for()
             staff.locator("text=1. P01 >> visible=true").first.wait_for(timeout=30_000)
             staff.locator("text=2. P03 >> visible=true").first.wait_for(timeout=30_000)
-            staff.wait_for_timeout(1500)
+            settle(staff)
             staff.screenshot(path=str(tmp_path / "case.png"), full_page=True)
         finally:
             browser.close()
@@ -81,18 +94,32 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
     print(f"screenshots: {tmp_path}")
 
 
-def test_an_anonymous_browser_sees_no_case_data(server: str) -> None:
+def test_an_anonymous_browser_sees_no_case_data(
+    server: str, server_db_url: str, ranker: Ranker
+) -> None:
     from playwright.sync_api import sync_playwright
 
+    ws = Workspace.open(server_db_url, ranker=ranker)
+    ws.create_case(
+        Requirement.from_cells(sector_text="细胞治疗", min_area="2000", location="温泉"),
+        actor="investor",
+        source=CaseSource.INVESTOR_FORM,
+        company=HIDDEN_COMPANY,
+        contact_person=HIDDEN_CONTACT,
+        contact="13900000000",
+        consent=True,
+    )
+    ws.engine.dispose()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1200})
             for path in ("inbox", "case?case=1", "compare", "batch", "signin", "parks", ""):
                 page.goto(f"{server}/{path}", wait_until="networkidle")
-                page.wait_for_timeout(1500)
+                settle(page)  # a new page: its first run has finished
                 body = page.inner_text("body")
                 assert "E2E 芯片科技" not in body and "王芳" not in body, path
+                assert HIDDEN_COMPANY not in body and HIDDEN_CONTACT not in body, path
                 assert "案件收件箱" not in body.replace("工作人员登录", ""), path
         finally:
             browser.close()
@@ -113,7 +140,7 @@ def test_an_investor_goes_from_form_to_ranking_to_a_download(server: str, tmp_pa
             # The grid mirrors its cells in hidden DOM for screen readers: wait for what shows.
             page.get_by_role("button", name="下载排名 CSV").wait_for(timeout=30_000)
             page.locator("text=中关村综保区(一期) >> visible=true").first.wait_for(timeout=30_000)
-            page.wait_for_timeout(1500)  # let the table and charts paint before the picture
+            settle(page)  # the table and charts have painted before the picture
             page.screenshot(path=str(tmp_path / "match.png"), full_page=True)
             with page.expect_download(timeout=30_000) as download_info:
                 page.get_by_role("button", name="下载排名 CSV").click()

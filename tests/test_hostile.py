@@ -3,9 +3,7 @@ back in place, no silent guess, one clear message and never a traceback."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +13,7 @@ from matcher.batch import LONG_COLUMNS, run_batch
 from matcher.batch_io import BatchError
 from matcher.errors import OutputError, UsageError
 from tests import hostile_files as hostile
+from tests.cli_runner import Result
 from tests.conftest import ROOT
 
 
@@ -30,26 +29,26 @@ def firsts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[(frame["status"] == "error") | (frame["rank"] == 1)].reset_index(drop=True)
 
 
-def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "matcher", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
+Matcher = Callable[..., Result]
+
+
+@pytest.fixture
+def matcher(cli: Matcher) -> Matcher:
+    """`matcher(*args)`: the command line, in this process (tests/cli_runner.py)."""
+    return lambda *args: cli(args, cwd=ROOT)
 
 
 # -- the input is sacred -----------------------------------------------------------------------
 
 
-def test_an_output_that_is_the_input_is_refused_and_the_input_is_unchanged(tmp_path: Path) -> None:
+def test_an_output_that_is_the_input_is_refused_and_the_input_is_unchanged(
+    matcher: Matcher, tmp_path: Path
+) -> None:
     leads = hostile.good_leads(tmp_path)
     before = leads.read_bytes()
-    done = cli("batch", leads, "-o", leads)
-    assert done.returncode == 2 and "overwrite the input" in done.stderr
-    assert "Traceback" not in done.stderr
+    done = matcher("batch", leads, "-o", leads)
+    assert done.code == 2 and "overwrite the input" in done.err
+    assert "Traceback" not in done.err
     assert leads.read_bytes() == before
 
 
@@ -72,13 +71,15 @@ def test_a_run_that_fails_midway_leaves_the_previous_output_untouched(tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["late.csv", "out.csv"]
 
 
-def test_writing_to_a_full_disk_or_a_folder_says_so_in_one_line(tmp_path: Path) -> None:
+def test_writing_to_a_full_disk_or_a_folder_says_so_in_one_line(
+    matcher: Matcher, tmp_path: Path
+) -> None:
     leads = hostile.good_leads(tmp_path)
     for target, words in (("/dev/full", "No space"), (tmp_path, "is a folder")):
-        done = cli("batch", leads, "-o", target, "--no-progress")
-        assert done.returncode == 1, done.stderr
-        assert words in done.stderr and "Traceback" not in done.stderr
-        assert len(done.stderr.strip().splitlines()) == 1
+        done = matcher("batch", leads, "-o", target, "--no-progress")
+        assert done.code == 1, done.err
+        assert words in done.err and "Traceback" not in done.err
+        assert len(done.err.strip().splitlines()) == 1
 
 
 def test_an_output_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
@@ -148,11 +149,11 @@ def test_a_generated_id_never_takes_an_id_a_user_wrote_earlier(tmp_path: Path) -
     assert frame["status"].tolist() == ["ok", "ok"]
 
 
-def test_top_below_one_is_refused(tmp_path: Path) -> None:
+def test_top_below_one_is_refused(matcher: Matcher, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="at least 1"):
         run(hostile.good_leads(tmp_path), top_k=0)
-    done = cli("batch", hostile.good_leads(tmp_path), "-o", tmp_path / "o.csv", "--top", "0")
-    assert done.returncode == 2 and "at least 1" in done.stderr
+    done = matcher("batch", hostile.good_leads(tmp_path), "-o", tmp_path / "o.csv", "--top", "0")
+    assert done.code == 2 and "at least 1" in done.err
 
 
 # -- no guessing -------------------------------------------------------------------------------
@@ -224,11 +225,11 @@ def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:
     ],
 )
 def test_every_mistake_ends_in_one_clear_message_and_an_exit_code(
-    tmp_path: Path, args: tuple[str, ...], code: int, words: str
+    matcher: Matcher, tmp_path: Path, args: tuple[str, ...], code: int, words: str
 ) -> None:
     leads = hostile.good_leads(tmp_path)
     (tmp_path / "empty.csv").write_bytes(b"")
-    done = cli(*(a.format(dir=tmp_path, leads=leads) for a in args))
-    assert done.returncode == code, done.stderr
-    assert words in done.stderr
-    assert "Traceback" not in done.stderr and "validation error" not in done.stderr
+    done = matcher(*(a.format(dir=tmp_path, leads=leads) for a in args))
+    assert done.code == code, done.err
+    assert words in done.err
+    assert "Traceback" not in done.err and "validation error" not in done.err

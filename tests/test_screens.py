@@ -1,5 +1,6 @@
 """Every page, as an anonymous visitor and as signed-in staff, in Chinese and in English, at
 1280 px and at 390 px: a full-page screenshot of each, and the checks a reader would make.
+One test per language, each with an app and database of its own (they may run at once).
 
 Screenshots go to $MATCHER_SCREENSHOT_DIR, else var/screenshots/ (gitignored), named
 page-lang-width.png (pages a visitor and staff both see: page-staff-lang-width.png for the
@@ -16,8 +17,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from matcher.i18n import Lang, catalogue, label
-from tests.e2e_fixtures import CHROMIUM, FLAGS, PASSWORD, ROOT, STAFF
+from tests.e2e_fixtures import (
+    CHROMIUM,
+    FLAGS,
+    PASSWORD,
+    ROOT,
+    RUN_COUNTER,
+    STAFF,
+    app_run,
+    settle,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -49,19 +61,12 @@ def shot_dir() -> Path:
     return folder
 
 
-def settle(page: Page) -> None:
-    """Wait until the script run is over and the page has painted."""
-    page.wait_for_timeout(400)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1200)
-
-
 def sidebar_open(page: Page) -> None:
     expand = page.locator('[data-testid="stExpandSidebarButton"]')
     if expand.count() and expand.is_visible():
         expand.click()
-        page.wait_for_timeout(500)
+        page.locator('[data-testid="stSidebar"][data-collapsed="false"]').wait_for()
+        settle(page)  # the sidebar has slid in
 
 
 def nav_paths(page: Page, server: str) -> list[str]:
@@ -73,24 +78,36 @@ def nav_paths(page: Page, server: str) -> list[str]:
 
 
 def go(page: Page, server: str, path: str) -> None:
+    from playwright.sync_api import expect
+
     sidebar_open(page)
     links = page.locator('[data-testid="stSidebarNav"] a')
     for i in range(links.count()):
         href = links.nth(i).get_attribute("href") or ""
         if href.removeprefix(server).split("?")[0].strip("/") == path:
-            links.nth(i).click()
+            if links.nth(i).get_attribute("aria-current") == "page":
+                settle(page)  # already there: its link would only run the page again
+                return
+            with app_run(page):
+                links.nth(i).click()
+            expect(links.nth(i)).to_have_attribute("aria-current", "page")
             break
     else:
         raise AssertionError(f"no link to {path!r} in the navigation")
-    settle(page)
 
 
 def set_language(page: Page, lang: Lang) -> None:
     sidebar_open(page)
-    page.locator('[data-testid="stSidebar"]').get_by_text(
-        "English" if lang == "en" else "中文", exact=True
-    ).click()
-    settle(page)
+    choice = page.locator('[data-testid="stSidebar"]').get_by_role(
+        "radio", name="English" if lang == "en" else "中文", exact=True
+    )
+    if choice.is_checked():
+        settle(page)
+        return
+    with app_run(page):
+        page.locator('[data-testid="stSidebar"]').get_by_text(
+            "English" if lang == "en" else "中文", exact=True
+        ).click()
 
 
 # --- what a page needs before its picture ---
@@ -107,18 +124,20 @@ def prepare_investor(page: Page, lang: Lang) -> None:
     main.get_by_role("textbox", name=label("company", lang)).fill(COMPANY)
     main.get_by_role("textbox", name=label("contact_person", lang)).fill(CONTACT)
     main.get_by_text(label("consent", lang)).click()
-    main.get_by_role("button", name=label("submit", lang)).click()
+    with app_run(page):
+        main.get_by_role("button", name=label("submit", lang)).click()
     main.get_by_role("button", name=label("download_ranking", lang)).wait_for(timeout=60_000)
     settle(page)
 
 
 def prepare_case(page: Page, lang: Lang) -> None:
     """The prepared case, opened from the inbox (the session keeps it open for Compare)."""
-    page.locator('[data-testid="stSidebarNav"] a[href$="/inbox"]').click()
-    settle(page)
-    page.locator('[data-testid="stMain"]').get_by_role(
-        "link", name=re.compile(f"#1 {COMPANY}")
-    ).click()
+    with app_run(page):
+        page.locator('[data-testid="stSidebarNav"] a[href$="/inbox"]').click()
+    with app_run(page):
+        page.locator('[data-testid="stMain"]').get_by_role(
+            "link", name=re.compile(f"#1 {COMPANY}")
+        ).click()
     page.get_by_text(label("case_shortlist", lang), exact=True).wait_for(timeout=60_000)
     settle(page)
 
@@ -130,9 +149,12 @@ def prepare_compare(page: Page, lang: Lang) -> None:
     main = page.locator('[data-testid="stMain"]')
     main.locator('[data-testid="stMultiSelect"] input').first.click()
     page.keyboard.type(RANKED[2])
-    page.wait_for_timeout(800)  # the list filtered to that one park
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")  # the choice counts once the list closes
+    options = page.get_by_role("option")
+    expect(options).to_have_count(1)  # the list filtered to that one park
+    expect(options).to_contain_text(RANKED[2])
+    with app_run(page):
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")  # the choice counts once the list closes
     expect(main.locator("table thead th")).to_have_count(4, timeout=30_000)  # labels + 3
     settle(page)
 
@@ -140,11 +162,12 @@ def prepare_compare(page: Page, lang: Lang) -> None:
 def prepare_batch(page: Page, lang: Lang) -> None:
     """A small lead list uploaded and matched."""
     main = page.locator('[data-testid="stMain"]')
-    main.locator('input[type="file"]').set_input_files(
-        files=[{"name": "leads.csv", "mimeType": "text/csv", "buffer": LEADS.encode("utf-8")}]
-    )
-    settle(page)
-    main.get_by_role("button", name=label("batch_run", lang)).click()
+    with app_run(page):
+        main.locator('input[type="file"]').set_input_files(
+            files=[{"name": "leads.csv", "mimeType": "text/csv", "buffer": LEADS.encode("utf-8")}]
+        )
+    with app_run(page):
+        main.get_by_role("button", name=label("batch_run", lang)).click()
     main.get_by_role("button", name=label("batch_download", lang)).wait_for(timeout=60_000)
     settle(page)
 
@@ -246,7 +269,7 @@ def shoot(page: Page, name: str) -> None:
         )].map(e => e.scrollHeight))"""
     )
     page.set_viewport_size({"width": width, "height": max(HEIGHT, min(int(height), 16_000))})
-    page.wait_for_timeout(800)
+    settle(page)
     page.screenshot(path=str(shot_dir() / f"{name}.png"), full_page=True)
 
 
@@ -303,39 +326,42 @@ def prepare_workspace(db_url: str) -> None:
     ws.shortlists.set_note(case, picked[0], "芯片设计企业集中，优先推荐", actor=STAFF)
 
 
-def test_every_page_in_both_languages_at_both_widths(server: str, server_db_url: str) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_at_both_widths(lang: Lang, own_server: tuple[str, str]) -> None:
+    """One language per test, each with an app and database of its own, so that the two can
+    run at once (pytest -n)."""
     from playwright.sync_api import sync_playwright
 
-    prepare_workspace(server_db_url)
+    server, db_url = own_server
+    prepare_workspace(db_url)
     problems: list[str] = []
-    visited: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
-            for lang in LANGS:
-                context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
-                page = context.new_page()
-                page.goto(server, wait_until="networkidle")
-                settle(page)
-                set_language(page, lang)
-                seen: set[str] = set()
-                anonymous = nav_paths(page, server)
-                for path in anonymous:
-                    problems += visit(page, server, path, lang, "anonymous", seen)
-                go(page, server, "signin")
-                main = page.locator('[data-testid="stMain"]')
-                main.get_by_role("textbox", name=label("username", lang)).fill(STAFF)
-                main.get_by_role("textbox", name=label("password", lang)).fill(PASSWORD)
+            context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
+            page = context.new_page()
+            page.add_init_script(RUN_COUNTER)
+            page.goto(server, wait_until="networkidle")
+            settle(page)
+            set_language(page, lang)
+            seen: set[str] = set()
+            anonymous = nav_paths(page, server)
+            for path in anonymous:
+                problems += visit(page, server, path, lang, "anonymous", seen)
+            go(page, server, "signin")
+            main = page.locator('[data-testid="stMain"]')
+            main.get_by_role("textbox", name=label("username", lang)).fill(STAFF)
+            main.get_by_role("textbox", name=label("password", lang)).fill(PASSWORD)
+            with app_run(page):
                 main.get_by_role("button", name=label("sign_in", lang)).click()
-                page.get_by_role("heading", name=label("page_inbox", lang)).wait_for(timeout=60_000)
-                settle(page)
-                staff = nav_paths(page, server)
-                assert set(staff) > {"inbox", "case", "compare", "batch"}
-                for path in staff:
-                    problems += visit(page, server, path, lang, "staff", seen)
-                visited += [f"{lang}: {p or 'investor'}" for p in anonymous + staff]
-                context.close()
+            page.get_by_role("heading", name=label("page_inbox", lang)).wait_for(timeout=60_000)
+            settle(page)
+            staff = nav_paths(page, server)
+            assert set(staff) > {"inbox", "case", "compare", "batch"}
+            for path in staff:
+                problems += visit(page, server, path, lang, "staff", seen)
+            context.close()
         finally:
             browser.close()
-    print(f"screenshots of {len(visited)} page visits: {shot_dir()}")
+    print(f"screenshots of {len(anonymous + staff)} page visits in {lang}: {shot_dir()}")
     assert problems == [], "\n".join(problems)

@@ -1,54 +1,64 @@
 """The workspace commands are a contract: `matcher db upgrade`, `cases add|list|show`,
-`shortlist add`, `staff add|list`, `backup`. Run as a user would, in subprocesses."""
+`shortlist add`, `staff add|list`, `backup`. Run as a user would, through `matcher.cli.main`
+in this process (tests/cli_runner.py: the environment, working folder and standard input are
+the command's own for each call); the one test that needs a fresh interpreter says so."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import Result
 
-def _matcher(
-    *args: str, db: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "matcher", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        input=stdin,
-        env={**os.environ, "MATCHER_DB_URL": db, "MATCHER_STAFF": "li", **(env or {})},
-        timeout=120,
-        check=False,
-    )
+Matcher = Callable[..., Result]
 
 
-def _ok(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    return done.stdout
+@pytest.fixture
+def matcher(cli: Callable[..., Result]) -> Matcher:
+    """`matcher(*args, db=..., cwd=..., stdin=..., env=...)`: one command on database `db`,
+    done by staff member li."""
+
+    def run(
+        *args: str, db: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
+    ) -> Result:
+        return cli(
+            args,
+            env={"MATCHER_DB_URL": db, "MATCHER_STAFF": "li", **(env or {})},
+            stdin=stdin,
+            cwd=cwd,
+        )
+
+    return run
 
 
-def _refused(done: subprocess.CompletedProcess[str], code: int, words: str) -> None:
-    assert done.returncode == code, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr and words in done.stderr
-    assert sum(line.startswith("error") for line in done.stderr.splitlines()) == 1
+def _ok(done: Result) -> str:
+    assert done.code == 0, done.err
+    assert "Traceback" not in done.err
+    return done.out
 
 
-def test_the_case_commands_keep_a_case_and_its_shortlist(empty_db_url: str, tmp_path: Path) -> None:
+def _refused(done: Result, code: int, words: str) -> None:
+    assert done.code == code, (done.out, done.err)
+    assert "Traceback" not in done.err and words in done.err
+    assert sum(line.startswith("error") for line in done.err.splitlines()) == 1
+
+
+def test_the_case_commands_keep_a_case_and_its_shortlist(
+    matcher: Matcher, empty_db_url: str, tmp_path: Path
+) -> None:
     db = empty_db_url
-    assert "upgraded from empty to" in _ok(_matcher("db", "upgrade", db=db, cwd=tmp_path))
-    assert "already at" in _ok(_matcher("db", "upgrade", db=db, cwd=tmp_path))
+    assert "upgraded from empty to" in _ok(matcher("db", "upgrade", db=db, cwd=tmp_path))
+    assert "already at" in _ok(matcher("db", "upgrade", db=db, cwd=tmp_path))
 
     added = json.loads(
         _ok(
-            _matcher(
+            matcher(
                 "cases", "add", "集成电路设计", "--min-area", "3000", "--location", "温泉",
                 "--company", "芯片科技", "--contact", "王芳", "--json", db=db, cwd=tmp_path,
             )
@@ -59,15 +69,15 @@ def test_the_case_commands_keep_a_case_and_its_shortlist(empty_db_url: str, tmp_
     assert added["status"] == "new" and added["requirement"]["min_area_m2"] == 3000
     assert added["snapshot"]["data_version"] and len(added["snapshot"]["matches"]) == 18
 
-    listed = _ok(_matcher("shortlist", "add", str(case_id), "P05", "P01", "--note", "看过",
-                          "--json", db=db, cwd=tmp_path))  # fmt: skip
+    listed = _ok(matcher("shortlist", "add", str(case_id), "P05", "P01", "--note", "看过",
+                         "--json", db=db, cwd=tmp_path))  # fmt: skip
     entries = json.loads(listed)["shortlist"]
     assert [(e["park_id"], e["score"], e["note"]) for e in entries] == [
         ("P05", 93.7, "看过"),
         ("P01", 96.7, "看过"),
     ]
 
-    shown = json.loads(_ok(_matcher("cases", "show", str(case_id), "--json", db=db, cwd=tmp_path)))
+    shown = json.loads(_ok(matcher("cases", "show", str(case_id), "--json", db=db, cwd=tmp_path)))
     assert shown["company"] == "芯片科技" and shown["status"] == "new"
     assert shown["requirement"]["sector_text"] == "集成电路设计"
     entry = shown["shortlist"][0]
@@ -77,73 +87,77 @@ def test_the_case_commands_keep_a_case_and_its_shortlist(empty_db_url: str, tmp_
     assert entry["data_version"] == shown["snapshot"]["data_version"]
     assert shown["exports"] == [] and shown["history"][0]["changed_by"] == "li"
 
-    text = _ok(_matcher("cases", "show", str(case_id), db=db, cwd=tmp_path))
+    text = _ok(matcher("cases", "show", str(case_id), db=db, cwd=tmp_path))
     # The score the case page shows (the fit label's band), not the ordering total 93.7.
     assert "P05 72.5 partial" in text and "芯片科技" in text and "93.7" not in text
 
-    rows = json.loads(_ok(_matcher("cases", "list", "--json", db=db, cwd=tmp_path)))
+    rows = json.loads(_ok(matcher("cases", "list", "--json", db=db, cwd=tmp_path)))
     assert [(r["id"], r["shortlist_size"]) for r in rows] == [(case_id, 2)]
-    assert json.loads(_ok(_matcher("cases", "list", "--status", "sent", "--json", db=db,
-                                   cwd=tmp_path))) == []  # fmt: skip
-    assert "1 of 1 cases" in _ok(_matcher("cases", "list", db=db, cwd=tmp_path))
+    assert json.loads(_ok(matcher("cases", "list", "--status", "sent", "--json", db=db,
+                                  cwd=tmp_path))) == []  # fmt: skip
+    assert "1 of 1 cases" in _ok(matcher("cases", "list", db=db, cwd=tmp_path))
 
 
-def test_staff_passwords_come_from_stdin_never_arguments(tmp_path: Path) -> None:
+def test_staff_passwords_come_from_stdin_never_arguments(matcher: Matcher, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'w.db'}"
     assert "added staff alice" in _ok(
-        _matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="correct horse battery\n")
+        matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="correct horse battery\n")
     )
-    _refused(_matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="x" * 12), 2, "taken")
-    _refused(_matcher("staff", "add", "bob", db=db, cwd=tmp_path, stdin=""), 2, "no password")
-    _refused(_matcher("staff", "add", "bob", db=db, cwd=tmp_path, stdin="short\n"), 2, "at least")
+    _refused(matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="x" * 12), 2, "taken")
+    _refused(matcher("staff", "add", "bob", db=db, cwd=tmp_path, stdin=""), 2, "no password")
+    _refused(matcher("staff", "add", "bob", db=db, cwd=tmp_path, stdin="short\n"), 2, "at least")
     _refused(
-        _matcher("staff", "add", "bob", "--password", "x", db=db, cwd=tmp_path), 2, "unrecognized"
+        matcher("staff", "add", "bob", "--password", "x", db=db, cwd=tmp_path), 2, "unrecognized"
     )
-    listed = _ok(_matcher("staff", "list", db=db, cwd=tmp_path))
+    listed = _ok(matcher("staff", "list", db=db, cwd=tmp_path))
     assert "alice" in listed and "active" in listed and "bob" not in listed
     with sqlite3.connect(tmp_path / "w.db") as connection:
         (stored,) = connection.execute("SELECT password_hash FROM staff").fetchone()
     assert stored.startswith("$argon2id$") and "correct horse" not in stored
 
 
-def test_mistakes_are_one_message_with_exit_1_or_2(tmp_path: Path) -> None:
+def test_mistakes_are_one_message_with_exit_1_or_2(matcher: Matcher, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'w.db'}"
-    _refused(_matcher("cases", "show", "7", db=db, cwd=tmp_path), 1, "case 7 does not exist")
-    _refused(_matcher("cases", "add", "AI", "--min-area", "1,2,3", db=db, cwd=tmp_path), 2,
-             "--min-area")  # fmt: skip
-    _refused(_matcher("cases", "add", "", db=db, cwd=tmp_path), 2, "SECTOR")
-    _ok(_matcher("cases", "add", "AI", db=db, cwd=tmp_path))
-    _refused(_matcher("shortlist", "add", "1", "P99", db=db, cwd=tmp_path), 2, "P99")
-    _refused(_matcher("shortlist", "add", "9", "P01", db=db, cwd=tmp_path), 1, "case 9")
-    _refused(_matcher("cases", "list", "--status", "done", db=db, cwd=tmp_path), 2, "invalid")
-    _refused(_matcher("cases", "status", "1", "sent", db=db, cwd=tmp_path), 2, "cannot go")
-    _refused(_matcher("cases", "list", db="mysql://x@y/z", cwd=tmp_path), 1, "not supported")
-    _refused(_matcher("cases", "list", db="postgresql://u@/x?host=/nonexistent", cwd=tmp_path),
-             1, "cannot open the database")  # fmt: skip
+    _refused(matcher("cases", "show", "7", db=db, cwd=tmp_path), 1, "case 7 does not exist")
+    _refused(matcher("cases", "add", "AI", "--min-area", "1,2,3", db=db, cwd=tmp_path), 2,
+            "--min-area")  # fmt: skip
+    _refused(matcher("cases", "add", "", db=db, cwd=tmp_path), 2, "SECTOR")
+    _ok(matcher("cases", "add", "AI", db=db, cwd=tmp_path))
+    _refused(matcher("shortlist", "add", "1", "P99", db=db, cwd=tmp_path), 2, "P99")
+    _refused(matcher("shortlist", "add", "9", "P01", db=db, cwd=tmp_path), 1, "case 9")
+    _refused(matcher("cases", "list", "--status", "done", db=db, cwd=tmp_path), 2, "invalid")
+    _refused(matcher("cases", "status", "1", "sent", db=db, cwd=tmp_path), 2, "cannot go")
+    _refused(matcher("cases", "list", db="mysql://x@y/z", cwd=tmp_path), 1, "not supported")
+    _refused(matcher("cases", "list", db="postgresql://u@/x?host=/nonexistent", cwd=tmp_path),
+            1, "cannot open the database")  # fmt: skip
 
 
-def test_postgresql_needs_an_explicit_upgrade(postgres_server: object, tmp_path: Path) -> None:
+def test_postgresql_needs_an_explicit_upgrade(
+    matcher: Matcher, postgres_server: object, tmp_path: Path
+) -> None:
     db = postgres_server.new_database()  # type: ignore[attr-defined]
-    _refused(_matcher("cases", "list", db=db, cwd=tmp_path), 1, "matcher db upgrade")
+    _refused(matcher("cases", "list", db=db, cwd=tmp_path), 1, "matcher db upgrade")
 
 
-def test_backup_is_a_consistent_copy_never_over_the_database(tmp_path: Path) -> None:
+def test_backup_is_a_consistent_copy_never_over_the_database(
+    matcher: Matcher, tmp_path: Path
+) -> None:
     db = f"sqlite:///{tmp_path / 'w.db'}"
-    _ok(_matcher("cases", "add", "AI", "--company", "Backup Co", db=db, cwd=tmp_path))
-    assert "backed up" in _ok(_matcher("backup", "copy.db", db=db, cwd=tmp_path))
+    _ok(matcher("cases", "add", "AI", "--company", "Backup Co", db=db, cwd=tmp_path))
+    assert "backed up" in _ok(matcher("backup", "copy.db", db=db, cwd=tmp_path))
     with sqlite3.connect(tmp_path / "copy.db") as connection:
         assert connection.execute("SELECT company FROM cases").fetchall() == [("Backup Co",)]
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     copy = f"sqlite:///{tmp_path / 'copy.db'}"
-    shown = json.loads(_ok(_matcher("cases", "show", "1", "--json", db=copy, cwd=tmp_path)))
+    shown = json.loads(_ok(matcher("cases", "show", "1", "--json", db=copy, cwd=tmp_path)))
     assert shown["company"] == "Backup Co"
-    _refused(_matcher("backup", "w.db", db=db, cwd=tmp_path), 2, "database itself")
-    _refused(_matcher("backup", str(tmp_path), db=db, cwd=tmp_path), 1, "folder")
+    _refused(matcher("backup", "w.db", db=db, cwd=tmp_path), 2, "database itself")
+    _refused(matcher("backup", str(tmp_path), db=db, cwd=tmp_path), 1, "folder")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
-    _refused(_matcher("backup", "x.db", db=f"sqlite:///{tmp_path / 'none.db'}", cwd=tmp_path), 1,
-             "nothing to back up")  # fmt: skip
-    _refused(_matcher("backup", "x.dump", db="postgresql://u@localhost/db", cwd=tmp_path), 2,
-             "pg_dump")  # fmt: skip
+    _refused(matcher("backup", "x.db", db=f"sqlite:///{tmp_path / 'none.db'}", cwd=tmp_path), 1,
+            "nothing to back up")  # fmt: skip
+    _refused(matcher("backup", "x.dump", db="postgresql://u@localhost/db", cwd=tmp_path), 2,
+            "pg_dump")  # fmt: skip
 
 
 def test_the_default_database_is_var_matcher_db(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,6 +171,7 @@ def test_the_default_database_is_var_matcher_db(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_rank_never_loads_the_workspace(tmp_path: Path) -> None:
+    # A subprocess on purpose: what a command imports shows only in a fresh interpreter.
     probe = (
         "import sys\n"
         "from matcher.cli import main\n"
@@ -171,42 +186,44 @@ def test_rank_never_loads_the_workspace(tmp_path: Path) -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_the_lexicon_commands_teach_list_export_and_retire(db_url: str, tmp_path: Path) -> None:
+def test_the_lexicon_commands_teach_list_export_and_retire(
+    matcher: Matcher, db_url: str, tmp_path: Path
+) -> None:
     db = db_url
-    before = json.loads(_ok(_matcher("cases", "add", "质子治疗", "--json", db=db, cwd=tmp_path)))
+    before = json.loads(_ok(matcher("cases", "add", "质子治疗", "--json", db=db, cwd=tmp_path)))
     assert {m["fit"] for m in before["snapshot"]["matches"]} == {"none"}
     taught = _ok(
-        _matcher(
+        matcher(
             "lexicon", "teach", "质子治疗", "--en", "proton beam therapy", "--sector", "devices",
             "--segment", "design", "--note", "radiotherapy equipment", db=db, cwd=tmp_path,
         )
     )  # fmt: skip
     assert "taught term 1: 质子治疗 → devices" in taught
-    after = json.loads(_ok(_matcher("cases", "add", "质子治疗", "--json", db=db, cwd=tmp_path)))
+    after = json.loads(_ok(matcher("cases", "add", "质子治疗", "--json", db=db, cwd=tmp_path)))
     top = {m["park_id"] for m in after["snapshot"]["matches"][:2]}
     assert top == {"P14", "P15"}  # the parks listing medical devices as a lead industry
     assert after["snapshot"]["data_version"] != before["snapshot"]["data_version"]
-    [listed] = json.loads(_ok(_matcher("lexicon", "list", "--json", db=db, cwd=tmp_path)))
+    [listed] = json.loads(_ok(matcher("lexicon", "list", "--json", db=db, cwd=tmp_path)))
     assert (listed["term_zh"], listed["taught_by"], listed["retired_at"]) == (
         "质子治疗",
         "li",
         None,
     )
     out = tmp_path / "taught.csv"
-    _ok(_matcher("lexicon", "export", str(out), db=db, cwd=tmp_path))
+    _ok(matcher("lexicon", "export", str(out), db=db, cwd=tmp_path))
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("质子治疗,proton beam")
     _refused(
-        _matcher(
+        matcher(
             "lexicon", "teach", "质子治疗", "--en", "proton", "--sector", "devices",
             "--segment", "design", db=db, cwd=tmp_path,
         ),
         2,
         "already in the chain knowledge",
     )  # fmt: skip
-    assert "retired term 1" in _ok(_matcher("lexicon", "retire", "1", db=db, cwd=tmp_path))
-    _refused(_matcher("lexicon", "retire", "7", db=db, cwd=tmp_path), 2, "does not exist")
+    assert "retired term 1" in _ok(matcher("lexicon", "retire", "1", db=db, cwd=tmp_path))
+    _refused(matcher("lexicon", "retire", "7", db=db, cwd=tmp_path), 2, "does not exist")
     _refused(
-        _matcher(
+        matcher(
             "lexicon", "teach", "质子治疗", "--en", "", "--sector", "devices", "--segment",
             "design", db=db, cwd=tmp_path,
         ),
