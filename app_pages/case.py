@@ -24,7 +24,7 @@ from app_pages.requirement_form import read_requirement, requirement_fields
 from matcher.display import shown_score
 from matcher.errors import UserFacingError
 from matcher.lexicon import best_fit_if_missed
-from matcher.views import header
+from matcher.views import header, match_fit_words
 from matcher.workspace import CaseNotFoundError, CaseView
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,7 +129,7 @@ def show_shortlist(view: CaseView, actor: str) -> None:
                     " · ".join(
                         [
                             f"{header('score', lang())} {shown_score(stored, scale):.1f}",
-                            t("fit_" + stored.fit.value),
+                            match_fit_words(stored).in_(lang()),
                             t("by_whom", what=local_time(entry.added_at), who=entry.added_by),
                         ]
                     )

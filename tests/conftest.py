@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from matcher import Catalogue, default_catalogue
 from matcher.scoring import Ranker, ranker_for
@@ -20,6 +21,11 @@ from tests.workspace_fixtures import (  # noqa: F401 (the workspace tests' datab
     postgres_server,
     workspace,
 )
+
+# Property tests check what holds, not how fast: on two workers sharing two cores an example's
+# time says nothing, so no example fails for taking long.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

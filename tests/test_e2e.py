@@ -100,7 +100,7 @@ def test_an_anonymous_browser_sees_no_case_data(
     from playwright.sync_api import sync_playwright
 
     ws = Workspace.open(server_db_url, ranker=ranker)
-    ws.create_case(
+    ws.cases.create(
         Requirement.from_cells(sector_text="细胞治疗", min_area="2000", location="温泉"),
         actor="investor",
         source=CaseSource.INVESTOR_FORM,

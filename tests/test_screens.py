@@ -11,15 +11,19 @@ requirement, an open case, three parks to compare, an uploaded lead list) say so
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import pytest
 
 from matcher.i18n import Lang, catalogue, label
+from matcher.views import header
 from tests.e2e_fixtures import (
     CHROMIUM,
     FLAGS,
@@ -32,7 +36,7 @@ from tests.e2e_fixtures import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 WIDTHS = (1280, 390)
@@ -283,11 +287,15 @@ def visit(page: Page, server: str, path: str, lang: Lang, who: str, seen: set[st
     prepare = PREPARE.get(path)
     if prepare is not None:
         prepare(page, lang)
+    problems = []
+    exports = EXPORTS.get(path)
+    if exports is not None and who == "staff":
+        problems += exports(page, lang)
+        settle(page)
     page_name = path or "investor"
     if who == "staff" and page_name in seen:
         page_name = f"{page_name}-staff"
     seen.add(page_name)
-    problems = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         settle(page)
@@ -297,6 +305,143 @@ def visit(page: Page, server: str, path: str, lang: Lang, who: str, seen: set[st
     page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
     settle(page)
     return problems
+
+
+# --- what leaves the office says what the screen says ---
+
+# Chromium saves a grid's "Download as CSV" through a save dialog; without that API the grid
+# downloads the file, which the test can read: the screen's own table.
+SAVE_PICKER_OFF = "delete window.showSaveFilePicker"
+
+
+def downloaded(page: Page, click: Callable[[], None]) -> Path:
+    with page.expect_download(timeout=60_000) as download:
+        click()
+    return Path(download.value.path())
+
+
+def grid_on_screen(page: Page, grid: Locator) -> pd.DataFrame:
+    """The cells a grid shows, as the grid itself exports them."""
+    grid.hover()
+    path = downloaded(page, grid.get_by_role("button", name="Download as CSV").click)
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def xlsx_frame(path: Path) -> pd.DataFrame:
+    """The first sheet of a workbook, every cell as text."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
+    head, *rows = book.worksheets[0].iter_rows(values_only=True)
+    texts = [["" if v is None else str(v) for v in row] for row in rows]
+    return pd.DataFrame(texts, columns=[str(h) for h in head])
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def leaks(name: str, text: str) -> list[str]:
+    """What a reader must never find in a file: a crash, an internal name, a path, a hash."""
+    from matcher.catalogue import default_catalogue
+
+    found = [f"{name}: {m!r}" for m in INTERNALS.findall(text)]
+    for token in (default_catalogue().version, "seeds/", "data_version", "sha256"):
+        if token in text:
+            found.append(f"{name}: {token!r}")
+    return found
+
+
+def ranked(frame: pd.DataFrame, lang: Lang) -> list[tuple[str, str, str]]:
+    """(park, shown score to 0.1, fit words) of each row, in order."""
+    park, score, fit = (header(c, lang) for c in ("park_id", "score", "fit"))
+    return [
+        (row[park], f"{float(row[score]):.1f}" if row[score] else "", row[fit])
+        for _, row in frame.iterrows()
+    ]
+
+
+def check_batch_exports(page: Page, lang: Lang) -> list[str]:
+    """The results grid on the Batch page against its CSV and Excel downloads."""
+    main = page.locator('[data-testid="stMain"]')
+    screen = grid_on_screen(page, main.locator('[data-testid="stDataFrame"]').last)
+    problems = []
+    files = {
+        "batch CSV": downloaded(
+            page, main.get_by_role("button", name=label("batch_download", lang)).click
+        ),
+        "batch Excel": downloaded(
+            page, main.get_by_role("button", name=label("batch_download_xlsx", lang)).click
+        ),
+    }
+    for name, path in files.items():
+        frame = (
+            xlsx_frame(path)
+            if name.endswith("Excel")
+            else pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        )
+        if list(frame.columns) != list(screen.columns):
+            problems.append(f"{name}: headers {list(frame.columns)} != {list(screen.columns)}")
+        if ranked(frame, lang)[: len(screen)] != ranked(screen, lang):
+            problems.append(f"{name}: scores, fit words or order differ from the screen")
+        problems += leaks(name, frame.to_csv(index=False))
+    return problems
+
+
+def check_case_exports(page: Page, lang: Lang) -> list[str]:
+    """The case page's ranking grid against its ranking download, and its shortlist against
+    the shortlist's CSV, Excel and PDF brief."""
+    main = page.locator('[data-testid="stMain"]')
+    problems = []
+    grid = main.locator('[class*="st-key-ranking_ticks_"] [data-testid="stDataFrame"]')
+    screen = grid_on_screen(page, grid.first)
+    ranking_file = downloaded(
+        page, main.get_by_role("button", name=label("download_ranking", lang)).click
+    )
+    ranking = pd.read_csv(ranking_file, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    if ranked(ranking, lang) != ranked(screen, lang):
+        problems.append("ranking CSV: scores, fit words or order differ from the grid")
+    problems += leaks("ranking CSV", ranking.to_csv(index=False))
+    # The shortlist as the page says it: "1. P16 …" then "Score 70.0 · partial · when (who)".
+    text = main.inner_text().split(label("case_shortlist", lang), 1)[1]
+    parks = re.findall(r"^\d+\. (P\d{2}) ", text, re.M)
+    captions = re.findall(rf"^{re.escape(header('score', lang))} (.+)$", text, re.M)
+    shortlist = [
+        (park, parts[0], " · ".join(parts[1:-1]))
+        for park, parts in zip(parks, (c.split(" · ") for c in captions), strict=True)
+    ]
+    if len(shortlist) != 2:
+        problems.append(f"case: the shortlist on screen reads {shortlist}")
+    buttons = {fmt: label(f"download_{fmt}", lang) for fmt in ("csv", "xlsx", "pdf")}
+    files = {
+        fmt: downloaded(page, main.get_by_role("button", name=words).click)
+        for fmt, words in buttons.items()
+    }
+    csv_rows = pd.read_csv(files["csv"], encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    for name, frame in (
+        ("shortlist CSV", csv_rows),
+        ("shortlist Excel", xlsx_frame(files["xlsx"])),
+    ):
+        if ranked(frame, lang) != shortlist:
+            problems.append(f"{name}: {ranked(frame, lang)} != the screen's {shortlist}")
+        problems += leaks(name, frame.to_csv(index=False))
+    brief = pdf_text(files["pdf"])
+    at = [brief.find(park) for park, _, _ in shortlist]
+    if -1 in at or at != sorted(at):
+        problems.append("PDF brief: the parks are not in the screen's order")
+    for _, score, fit in shortlist:
+        if f"{fit} · {float(score):.0f}" not in " ".join(brief.split()):
+            problems.append(f"PDF brief: no '{fit} · {float(score):.0f}'")
+    problems += leaks("PDF brief", brief)
+    return problems
+
+
+EXPORTS: dict[str, Callable[[Page, Lang], list[str]]] = {
+    "case": check_case_exports,
+    "batch": check_batch_exports,
+}
 
 
 def prepare_workspace(db_url: str) -> None:
@@ -341,6 +486,7 @@ def test_every_page_at_both_widths(lang: Lang, own_server: tuple[str, str]) -> N
             context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
             page = context.new_page()
             page.add_init_script(RUN_COUNTER)
+            page.add_init_script(SAVE_PICKER_OFF)
             page.goto(server, wait_until="networkidle")
             settle(page)
             set_language(page, lang)
