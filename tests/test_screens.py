@@ -315,9 +315,13 @@ SAVE_PICKER_OFF = "delete window.showSaveFilePicker"
 
 
 def downloaded(page: Page, click: Callable[[], None]) -> Path:
+    """The file a click downloads, once the page is idle again (some downloads rerun it)."""
+    settle(page)
     with page.expect_download(timeout=60_000) as download:
         click()
-    return Path(download.value.path())
+    path = Path(download.value.path())
+    settle(page)
+    return path
 
 
 def grid_on_screen(page: Page, grid: Locator) -> pd.DataFrame:
