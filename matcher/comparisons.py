@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from matcher import reasons as say_why
 from matcher.chains import ChainLink, chain_missing_reason, chain_reason
+from matcher.codes import first_and_codes
 from matcher.i18n import Text, both, say
 from matcher.location import Gazetteer, nearness, park_haystack
 from matcher.models import FIT_ORDER, Fit, Park, SectorLevel, SectorTag, TermMatch
@@ -450,13 +451,19 @@ class AreaComparison:
 
     def signatures(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
         """The bounds asked for, as they are (nan: not given)."""
-        pairs = np.column_stack([readings.min_area, readings.max_area])
-        if len(pairs) == 0:
+        if len(readings) == 0:
             return np.zeros(0, dtype=np.intp), []
-        filled = np.nan_to_num(pairs, nan=-1.0)  # areas are never negative
-        unique, codes = np.unique(filled, axis=0, return_inverse=True)
-        keys: list[Hashable] = [(float(low), float(high)) for low, high in unique.tolist()]
-        return codes.reshape(-1).astype(np.intp), keys
+        # Each bound coded by its bits (areas are never negative: -1 stands for not given),
+        # then the pair: two hash passes, where sorting the rows was four times slower.
+        low, high = (
+            first_and_codes(np.nan_to_num(bound, nan=-1.0).view(np.int64))
+            for bound in (readings.min_area, readings.max_area)
+        )
+        first, codes = first_and_codes(low[1] * (len(high[0]) + 1) + high[1])
+        keys: list[Hashable] = [
+            (float(readings.min_area[i]), float(readings.max_area[i])) for i in first.tolist()
+        ]
+        return codes, keys
 
     def holds(self, scored: Scored) -> BoolArray:
         """Whether each park can hold the minimum asked for, underground included."""
