@@ -252,3 +252,46 @@ def test_a_sentence_written_in_a_page_is_caught(tmp_path: Path) -> None:
     page = tmp_path / "page.py"
     page.write_text('st.error("面积无法识别")\n', "utf-8")
     assert len(chinese_in_code([page])) == 1
+
+
+PAGES = [*sorted((ROOT / "app_pages").glob("*.py")), ROOT / "streamlit_app.py"]
+SENTENCE = re.compile(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+")
+
+
+def english_in_pages(sources: list[Path] = PAGES) -> list[str]:
+    """String constants in the pages that read as English words (three or more), outside
+    docstrings, the server log and markup: a sentence that should be in the catalogue."""
+    found = []
+    for path in sources:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            logged = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("debug", "info", "warning", "error", "exception")
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "LOG"
+            )
+            if logged:
+                skip.update(id(arg) for arg in node.args)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in skip
+                and SENTENCE.search(node.value)
+                and "<" not in node.value  # CSS and HTML the page styles itself with
+            ):
+                found.append(f"{path.name}:{node.lineno}: {node.value[:50]!r}")
+    return found
+
+
+def test_no_english_sentence_is_written_in_a_page() -> None:
+    assert english_in_pages() == []
+
+
+def test_an_english_sentence_in_a_page_is_caught(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text('st.error("Area not understood here")\nLOG.exception("it failed on %r")\n')
+    assert len(english_in_pages([page])) == 1
