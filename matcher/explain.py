@@ -142,7 +142,6 @@ class Explainer:
 def matches_of(ranker: Ranker, top: TopK, parts: Sequence[Part], row: int) -> list[Match]:
     """Row `row` of a TopK as Matches, best first, with their parts' reasons."""
     k = top.parks.shape[1]
-    by_name = {part.name: part for part in parts}
     matches = []
     for rank_no in range(1, k + 1):
         j = rank_no - 1
@@ -150,21 +149,18 @@ def matches_of(ranker: Ranker, top: TopK, parts: Sequence[Part], row: int) -> li
         p = int(top.parks[row, j])
         park = ranker.parks[p]
         said = [part.said[int(part.index[cell])] for part in parts]
+        explained = dict(zip((part.name for part in parts), said, strict=True))
         components = {}
         for c, name in enumerate(COMPONENTS):
             value = float(top.values[c][row, j])
-            own = by_name[name].said[int(by_name[name].index[cell])]
             components[name] = Component(
                 name=name,
                 score=None if np.isnan(value) else round(value, 4),
                 weight=round(float(top.shares[row, c]), 4),
                 points=round(float(top.points[c][row, j]), 2),
-                reasons_zh=tuple(t.zh for t in own.texts),
-                reasons_en=tuple(t.en for t in own.texts),
+                reasons_zh=tuple(t.zh for t in explained[name].texts),
+                reasons_en=tuple(t.en for t in explained[name].texts),
             )
-        explained = {
-            name: by_name[name].said[int(by_name[name].index[cell])] for name in COMPONENTS
-        }
         matches.append(
             Match(
                 park_id=park.park_id,

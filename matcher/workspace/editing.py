@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from matcher.models import Match, Requirement
 from matcher.workspace.db import Database
-from matcher.workspace.errors import CaseNotFoundError, StaleCaseError
+from matcher.workspace.errors import DETAIL_FIELDS, CaseNotFoundError, StaleCaseError
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.schema import (
     CaseRow,
@@ -37,17 +37,6 @@ from matcher.workspace.views import (
     ShortlistEntry,
     Snapshot,
     StatusChange,
-)
-
-# What `StaleCaseError` compares, besides the requirement, shortlist and ranking.
-_DETAILS = (
-    "company",
-    "contact_person",
-    "contact",
-    "consent",
-    "status",
-    "assigned_to",
-    "shortlist_note",
 )
 
 
@@ -189,7 +178,7 @@ class CaseEditor:
         session.expire(row)
         now = self.view(session, row)
         changes: dict[str, tuple[object, object]] = {}
-        for field in _DETAILS:
+        for field in DETAIL_FIELDS:
             old, new = getattr(base, field), getattr(now, field)
             if old != new:
                 changes[field] = (_plain(old), _plain(new))

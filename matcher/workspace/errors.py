@@ -47,8 +47,9 @@ class StaleCaseError(UserFacingError):
         super().__init__(stale_message(changes, by, at))
 
 
-# What another person may have changed, by the field the workspace compares.
-CHANGED_FIELDS = (
+# The case's own fields another person may have changed, compared one by one; then what
+# the workspace compares as a whole. Their order is the order a message names them in.
+DETAIL_FIELDS = (
     "company",
     "contact_person",
     "contact",
@@ -56,10 +57,8 @@ CHANGED_FIELDS = (
     "status",
     "assigned_to",
     "shortlist_note",
-    "requirement",
-    "shortlist",
-    "ranking",
 )
+CHANGED_FIELDS = (*DETAIL_FIELDS, "requirement", "shortlist", "ranking")
 
 
 # Values longer than this are cut in the message (the case page shows them in full).
