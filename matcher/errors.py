@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from matcher.i18n import Text, same, say, split_mixed
+from matcher.i18n import Text, same, say
 
 
 class UserFacingError(ValueError):
@@ -16,8 +16,8 @@ class UserFacingError(ValueError):
 
     exit_code = 1  # a data error
 
-    def __init__(self, message: Text | str) -> None:
-        self.message = message if isinstance(message, Text) else split_mixed(message)
+    def __init__(self, message: Text) -> None:
+        self.message = message
         super().__init__(self.message.mixed)
 
 

@@ -10,7 +10,6 @@ its own words, never the other's.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -114,15 +113,3 @@ def time_words(moment: datetime) -> Text:
 def zone_name(zone: Zone, lang: Lang) -> str:
     """北区 / north zone: the one name of each half of the district, in either language."""
     return label(f"zone_{zone.value}", lang)
-
-
-_GIST = re.compile(r"^(?P<en>.*?)\s*\((?P<zh>[^()]*[\u3400-\u9fff][^()]*)\)\s*$", re.S)
-
-
-def split_mixed(message: str) -> Text:
-    """'english (中文)' -> Text('中文', 'english'); a message without a Chinese gist reads
-    the same in both."""
-    found = _GIST.match(message)
-    if found is None:
-        return same(message)
-    return Text(found.group("zh"), found.group("en"))

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from matcher.diskcache import cached, key_of
 from matcher.errors import UsageError
+from matcher.i18n import say
 from matcher.models import Park, Place
 from matcher.text import normalize, pinyin_key, squash
 from matcher.tuning import LocationLevel
@@ -111,7 +112,7 @@ class Gazetteer:
         by_id = {p.place_id: p for p in self.places}
         unknown = [pid for pid in place_ids if pid not in by_id]
         if unknown:
-            raise UsageError(f"unknown place id(s): {', '.join(unknown)} (see data/places.csv)")
+            raise UsageError(say("unknown_place_ids", ids=", ".join(unknown)[:200]))
         return [PlaceHit(by_id[pid], by_id[pid].name_zh) for pid in dict.fromkeys(place_ids)]
 
     def find(self, text: str, *, zones: bool = True, fuzzy: bool = True) -> list[PlaceHit]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from matcher.areas import AreaRange, area_in_text
 from matcher.errors import UsageError
+from matcher.i18n import say
 from matcher.location import Gazetteer, PlaceHit
 from matcher.taxonomy import SectorHit, Taxonomy
 from matcher.text import normalize
@@ -179,7 +180,7 @@ def _understood(
     hits = list(found)
     unknown = [sid for sid in sector_ids if sid not in taxonomy.sectors]
     if unknown:
-        raise UsageError(f"unknown sector id(s): {', '.join(unknown)} (see data/sectors.csv)")
+        raise UsageError(say("unknown_sector_ids", ids=", ".join(unknown)[:200]))
     for sector_id in sector_ids:
         name = taxonomy.sectors[sector_id].name_zh
         hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.i18n import Text, bilingual, catalogue, joined, label, same, say, split_mixed
+from matcher.i18n import Text, bilingual, catalogue, joined, label, same, say
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(
@@ -113,8 +113,6 @@ def test_a_message_missing_a_value_fails_loudly() -> None:
 def test_the_mixed_form_reads_english_then_chinese() -> None:
     assert Text("坏", "bad").mixed == "bad (坏)"
     assert same("P05").mixed == "P05"
-    assert split_mixed("x is bad (坏)") == Text("坏", "x is bad")
-    assert split_mixed("a (b)") == same("a (b)")
 
 
 # --- the ids the code asks for ---
