@@ -1,12 +1,14 @@
 """The app's entry point: language, who is signed in, and the pages they may see.
 
-Anonymous visitors get the investor page, the parks catalogue and the sign-in page; staff
-pages exist in the navigation only for a signed-in session, so typing their URL shows the
-investor page instead (and each staff page checks again).
+Anonymous visitors get the investor page, the parks catalogue and the sign-in page; a staff
+page's address opened while signed out leads to sign-in and then on to it
+(app_pages/navigation.py); staff pages themselves exist only for a signed-in session (and
+each checks again).
 """
 
 import streamlit as st
 
+from app_pages.case_state import open_case_id
 from app_pages.common import (
     COOKIE,
     LANG_KEPT,
@@ -17,6 +19,12 @@ from app_pages.common import (
     signed_in_staff,
     t,
     workspace,
+)
+from app_pages.navigation import (
+    STAFF_PATHS,
+    destination_after_sign_in,
+    nav_links,
+    sign_in_first,
 )
 
 # Streamlit forgets a widget's value when a run switches pages (signing in does), so the
@@ -41,32 +49,37 @@ investor = st.Page(
 )
 parks = st.Page("app_pages/parks.py", title=t("page_parks"), url_path="parks")
 if staff is None:
-    pages = [
-        investor,
-        parks,
-        st.Page("app_pages/signin.py", title=t("page_signin"), url_path="signin"),
+    signin = st.Page("app_pages/signin.py", title=t("page_signin"), url_path="signin")
+    # A staff address opened while signed out (a shared case link): sign in first, then on
+    # to it. These pages only pass the address on; they hold no staff data.
+    gates = [
+        st.Page(
+            sign_in_first(signin, path),
+            title=t("page_signin"),
+            url_path=path,
+            visibility="hidden",
+        )
+        for path in STAFF_PATHS
     ]
+    pages = [investor, parks, signin, *gates]
 else:
-    inbox = st.Page("app_pages/inbox.py", title=t("page_inbox"), url_path="inbox")
-    pages = [
-        investor,
-        inbox,
-        st.Page("app_pages/case.py", title=t("page_case"), url_path="case"),
-        st.Page("app_pages/compare.py", title=t("page_compare"), url_path="compare"),
-        st.Page("app_pages/batch.py", title=t("page_batch"), url_path="batch"),
-        st.Page("app_pages/lexicon.py", title=t("page_lexicon"), url_path="lexicon"),
-        parks,
-    ]
-page = st.navigation(pages)
+    staff_pages = {
+        path: st.Page(f"app_pages/{path}.py", title=t(f"page_{path}"), url_path=path)
+        for path in STAFF_PATHS
+    }
+    pages = [investor, *staff_pages.values(), parks]
+page = st.navigation(pages, position="hidden")
 if staff is not None and st.session_state.pop("just_signed_in", False):
     st.session_state["set_cookie"] = True
-    st.switch_page(inbox)
+    path, params = destination_after_sign_in()
+    st.switch_page(staff_pages[path], query_params=params)
 
 # Which page ran last: a page can tell a fresh arrival from a rerun of itself.
 st.session_state["page_entered"] = st.session_state.get("page_now") != page.url_path
 st.session_state["page_now"] = page.url_path
 
 with st.sidebar:
+    nav_links([p for p in pages if p.visibility == "visible"], open_case_id())
     if staff is not None:
         st.caption(f"{t('signed_in_as')}: {plain(staff.username)}")
         if st.button(t("sign_out"), key="sign_out"):

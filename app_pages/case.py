@@ -1,15 +1,31 @@
-"""Case page (staff): one investor's enquiry, its id in the URL (?case=12). The contact and
-status, the requirement (editing it ranks again: a new snapshot, older ones kept), the latest
-ranking (ticks belong to that snapshot), the case's shortlist with notes, order and what
-changed since each park was added, and exports that are recorded."""
+"""Case page (staff): one investor's enquiry, its id in the URL (?case=12), read top-down:
+who asked, what they asked, the status and the next step, the shortlist with its notes and
+exports; then the full ranking (ticks belong to that snapshot) and the requirement's edit
+in tabs. Every message appears beside the control used, and as a toast."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.case_state import case_id_from_url, export_file, loaded_view, save, show_stale
+from app_pages.case_state import (
+    case_id_from_url,
+    drop_draft,
+    keep_draft,
+    keep_requirement_draft,
+    loaded_view,
+    prepared_export,
+    record_download,
+    requirement_draft,
+    save,
+    say_at,
+    show_said,
+    theirs,
+    typed,
+    use_theirs,
+)
 from app_pages.common import (
+    catalogue,
     lang,
     local_time,
     park_label,
@@ -22,9 +38,8 @@ from app_pages.common import (
 from app_pages.ranking import show_ranking
 from app_pages.requirement_form import read_requirement, requirement_fields
 from matcher.display import shown_score
-from matcher.errors import UserFacingError
 from matcher.lexicon import best_fit_if_missed
-from matcher.views import header, match_fit_words
+from matcher.views import header, match_fit_words, requirement_lines
 from matcher.workspace import CaseNotFoundError, CaseView
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,6 +50,8 @@ def show_header(view: CaseView) -> None:
     st.title(t("case_title", case=view.id))
     # The investor's own words: st.text shows them as typed, never as markdown.
     st.text(" · ".join(x for x in (view.company, view.contact_person) if x) or "—")
+    if view.contact:
+        st.text(t("field_value", field=t("case_contact"), value=view.contact))
     facts = [
         t("field_value", field=t("case_source"), value=t("source_" + view.source.value)),
         t(
@@ -50,80 +67,101 @@ def show_header(view: CaseView) -> None:
     else:
         facts.append(t("case_no_consent"))
     st.caption(plain(" · ".join(facts)))
-    if view.contact:
-        st.text(t("field_value", field=t("case_contact"), value=view.contact))
+
+
+def show_asked(view: CaseView) -> None:
+    """What the investor asked, in words, always in sight (its edit is in a tab below)."""
+    st.subheader(t("case_asked"))
+    requirement = view.snapshot.requirement if view.snapshot else view.requirement
+    lines = requirement_lines(requirement, catalogue(), ranker().default_weights)
+    if not lines:
+        st.caption(t("case_asked_nothing"))
+    # The investor's own words are among these: plain text, never markdown.
+    st.text("\n".join(f"{field.in_(lang())}: {words.in_(lang())}" for field, words in lines))
+    if view.snapshot_count > 1:
+        st.caption(t("snapshots_kept", count=view.snapshot_count - 1))
 
 
 def show_status(view: CaseView, actor: str) -> None:
-    left, right = st.columns([2, 3])
-    left.markdown(
+    st.markdown(
         t("field_value", field=f"**{t('status')}**", value=t("status_" + view.status.value))
+        + " · "
+        + t("next_step_" + view.status.value)
     )
+    row = st.container(horizontal=True, vertical_alignment="bottom")
     options = [s.value for s in view.next_statuses]
-    target = right.selectbox(
+    target = row.selectbox(
         t("status_next"),
         options=options,
         format_func=lambda s: t("status_" + s),
         key=f"case_{view.id}_v{view.version}_status",
+        width=240,
     )
     if (
-        right.button(t("change_status"), key=f"case_{view.id}_status_button")
+        row.button(t("change_status"), key=f"case_{view.id}_status_button")
         and target
-        and save(lambda base: workspace().cases.set_status(base, target, actor=actor), view)
+        and save(
+            lambda base: workspace().cases.set_status(base, target, actor=actor), view, "status"
+        )
     ):
+        say_at("status", "success", t("status_changed", status=t("status_" + target)))
         st.rerun()
+    show_said("status")
 
 
-def show_requirement(view: CaseView, actor: str) -> None:
-    snapshot = view.snapshot
-    snap = snapshot.id if snapshot else 0
-    with st.expander(t("edit_requirement")):
-        with st.form(f"case_{view.id}_requirement"):
-            # Keys name the snapshot: after a save the form shows the stored requirement.
-            cells = requirement_fields(prefix=f"case{view.id}_s{snap}_", initial=view.requirement)
-            submitted = st.form_submit_button(t("save_requirement"), type="primary")
-        if submitted:
-            requirement = read_requirement(cells)
-            if requirement is not None and save(
-                lambda base: workspace().cases.set_requirement(base, requirement, actor=actor), view
-            ):
-                st.rerun()
-    if view.snapshot_count > 1:
-        st.caption(t("snapshots_kept", count=view.snapshot_count - 1))
+def note_field(
+    view: CaseView, field: str, label: str, stored: str, area: bool = False
+) -> tuple[str, str]:
+    """A note that keeps what was typed through reorders, reruns and a refusal; the other
+    person's version beside it when they changed it meanwhile. Returns (typed, stored)."""
+    widget = f"case_{view.id}_v{view.version}_{field}"
+    args = (view.id, field, widget, stored)
+    if area:
+        text = st.text_area(
+            label,
+            value=typed(view.id, field, stored),
+            key=widget,
+            max_chars=4000,
+            on_change=keep_draft,
+            args=args,
+        )
+    else:
+        text = st.text_input(
+            label,
+            value=typed(view.id, field, stored),
+            key=widget,
+            max_chars=1000,
+            on_change=keep_draft,
+            args=args,
+        )
+    other = theirs(view.id, field, stored)
+    if other is not None:
+        with st.container(border=True):
+            st.caption(t("their_version"))
+            st.text(other or t("empty_value"))
+            st.button(
+                t("use_their_version"),
+                key=f"{widget}_theirs",
+                on_click=use_theirs,
+                args=(view.id, field, widget),
+            )
+    return text, stored
 
 
 def show_shortlist(view: CaseView, actor: str) -> None:
     ws = workspace()
     st.subheader(t("case_shortlist"))
+    show_said("shortlist")
     if not view.shortlist:
         st.info(t("shortlist_empty"))
     order = [e.park_id for e in view.shortlist]
-    notes: dict[str, str] = {}
-    # Widget keys carry the case's version: after any save they show what was stored.
+    notes: dict[str, tuple[str, str]] = {}
     stem = f"case_{view.id}_v{view.version}"
+    scale = ranker().catalogue.tuning.shown
     for index, entry in enumerate(view.shortlist):
         with st.container(border=True):
             st.markdown(f"**{index + 1}. {plain(park_label(entry.park_id))}**")
-            # One row of buttons at any width (columns would stack them on a phone).
-            buttons = st.container(horizontal=True)
-            moved = list(order)
-            if buttons.button(t("move_up"), key=f"{stem}_up_{entry.park_id}", disabled=index == 0):
-                moved[index - 1], moved[index] = moved[index], moved[index - 1]
-            if buttons.button(
-                t("move_down"), key=f"{stem}_down_{entry.park_id}", disabled=index == len(order) - 1
-            ):
-                moved[index + 1], moved[index] = moved[index], moved[index + 1]
-            if moved != order and save(
-                lambda base, ids=moved: ws.shortlists.reorder(base, ids, actor=actor), view
-            ):
-                st.rerun()
-            if buttons.button(t("remove"), key=f"{stem}_remove_{entry.park_id}") and save(
-                lambda base, pid=entry.park_id: ws.shortlists.remove(base, pid, actor=actor),
-                view,
-            ):
-                st.rerun()
             stored = entry.stored
-            scale = ranker().catalogue.tuning.shown
             st.caption(
                 plain(
                     " · ".join(
@@ -138,54 +176,85 @@ def show_shortlist(view: CaseView, actor: str) -> None:
             change = entry.change_text(lang(), scale)
             if change:
                 st.warning(plain(change))
-            notes[entry.park_id] = st.text_input(
-                t("note_for", park=entry.park_id),
-                value=entry.note,
-                key=f"{stem}_note_{entry.park_id}",
-                max_chars=1000,
+            # One row of buttons at any width (columns would stack them on a phone).
+            buttons = st.container(horizontal=True)
+            moved = list(order)
+            if buttons.button(t("move_up"), key=f"{stem}_up_{entry.park_id}", disabled=index == 0):
+                moved[index - 1], moved[index] = moved[index], moved[index - 1]
+            if buttons.button(
+                t("move_down"), key=f"{stem}_down_{entry.park_id}", disabled=index == len(order) - 1
+            ):
+                moved[index + 1], moved[index] = moved[index], moved[index + 1]
+            if moved != order and save(
+                lambda base, ids=moved: ws.shortlists.reorder(base, ids, actor=actor),
+                view,
+                "shortlist",
+            ):
+                st.rerun()
+            if buttons.button(t("remove"), key=f"{stem}_remove_{entry.park_id}") and save(
+                lambda base, pid=entry.park_id: ws.shortlists.remove(base, pid, actor=actor),
+                view,
+                "shortlist",
+            ):
+                say_at("shortlist", "success", t("removed", park=park_label(entry.park_id)))
+                st.rerun()
+            notes[entry.park_id] = note_field(
+                view, f"note_{entry.park_id}", t("note_for", park=entry.park_id), entry.note
             )
-    overall = st.text_area(
-        t("shortlist_note"), value=view.shortlist_note, key=f"{stem}_overall", max_chars=4000
-    )
-    if st.button(t("save_notes"), key=f"{stem}_save_notes"):
-        current = view
-        for park_id, note in notes.items():
-            stored_note = next(e.note for e in current.shortlist if e.park_id == park_id)
-            if note != stored_note:
-                saved = save(
-                    lambda base, p=park_id, n=note: ws.shortlists.set_note(base, p, n, actor=actor),
-                    current,
-                )
-                if saved is None:
-                    return
-                current = saved
-        if overall.strip() != current.shortlist_note and (
-            save(lambda base: ws.cases.update(base, actor=actor, shortlist_note=overall), current)
-            is None
-        ):
-            return
-        st.session_state["case_flash"] = t("saved")
-        st.rerun()
+    overall = note_field(view, "overall", t("shortlist_note"), view.shortlist_note, area=True)
+    if st.button(t("save_notes"), key=f"{stem}_save_notes", type="primary"):
+        save_notes(view, notes, overall, actor)
+    show_said("notes")
+
+
+def save_notes(
+    view: CaseView, notes: dict[str, tuple[str, str]], overall: tuple[str, str], actor: str
+) -> None:
+    """Save each note that differs from what is stored, one edit after another."""
+    ws = workspace()
+    current = view
+    changed = 0
+    for park_id, (text, stored) in notes.items():
+        if text != stored:
+            saved = save(
+                lambda base, p=park_id, n=text: ws.shortlists.set_note(base, p, n, actor=actor),
+                current,
+                "notes",
+            )
+            current, changed = saved, changed + 1
+        drop_draft(view.id, f"note_{park_id}")
+    text, stored = overall
+    if text.strip() != stored:
+        save(lambda base: ws.cases.update(base, actor=actor, shortlist_note=text), current, "notes")
+        changed += 1
+    drop_draft(view.id, "overall")
+    say_at("notes", "success", t("notes_saved", count=changed) if changed else t("notes_unchanged"))
+    st.rerun()
 
 
 def show_exports(view: CaseView, actor: str) -> None:
-    ws = workspace()
-    if view.shortlist:
-        language = lang()
-        downloads = st.container(horizontal=True)
-        for fmt, mime in EXPORTS:
-            # Deferred: the file is made, and its export recorded, when the button is clicked.
-            downloads.download_button(
-                t(f"download_{fmt}"),
-                data=lambda fmt=fmt: export_file(ws, view.id, fmt, language, actor),
-                file_name=f"case-{view.id}-shortlist.{fmt}",
-                mime=mime,
-                key=f"case_{view.id}_download_{fmt}",
-                on_click="ignore",
-            )
+    if not view.shortlist or view.snapshot is None:
+        return
     st.subheader(t("exports"))
+    st.caption(t("exports_help"))
+    language = lang()
+    downloads = st.container(horizontal=True)
+    for fmt, mime in EXPORTS:
+        # The file is made once per version of the case; downloading it records the export
+        # (on the click) and the run that follows lists it below.
+        prepared = prepared_export(view, fmt, language)
+        downloads.download_button(
+            t(f"download_{fmt}"),
+            data=prepared.data,
+            file_name=prepared.file_name,
+            mime=mime,
+            key=f"case_{view.id}_download_{fmt}",
+            on_click=record_download,
+            args=(prepared, actor),
+        )
+    show_said("exports")
     # Export records are only ever added: read them as they are now.
-    records = ws.cases.get(view.id).exports
+    records = workspace().cases.get(view.id).exports
     if not records:
         st.caption(t("exports_none"))
         return
@@ -200,6 +269,77 @@ def show_exports(view: CaseView, actor: str) -> None:
         ),
         hide_index=True,
     )
+
+
+def show_ranking_tab(view: CaseView, actor: str) -> None:
+    snapshot = view.snapshot
+    if view.ranking_outdated:
+        st.warning(t("ranking_outdated"))
+        if st.button(t("rank_again"), key=f"case_{view.id}_refresh") and save(
+            lambda base: workspace().cases.refresh_ranking(base, actor=actor), view, "ranking"
+        ):
+            st.rerun()
+    show_said("ranking")
+    if snapshot is None:
+        return
+    words = snapshot.requirement.sector_text
+    if words and best_fit_if_missed(ranker(), words) is not None:
+        # Above the ranking: the first thing to fix when no park fits for want of words.
+        st.page_link(
+            "app_pages/lexicon.py",
+            label=t("lexicon_teach_this"),
+            icon=":material/school:",
+            query_params={"term": words[:40]},
+        )
+    # The add button sits above the grid, its message beside it: both in sight of the ticks.
+    add = st.container(horizontal=True, vertical_alignment="center")
+    said = st.container()
+    # The grid's key names this snapshot: ticks never carry over to another ranking.
+    picked = show_ranking(
+        snapshot.requirement,
+        list(snapshot.matches),
+        key=f"case_{view.id}_snapshot_{snapshot.id}",
+        selectable=True,
+    )
+    add.caption(t("select_rows_help"))
+    if add.button(
+        t("add_to_shortlist"),
+        disabled=not picked,
+        key=f"case_{view.id}_add_shortlist",
+        type="primary",
+    ) and save(lambda base: workspace().shortlists.add(base, picked, actor=actor), view, "added"):
+        say_at("added", "success", t("added") + ": " + "、".join(picked))
+        st.rerun()
+    with said:
+        show_said("added")
+
+
+def show_requirement_edit(view: CaseView, actor: str) -> None:
+    snapshot = view.snapshot
+    snap = snapshot.id if snapshot else 0
+    draft = requirement_draft(view.id)
+    if draft is not None:
+        st.caption(t("requirement_draft_kept"))
+    with st.form(f"case_{view.id}_requirement"):
+        # Keys name the snapshot: after a save the form shows the stored requirement, or the
+        # person's own requirement when someone else's save refused theirs.
+        cells = requirement_fields(
+            prefix=f"case{view.id}_s{snap}_", initial=draft or view.requirement
+        )
+        submitted = st.form_submit_button(t("save_requirement"), type="primary")
+    if submitted:
+        requirement = read_requirement(cells)
+        if requirement is not None:
+            keep_requirement_draft(view.id, requirement)
+            if save(
+                lambda base: workspace().cases.set_requirement(base, requirement, actor=actor),
+                view,
+                "requirement",
+            ):
+                keep_requirement_draft(view.id, None)
+                say_at("requirement", "success", t("requirement_saved"))
+                st.rerun()
+    show_said("requirement")
 
 
 staff = require_staff()
@@ -218,46 +358,12 @@ except CaseNotFoundError:
     st.stop()
 
 show_header(view)
-show_stale(view.id)
-flash = st.session_state.pop("case_flash", None)
-if flash:
-    st.success(flash)
-try:
-    show_status(view, staff.username)
-    show_requirement(view, staff.username)
-    snapshot = view.snapshot
-    if snapshot is not None:
-        if view.ranking_outdated:
-            st.warning(t("ranking_outdated"))
-            if st.button(t("rank_again"), key=f"case_{view.id}_refresh") and save(
-                lambda base: workspace().cases.refresh_ranking(base, actor=staff.username), view
-            ):
-                st.rerun()
-        words = snapshot.requirement.sector_text
-        if words and best_fit_if_missed(ranker(), words) is not None:
-            # Above the ranking: the first thing to fix when no park fits for want of words.
-            st.page_link(
-                "app_pages/lexicon.py",
-                label=t("lexicon_teach_this"),
-                icon=":material/school:",
-                query_params={"term": words[:40]},
-            )
-        # The grid's key names this snapshot: ticks never carry over to another ranking.
-        picked = show_ranking(
-            snapshot.requirement,
-            list(snapshot.matches),
-            key=f"case_{view.id}_snapshot_{snapshot.id}",
-            selectable=True,
-        )
-        st.caption(t("select_rows_help"))
-        if st.button(
-            t("add_to_shortlist"), disabled=not picked, key=f"case_{view.id}_add_shortlist"
-        ) and save(
-            lambda base: workspace().shortlists.add(base, picked, actor=staff.username), view
-        ):
-            st.session_state["case_flash"] = t("added") + ": " + "、".join(picked)
-            st.rerun()
-    show_shortlist(view, staff.username)
-    show_exports(view, staff.username)
-except UserFacingError as error:  # a status not allowed, a park gone: one message
-    st.error(plain(error.message.in_(lang())))
+show_asked(view)
+show_status(view, staff.username)
+show_shortlist(view, staff.username)
+show_exports(view, staff.username)
+ranking_tab, edit_tab = st.tabs([t("case_ranking_tab"), t("edit_requirement")])
+with ranking_tab:
+    show_ranking_tab(view, staff.username)
+with edit_tab:
+    show_requirement_edit(view, staff.username)

@@ -1,9 +1,11 @@
-"""The case a staff member has open, kept as the page loaded it.
+"""The case a staff member has open, kept as the page loaded it, and what they typed into it.
 
 Every edit passes that view back to the workspace, which refuses it (StaleCaseError) if
-someone saved the case in between: two people never overwrite each other silently. The
-open case's id also lives in the URL (?case=12), so reload, back and a shared link return
-to it, and in the session, so Compare → Case finds it again.
+someone saved the case in between: two people never overwrite each other silently. A refusal
+loads the other person's version at once, and what this person typed stays where it was
+(drafts are kept apart from widgets, which a rerun, a reorder or a reload would reset), with
+the other version beside it. The open case's id also lives in the URL (?case=12), so
+reload, back and a shared link return to it.
 
 Not a page: st.navigation lists the pages explicitly.
 """
@@ -11,15 +13,29 @@ Not a page: st.navigation lists the pages explicitly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
 
 from app_pages.common import lang, plain, t, workspace
-from matcher.i18n import Text
-from matcher.workspace import CaseView, StaleCaseError, Workspace
+from matcher.errors import UserFacingError
+from matcher.i18n import say
+from matcher.models import Requirement
+from matcher.workspace import CaseView, PreparedExport, StaleCaseError
 
 OPEN_CASE = "open_case"
 VIEWS = "case_views"
+DRAFTS = "case_drafts"
+SAID = "case_said"
+PREPARED = "case_prepared_exports"
+Kind = Literal["success", "error", "warning", "info"]
+ICONS: dict[Kind, str] = {
+    "success": ":material/check_circle:",
+    "error": ":material/error:",
+    "warning": ":material/warning:",
+    "info": ":material/info:",
+}
 
 
 def case_id_from_url() -> int | None:
@@ -52,36 +68,131 @@ def loaded_view(case_id: int, fresh: bool = False) -> CaseView:
     return views[case_id]
 
 
-def save(edit: Callable[[CaseView], CaseView], base: CaseView) -> CaseView | None:
-    """Run one edit on `base`; keep the saved view, or say why nothing was saved."""
+# ------------------------------------------------------------------ messages where one looks
+
+
+def say_at(place: str, kind: Kind, text: str) -> None:
+    """Keep a message for the next run, to be shown at `place` (beside the control used)."""
+    st.session_state[SAID] = (place, kind, text)
+
+
+def show_said(place: str) -> None:
+    """The message kept for `place`, shown here and as a toast (seen wherever one scrolled)."""
+    said = st.session_state.get(SAID)
+    if not isinstance(said, tuple) or said[0] != place:
+        return
+    st.session_state.pop(SAID)
+    _, kind, text = said
+    getattr(st, kind)(plain(text), icon=ICONS[kind])
+    st.toast(plain(text), icon=ICONS[kind])
+
+
+def save(edit: Callable[[CaseView], CaseView], base: CaseView, place: str) -> CaseView:
+    """Run one edit on `base` and keep the saved view. If someone else saved first, load
+    their version and say so at `place`; the page's drafts keep what this person typed."""
     try:
         saved = edit(base)
     except StaleCaseError as error:
-        st.session_state["stale_message"] = error.message
-        st.rerun()  # the page shows the message at its top, with a reload button
+        loaded_view(base.id, fresh=True)
+        say_at(place, "error", say("stale_case_kept", what=error.what).in_(lang()))
+        st.rerun()
+    except UserFacingError as error:  # a status not allowed, a park gone: one message
+        say_at(place, "error", error.message.in_(lang()))
+        st.rerun()
     st.session_state.setdefault(VIEWS, {})[saved.id] = saved
-    st.session_state.pop("stale_message", None)
     return saved
 
 
-def show_stale(case_id: int) -> None:
-    """Someone else saved first: their change, nothing of ours saved, a reload button."""
-    message = st.session_state.get("stale_message")
-    if not isinstance(message, Text):
-        return
-    st.error(t("field_value", field=t("stale_case"), value=plain(message.in_(lang()))))
-    if st.button(t("reload_case"), key="reload_case", type="primary"):
-        st.session_state.pop("stale_message", None)
-        loaded_view(case_id, fresh=True)
-        st.rerun()
+# ----------------------------------------------------------------------------------- drafts
 
 
-def export_file(ws: Workspace, case_id: int, fmt: str, language: str, actor: str) -> bytes:
-    """The export's bytes, recorded when the file is made (on the click, not on a rerun)."""
-    data, _record = ws.shortlists.export(
-        case_id,
-        "xlsx" if fmt == "xlsx" else "pdf" if fmt == "pdf" else "csv",
-        "en" if language == "en" else "zh",
-        actor=actor,
+@dataclass(frozen=True)
+class Draft:
+    """Text typed into a field, and the stored value it was typed over."""
+
+    text: str
+    base: str
+
+
+def _drafts() -> dict[tuple[int, str], Draft]:
+    drafts: dict[tuple[int, str], Draft] = st.session_state.setdefault(DRAFTS, {})
+    return drafts
+
+
+def typed(case_id: int, field: str, stored: str) -> str:
+    """What the field shows: the person's draft if they typed one, else the stored value."""
+    draft = _drafts().get((case_id, field))
+    return stored if draft is None else draft.text
+
+
+def keep_draft(case_id: int, field: str, widget: str, stored: str) -> None:
+    """A text field's on_change: keep what was typed, and what it was typed over."""
+    text = st.session_state.get(widget, "")
+    drafts = _drafts()
+    before = drafts.get((case_id, field))
+    base = stored if before is None else before.base
+    if text == base:
+        drafts.pop((case_id, field), None)
+    else:
+        drafts[(case_id, field)] = Draft(text=text, base=base)
+
+
+def drop_draft(case_id: int, field: str) -> None:
+    _drafts().pop((case_id, field), None)
+
+
+def theirs(case_id: int, field: str, stored: str) -> str | None:
+    """The other person's value, when they changed the field after this person began typing
+    (and it differs from what was typed); else None."""
+    draft = _drafts().get((case_id, field))
+    if draft is None or draft.base == stored or draft.text == stored:
+        return None
+    return stored
+
+
+def use_theirs(case_id: int, field: str, widget: str) -> None:
+    """A button's on_click: drop the draft, the field shows the stored value again."""
+    drop_draft(case_id, field)
+    st.session_state.pop(widget, None)
+
+
+def requirement_draft(case_id: int) -> Requirement | None:
+    """A requirement this person saved while someone else changed the case: kept to edit."""
+    kept = st.session_state.get(DRAFTS + "_requirement", {}).get(case_id)
+    return kept if isinstance(kept, Requirement) else None
+
+
+def keep_requirement_draft(case_id: int, requirement: Requirement | None) -> None:
+    kept: dict[int, Requirement] = st.session_state.setdefault(DRAFTS + "_requirement", {})
+    if requirement is None:
+        kept.pop(case_id, None)
+    else:
+        kept[case_id] = requirement
+
+
+# ---------------------------------------------------------------------------------- exports
+
+
+def prepared_export(view: CaseView, fmt: str, language: str) -> PreparedExport:
+    """The export's file for this version of the case, made once per version and language
+    (a PDF takes most of a second): recorded only when downloaded."""
+    key = (view.id, view.version, fmt, language)
+    made: dict[tuple[int, int, str, str], PreparedExport] = st.session_state.setdefault(
+        PREPARED, {}
     )
-    return data
+    if key not in made:
+        for old in [k for k in made if k[0] == view.id and k[1] != view.version]:
+            del made[old]
+        made[key] = workspace().shortlists.prepare_export(
+            view.id,
+            "xlsx" if fmt == "xlsx" else "pdf" if fmt == "pdf" else "csv",
+            "en" if language == "en" else "zh",
+        )
+    return made[key]
+
+
+def record_download(prepared: PreparedExport, actor: str) -> None:
+    """A download button's on_click: the export is recorded when the person takes the file,
+    and the run that follows lists it."""
+    workspace().shortlists.record_prepared(prepared, actor=actor)
+    say_at("exports", "success", t("export_recorded", file=t(f"format_{prepared.format}")))

@@ -304,13 +304,13 @@ def test_the_inbox_lists_filters_and_opens_cases(app: AppTest) -> None:
     app.run()
     app.text_input(key="inbox_search").input(company)
     app.run()
-    links = app.get("page_link")
+    links = app.main.get("page_link")
     assert len(links) == 1
     assert links[0].proto.label == plain(f"● #{case.id} {company} · —")  # escaped, marked new
     assert "case=" + str(case.id) in links[0].proto.page or links[0].proto.query_string
     app.multiselect(key="inbox_status").set_value(["closed"])
     app.run()
-    assert not app.get("page_link") and "没有符合条件" in app.info[0].value
+    assert not app.main.get("page_link") and "没有符合条件" in app.info[0].value
 
 
 def test_the_case_page_shows_the_case_named_in_the_url(app: AppTest) -> None:
@@ -374,7 +374,7 @@ def test_ticked_parks_go_on_the_case_shortlist_in_order(app: AppTest) -> None:
     app.run()
     assert [e.park_id for e in workspace().cases.get(case.id).shortlist] == ["P01"]
     labels = [d.label for d in app.get("download_button")]
-    assert labels[-3:] == ["下载 CSV", "下载 Excel", "下载 PDF 简报"]
+    assert labels[:3] == ["下载 CSV", "下载 Excel", "下载 PDF 简报"]  # above the ranking
 
 
 def test_navigation_keeps_the_case(app: AppTest) -> None:
@@ -395,12 +395,10 @@ def test_navigation_keeps_the_case(app: AppTest) -> None:
 
 def test_the_export_carries_the_case_requirement(app: AppTest) -> None:
     """Defect: exports carried an empty requirement."""
-    from app_pages.case_state import export_file
-
     staff = sign_in(app)
     case = new_case("集成电路设计", min_area="3000", location="温泉")
     workspace().shortlists.add(case.id, ["P05"], actor="test")
-    data = export_file(workspace(), case.id, "xlsx", "zh", staff.username)
+    data, _ = workspace().shortlists.export(case.id, "xlsx", "zh", actor=staff.username)
     book = load_workbook(io.BytesIO(data))
     about = {row[0].value: row[1].value for row in book["需求"].iter_rows(min_row=2)}
     assert "集成电路设计" in " ".join(str(v) for v in about.values())
@@ -410,7 +408,8 @@ def test_the_export_carries_the_case_requirement(app: AppTest) -> None:
         ("xlsx", ("P05",), staff.username)
     ]
     open_case(app, case.id)
-    assert app.dataframe[-1].value["格式"].tolist() == ["Excel 表格"]  # the export list
+    exports = next(d.value for d in app.dataframe if "格式" in d.value.columns)
+    assert exports["格式"].tolist() == ["Excel 表格"]  # the export list
 
 
 def test_a_shortlisted_score_says_what_it_was_when_added(app: AppTest) -> None:
@@ -464,13 +463,34 @@ def test_two_staff_editing_one_case_never_lose_an_update(app: AppTest) -> None:
     app.button(key=f"{stem}_save_notes").click()
     app.run()
     assert not app.exception
-    assert "他人已修改" in app.error[0].value and "other" in app.error[0].value
+    # Refused beside the button, saying who changed what; their note is kept in the database.
+    assert "没有保存" in app.error[0].value and "other" in app.error[0].value
     assert workspace().cases.get(case.id).shortlist[0].note == "theirs"
-    app.button(key="reload_case").click()
-    app.run()
-    assert not app.error
+    # The page now holds their version; the field still holds what this person typed.
     fresh = workspace().cases.get(case.id)
-    assert app.text_input(key=f"case_{case.id}_v{fresh.version}_note_P05").value == "theirs"
+    stem = f"case_{case.id}_v{fresh.version}"
+    assert app.text_input(key=f"{stem}_note_P05").value == "mine"
+    assert any(t.value == "theirs" for t in app.text)  # their version, beside the field
+    app.button(key=f"{stem}_save_notes").click()  # merged (kept theirs out): saved
+    app.run()
+    assert workspace().cases.get(case.id).shortlist[0].note == "mine"
+    assert "已保存 1 条备注" in app.success[0].value
+
+
+def test_a_typed_note_survives_a_reorder(app: AppTest) -> None:
+    """Defect: an unsaved shortlist note vanished when the shortlist was reordered."""
+    sign_in(app)
+    case = new_case()
+    view = workspace().shortlists.add(case.id, ["P05", "P09"], actor="test")
+    open_case(app, case.id)
+    stem = f"case_{case.id}_v{view.version}"
+    app.text_input(key=f"{stem}_note_P09").input("typed, not saved")
+    app.button(key=f"{stem}_up_P09").click()
+    app.run()
+    moved = workspace().cases.get(case.id)
+    assert [e.park_id for e in moved.shortlist] == ["P09", "P05"]
+    note = app.text_input(key=f"case_{case.id}_v{moved.version}_note_P09")
+    assert note.value == "typed, not saved" and moved.shortlist[0].note == ""
 
 
 def test_compare_highlights_two_to_four_parks(app: AppTest) -> None:
@@ -1099,9 +1119,9 @@ def test_a_case_whose_words_were_missed_links_to_the_lexicon_with_them(lexicon: 
     missed = new_case("我们做质子治疗")
     understood = new_case("集成电路设计")
     open_case(lexicon, understood.id)
-    assert not [link for link in lexicon.get("page_link")]
+    assert not [link for link in lexicon.main.get("page_link")]
     open_case(lexicon, missed.id)
-    [link] = lexicon.get("page_link")
+    [link] = lexicon.main.get("page_link")
     assert link.proto.page == "lexicon"
     assert urllib.parse.parse_qs(link.proto.query_string) == {"term": ["我们做质子治疗"]}
     lexicon.query_params["term"] = "我们做质子治疗"

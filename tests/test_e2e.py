@@ -71,7 +71,10 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
                 with app_run(staff):  # each tick runs the page again
                     staff.mouse.click(box["x"] + 15, box["y"] + 35 * row + 17)
             staff.get_by_role("button", name="加入短名单").click()
-            staff.get_by_text("已加入短名单").wait_for(timeout=30_000)
+            # Said beside the button (and as a toast, wherever the page was scrolled).
+            staff.get_by_test_id("stAlertContentSuccess").get_by_text("已加入短名单").wait_for(
+                timeout=30_000
+            )
             with staff.expect_download(timeout=30_000) as download_info:
                 staff.get_by_role("button", name="下载 Excel").click()
             saved = tmp_path / "shortlist.xlsx"

@@ -73,31 +73,51 @@ def sidebar_open(page: Page) -> None:
         settle(page)  # the sidebar has slid in
 
 
+NAV_LINKS = ".st-key-nav a"  # the sidebar's menu (app_pages/navigation.py)
+
+
+def link_path(href: str, server: str) -> str:
+    return href.removeprefix(server).split("?")[0].strip("/")
+
+
+def page_path(page: Page, server: str) -> str:
+    """The page the browser shows ('' is the default page)."""
+    path = link_path(page.url, server)
+    return "" if path == "investor" else path
+
+
 def nav_paths(page: Page, server: str) -> list[str]:
     """The url path of every page in the navigation, in order ('' is the default page)."""
     sidebar_open(page)
-    links = page.locator('[data-testid="stSidebarNav"] a')
-    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
-    return [href.removeprefix(server).split("?")[0].strip("/") for href in hrefs]
+    links = page.locator(NAV_LINKS)
+    return [
+        link_path(links.nth(i).get_attribute("href") or "", server) for i in range(links.count())
+    ]
 
 
 def go(page: Page, server: str, path: str) -> None:
-    from playwright.sync_api import expect
-
     sidebar_open(page)
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    links = page.locator(NAV_LINKS)
     for i in range(links.count()):
-        href = links.nth(i).get_attribute("href") or ""
-        if href.removeprefix(server).split("?")[0].strip("/") == path:
-            if links.nth(i).get_attribute("aria-current") == "page":
+        if link_path(links.nth(i).get_attribute("href") or "", server) == path:
+            if page_path(page, server) == path:
                 settle(page)  # already there: its link would only run the page again
                 return
             with app_run(page):
                 links.nth(i).click()
-            expect(links.nth(i)).to_have_attribute("aria-current", "page")
+            page.wait_for_url(lambda url: page_path(page, server) == path)
             break
     else:
         raise AssertionError(f"no link to {path!r} in the navigation")
+
+
+def nav_text(page: Page, server: str) -> str:
+    """The menu's words for the page the browser shows."""
+    links = page.locator(NAV_LINKS)
+    for i in range(links.count()):
+        if link_path(links.nth(i).get_attribute("href") or "", server) == page_path(page, server):
+            return links.nth(i).inner_text().strip()
+    return ""
 
 
 def set_language(page: Page, lang: Lang) -> None:
@@ -137,7 +157,7 @@ def prepare_investor(page: Page, lang: Lang) -> None:
 def prepare_case(page: Page, lang: Lang) -> None:
     """The prepared case, opened from the inbox (the session keeps it open for Compare)."""
     with app_run(page):
-        page.locator('[data-testid="stSidebarNav"] a[href$="/inbox"]').click()
+        page.locator(f'{NAV_LINKS}[href$="inbox"]').click()
     with app_run(page):
         page.locator('[data-testid="stMain"]').get_by_role(
             "link", name=re.compile(f"#1 {COMPANY}")
@@ -279,11 +299,7 @@ def shoot(page: Page, name: str) -> None:
 
 def visit(page: Page, server: str, path: str, lang: Lang, who: str, seen: set[str]) -> list[str]:
     go(page, server, path)
-    nav_text = (
-        page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').first.inner_text()
-        if page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').count()
-        else ""
-    ).strip()
+    menu_words = nav_text(page, server)
     prepare = PREPARE.get(path)
     if prepare is not None:
         prepare(page, lang)
@@ -300,7 +316,7 @@ def visit(page: Page, server: str, path: str, lang: Lang, who: str, seen: set[st
         page.set_viewport_size({"width": width, "height": HEIGHT})
         settle(page)
         name = f"{page_name}-{lang}-{width}"
-        problems += check(page, name, lang, width, heading(path, lang, nav_text))
+        problems += check(page, name, lang, width, heading(path, lang, menu_words))
         shoot(page, name)
     page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
     settle(page)
@@ -410,6 +426,7 @@ def check_case_exports(page: Page, lang: Lang) -> list[str]:
     problems += leaks("ranking CSV", ranking.to_csv(index=False))
     # The shortlist as the page says it: "1. P16 …" then "Score 70.0 · partial · when (who)".
     text = main.inner_text().split(label("case_shortlist", lang), 1)[1]
+    text = text.split(label("exports", lang), 1)[0]  # the ranking follows the exports
     parks = re.findall(r"^\d+\. (P\d{2}) ", text, re.M)
     captions = re.findall(rf"^{re.escape(header('score', lang))} (.+)$", text, re.M)
     shortlist = [

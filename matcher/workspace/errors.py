@@ -44,7 +44,10 @@ class StaleCaseError(UserFacingError):
         self.at = at
         self.loaded_version = loaded_version
         self.current_version = current_version
-        super().__init__(stale_message(changes, by, at))
+        # Who changed what and when, without advice: the case page adds its own (the typed
+        # text is kept there), the command line says to show the case and repeat the edit.
+        self.what = stale_what(changes, by, at)
+        super().__init__(say("stale_case_detail", what=self.what))
 
 
 # The case's own fields another person may have changed, compared one by one; then what
@@ -76,8 +79,8 @@ def _value(field: str, value: object) -> Text:
     return same(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…")
 
 
-def stale_message(changes: dict[str, tuple[object, object]], by: str, at: datetime) -> Text:
-    """Who changed the case, when (Beijing time) and what, in words; nothing of ours saved."""
+def stale_what(changes: dict[str, tuple[object, object]], by: str, at: datetime) -> Text:
+    """Who changed the case, when (Beijing time) and what, in words."""
     named = []
     for field in CHANGED_FIELDS:
         if field not in changes:
@@ -95,7 +98,7 @@ def stale_message(changes: dict[str, tuple[object, object]], by: str, at: dateti
             )
         )
     return say(
-        "stale_case_detail",
+        "stale_case_what",
         who=same(by) if by else say("someone"),
         time=time_words(at),
         changes=joined(named, "reason_separator") if named else say("changed_saved_again"),

@@ -26,7 +26,7 @@ from matcher.workspace.editing import CaseEditor, export_view
 from matcher.workspace.errors import CaseNotFoundError
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.schema import CaseRow, ExportRow, ShortlistEntryRow, SnapshotRow
-from matcher.workspace.views import CaseView, ExportRecord
+from matcher.workspace.views import CaseView, ExportRecord, PreparedExport
 
 if TYPE_CHECKING:
     from matcher.shortlist import ExportFormat
@@ -164,6 +164,14 @@ class Shortlists:
     ) -> tuple[bytes, ExportRecord]:
         """The case's shortlist as CSV, XLSX or a PDF brief, from the latest ranking (its
         requirement, matches and data version), and the record of that export."""
+        prepared = self.prepare_export(case_id, fmt, lang, now=now)
+        return prepared.data, self.record_prepared(prepared, actor=actor)
+
+    def prepare_export(
+        self, case_id: int, fmt: ExportFormat, lang: Lang, *, now: datetime | None = None
+    ) -> PreparedExport:
+        """The export's file, not yet recorded: a page offers it, and records it
+        (`record_prepared`) only when the person downloads it."""
         from matcher.shortlist import Shortlist, ShortlistItem, shortlist_file
 
         now = now or utcnow()
@@ -179,19 +187,30 @@ class Shortlists:
             created_at=now,
         )
         matches = {m.park_id: m for m in view.snapshot.matches}
-        data = shortlist_file(shortlist, self._lexicon.ranker.catalogue, matches, lang, fmt)
-        record = self.record_export(
+        return PreparedExport(
             case_id=case_id,
             snapshot_id=view.snapshot.id,
-            fmt=fmt,
-            data=data,
+            format=fmt,
+            data=shortlist_file(shortlist, self._lexicon.ranker.catalogue, matches, lang, fmt),
             park_ids=shortlist.park_ids,
             data_version=view.snapshot.data_version,
             file_name=f"case-{case_id}-shortlist.{fmt}",
-            actor=actor,
-            now=now,
+            prepared_at=now,
         )
-        return data, record
+
+    def record_prepared(self, prepared: PreparedExport, *, actor: str) -> ExportRecord:
+        """Record a prepared export as made at the time its file says."""
+        return self.record_export(
+            case_id=prepared.case_id,
+            snapshot_id=prepared.snapshot_id,
+            fmt=prepared.format,
+            data=prepared.data,
+            park_ids=prepared.park_ids,
+            data_version=prepared.data_version,
+            file_name=prepared.file_name,
+            actor=actor,
+            now=prepared.prepared_at,
+        )
 
     def record_export(
         self,

@@ -159,6 +159,20 @@ class ExportRecord(BaseModel):
     created_at: datetime
 
 
+class PreparedExport(BaseModel):
+    """An export's file made for a case, before anyone downloads (and so records) it."""
+
+    model_config = _FROZEN
+    case_id: int
+    snapshot_id: int
+    format: str
+    data: bytes
+    park_ids: tuple[str, ...]
+    data_version: str
+    file_name: str
+    prepared_at: datetime
+
+
 class BatchRun(BaseModel):
     """A batch run; its result file is kept under the results folder (path + SHA-256)."""
 
