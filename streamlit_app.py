@@ -12,11 +12,14 @@ from app_pages.case_state import open_case_id
 from app_pages.common import (
     COOKIE,
     LANG_KEPT,
+    LANGS,
     PAGE_STYLE,
     TOKEN_KEY,
     catalogue,
+    language_switch,
     plain,
     signed_in_staff,
+    start_language,
     t,
     workspace,
 )
@@ -27,16 +30,16 @@ from app_pages.navigation import (
     sign_in_first,
 )
 
-# Streamlit forgets a widget's value when a run switches pages (signing in does), so the
-# chosen language is also kept under a key no widget owns, and given back to the toggle.
-st.session_state["lang"] = st.session_state.get("lang", st.session_state.get(LANG_KEPT, "zh"))
+# The language chosen (kept across page switches and sign-in), else the browser's.
+start_language()
 st.set_page_config(page_title=t("app_title"), layout="wide")
 st.html(PAGE_STYLE)
+language_switch()  # at the top of every page: a phone's sidebar starts collapsed
 with st.sidebar:
     # Said in both languages, and each language in its own: findable by either reader.
     st.radio(
         t("language_switch"),
-        options=["zh", "en"],
+        options=list(LANGS),
         format_func=lambda code: t(f"language_{code}"),
         key="lang",
         horizontal=True,

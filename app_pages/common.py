@@ -21,6 +21,8 @@ BOOTSTRAP_VAR = "MATCHER_BOOTSTRAP_STAFF"
 TOKEN_KEY = "staff_token"
 COOKIE = "matcher_session"
 LANG_KEPT = "lang_kept"  # the language, beyond the toggle's own key "lang" (streamlit_app.py)
+LANG_TOP = "lang_top"  # the switch at the top of every page, kept in step with "lang"
+LANGS: tuple[Lang, ...] = ("zh", "en")
 BEIJING = timezone(timedelta(hours=8))
 # Every page: on a phone (below 640 px) a title in a size that wraps less; wider, side
 # margins of 4rem rather than 5rem, so a ranking grid shows all its columns at 1280 px.
@@ -98,6 +100,56 @@ def local_time(moment: datetime) -> str:
 
 def catalogue() -> Catalogue:
     return ranker().catalogue
+
+
+def lang_of_locale(locale: str | None) -> Lang:
+    """The page's language for a browser's (navigator.language, "en-US", "zh-CN"): Chinese
+    for any Chinese and when the browser says nothing (the district's public is Chinese);
+    English for every other language, the one such a visitor more likely reads."""
+    if not locale or not locale.strip():
+        return "zh"
+    return "zh" if locale.strip().casefold().startswith("zh") else "en"
+
+
+def _browser_locale() -> str | None:
+    try:
+        locale = st.context.locale
+    except Exception:  # no browser behind this session (AppTest)
+        return None
+    return locale if isinstance(locale, str) else None
+
+
+def start_language() -> None:
+    """The session's language before anything is drawn: the one chosen on a switch, else the
+    one kept under LANG_KEPT (Streamlit drops a widget's value when a run switches pages, as
+    signing in does), else the browser's; given to both switches' keys."""
+    chosen = st.session_state.get("lang") or st.session_state.get(LANG_KEPT)
+    if chosen not in LANGS:
+        chosen = lang_of_locale(_browser_locale())
+    st.session_state["lang"] = chosen
+    st.session_state[LANG_TOP] = chosen
+    st.session_state[LANG_KEPT] = chosen
+
+
+def _chose_at_top() -> None:
+    st.session_state["lang"] = st.session_state[LANG_TOP]
+    st.session_state[LANG_KEPT] = st.session_state[LANG_TOP]
+
+
+def language_switch() -> None:
+    """中文 | English at the top of the page's main area: on a phone the sidebar, and its
+    radio, start collapsed, so the choice must be in sight. Each language is named in its
+    own words, so either reader finds theirs."""
+    with st.container(horizontal=True, horizontal_alignment="right", key="language_switch"):
+        st.segmented_control(
+            t("language_switch"),
+            options=list(LANGS),
+            format_func=lambda code: t(f"language_{code}"),
+            key=LANG_TOP,
+            on_change=_chose_at_top,
+            required=True,
+            label_visibility="collapsed",
+        )
 
 
 def lang() -> Lang:

@@ -1,5 +1,6 @@
-"""Investor page (public): the requirement form with contact details; on submit the
-investor sees their explained ranking and a case is saved for the staff."""
+"""Investor page (public): the requirement form with contact details. On submit the investor
+sees their explained ranking; only a submission with a phone or e-mail and consent goes to
+the staff as a case, and the same one sent again is the case already made."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import datetime
 
 import streamlit as st
 
-from app_pages.common import local_time, t, workspace
-from app_pages.ranking import show_ranking
+from app_pages.common import catalogue, lang, local_time, ranker, t, workspace
+from app_pages.ranking import ranking_key, show_ranking
 from app_pages.requirement_form import (
     asks_something,
     contact_fields,
@@ -16,11 +17,14 @@ from app_pages.requirement_form import (
     read_requirement,
     requirement_fields,
 )
-from matcher.enquiry import next_submission_at, recent_submissions
-from matcher.workspace import CaseSource, utcnow
+from matcher.enquiry import next_submission_at, reaches_team, recent_submissions
+from matcher.reasons import sector_examples
+from matcher.workspace import utcnow
 
 SUBMISSIONS = "investor_submissions"
 RESULT = "investor_result"
+# What became of the last submission, each said in one message above its ranking.
+CREATED, ALREADY_SENT, NOT_SENT = "created", "already_sent", "not_sent"
 
 st.title(t("app_title"))
 st.caption(t("investor_intro"))
@@ -29,40 +33,64 @@ with st.form("requirement_form"):
     cells = requirement_fields()
     contact = contact_fields()
     submitted = st.form_submit_button(t("submit"), type="primary")
+    # Right under the button: what a submit that asked nothing lacks.
+    beside_submit = st.empty()
 
 if submitted:
-    now = utcnow()
-    times: list[datetime] = recent_submissions(st.session_state.get(SUBMISSIONS, []), now)
-    st.session_state[SUBMISSIONS] = times
-    wait = next_submission_at(times, now)
-    if wait is not None:
-        st.error(t("enquiry_rate_limited", time=local_time(wait)))
-        st.stop()
     requirement = read_requirement(cells)
-    if requirement is None or not read_contact(contact):
+    if requirement is None or not read_contact(contact, consent_optional=True):
         st.session_state.pop(RESULT, None)
         st.stop()  # one message per mistake: no results or hint beneath it
     if not asks_something(requirement):
         st.session_state.pop(RESULT, None)
+        empty = t(
+            "enquiry_empty_submit",
+            examples=sector_examples(catalogue().parks, ranker().taxonomy.sectors).in_(lang()),
+            submit=t("submit"),
+        )
+        beside_submit.warning(empty)
+        st.toast(empty)
+        st.stop()
+    if not reaches_team(contact.contact, contact.consent):
+        # Nothing is stored and nobody is told to follow it up: the ranking is the
+        # visitor's alone, and the page says how to be contacted.
+        st.session_state[RESULT] = (NOT_SENT, None, requirement, ranker().rank(requirement))
     else:
-        case = workspace().cases.create(
+        # The limit counts what reaches the team, sent anew or sent again.
+        now = utcnow()
+        times: list[datetime] = recent_submissions(st.session_state.get(SUBMISSIONS, []), now)
+        st.session_state[SUBMISSIONS] = times
+        wait = next_submission_at(times, now)
+        if wait is not None:
+            st.error(t("enquiry_rate_limited", time=local_time(wait)))
+            st.stop()
+        case, created = workspace().cases.create_enquiry(
             requirement,
-            actor="investor",
-            source=CaseSource.INVESTOR_FORM,
             company=contact.company,
             contact_person=contact.contact_person,
             contact=contact.contact,
             consent=contact.consent,
+            now=now,
         )
         times.append(now)
         assert case.snapshot is not None  # every case is created with its ranking
         # Only this visitor's own case, in this browser session: nothing else is read.
-        st.session_state[RESULT] = (case.id, requirement, list(case.snapshot.matches))
+        st.session_state[RESULT] = (
+            CREATED if created else ALREADY_SENT,
+            case.id,
+            requirement,
+            list(case.snapshot.matches),
+        )
 
 result = st.session_state.get(RESULT)
 if result is None:
     st.info(t("empty_requirement"))
 else:
-    case_id, requirement, matches = result
-    st.success(t("enquiry_saved", case=case_id))
-    show_ranking(requirement, matches, key=f"investor_{case_id}")
+    outcome, case_id, requirement, matches = result
+    if outcome == CREATED:
+        st.success(t("enquiry_saved", case=case_id))
+    elif outcome == ALREADY_SENT:
+        st.info(t("enquiry_already_sent", case=case_id))
+    else:
+        st.warning(t("enquiry_not_sent"))
+    show_ranking(requirement, matches, key=f"investor_{ranking_key(requirement)}")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import area_facts, catalogue, lang, ranker, t
+from app_pages.common import area_facts, catalogue, lang, plain, ranker, t
 from matcher.display import how_to_read, shown_breakdown, shown_score
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
@@ -193,7 +193,10 @@ def show_ranking(
     """A ranking as everyone reads it: warnings, hints, the grid, a CSV, reason cards, the
     chart and one park's details. `key` names this ranking; returns the ticked park ids."""
     if requirement.asks_sector and all(not (m.sector.score or 0) for m in matches):
-        st.warning(t("no_sector_fit"))
+        seen = ranker().understand(requirement)
+        advice = "" if seen.sector_hits else ranker().sector.unrecognised_reason(seen).in_(lang())
+        # The advice quotes the user's words: escaped, never read as markdown.
+        st.warning(t("no_sector_fit") + (f"  \n{plain(advice)}" if advice else ""))
     hints = ranking_hints(ranker(), requirement, matches)
     if hints:
         st.caption(t("field_value", field=t("hints"), value=joined(hints, "middle_dot")))

@@ -164,11 +164,17 @@ def asks_something(requirement: Requirement) -> bool:
     )
 
 
-def read_contact(contact: Contact) -> bool:
-    """True if the contact details may be saved; otherwise each problem shown once."""
+def read_contact(contact: Contact, consent_optional: bool = False) -> bool:
+    """True if the contact details may be saved; otherwise each problem shown once.
+
+    With `consent_optional` (the investor page) details without consent are no mistake: the
+    submission is then the visitor's ranking alone, nothing saved, and the page says how to
+    be contacted."""
     problems = enquiry_problems(
         contact.company, contact.contact_person, contact.contact, contact.consent
     )
+    if consent_optional:
+        problems = [p for p in problems if p != "enquiry_need_consent"]
     for problem in problems:
         st.error(t(problem))
     return not problems

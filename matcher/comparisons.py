@@ -195,6 +195,8 @@ class SectorComparison:
         self.parks = tuple(parks)
         self.taxonomy = taxonomy
         self.sector_index = {sid: i for i, sid in enumerate(taxonomy.sectors)}
+        # The advice given with a sector nobody placed: words that surely find parks.
+        self.examples = say_why.sector_examples(self.parks, taxonomy.sectors)
         # The terms each park publishes, found when first explained (a large catalogue
         # repeats the same texts, each read once).
         self._terms: dict[tuple[str, str, tuple[SectorTag, ...]], dict[str, str]] = {}
@@ -344,11 +346,19 @@ class SectorComparison:
             (
                 tuple((h.sector_id, h.surface, h.how, h.confidence) for h in seen.sector_hits)
                 if seen.sector_hits
-                else ("text", seen.sector_text, seen.asks_sector)
+                else ("text", seen.unplaced_sector_words, seen.asks_sector)
             )
             for seen in readings.sector
         ]
         return _keys_of(keys)[readings.sector_of], list(dict.fromkeys(keys))
+
+    def unrecognised_reason(self, seen: Understanding) -> Text:
+        """What a reader is told of a sector text nothing placed: only its own unplaced words
+        (not the area or places written beside them), and sectors that would find parks."""
+        words = seen.unplaced_sector_words
+        if not words:
+            return say_why.sector_not_named(self.examples)
+        return say_why.sector_unrecognised(words, self.examples)
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Which query term met which park term, and how much it earned."""
@@ -356,7 +366,7 @@ class SectorComparison:
         if level == NOT_ASKED:
             return Outcome()
         if self.levels[level] == "unrecognised":
-            return Outcome((say_why.sector_unrecognised(seen.sector_text),))
+            return Outcome((self.unrecognised_reason(seen),))
         terms: list[TermMatch] = []
         reasons: list[Text] = []
         for hit in seen.sector_hits:

@@ -7,12 +7,19 @@ Problems are label keys (matcher/i18n.py), so the page says them in its language
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+
+from matcher.models import Requirement
+from matcher.text import normalize
 
 MAX_FIELD = 200  # the cases table's column width
 SUBMISSIONS_PER_WINDOW = 5
 WINDOW = timedelta(minutes=10)
+# The same requirement from the same contact within this time is the enquiry already sent:
+# an investor pressing submit again (or reloading and sending once more) is not a new lead.
+SAME_ENQUIRY_WITHIN = timedelta(hours=24)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s()\-]{7,25}$")
@@ -45,3 +52,40 @@ def next_submission_at(times: Sequence[datetime], now: datetime) -> datetime | N
     if len(recent) < SUBMISSIONS_PER_WINDOW:
         return None
     return recent[len(recent) - SUBMISSIONS_PER_WINDOW] + WINDOW
+
+
+def reaches_team(contact: str, consent: bool) -> bool:
+    """True if a submission goes to the investment-promotion team as a case: only with a
+    phone number or e-mail address to answer and the consent to use it. Anything else is a
+    ranking for the visitor alone, and nobody is told to follow it up."""
+    return bool(contact.strip()) and consent
+
+
+def normalised_contact(contact: str) -> str:
+    """One spelling per phone number or e-mail address: "+86 138-0013-8000" and
+    "13800138000" are one phone, "Wang@Example.CN " and "wang@example.cn" one address."""
+    text = unicodedata.normalize("NFKC", contact).strip()
+    if "@" in text:
+        return text.casefold()
+    digits = re.sub(r"\D", "", text)
+    # China's country code, written or not, is the same number.
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def enquiry_key(requirement: Requirement) -> str:
+    """What makes two requirements the same enquiry: the requirement with its typed texts
+    normalised (width, case, spaces) and its picked ids in a fixed order."""
+    same = requirement.model_copy(
+        update={
+            "request_id": None,
+            "sector_text": normalize(requirement.sector_text),
+            "preferred_location": normalize(requirement.preferred_location),
+            "sector_ids": tuple(sorted(requirement.sector_ids)),
+            "place_ids": tuple(sorted(requirement.place_ids)),
+        }
+    )
+    return same.model_dump_json()

@@ -131,8 +131,14 @@ class Explainer:
             if fits is None:
                 fits = bool(np.any(np.nan_to_num(lead.values_for(seen)) > 0))
                 self._fits_any.put(key, fits)
-            if seen.asks_sector and not fits:
-                words = seen.sector_text or "、".join(h.surface for h in seen.sector_hits)
+            # An unrecognised text is quoted by its unplaced words only; with none (the field
+            # held an area or a place), the sector comparison's reason says so alone.
+            words = (
+                seen.sector_text or "、".join(h.surface for h in seen.sector_hits)
+                if seen.sector_hits
+                else seen.unplaced_sector_words
+            )
+            if seen.asks_sector and not fits and words:
                 notes.append(Said.of((reasons.no_park_lists(words),)))
             else:
                 notes.append(NOTHING_SAID)

@@ -6,9 +6,11 @@ every language is filled with its own words) and returns the `Text` a reader see
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from matcher.i18n import Text, both, same, say
+from matcher.i18n import Text, both, joined, same, say
 from matcher.text import area_words as area
 from matcher.text import has_cjk
 from matcher.tuning import AreaLevel, LocationLevel
@@ -76,8 +78,32 @@ def no_park_lists(text: str) -> Text:
     return say("reason_no_park_lists", text=text)
 
 
-def sector_unrecognised(text: str) -> Text:
-    return say("reason_sector_unrecognised", text=text)
+def sector_unrecognised(text: str, examples: Text) -> Text:
+    """`text`: only the words nothing placed (Understanding.unplaced_sector_words), never the
+    area or places written beside them; `examples`: sector_examples, the advice."""
+    return say("reason_sector_unrecognised", text=text, examples=examples)
+
+
+def sector_not_named(examples: Text) -> Text:
+    """The sector field held only an area, a place or asking words."""
+    return say("reason_sector_not_named", examples=examples)
+
+
+SECTOR_EXAMPLES = 3
+
+
+def sector_examples(
+    parks: Sequence[Park], sectors: Mapping[str, Sector], n: int = SECTOR_EXAMPLES
+) -> Text:
+    """The `n` sectors most parks list as a main line (ties in taxonomy order), named in each
+    language: words an investor can use that surely find parks, taken from the data so they
+    stay true when the catalogue changes."""
+    order = {sid: i for i, sid in enumerate(sectors)}
+    count = Counter(t.sector_id for p in parks for t in p.sectors if t.level == "primary")
+    ranked = sorted(
+        (sid for sid in count if sid in sectors), key=lambda sid: (-count[sid], order[sid])
+    )
+    return joined(say("quoted_example", term=sector_name(sectors[sid])) for sid in ranked[:n])
 
 
 # -- industry chains (产业链招商): a product or technology read as part of a chain ---------------

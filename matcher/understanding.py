@@ -11,7 +11,7 @@ from matcher.errors import UsageError
 from matcher.i18n import say
 from matcher.location import Gazetteer, PlaceHit
 from matcher.taxonomy import SectorHit, Taxonomy
-from matcher.text import normalize
+from matcher.text import has_cjk, normalize, normalize_keep_case
 
 # In Chinese and English noun phrases the last noun is the head: "AI芯片" and "AI chips" are
 # chips. Where one sector word directly modifies another (nothing but a space or a hyphen
@@ -21,6 +21,26 @@ HEAD_WEIGHT = 2.0
 # A chain term's secondary sector ("手术机器人" also serves robotics) counts this much.
 SECONDARY_WEIGHT = 0.3
 _COMPOUND_GAP = re.compile(r"[\s\-]*")
+
+# Words that say what is asked rather than which trade: around a sentence's clauses ("我们是
+# 做宠物食品的企业，需要…", "we make pet food near …") they are not the sector nobody placed,
+# so an unrecognised sector is quoted without them. Only taken off a clause's ends (in
+# Chinese), or as whole words (in English): never out of the middle of a word (在线教育).
+# Longest first where one is the start of another (我们是 before 我们).
+_ASKING_BEFORE_ZH_WORDS = """我们是 我们 我司 本公司 公司 一家 主要 专注于 专注 从事
+需要 需求 希望 想要 计划 打算 寻找 想找 找 做 位于 靠近 临近
+地点 区位 面积 大约 约 北京市 北京 海淀区 海淀 在"""
+_ASKING_BEFORE_ZH = tuple(_ASKING_BEFORE_ZH_WORDS.split())
+_ASKING_AFTER_ZH_WORDS = """的企业 企业 的公司 公司 项目 方向 行业 产业 的 附近 周边 旁边 一带 左右
+以上 区域 场地 空间"""
+_ASKING_AFTER_ZH = tuple(_ASKING_AFTER_ZH_WORDS.split())
+_ASKING_EN_WORDS = """we our us i my company firm startup are is am a an the in at near around
+about by to for of on need needs needed want wants looking look seek seeking make makes making
+do does doing work works working business space office floor area sqm m2 with beijing haidian
+district"""
+_ASKING_EN = frozenset(_ASKING_EN_WORDS.split())
+_CLAUSES = re.compile(r"[,，;；。.、!！?？:：()（）\[\]【】/|]+|\s+and\s+")
+_EN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+\-']*")
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,9 @@ class Understanding:
     # A floor area written in the sentence, with the words it was read from; it counts only
     # where the requirement's own area fields are empty.
     area_in_text: tuple[AreaRange, str] | None = None
+    # Where no sector was recognised: the sector text's own words that nothing placed (no
+    # area, place or asking words), as the user wrote them; "" if only those were written.
+    unplaced_sector_words: str = ""
 
     @property
     def asks_sector(self) -> bool:
@@ -107,6 +130,40 @@ def _preference(hit: SectorHit) -> tuple[bool, float]:
     return (not _secondary(hit), hit.confidence)
 
 
+def unplaced_words(text: str, taken: Sequence[str]) -> str:
+    """`text` without the words `taken` (an area, place names: as found, normalised), the
+    asking words around its clauses and its punctuation: what an unrecognised sector really
+    was ("做宠物食品，需要5000平米" -> "宠物食品"). Clauses left are joined by a comma."""
+    shown = normalize_keep_case(text)
+    for words in sorted({w for w in taken if w.strip()}, key=len, reverse=True):
+        # English words are taken whole ("Haidian" not out of "Haidianese"); \b would not do,
+        # as Chinese characters count as word characters to it.
+        edge = r"(?<![A-Za-z0-9])" if words[:1].isascii() and words[:1].isalnum() else ""
+        tail = r"(?![A-Za-z0-9])" if words[-1:].isascii() and words[-1:].isalnum() else ""
+        shown = re.sub(edge + re.escape(words) + tail, " ", shown, flags=re.IGNORECASE)
+    kept = [c for c in (_clause_core(part) for part in _CLAUSES.split(shown)) if c]
+    return ("，" if has_cjk("".join(kept)) else ", ").join(dict.fromkeys(kept))
+
+
+def _clause_core(clause: str) -> str:
+    """A clause without its asking words: English ones anywhere as whole words, Chinese ones
+    repeatedly off either end."""
+    words = _EN_WORD.findall(clause)
+    if words and not has_cjk(clause):
+        return " ".join(w for w in words if w.casefold() not in _ASKING_EN)
+    core = re.sub(r"\s+", " ", clause).strip(" -·~")
+    changed = True
+    while changed and core:
+        changed = False
+        for word in _ASKING_BEFORE_ZH:
+            if core.startswith(word):
+                core, changed = core[len(word) :].strip(), True
+        for word in _ASKING_AFTER_ZH:
+            if core.endswith(word):
+                core, changed = core[: -len(word)].strip(), True
+    return core
+
+
 def understand(
     taxonomy: Taxonomy,
     gazetteer: Gazetteer,
@@ -118,7 +175,7 @@ def understand(
     """Sectors (text and picked ids) and places; places in the sector text count if no location."""
     hits = taxonomy.find_sectors(sector_text)
     places = _places(gazetteer, sector_text, location_text, place_ids)
-    return _understood(taxonomy, sector_text, hits, sector_ids, location_text, places)
+    return _understood(taxonomy, gazetteer, sector_text, hits, sector_ids, location_text, places)
 
 
 def understand_all(
@@ -129,7 +186,7 @@ def understand_all(
     batch's distinct texts cost."""
     found = taxonomy.find_sectors_many([sector for sector, _ in texts])
     return [
-        _understood(taxonomy, sector, hits, (), location, where)
+        _understood(taxonomy, gazetteer, sector, hits, (), location, where)
         for (sector, location), hits, where in zip(
             texts, found, _places_many(gazetteer, texts), strict=True
         )
@@ -169,6 +226,7 @@ def _places(
 
 def _understood(
     taxonomy: Taxonomy,
+    gazetteer: Gazetteer,
     sector_text: str,
     found: Sequence[SectorHit],
     sector_ids: Sequence[str],
@@ -185,6 +243,13 @@ def _understood(
         name = taxonomy.sectors[sector_id].name_zh
         hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
     unique, weights = weigh(hits, normalize(sector_text))
+    area = area_in_text(sector_text)
+    unplaced = ""
+    if not unique and sector_text.strip():
+        # Only an unrecognised text is quoted back: its area and any place named in it are
+        # taken out, so the reader sees the trade nobody placed, not their whole sentence.
+        named = [h.surface for h in gazetteer.find(sector_text, fuzzy=False)]
+        unplaced = unplaced_words(sector_text, [*named, *([area[1]] if area else [])])
     return Understanding(
         sector_text=sector_text.strip(),
         sector_hits=unique,
@@ -192,5 +257,6 @@ def _understood(
         location_text=location_text.strip(),
         place_hits=tuple(places[0]),
         places_from_sector_text=places[1],
-        area_in_text=area_in_text(sector_text),
+        area_in_text=area,
+        unplaced_sector_words=unplaced,
     )

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from app_pages.common import plain
+from app_pages.common import lang_of_locale, plain
 from matcher.catalogue import default_catalogue
 from matcher.models import Requirement
 from matcher.scoring import ranker_for
@@ -46,12 +46,14 @@ def fill(
     company: str = "",
     person: str = "",
     consent: bool = False,
+    contact: str = "",
 ) -> AppTest:
     at.text_input(key="sector_text").input(sector)
     at.text_input(key="min_area").input(min_area)
     at.text_input(key="location").input(location)
     at.text_input(key="company").input(company)
     at.text_input(key="contact_person").input(person)
+    at.text_input(key="contact").input(contact)
     if consent:
         at.checkbox(key="consent").check()
     at.button[0].click()
@@ -123,32 +125,94 @@ def test_filling_the_form_ranks_all_parks_with_reasons(app: AppTest) -> None:
     assert "下载排名 CSV" in [d.label for d in app.get("download_button")]
 
 
-def test_an_investor_submission_is_saved_as_a_case_with_consent(app: AppTest) -> None:
+def unique_mail() -> str:
+    return f"{uuid.uuid4().hex[:10]}@example.cn"
+
+
+def test_an_investor_submission_is_saved_as_a_case_with_contact_and_consent(
+    app: AppTest,
+) -> None:
     company = f"芯片 {uuid.uuid4().hex[:6]}"
-    fill(app, "集成电路", "5000", "温泉", company=company, person="王芳", consent=True)
-    assert "已收到您的需求" in app.success[0].value
+    mail = unique_mail()
+    fill(app, "集成电路", "5000", "温泉", company, "王芳", consent=True, contact=mail)
     found = workspace().inbox.page(search=company).rows
     assert len(found) == 1
+    assert app.success[0].value == f"已提交，编号 {found[0].id}，招商团队会联系您。"
     case = workspace().cases.get(found[0].id)
     assert case.source == CaseSource.INVESTOR_FORM and case.consent and case.consent_at
     assert case.contact_person == "王芳" and case.requirement.sector_text == "集成电路"
+    assert case.contact == mail
     assert case.snapshot is not None and case.snapshot.matches[0].park_id == "P01"
 
 
-def test_contact_details_need_consent(app: AppTest) -> None:
-    fill(app, "集成电路", person="王芳")
-    assert [e.value for e in app.error] == ["留下联系方式时请勾选同意联系，或清空联系方式"]
+def test_the_same_submission_again_is_the_case_already_sent(app: AppTest) -> None:
+    company = f"芯片 {uuid.uuid4().hex[:6]}"
+    mail = unique_mail()
+    fill(app, "集成电路", "5000", "温泉", company, "王芳", consent=True, contact=mail)
+    fill(app, "集成电路 ", "5,000", "温泉", company, "王芳", consent=True, contact=mail)
+    [row] = workspace().inbox.page(search=company).rows
+    assert (
+        app.info[0].value
+        == f"您已提交过相同需求（编号 {row.id}），招商团队会联系您，无需重复提交。"
+    )
+    assert not app.success and len(app.dataframe) == 1
+
+
+@pytest.mark.parametrize(
+    ("person", "contact", "consent"),
+    [("", "", False), ("王芳", "", True), ("王芳", "13800138000", False)],
+)
+def test_without_a_contact_and_consent_the_ranking_shows_and_nothing_is_sent(
+    app: AppTest, person: str, contact: str, consent: bool
+) -> None:
+    company = f"无联系 {uuid.uuid4().hex[:6]}"
+    fill(app, "集成电路", company=company, person=person, consent=consent, contact=contact)
+    assert not workspace().inbox.page(search=company).rows
+    assert not app.success and not app.error
+    [warning] = app.warning
+    assert "未发送给招商团队" in warning.value and "电话或电子邮箱" in warning.value
+    assert "勾选同意" in warning.value
+    assert len(app.dataframe[0].value) == 18  # the investor still sees every park ranked
+
+
+def test_a_contact_that_cannot_be_used_is_one_error(app: AppTest) -> None:
+    fill(app, "集成电路", person="王芳", consent=True, contact="call me")
+    assert [e.value for e in app.error] == ["请填写可用的电话号码或电子邮箱"]
     assert not app.dataframe
 
 
-def test_an_investor_may_submit_five_times_in_ten_minutes(app: AppTest) -> None:
+def test_an_empty_submit_says_what_to_fill_beside_the_button(app: AppTest) -> None:
+    fill(app)
+    [warning] = app.warning
+    assert warning.value.startswith("没有可匹配的内容：请填写产业方向")
+    assert "人工智能" in warning.value and "最小面积" in warning.value
+    assert "匹配园区" in warning.value
+    assert [toast.value for toast in app.toast] == [warning.value]
+    assert not app.dataframe
+
+
+def test_an_investor_may_send_five_enquiries_in_ten_minutes(app: AppTest) -> None:
+    mail = unique_mail()
     for _ in range(5):
-        fill(app, "集成电路")
+        fill(app, "集成电路", consent=True, contact=mail)
         assert not app.error
     app.sidebar.radio[0].set_value("en")
     app.run()
-    fill(app, "集成电路")
+    fill(app, "集成电路", consent=True, contact=mail)
     assert app.error[0].value.startswith("Too many submissions: at most 5 in 10 minutes")
+    # a ranking for the visitor alone sends nothing, so it is not limited
+    fill(app, "集成电路", consent=False, contact="")
+    assert not app.error and app.dataframe
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang"),
+    [("en-US", "en"), ("en", "en"), ("zh-CN", "zh"), ("zh-TW", "zh"), (None, "zh"), ("", "zh")],
+)
+def test_the_browsers_language_is_the_pages_until_one_is_chosen(
+    locale: str | None, lang: str
+) -> None:
+    assert lang_of_locale(locale) == lang
 
 
 def test_parks_that_cannot_fit_are_marked_and_can_be_hidden(app: AppTest) -> None:
@@ -173,7 +237,16 @@ def test_a_bad_area_gets_one_message_not_a_traceback(app: AppTest) -> None:
 
 def test_no_park_lists_the_sector_says_so(app: AppTest) -> None:
     fill(app, "服装批发")
-    assert "没有园区" in app.warning[0].value
+    assert any("没有园区" in w.value for w in app.warning)
+
+
+def test_an_unrecognised_sector_is_quoted_alone_with_advice(app: AppTest) -> None:
+    fill(app, "做宠物食品，需要5000平米")
+    [said] = [w.value for w in app.warning if "没有园区" in w.value]
+    assert "宠物食品" in said and "5000" not in said
+    assert "例如" in said and "人工智能" in said
+    cards = [e.value for e in app.text if e.value.startswith("•")]
+    assert "“宠物食品”" in cards[0] and "“做宠物食品，需要5000平米”" not in cards[0]
 
 
 def test_switching_language_changes_labels_and_reasons(app: AppTest) -> None:
@@ -1013,7 +1086,7 @@ def test_a_word_investors_used_is_offered_taught_and_then_understood(lexicon: Ap
     lexicon.switch_page("app_pages/investor.py")
     lexicon.run()
     fill(lexicon, sector="质子治疗")
-    matches = lexicon.session_state["investor_result"][2]
+    matches = lexicon.session_state["investor_result"][3]
     assert {m.park_id for m in matches[:2]} == {"P14", "P15"}
 
 

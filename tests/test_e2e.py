@@ -19,6 +19,8 @@ from tests.e2e_fixtures import CHROMIUM, FLAGS, PASSWORD, RUN_COUNTER, STAFF, ap
 # whichever test ran first (the first test's case, with E2E 芯片科技 · 王芳, may be there too).
 HIDDEN_COMPANY = "匿名检查生物科技"
 HIDDEN_CONTACT = "赵敏"
+# The browsers these tests drive are Chinese ones: the app opens in the browser's language.
+ZH = "zh-CN"
 
 
 def test_an_investor_submits_and_staff_shortlist_export_and_reload(
@@ -29,7 +31,7 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
-            investor = browser.new_page(viewport={"width": 1280, "height": 1800})
+            investor = browser.new_page(viewport={"width": 1280, "height": 1800}, locale=ZH)
             investor.add_init_script(RUN_COUNTER)
             investor.goto(server, wait_until="networkidle")
             investor.get_by_role("textbox", name="产业方向（可写一句话）").fill("集成电路")
@@ -37,15 +39,16 @@ def test_an_investor_submits_and_staff_shortlist_export_and_reload(
             investor.get_by_role("textbox", name="意向区位").fill("温泉")
             investor.get_by_role("textbox", name="企业名称").fill("E2E 芯片科技")
             investor.get_by_role("textbox", name="联系人").fill("王芳")
+            investor.get_by_role("textbox", name="电话或电子邮箱（选填）").fill("13800138000")
             investor.get_by_text("我同意海淀区招商人员就此需求与我联系").click()
             investor.get_by_role("button", name="匹配园区").click()
-            investor.get_by_text("已收到您的需求").wait_for(timeout=30_000)
+            investor.get_by_text("招商团队会联系您").wait_for(timeout=30_000)
             investor.locator("text=中关村综保区(一期) >> visible=true").first.wait_for()
             settle(investor)
             investor.screenshot(path=str(tmp_path / "investor.png"), full_page=True)
 
             staff = browser.new_page(
-                viewport={"width": 1280, "height": 1800}, accept_downloads=True
+                viewport={"width": 1280, "height": 1800}, accept_downloads=True, locale=ZH
             )
             staff.add_init_script(RUN_COUNTER)
             staff.goto(f"{server}/signin", wait_until="networkidle")
@@ -116,7 +119,7 @@ def test_an_anonymous_browser_sees_no_case_data(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1200})
+            page = browser.new_page(viewport={"width": 1280, "height": 1200}, locale=ZH)
             for path in ("inbox", "case?case=1", "compare", "batch", "signin", "parks", ""):
                 page.goto(f"{server}/{path}", wait_until="networkidle")
                 settle(page)  # a new page: its first run has finished
@@ -134,7 +137,9 @@ def test_an_investor_goes_from_form_to_ranking_to_a_download(server: str, tmp_pa
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+            page = browser.new_page(
+                viewport={"width": 1400, "height": 1800}, accept_downloads=True, locale=ZH
+            )
             page.goto(server, wait_until="networkidle")
             page.get_by_role("textbox", name="产业方向（可写一句话）").fill("集成电路")
             page.get_by_role("textbox", name="最小面积").fill("0.5万平方米")

@@ -12,8 +12,11 @@ from openpyxl import load_workbook
 from matcher.enquiry import (
     SUBMISSIONS_PER_WINDOW,
     WINDOW,
+    enquiry_key,
     enquiry_problems,
     next_submission_at,
+    normalised_contact,
+    reaches_team,
     recent_submissions,
 )
 from matcher.models import Requirement
@@ -30,6 +33,38 @@ def test_an_enquiry_without_contact_details_needs_nothing_else() -> None:
 @pytest.mark.parametrize("contact", ["13800138000", "+86 10 6275-1234", "a.b@example.cn"])
 def test_contact_details_with_consent_are_accepted(contact: str) -> None:
     assert enquiry_problems("芯片科技", "王芳", contact, consent=True) == []
+
+
+def test_only_a_contact_with_consent_reaches_the_team() -> None:
+    assert reaches_team("13800138000", consent=True)
+    assert not reaches_team("13800138000", consent=False)
+    assert not reaches_team("", consent=True)
+    assert not reaches_team("   ", consent=True)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("+86 138-0013-8000", "13800138000"),
+        ("0086 13800138000", "(138) 0013 8000"),
+        ("Wang@Example.CN ", "wang@example.cn"),
+        ("１３８００１３８０００", "13800138000"),
+    ],
+)
+def test_one_phone_or_address_is_one_contact_however_written(one: str, other: str) -> None:
+    assert normalised_contact(one) == normalised_contact(other)
+
+
+def test_different_contacts_stay_different() -> None:
+    assert normalised_contact("13800138000") != normalised_contact("13900139000")
+    assert normalised_contact("wang@example.cn") != normalised_contact("li@example.cn")
+
+
+def test_a_requirement_is_the_same_enquiry_however_its_text_is_spaced_or_cased() -> None:
+    one = Requirement.from_cells(sector_text="IC  Design", location="Wenquan", min_area="3000")
+    other = Requirement.from_cells(sector_text="ic design", location=" wenquan", min_area="3,000")
+    assert enquiry_key(one) == enquiry_key(other)
+    assert enquiry_key(one) != enquiry_key(one.model_copy(update={"min_area_m2": 4000.0}))
 
 
 def test_contact_details_need_consent_and_a_usable_contact() -> None:

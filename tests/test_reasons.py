@@ -8,11 +8,15 @@ words are quoted exactly as given, and each language is filled with its own name
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
 from matcher import reasons
-from matcher.i18n import Text, both
+from matcher.catalogue import Catalogue
+from matcher.i18n import Lang, Text, both
+from matcher.models import Fit, Requirement
+from matcher.scoring import Ranker
 from matcher.tuning import AreaLevel, LocationLevel
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -36,7 +40,8 @@ READINGS: dict[str, Text] = {
     "sector_related": reasons.sector_related("CAR-T", CGT, BIOMEDICINE, "biopharma", "is_a"),
     "sector_missing": reasons.sector_missing("quantum", both("量子科技", "Quantum technology")),
     "no_park_lists": reasons.no_park_lists("garment wholesale"),
-    "sector_unrecognised": reasons.sector_unrecognised("garment wholesale"),
+    "sector_unrecognised": reasons.sector_unrecognised("garment wholesale", IC),
+    "sector_not_named": reasons.sector_not_named(IC),
     "area_expansion": reasons.area_expansion(100_000),
     "area_from_sector_text": reasons.area_from_sector_text("2,000 sqm"),
     "location_unrecognised": reasons.location_unrecognised("Mars Base"),
@@ -167,7 +172,7 @@ def test_expansion_space_is_said_to_be_not_yet_counted() -> None:
 def test_a_users_sector_text_is_quoted_exactly_as_given(text: str) -> None:
     for reason in (
         reasons.no_park_lists(text),
-        reasons.sector_unrecognised(text),
+        reasons.sector_unrecognised(text, IC),
         reasons.sector_missing(text, both("量子科技", "Quantum technology")),
         reasons.sector_same(text, IC, "芯片", "primary"),
     ):
@@ -211,3 +216,72 @@ def test_a_chain_term_typed_in_one_language_is_glossed_in_the_other() -> None:
     assert typed_english == Text("photoresist（光刻胶）", "photoresist")
     typed_chinese = reasons.chain_words("光刻胶", both("光刻胶", "photoresist"))
     assert typed_chinese == Text("光刻胶", "光刻胶 (photoresist)")
+
+
+# --- a sector nobody placed: only its own words quoted, and advice that works ---
+
+
+def sector_reasons(ranker: Ranker, text: str, lang: Lang) -> list[str]:
+    """The first park's reasons that speak of the sector: "no park lists" and "not
+    recognised" (area and location come after them)."""
+    said = list(ranker.rank(Requirement(sector_text=text))[0].reasons_in(lang)[:2])
+    assert len(said) == 2 and ("未能识别产业" in said[1] or "not recognised" in said[1]), said
+    return said
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "left_out"),
+    [
+        ("做宠物食品，需要5000平米", "“宠物食品”", ("5000", "平米", "需要", "做宠物")),
+        ("我们是做宠物食品的企业，靠近温泉", "“宠物食品”", ("温泉", "企业", "我们")),
+        ("We make pet food, 3000 sqm near Wudaokou", "“pet food”", ("3000", "sqm", "Wudaokou")),
+        ("Pet Food near Tsinghua", "“Pet Food”", ("Tsinghua", "near")),
+    ],
+)
+def test_an_unrecognised_sector_is_quoted_without_the_area_or_place_beside_it(
+    ranker: Ranker, text: str, quoted: str, left_out: tuple[str, ...]
+) -> None:
+    for lang in ("zh", "en"):
+        said = sector_reasons(ranker, text, lang)
+        assert said and all(quoted in reason for reason in said), said
+        for words in left_out:
+            assert not any(words in reason for reason in said), (words, said)
+
+
+def test_an_unrecognised_sector_gets_examples_of_sectors_the_parks_list(
+    ranker: Ranker, catalogue: Catalogue
+) -> None:
+    examples = reasons.sector_examples(catalogue.parks, ranker.taxonomy.sectors)
+    # taken from the data: the sectors most parks list as a main line, in each language
+    primary = Counter(
+        t.sector_id for p in catalogue.parks for t in p.sectors if t.level == "primary"
+    )
+    top = max(primary, key=lambda sid: primary[sid])
+    assert catalogue.sector(top).name_zh in examples.zh
+    assert catalogue.sector(top).name_en in examples.en
+    assert len(examples.zh.split("、")) == reasons.SECTOR_EXAMPLES
+    for lang in ("zh", "en"):
+        advice = ranker.sector.unrecognised_reason(
+            ranker.understand(Requirement(sector_text="做宠物食品，需要5000平米"))
+        ).in_(lang)
+        assert examples.in_(lang) in advice
+    # every example is a word that finds a park fitting the sector
+    for sid in sorted(primary, key=lambda s: -primary[s])[: reasons.SECTOR_EXAMPLES]:
+        name = catalogue.sector(sid).name_zh
+        assert ranker.rank(Requirement(sector_text=name))[0].fit in (Fit.STRONG, Fit.PARTIAL)
+
+
+def test_a_sector_field_with_only_an_area_and_a_place_says_no_sector_was_named(
+    ranker: Ranker,
+) -> None:
+    seen = ranker.understand(Requirement(sector_text="需要5000平米，靠近温泉"))
+    assert seen.sector_hits == () and seen.unplaced_sector_words == ""
+    best = ranker.rank(Requirement(sector_text="需要5000平米，靠近温泉"))[0]
+    reason = best.reason("zh")
+    assert "没有产业名称" in reason and "5000平米”，所有园区" not in reason
+    assert "no sector" in best.reason("en")
+
+
+def test_a_recognised_sector_no_park_lists_still_quotes_the_users_words(ranker: Ranker) -> None:
+    best = ranker.rank(Requirement(sector_text="服装批发"))[0]
+    assert best.reasons_in("zh")[0] == "没有园区的产业定位包含“服装批发”，所有园区均不匹配该产业"

@@ -147,6 +147,7 @@ def prepare_investor(page: Page, lang: Lang) -> None:
         main.get_by_role("textbox", name=label(key, lang)).fill(value)
     main.get_by_role("textbox", name=label("company", lang)).fill(COMPANY)
     main.get_by_role("textbox", name=label("contact_person", lang)).fill(CONTACT)
+    main.get_by_role("textbox", name=label("contact", lang)).fill("screens@example.cn")
     main.get_by_text(label("consent", lang)).click()
     with app_run(page):
         main.get_by_role("button", name=label("submit", lang)).click()

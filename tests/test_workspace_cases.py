@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from matcher import Catalogue
+from matcher.models import Requirement
 from matcher.scoring import Ranker
 from matcher.workspace import (
     CaseNotFoundError,
@@ -23,7 +24,7 @@ from matcher.workspace import (
     Workspace,
 )
 from matcher.workspace.editing import CaseEditor
-from tests.workspace_fixtures import IC_DESIGN, T0
+from tests.workspace_fixtures import IC_DESIGN, ROBOTS, T0
 
 # ------------------------------------------------------------------ a case and its rankings
 
@@ -153,3 +154,86 @@ def test_a_write_racing_between_read_and_save_is_refused(workspace: Workspace) -
     with pytest.raises(StaleCaseError, match="Racer Co"):
         editor.edit(case.id, "li", datetime.now(UTC), edit)  # type: ignore[arg-type]
     assert workspace.cases.get(case.id).company == "Racer Co"
+
+
+# ------------------------------------------------------------------ the investor's enquiry
+
+
+def enquire(
+    workspace: Workspace,
+    requirement: Requirement = IC_DESIGN,
+    contact: str = "13800138000",
+    now: datetime = T0,
+) -> tuple[int, bool]:
+    case, created = workspace.cases.create_enquiry(
+        requirement,
+        company="芯片科技",
+        contact_person="王芳",
+        contact=contact,
+        consent=True,
+        now=now,
+    )
+    return case.id, created
+
+
+def test_an_enquiry_sent_twice_is_one_case(workspace: Workspace) -> None:
+    first, created = enquire(workspace)
+    assert created
+    again, created_again = enquire(workspace, now=T0 + timedelta(minutes=1))
+    assert (again, created_again) == (first, False)
+    assert workspace.inbox.page().total == 1
+    case = workspace.cases.get(first)
+    assert case.source is CaseSource.INVESTOR_FORM and case.created_by == "investor"
+
+
+def test_the_same_enquiry_is_found_whatever_the_spelling_of_text_and_contact(
+    workspace: Workspace,
+) -> None:
+    first, _ = enquire(workspace, contact="+86 138-0013-8000")
+    spelt_otherwise = Requirement.from_cells(
+        sector_text="  集成电路设计 ", min_area="3,000㎡", location="温泉"
+    )
+    assert enquire(workspace, spelt_otherwise, "13800138000", T0 + timedelta(hours=1)) == (
+        first,
+        False,
+    )
+    mail, _ = enquire(workspace, contact="Wang@Example.CN")
+    assert enquire(workspace, contact=" wang@example.cn", now=T0 + timedelta(hours=2)) == (
+        mail,
+        False,
+    )
+
+
+def test_a_different_requirement_or_contact_is_a_new_case(workspace: Workspace) -> None:
+    first, _ = enquire(workspace)
+    other_need, created = enquire(workspace, ROBOTS)
+    assert created and other_need != first
+    other_person, created = enquire(workspace, contact="13900139000")
+    assert created and other_person not in (first, other_need)
+    bigger = IC_DESIGN.model_copy(update={"min_area_m2": 5000.0})
+    assert enquire(workspace, bigger)[1]
+    assert workspace.inbox.page().total == 4
+
+
+def test_the_same_enquiry_a_day_later_is_a_new_case(workspace: Workspace) -> None:
+    first, _ = enquire(workspace)
+    later, created = enquire(workspace, now=T0 + timedelta(hours=24, minutes=1))
+    assert created and later != first
+    # within a day of the newest one, the newest one is given back
+    assert enquire(workspace, now=T0 + timedelta(hours=25)) == (later, False)
+
+
+def test_a_staff_case_is_not_an_enquiry_already_sent(workspace: Workspace) -> None:
+    staff_case = workspace.cases.create(IC_DESIGN, actor="li", contact="13800138000", now=T0)
+    case_id, created = enquire(workspace)
+    assert created and case_id != staff_case.id
+    assert workspace.cases.find_same_enquiry(IC_DESIGN, "", T0) is None
+
+
+def test_an_enquiry_nobody_may_answer_is_refused(workspace: Workspace) -> None:
+    for contact, consent in (("", True), ("13800138000", False), ("   ", True)):
+        with pytest.raises(ValueError, match="phone or e-mail"):
+            workspace.cases.create_enquiry(
+                IC_DESIGN, company="", contact_person="", contact=contact, consent=consent
+            )
+    assert workspace.inbox.page().total == 0

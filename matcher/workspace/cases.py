@@ -7,12 +7,18 @@ after someone else saved the case raises StaleCaseError instead of overwriting t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.enquiry import (
+    SAME_ENQUIRY_WITHIN,
+    enquiry_key,
+    normalised_contact,
+    reaches_team,
+)
 from matcher.i18n import joined, say
 from matcher.models import Requirement
 from matcher.workspace.db import Database, utcnow
@@ -80,6 +86,65 @@ class Cases:
             session.commit()
             case_id = row.id
         return self.get(case_id)
+
+    def find_same_enquiry(
+        self, requirement: Requirement, contact: str, since: datetime
+    ) -> CaseView | None:
+        """The investor-form case sent since `since` with the same requirement and the same
+        phone or e-mail (both normalised: see matcher.enquiry), newest first; None if there
+        is none. A contact that normalises to nothing matches nothing."""
+        wanted = normalised_contact(contact)
+        if not wanted:
+            return None
+        key = enquiry_key(requirement)
+        with self._db.session() as session:
+            rows = session.execute(
+                select(CaseRow.id, CaseRow.contact, CaseRow.requirement)
+                .where(
+                    CaseRow.source == CaseSource.INVESTOR_FORM.value,
+                    CaseRow.created_at >= since,
+                )
+                .order_by(CaseRow.created_at.desc(), CaseRow.id.desc())
+            ).all()
+        for case_id, stored_contact, stored in rows:
+            if normalised_contact(stored_contact) != wanted:
+                continue
+            if enquiry_key(Requirement.model_validate(stored)) == key:
+                return self.get(case_id)
+        return None
+
+    def create_enquiry(
+        self,
+        requirement: Requirement,
+        *,
+        company: str,
+        contact_person: str,
+        contact: str,
+        consent: bool,
+        now: datetime | None = None,
+        within: timedelta = SAME_ENQUIRY_WITHIN,
+    ) -> tuple[CaseView, bool]:
+        """An investor's enquiry from the public form: (the case, True) for a new one, or
+        (the case already sent, False) when the same requirement came from the same contact
+        within `within` (an investor pressing submit twice is one lead, not two)."""
+        if not reaches_team(contact, consent):
+            # The page decides this before calling; a case nobody may answer is a bug.
+            raise ValueError("an enquiry needs a phone or e-mail and the consent to use it")
+        now = now or utcnow()
+        same = self.find_same_enquiry(requirement, contact, now - within)
+        if same is not None:
+            return same, False
+        case = self.create(
+            requirement,
+            actor="investor",
+            source=CaseSource.INVESTOR_FORM,
+            company=company,
+            contact_person=contact_person,
+            contact=contact,
+            consent=consent,
+            now=now,
+        )
+        return case, True
 
     def get(self, case_id: int) -> CaseView:
         """Everything the case page shows, read in one transaction."""
