@@ -549,7 +549,10 @@ def test_export_bytes_have_the_expected_shape() -> None:
     requirement = Requirement(sector_text="集成电路")
     matches = matches_by_id(rank(requirement))
     shortlist = Shortlist(
-        items=(ShortlistItem(park_id="P05", note="=HYPERLINK(1)"), ShortlistItem(park_id="P01")),
+        items=(
+            ShortlistItem(park_id="P05", investor_note="=HYPERLINK(1)"),
+            ShortlistItem(park_id="P01"),
+        ),
         requirement=requirement,
         data_version=cat.version,
     )
@@ -557,7 +560,7 @@ def test_export_bytes_have_the_expected_shape() -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     assert frame["Park ID"].tolist() == ["P05", "P01"]
-    assert frame["Note"].iloc[0] == "'=HYPERLINK(1)"
+    assert frame["Note for the investor"].iloc[0] == "'=HYPERLINK(1)"
     assert "Data version" not in frame.columns
     book = load_workbook(io.BytesIO(shortlist_xlsx(shortlist, cat, matches, "zh")))
     assert book.sheetnames == ["短名单", "需求"]

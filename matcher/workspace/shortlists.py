@@ -29,7 +29,7 @@ from matcher.workspace.schema import CaseRow, ExportRow, ShortlistEntryRow, Snap
 from matcher.workspace.views import CaseView, ExportRecord
 
 if TYPE_CHECKING:
-    from matcher.shortlist import ExportFormat
+    from matcher.shortlist import ExportFormat, Shortlist
 
 
 class Shortlists:
@@ -47,10 +47,12 @@ class Shortlists:
         *,
         actor: str,
         note: str = "",
+        investor_note: str = "",
         now: datetime | None = None,
     ) -> CaseView:
         """Add parks (in order, after those already listed) with the match the latest ranking
-        gives them, stored as it is now. A park already on the list keeps its entry."""
+        gives them, stored as it is now. A park already on the list keeps its entry. `note` is
+        internal; `investor_note` is printed in the brief and exported."""
         now = now or utcnow()
         wanted = list(dict.fromkeys(p.strip().upper() for p in park_ids))
         known = {p.park_id for p in self._lexicon.ranker.catalogue.parks}
@@ -92,6 +94,7 @@ class Shortlists:
                         park_id=park_id,
                         position=position,
                         note=note,
+                        investor_note=investor_note,
                         snapshot_id=snapshot.id,
                         match=match,
                         score=match["score"],
@@ -120,10 +123,18 @@ class Shortlists:
         note: str,
         *,
         actor: str,
+        for_investor: bool = False,
         now: datetime | None = None,
     ) -> CaseView:
+        """Set a shortlisted park's note: the internal one (the default; it stays in the
+        workspace), or with `for_investor` the one the brief prints and every export carries."""
+
         def edit(session: Session, row: CaseRow) -> None:
-            _entry(session, row.id, park_id).note = note
+            entry = _entry(session, row.id, park_id)
+            if for_investor:
+                entry.investor_note = note
+            else:
+                entry.note = note
 
         return self._editor.edit(case, actor, now or utcnow(), edit)
 
@@ -153,6 +164,18 @@ class Shortlists:
 
     # --------------------------------------------------------------------------------- exports
 
+    def file(
+        self,
+        case: CaseView | int,
+        fmt: ExportFormat,
+        lang: Lang,
+        *,
+        now: datetime | None = None,
+    ) -> bytes:
+        """The case's shortlist as CSV, XLSX or a PDF brief, made but not recorded: what a
+        preview shows before anything leaves the office. `export` makes and records it."""
+        return self._made(case, fmt, lang, now or utcnow())[0]
+
     def export(
         self,
         case_id: int,
@@ -164,22 +187,9 @@ class Shortlists:
     ) -> tuple[bytes, ExportRecord]:
         """The case's shortlist as CSV, XLSX or a PDF brief, from the latest ranking (its
         requirement, matches and data version), and the record of that export."""
-        from matcher.shortlist import Shortlist, ShortlistItem, shortlist_file
-
         now = now or utcnow()
-        view = self._editor.load(case_id)
-        if not view.shortlist or view.snapshot is None:
-            raise UsageError(say("shortlist_empty_export", case=case_id))
-        shortlist = Shortlist(
-            items=tuple(ShortlistItem(park_id=e.park_id, note=e.note) for e in view.shortlist),
-            note=view.shortlist_note,
-            company=view.company,
-            requirement=view.snapshot.requirement,
-            data_version=view.snapshot.data_version,
-            created_at=now,
-        )
-        matches = {m.park_id: m for m in view.snapshot.matches}
-        data = shortlist_file(shortlist, self._lexicon.ranker.catalogue, matches, lang, fmt)
+        data, view, shortlist = self._made(case_id, fmt, lang, now)
+        assert view.snapshot is not None  # _made refuses a case without a ranking
         record = self.record_export(
             case_id=case_id,
             snapshot_id=view.snapshot.id,
@@ -192,6 +202,31 @@ class Shortlists:
             now=now,
         )
         return data, record
+
+    def _made(
+        self, case: CaseView | int, fmt: ExportFormat, lang: Lang, now: datetime
+    ) -> tuple[bytes, CaseView, Shortlist]:
+        from matcher.shortlist import Shortlist, ShortlistItem, shortlist_file
+
+        view = case if isinstance(case, CaseView) else self._editor.load(case)
+        if not view.shortlist or view.snapshot is None:
+            raise UsageError(say("shortlist_empty_export", case=view.id))
+        # Only the notes written for the investor go out; the internal ones (`note`,
+        # `shortlist_note`) are not even handed to the writers, so no format can print them.
+        shortlist = Shortlist(
+            items=tuple(
+                ShortlistItem(park_id=e.park_id, investor_note=e.investor_note)
+                for e in view.shortlist
+            ),
+            investor_note=view.investor_note,
+            company=view.company,
+            requirement=view.snapshot.requirement,
+            data_version=view.snapshot.data_version,
+            created_at=now,
+        )
+        matches = {m.park_id: m for m in view.snapshot.matches}
+        data = shortlist_file(shortlist, self._lexicon.ranker.catalogue, matches, lang, fmt)
+        return data, view, shortlist
 
     def record_export(
         self,
