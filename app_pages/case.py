@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages.brief_preview import show_brief_preview
 from app_pages.case_state import (
     case_id_from_url,
     drop_draft,
@@ -43,7 +44,7 @@ from matcher.views import header, match_fit_words, requirement_lines
 from matcher.workspace import CaseNotFoundError, CaseView
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORTS = (("csv", "text/csv"), ("xlsx", XLSX_MIME), ("pdf", "application/pdf"))
+EXPORTS = (("csv", "text/csv"), ("xlsx", XLSX_MIME))
 
 
 def show_header(view: CaseView) -> None:
@@ -198,47 +199,72 @@ def show_shortlist(view: CaseView, actor: str) -> None:
             ):
                 say_at("shortlist", "success", t("removed", park=park_label(entry.park_id)))
                 st.rerun()
-            notes[entry.park_id] = note_field(
+            # Two kinds of note: for the investor (printed in the brief and exports) and
+            # internal (never leaves the workspace).
+            notes[("investor", entry.park_id)] = note_field(
+                view,
+                f"investor_note_{entry.park_id}",
+                t("investor_note_for", park=entry.park_id),
+                entry.investor_note,
+            )
+            notes[("internal", entry.park_id)] = note_field(
                 view, f"note_{entry.park_id}", t("note_for", park=entry.park_id), entry.note
             )
-    overall = note_field(view, "overall", t("shortlist_note"), view.shortlist_note, area=True)
+    if view.shortlist:
+        notes[("investor", "")] = note_field(
+            view, "investor_overall", t("investor_note_overall"), view.investor_note, area=True
+        )
+    notes[("internal", "")] = note_field(
+        view, "overall", t("shortlist_note"), view.shortlist_note, area=True
+    )
     if st.button(t("save_notes"), key=f"{stem}_save_notes", type="primary"):
-        save_notes(view, notes, overall, actor)
+        save_notes(view, notes, actor)
     show_said("notes")
 
 
-def save_notes(
-    view: CaseView, notes: dict[str, tuple[str, str]], overall: tuple[str, str], actor: str
-) -> None:
+Note = tuple[str, str]  # (for whom: "investor" or "internal", park id or "" for the case)
+
+
+def save_notes(view: CaseView, notes: dict[Note, tuple[str, str]], actor: str) -> None:
     """Save each note that differs from what is stored, one edit after another."""
-    ws = workspace()
     current = view
     changed = 0
-    for park_id, (text, stored) in notes.items():
-        if text != stored:
-            saved = save(
-                lambda base, p=park_id, n=text: ws.shortlists.set_note(base, p, n, actor=actor),
+    for (kind, park_id), (text, stored) in notes.items():
+        field = ("investor_" if kind == "investor" else "") + (
+            f"note_{park_id}" if park_id else "overall"
+        )
+        if text.strip() != stored.strip():
+            current = save(
+                lambda base, k=kind, p=park_id, n=text: _note_edit(base, k, p, n, actor),
                 current,
                 "notes",
             )
-            current, changed = saved, changed + 1
-        drop_draft(view.id, f"note_{park_id}")
-    text, stored = overall
-    if text.strip() != stored:
-        save(lambda base: ws.cases.update(base, actor=actor, shortlist_note=text), current, "notes")
-        changed += 1
-    drop_draft(view.id, "overall")
+            changed += 1
+        drop_draft(view.id, field)
     say_at("notes", "success", t("notes_saved", count=changed) if changed else t("notes_unchanged"))
     st.rerun()
+
+
+def _note_edit(base: CaseView, kind: str, park_id: str, note: str, actor: str) -> CaseView:
+    ws = workspace()
+    for_investor = kind == "investor"
+    if park_id:
+        return ws.shortlists.set_note(base, park_id, note, actor=actor, for_investor=for_investor)
+    if for_investor:
+        return ws.cases.update(base, actor=actor, investor_note=note)
+    return ws.cases.update(base, actor=actor, shortlist_note=note)
 
 
 def show_exports(view: CaseView, actor: str) -> None:
     if not view.shortlist or view.snapshot is None:
         return
     st.subheader(t("exports"))
-    st.caption(t("exports_help"))
+    st.caption(t("brief_prints_what") + " " + t("exports_help"))
     language = lang()
     downloads = st.container(horizontal=True)
+    with downloads:
+        # The brief is downloaded from its preview: seen before it leaves the office.
+        show_brief_preview(view, actor)
     for fmt, mime in EXPORTS:
         # The file is made once per version of the case; downloading it records the export
         # (on the click) and the run that follows lists it below.
@@ -258,7 +284,8 @@ def show_exports(view: CaseView, actor: str) -> None:
     if not records:
         st.caption(t("exports_none"))
         return
-    st.dataframe(
+    # A plain table: a few rows that wrap at any width, newest first.
+    st.table(
         pd.DataFrame(
             {
                 t("exported_at"): [local_time(r.created_at) for r in records],
@@ -266,7 +293,7 @@ def show_exports(view: CaseView, actor: str) -> None:
                 header("park_id", lang()): [", ".join(r.park_ids) for r in records],
                 t("export_by"): [r.created_by for r in records],
             }
-        ),
+        )[::-1],
         hide_index=True,
     )
 

@@ -254,7 +254,12 @@ def _add_brief_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     brief.add_argument(
         "--parks", type=_park_ids, required=True, help="park ids in order, e.g. P05,P01,P03"
     )
-    brief.add_argument("--note", default="", help="a note on the shortlist")
+    brief.add_argument(
+        "--note",
+        default="",
+        help="the brief's covering note, printed for the investor (there is no internal note "
+        "here: nothing is kept)",
+    )
     brief.add_argument("--company", default="", help="the investor's name, shown in the title")
     brief.add_argument("--lang", choices=("zh", "en"), default="zh")
     brief.add_argument("--output", "-o", type=Path, required=True, help="a .pdf file")
@@ -288,7 +293,7 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
         raise _in_option(option, error) from error
     shortlist = Shortlist(
         items=tuple(ShortlistItem(park_id=p) for p in args.parks),
-        note=args.note,
+        investor_note=args.note,
         company=args.company,
         requirement=requirement,
         data_version=catalogue.version,
@@ -388,7 +393,14 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     sl_add = shortlist_sub.add_parser("add", help="add parks with their match as it is now")
     sl_add.add_argument("case_id", type=_positive_int, metavar="CASE_ID")
     sl_add.add_argument("park_ids", nargs="+", metavar="PARK_ID")
-    sl_add.add_argument("--note", default="", help="staff note on these parks")
+    sl_add.add_argument(
+        "--note", default="", help="internal staff note on these parks (never exported)"
+    )
+    sl_add.add_argument(
+        "--for-investor",
+        action="store_true",
+        help="--note is for the investor: printed in the brief and written in the exports",
+    )
     sl_add.add_argument("--json", action="store_true")
 
     staff = sub.add_parser("staff", help="staff accounts")
@@ -513,6 +525,7 @@ def _case_json(case: CaseView, scale: ShownScale) -> dict[str, Any]:
                 "reasons_en": list(e.stored.reasons_en),
                 "data_version": e.stored_data_version,
                 "note": e.note,
+                "investor_note": e.investor_note,
                 "added_by": e.added_by,
                 "added_at": e.added_at,
                 "current_score": e.current.score if e.current else None,
@@ -556,6 +569,8 @@ def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
     for e in case.shortlist:
         change = f" — {e.change_text(lang, scale)}" if e.changed else ""
         note = f" · note: {e.note}" if e.note else ""
+        if e.investor_note:
+            note += f" · for the investor: {e.investor_note}"
         console.print(
             f"  {e.position}. {e.park_id} {shown_score(e.stored, scale):.1f} "
             f"{label(f'fit_{e.stored.fit.value}', lang)}{change}{note}",
@@ -623,7 +638,15 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
 
 def _shortlist(args: argparse.Namespace, console: Console) -> int:
     workspace = _open_workspace(args)
-    case = workspace.shortlists.add(args.case_id, args.park_ids, actor=_actor(), note=args.note)
+    # --note is the internal note (kept in the workspace, never exported), as it always was;
+    # with --for-investor it is the note the brief prints and the exports carry.
+    case = workspace.shortlists.add(
+        args.case_id,
+        args.park_ids,
+        actor=_actor(),
+        note="" if args.for_investor else args.note,
+        investor_note=args.note if args.for_investor else "",
+    )
     scale = workspace.lexicon.ranker.catalogue.tuning.shown
     if args.json:
         _print_json(_case_json(case, scale))

@@ -1,6 +1,10 @@
 """Shortlists staff build for an investor, and their exports: CSV, XLSX and a PDF brief
 (`shortlist_file` picks the writer for a format).
 
+A shortlist here is what leaves the office: it holds only the notes written for the investor
+(`investor_note`). The staff's internal notes stay in the workspace and have no field here, so
+no export can print them (and passing one is refused: the models forbid unknown fields).
+
 Every export renders the same rows as the screen (matcher/views.py): the shown score, the fit
 in words, headers in the reader's language. The workspace records which parks, data version
 and file each export was (matcher/workspace); the file itself carries nothing a reader would
@@ -41,26 +45,26 @@ COLUMNS = (
     "positioning_zh",
     "positioning_en",
     "reasons",
-    "note",
+    "investor_note",
     "source",
 )
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 
 
 class ShortlistItem(BaseModel):
-    """One park on a shortlist, with the staff member's note on it."""
+    """One park on a shortlist, with the note on it written for the investor."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     park_id: str
-    note: str = ""
+    investor_note: str = ""
 
 
 class Shortlist(BaseModel):
     """An ordered set of parks picked for one requirement."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     items: tuple[ShortlistItem, ...] = ()
-    note: str = ""
+    investor_note: str = ""  # the brief's covering note
     company: str = ""  # the investor the brief is for, when known
     requirement: Requirement | None = None
     data_version: str
@@ -75,7 +79,7 @@ def shortlist_rows(
     shortlist: Shortlist, catalogue: Catalogue, matches: Mapping[str, Match], lang: Lang
 ) -> list[dict[str, object]]:
     """One row per shortlisted park, keyed by COLUMNS: the ranked row the screen shows (a
-    park the ranking lacks has no score, fit or reasons) and the staff member's note."""
+    park the ranking lacks has no score, fit or reasons) and the note for the investor."""
     rows = []
     for order, item in enumerate(shortlist.items, start=1):
         match = matches.get(item.park_id)
@@ -84,7 +88,7 @@ def shortlist_rows(
             row.update({"score": None, "fit": "", "reasons": ""})
         else:
             row = ranked_row(match, catalogue, lang)
-        row.update({"order": order, "note": item.note})
+        row.update({"order": order, "investor_note": item.investor_note})
         rows.append(row)
     return rows
 
@@ -99,7 +103,7 @@ def shortlist_frame(
 
 def requirement_frame(shortlist: Shortlist, catalogue: Catalogue, lang: Lang) -> pd.DataFrame:
     """The requirement behind the shortlist as field/value rows, as the brief words it, with
-    the overall note, the parks and when it was exported (Beijing time)."""
+    the covering note for the investor, the parks and when it was exported (Beijing time)."""
     defaults = Weights(**catalogue.tuning.weights.model_dump())
     lines = [
         (field.in_(lang), words.in_(lang))
@@ -107,8 +111,8 @@ def requirement_frame(shortlist: Shortlist, catalogue: Catalogue, lang: Lang) ->
             shortlist.requirement or Requirement(), catalogue, defaults
         )
     ]
-    if shortlist.note:
-        lines.append((header("note", lang), shortlist.note))
+    if shortlist.investor_note:
+        lines.append((header("investor_note", lang), shortlist.investor_note))
     lines.append((header("park_id", lang), ", ".join(shortlist.park_ids)))
     lines.append((label("exported_at", lang), time_words(shortlist.created_at).in_(lang)))
     return pd.DataFrame(lines, columns=[header("field", lang), header("value", lang)])

@@ -447,7 +447,8 @@ def test_ticked_parks_go_on_the_case_shortlist_in_order(app: AppTest) -> None:
     app.run()
     assert [e.park_id for e in workspace().cases.get(case.id).shortlist] == ["P01"]
     labels = [d.label for d in app.get("download_button")]
-    assert labels[:3] == ["下载 CSV", "下载 Excel", "下载 PDF 简报"]  # above the ranking
+    assert labels[:2] == ["下载 CSV", "下载 Excel"]  # above the ranking; the brief: previewed
+    assert any(b.label == "预览简报" for b in app.button)
 
 
 def test_navigation_keeps_the_case(app: AppTest) -> None:
@@ -481,7 +482,7 @@ def test_the_export_carries_the_case_requirement(app: AppTest) -> None:
         ("xlsx", ("P05",), staff.username)
     ]
     open_case(app, case.id)
-    exports = next(d.value for d in app.dataframe if "格式" in d.value.columns)
+    exports = next(d.value for d in app.table if "格式" in d.value.columns)
     assert exports["格式"].tolist() == ["Excel 表格"]  # the export list
 
 
@@ -508,15 +509,20 @@ def test_the_notes_persist(app: AppTest) -> None:
     view = workspace().shortlists.add(case.id, ["P05"], actor="test")
     open_case(app, case.id)
     stem = f"case_{case.id}_v{view.version}"
-    assert app.text_input(key=f"{stem}_note_P05").label == "P05 的备注"
+    assert app.text_input(key=f"{stem}_note_P05").label == "P05 的内部备注（不外发）"
+    assert "给投资方" in app.text_input(key=f"{stem}_investor_note_P05").label
     app.text_input(key=f"{stem}_note_P05").input("近地铁")
+    app.text_input(key=f"{stem}_investor_note_P05").input("地铁站旁")
     app.text_area(key=f"{stem}_overall").input("首选 P05，**周五**前回复")
+    app.text_area(key=f"{stem}_investor_overall").input("请查收")
     app.button(key=f"{stem}_save_notes").click()
     app.run()
     saved = workspace().cases.get(case.id)
     assert (
         saved.shortlist_note == "首选 P05，**周五**前回复" and saved.shortlist[0].note == "近地铁"
     )
+    # Each kind kept apart: what the investor reads, and what stays in the office.
+    assert saved.investor_note == "请查收" and saved.shortlist[0].investor_note == "地铁站旁"
     app.switch_page("app_pages/parks.py")
     app.run()
     open_case(app, case.id)
@@ -642,7 +648,10 @@ def test_export_bytes_have_the_expected_shape() -> None:
     requirement = Requirement(sector_text="集成电路")
     matches = matches_by_id(rank(requirement))
     shortlist = Shortlist(
-        items=(ShortlistItem(park_id="P05", note="=HYPERLINK(1)"), ShortlistItem(park_id="P01")),
+        items=(
+            ShortlistItem(park_id="P05", investor_note="=HYPERLINK(1)"),
+            ShortlistItem(park_id="P01"),
+        ),
         requirement=requirement,
         data_version=cat.version,
     )
@@ -650,7 +659,7 @@ def test_export_bytes_have_the_expected_shape() -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     assert frame["Park ID"].tolist() == ["P05", "P01"]
-    assert frame["Note"].iloc[0] == "'=HYPERLINK(1)"
+    assert frame["Note for the investor"].iloc[0] == "'=HYPERLINK(1)"
     assert "Data version" not in frame.columns
     book = load_workbook(io.BytesIO(shortlist_xlsx(shortlist, cat, matches, "zh")))
     assert book.sheetnames == ["短名单", "需求"]

@@ -1,13 +1,16 @@
 """The printable brief (matcher/brief.py): a document worth handing to an investor.
 
-Its words are decided by `build_brief` (checked without any PDF tool); the PDF embeds and
-subsets every font it uses, fits a 3-park brief on two A4 pages, and is what `matcher brief`
+Its words are decided by `build_brief` (checked without any PDF tool): only notes written for
+the investor, parks grouped by fit so a weak fit is never "recommended". The PDF embeds and
+subsets every font it uses, fits a 3-park brief on two A4 pages, never leaves a line or two
+alone at the top or bottom of a page, renders to preview images, and is what `matcher brief`
 writes. Checks that read the PDF back need poppler-utils (pdffonts, pdftotext, pdftoppm);
 CI installs them (.ci/run), a machine without them skips those checks.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -16,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from matcher.brief import Brief, brief_bytes, build_brief
+from matcher.brief import Brief, brief_bytes, build_brief, lines_here, preview_pages
 from matcher.catalogue import Catalogue
-from matcher.i18n import date_words
+from matcher.i18n import date_words, label
 from matcher.models import Match, Requirement, Weights
 from matcher.provenance import PARK_LIST_OUTLET, PARK_LIST_SEED, PARK_LIST_TITLE
 from matcher.scoring import Ranker
@@ -43,11 +46,11 @@ def matches(ranker: Ranker) -> dict[str, Match]:
 def shortlist(catalogue: Catalogue) -> Shortlist:
     return Shortlist(
         items=(
-            ShortlistItem(park_id="P05", note="业主可提供定制装修"),
+            ShortlistItem(park_id="P05", investor_note="业主可提供定制装修"),
             ShortlistItem(park_id="P01"),
-            ShortlistItem(park_id="P03", note="Owner prefers a 5-year lease"),
+            ShortlistItem(park_id="P03", investor_note="Owner prefers a 5-year lease"),
         ),
-        note="客户关注流片配套",
+        investor_note="客户关注流片配套",
         company="芯原微电子（北京）有限公司",
         requirement=REQUIREMENT,
         data_version=catalogue.version,
@@ -119,15 +122,17 @@ def test_an_unrecognised_place_is_said_plainly(
 def test_each_park_has_positioning_translation_area_reasons_and_note(
     brief: Brief, catalogue: Catalogue
 ) -> None:
-    assert [p.park_id for p in brief.parks] == ["P05", "P01", "P03"]
-    first = brief.parks[0]
+    # P01 and P03 fit strongly, P05 partly: the strong fits come first, as recommended.
+    assert [p.park_id for p in brief.parks] == ["P01", "P03", "P05"]
+    assert [p.order for p in brief.parks] == [1, 2, 3]  # numbered as printed
+    p05 = brief.parks[2]
     park = catalogue.park("P05")
-    assert first.positioning_zh == park.positioning_zh
-    assert first.positioning_en == park.positioning_en
-    assert first.why and first.note == "业主可提供定制装修"
+    assert p05.positioning_zh == park.positioning_zh
+    assert p05.positioning_en == park.positioning_en
+    assert p05.why and p05.investor_note == "业主可提供定制装修"
     # P05 publishes one floor area and no above-ground figure: said, never 0.
-    assert ("未公布" if brief.lang == "zh" else "not published") in first.area
-    assert brief.parks[2].note == "Owner prefers a 5-year lease"
+    assert ("未公布" if brief.lang == "zh" else "not published") in p05.area
+    assert brief.parks[1].investor_note == "Owner prefers a 5-year lease"
 
 
 def test_the_fit_column_shows_the_label_and_the_shown_score(
@@ -241,7 +246,7 @@ def test_an_empty_shortlist_still_makes_a_one_page_brief(catalogue: Catalogue) -
 def test_control_characters_in_notes_do_not_break_the_pdf(
     shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
 ) -> None:
-    odd = shortlist.model_copy(update={"note": "bell\x07 =HYPERLINK(1)"})
+    odd = shortlist.model_copy(update={"investor_note": "bell\x07 =HYPERLINK(1)"})
     assert brief_bytes(odd, catalogue, matches, "zh").startswith(b"%PDF-")
 
 
@@ -280,3 +285,239 @@ def test_matcher_brief_refuses_an_unknown_park_in_one_line(
     assert done.code == 2
     assert "P99" in done.err and "Traceback" not in done.err
     assert not (tmp_path / "b.pdf").exists()
+
+
+# --- headings follow the fit ---
+
+# A weak fit (P16) shortlisted first, before two strong fits and a partial one.
+MIXED = ("P16", "P01", "P05", "P03")
+
+
+@pytest.fixture(scope="module")
+def mixed(catalogue: Catalogue) -> Shortlist:
+    return Shortlist(
+        items=tuple(ShortlistItem(park_id=p) for p in MIXED),
+        company="Acme",
+        requirement=REQUIREMENT,
+        data_version=catalogue.version,
+        created_at=MADE,
+    )
+
+
+def test_the_mixed_shortlist_has_each_kind_of_fit(matches: dict[str, Match]) -> None:
+    """The premise of the tests below: the ranking gives these parks these fits."""
+    assert [matches[p].fit.value for p in MIXED] == ["weak", "strong", "partial", "strong"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_parks_are_grouped_by_fit_in_shortlist_order_within_a_group(
+    mixed: Shortlist, catalogue: Catalogue, matches: dict[str, Match], lang: str
+) -> None:
+    brief = build_brief(mixed, catalogue, matches, lang)  # type: ignore[arg-type]
+    headings = {
+        "zh": ["推荐园区", "可考虑的园区", "其他入选园区（匹配较弱）"],
+        "en": [
+            "Recommended parks",
+            "Parks worth considering",
+            "Other shortlisted parks (weak fit)",
+        ],
+    }[lang]
+    assert [(g.heading, [p.park_id for p in g.parks]) for g in brief.groups] == [
+        (headings[0], ["P01", "P03"]),
+        (headings[1], ["P05"]),
+        (headings[2], ["P16"]),
+    ]
+    assert [p.order for p in brief.parks] == [1, 2, 3, 4]
+
+
+def test_an_empty_group_has_no_heading(
+    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
+) -> None:
+    brief = build_brief(shortlist, catalogue, matches, "en")
+    assert [g.group for g in brief.groups] == ["recommended", "considering"]
+    only_weak = shortlist.model_copy(update={"items": (ShortlistItem(park_id="P16"),)})
+    assert [g.group for g in build_brief(only_weak, catalogue, matches, "en").groups] == ["other"]
+
+
+def test_a_park_the_ranking_lacks_is_not_recommended(
+    shortlist: Shortlist, catalogue: Catalogue
+) -> None:
+    brief = build_brief(shortlist, catalogue, {}, "en")
+    assert [g.group for g in brief.groups] == ["other"]
+    assert all(p.fit == "not scored" for p in brief.parks)
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    """The text of each page, read back by pdftotext one page at a time."""
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(pdf)
+    count = len(preview_pages(pdf, width_px=60))
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_weak_fit_is_printed_under_the_weak_heading_not_the_recommended_one(
+    mixed: Shortlist,
+    catalogue: Catalogue,
+    matches: dict[str, Match],
+    lang: str,
+    tmp_path: Path,
+) -> None:
+    text = "".join(pdf_pages(brief_bytes(mixed, catalogue, matches, lang), tmp_path))  # type: ignore[arg-type]
+    squeezed = "".join(text.split())
+    recommended, considering, other = (
+        "".join(label(f"brief_group_{g}", lang).split())  # type: ignore[arg-type]
+        for g in ("recommended", "considering", "other")
+    )
+    weak_park = "".join(
+        (catalogue.park("P16").name_zh if lang == "zh" else catalogue.park("P16").name_en).split()
+    )
+    # The section headings (after the summary table): each group's heading, then its parks.
+    sections = squeezed[squeezed.rindex(recommended) :]
+    assert sections.index(recommended) < sections.index(considering) < sections.index(other)
+    under_recommended = sections[: sections.index(considering)]
+    assert weak_park not in under_recommended
+    assert f"4.{weak_park}" in sections[sections.index(other) :]
+    # The summary table groups its rows the same way: P16 follows the weak heading there too.
+    table = squeezed[: squeezed.rindex(recommended)]
+    assert table.index(other) < table.index("(P16)")
+    assert table.index(recommended) < table.index("(P01)") < table.index(considering)
+
+
+# --- no orphans ---
+
+
+def test_a_paragraph_that_fits_stays_whole() -> None:
+    assert lines_here(total=4, room=10) == 4
+    assert lines_here(total=4, room=4) == 4
+
+
+def test_a_paragraph_never_leaves_fewer_than_three_lines_on_either_side() -> None:
+    assert lines_here(total=10, room=2) == 0  # two lines here would be alone: all move
+    assert lines_here(total=10, room=8) == 7  # three go on
+    assert lines_here(total=7, room=5) == 4  # four here, three there
+    assert lines_here(total=5, room=4) == 0  # 3 + 3 impossible: it moves whole
+    # at the top of a page, a paragraph longer than the page has to be split
+    assert lines_here(total=90, room=60, at_top=True) == 60
+
+
+# A Chinese note long enough to wrap onto several lines, cut at many lengths below.
+NOTE = (
+    "客户希望在两年内完成流片验证，并关注园区的人才公寓配套、通勤班车以及与周边高校的合作机会。" * 6
+)
+
+
+def test_a_paragraph_with_room_for_two_lines_moves_whole(
+    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
+) -> None:
+    from matcher.brief import Para, _Doc
+
+    doc = _Doc(build_brief(shortlist, catalogue, matches, "zh"))
+    para = Para(NOTE * 2)
+    step = doc.line_height(para)
+    total = len(doc.lines(para))
+    assert total >= 8  # long enough to be split
+    doc.pdf.set_y(doc.pdf.page_break_trigger - 2.5 * step)  # room for two lines
+    doc.put(para)
+    assert doc.pdf.page == 2
+    assert doc.pdf.get_y() == pytest.approx(doc.pdf.t_margin + total * step + para.gap)
+
+
+def test_a_long_paragraph_is_split_leaving_three_lines_for_the_next_page(
+    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
+) -> None:
+    from matcher.brief import Para, _Doc
+
+    doc = _Doc(build_brief(shortlist, catalogue, matches, "zh"))
+    para = Para(NOTE * 2)
+    step = doc.line_height(para)
+    total = len(doc.lines(para))
+    assert total >= 8
+    doc.pdf.set_y(doc.pdf.page_break_trigger - (total - 0.5) * step)  # all but one line fit
+    doc.put(para)
+    assert doc.pdf.page == 2
+    assert doc.pdf.get_y() == pytest.approx(doc.pdf.t_margin + 3 * step + para.gap)
+
+
+def lone_tails(pages: list[str], lang: str) -> list[str]:
+    """Pages (after the first) that start with one or two lines carried over from the page
+    before: the lines before the page's first heading ('3. 园区名', a group's heading)."""
+    groups = {label(f"brief_group_{g}", lang) for g in ("recommended", "considering", "other")}  # type: ignore[arg-type]
+    source = label("column_source", lang)  # type: ignore[arg-type]
+    found = []
+    for number, page in enumerate(pages[1:], start=2):
+        footer = label("brief_page", lang, n=number, total=len(pages))  # type: ignore[arg-type]
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        lines = [line for line in lines if not line.startswith(source) and line != footer]
+        if not lines:
+            continue
+        first_heading = next(
+            (at for at, line in enumerate(lines) if line in groups or re.match(r"\d+\. ", line)),
+            len(lines),
+        )
+        if 0 < first_heading < 3:
+            found.append(f"page {number}: {lines[:first_heading]}")
+    return found
+
+
+# Covering notes and park notes of these lengths (in characters): with the first four, the
+# layout before sections were kept together (at db9a503) moved a park's last line, or its
+# whole one-line note, alone onto page 2; the others break the page elsewhere. Each case is a
+# three-park brief that runs onto a second page.
+ORPHAN_CASES = [(80, 60), (80, 96), (240, 12), (240, 48), (160, 120), (0, 180), (320, 30)]
+
+
+@needs_poppler
+@pytest.mark.parametrize(("cover", "park_note"), ORPHAN_CASES)
+def test_no_page_starts_with_a_lone_tail(
+    catalogue: Catalogue,
+    matches: dict[str, Match],
+    tmp_path: Path,
+    cover: int,
+    park_note: int,
+) -> None:
+    shortlist = Shortlist(
+        items=tuple(
+            ShortlistItem(park_id=p, investor_note=NOTE[:park_note]) for p in ("P05", "P01", "P03")
+        ),
+        investor_note=NOTE[:cover],
+        company="X",
+        requirement=REQUIREMENT,
+        data_version=catalogue.version,
+        created_at=MADE,
+    )
+    pages = pdf_pages(brief_bytes(shortlist, catalogue, matches, "zh"), tmp_path)
+    assert len(pages) >= 2  # the case breaks a page: otherwise it proves nothing
+    assert lone_tails(pages, "zh") == []
+
+
+def test_the_lone_tail_check_sees_a_lone_tail() -> None:
+    """The check above can fail: a page starting with one carried-over line is found."""
+    pages = ["page one", "望在两年内完成流片验证，\n\n2. 中关村温泉科技园二期\n…"]
+    assert lone_tails(pages, "zh") == ["page 2: ['望在两年内完成流片验证，']"]
+
+
+# --- the preview ---
+
+
+def test_the_preview_is_one_png_per_page_at_the_width_asked(
+    shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
+) -> None:
+    import struct
+
+    pdf = brief_bytes(shortlist, catalogue, matches, "zh")
+    pages = preview_pages(pdf, width_px=300)
+    assert len(pages) == 2 or pdf.count(b"/Type /Page\n") == len(pages)
+    for png in pages:
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+        assert width == 300 and height == pytest.approx(300 * 297 / 210, abs=2)  # A4

@@ -11,6 +11,7 @@ requirement, an open case, three parks to compare, an uploaded lead list) say so
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -331,10 +332,14 @@ def visit(page: Page, server: str, path: str, lang: Lang, who: str, seen: set[st
 SAVE_PICKER_OFF = "delete window.showSaveFilePicker"
 
 
-def downloaded(page: Page, click: Callable[[], None]) -> Path:
-    """The file a click downloads, once the page is idle again (some downloads rerun it)."""
+def downloaded(page: Page, click: Callable[[], None], reruns: bool = False) -> Path:
+    """The file a click downloads, once the page is idle again (after the run the click
+    starts, for a download that `reruns` the page: the case page records each export)."""
     settle(page)
-    with page.expect_download(timeout=60_000) as download:
+    with contextlib.ExitStack() as waits:
+        if reruns:
+            waits.enter_context(app_run(page))
+        download = waits.enter_context(page.expect_download(timeout=60_000))
         click()
     path = Path(download.value.path())
     settle(page)
@@ -419,7 +424,7 @@ def check_case_exports(page: Page, lang: Lang) -> list[str]:
     grid = main.locator('[class*="st-key-ranking_ticks_"] [data-testid="stDataFrame"]')
     screen = grid_on_screen(page, grid.first)
     ranking_file = downloaded(
-        page, main.get_by_role("button", name=label("download_ranking", lang)).click
+        page, main.get_by_role("button", name=label("download_ranking", lang)).click, reruns=True
     )
     ranking = pd.read_csv(ranking_file, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     if ranked(ranking, lang) != ranked(screen, lang):
@@ -436,11 +441,27 @@ def check_case_exports(page: Page, lang: Lang) -> list[str]:
     ]
     if len(shortlist) != 2:
         problems.append(f"case: the shortlist on screen reads {shortlist}")
-    buttons = {fmt: label(f"download_{fmt}", lang) for fmt in ("csv", "xlsx", "pdf")}
+    buttons = {fmt: label(f"download_{fmt}", lang) for fmt in ("csv", "xlsx")}
     files = {
-        fmt: downloaded(page, main.get_by_role("button", name=words).click)
+        fmt: downloaded(page, main.get_by_role("button", name=words).click, reruns=True)
         for fmt, words in buttons.items()
     }
+    # The brief is downloaded from its preview, a dialog with its pages.
+    with app_run(page):
+        main.get_by_role("button", name=label("brief_preview", lang)).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("img").first.wait_for()
+    files["pdf"] = downloaded(
+        page,
+        dialog.get_by_role("button", name=label("brief_preview_download", lang)).click,
+        reruns=True,
+    )
+    dialog.get_by_test_id("stAlertContentSuccess").wait_for()  # "downloaded and recorded"
+    with app_run(page):  # closing the preview runs the page again: the export list grows
+        page.keyboard.press("Escape")
+    listed = main.locator('[data-testid="stTable"] td')
+    if listed.filter(has_text=label("format_pdf", lang)).count() != 1:
+        problems.append("case: the brief's download is not in the export list")
     csv_rows = pd.read_csv(files["csv"], encoding="utf-8-sig", dtype=str, keep_default_na=False)
     for name, frame in (
         ("shortlist CSV", csv_rows),

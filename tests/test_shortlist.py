@@ -48,10 +48,10 @@ def shortlist(catalogue: Catalogue) -> Shortlist:
     # P18 before P05: the staff's order, not the ranking's.
     return Shortlist(
         items=(
-            ShortlistItem(park_id="P18", note="=HYPERLINK(1)"),
-            ShortlistItem(park_id="P05", note="bell\x07 here"),
+            ShortlistItem(park_id="P18", investor_note="=HYPERLINK(1)"),
+            ShortlistItem(park_id="P05", investor_note="bell\x07 here"),
         ),
-        note="整体\x0b备注",
+        investor_note="整体\x0b备注",
         requirement=REQUIREMENT,
         data_version=catalogue.version,
     )
@@ -78,11 +78,20 @@ def test_a_shortlist_is_stamped_with_an_aware_utc_time() -> None:
 
 def test_a_shortlist_cannot_be_changed_after_it_is_made(shortlist: Shortlist) -> None:
     with pytest.raises(ValidationError):
-        shortlist.note = "changed"  # type: ignore[misc]
+        shortlist.investor_note = "changed"  # type: ignore[misc]
 
 
 def test_an_item_note_defaults_to_empty() -> None:
-    assert ShortlistItem(park_id="P01").note == ""
+    assert ShortlistItem(park_id="P01").investor_note == ""
+
+
+def test_an_export_has_no_place_for_an_internal_note() -> None:
+    """What leaves the office holds only notes for the investor: a caller handing over the
+    staff's internal note (`note`, as the workspace calls it) is refused, not ignored."""
+    with pytest.raises(ValidationError, match="note"):
+        ShortlistItem.model_validate({"park_id": "P01", "note": "ask Zhao first"})
+    with pytest.raises(ValidationError, match="note"):
+        Shortlist.model_validate({"data_version": "v1", "note": "ask Zhao first"})
 
 
 # --- the table every export is built from ---
@@ -171,7 +180,7 @@ def test_the_csv_neutralises_a_note_and_keeps_a_control_character(
 ) -> None:
     raw = shortlist_csv(shortlist, catalogue, matches, "en")
     frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert frame["Note"].tolist() == ["'=HYPERLINK(1)", "bell\x07 here"]
+    assert frame["Note for the investor"].tolist() == ["'=HYPERLINK(1)", "bell\x07 here"]
 
 
 # --- XLSX ---
@@ -201,10 +210,10 @@ def test_the_xlsx_neutralises_notes_and_shows_control_characters_visibly(
     shortlist: Shortlist, catalogue: Catalogue, matches: dict[str, Match]
 ) -> None:
     sheets = xlsx_sheets(shortlist_xlsx(shortlist, catalogue, matches, "zh"))
-    note = COLUMNS.index("note")
+    note = COLUMNS.index("investor_note")
     assert [row[note] for row in sheets["短名单"][1:]] == ["'=HYPERLINK(1)", "bell\\x07 here"]
     about = {row[0]: row[1] for row in sheets["需求"][1:]}
-    assert about["备注"] == "整体\\x0b备注"
+    assert about["给投资方的说明"] == "整体\\x0b备注"
     assert about["园区编号"] == "P18, P05"
 
 
@@ -286,8 +295,12 @@ def test_every_export_shows_the_screens_scores_fit_words_and_order(
             ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
         ).stdout.decode()
         # The brief shows each park's fit words and its score rounded to a whole number,
-        # in the shortlist's order.
-        found = [m.start() for p, _, _ in expected if (m := re.search(p, text))]
+        # grouped by fit (strong first) and in the shortlist's order within a group.
+        from matcher.brief import GROUPS, fit_group
+
+        rank = list(GROUPS)
+        printed = sorted(expected, key=lambda e: rank.index(fit_group(matches[e[0]])))
+        found = [m.start() for p, _, _ in printed if (m := re.search(p, text))]
         assert found == sorted(found) and len(found) == len(expected)
         for _, shown, words in expected:
             assert f"{words} · {float(shown):.0f}" in text

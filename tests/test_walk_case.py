@@ -170,8 +170,7 @@ def test_two_staff_on_one_case_lose_nothing_and_miss_nothing(
             # A download is listed at once, no reload.
             with app_run(mine), mine.expect_download(timeout=60_000):
                 main.get_by_role("button", name=label("download_csv", lang)).click()
-            # The export list's grid keeps its cells in a hidden table (the grid is drawn).
-            listed = main.locator('[data-testid="stDataFrame"] td').filter(
+            listed = main.locator('[data-testid="stTable"] td').filter(
                 has_text=label("format_csv", lang)
             )
             expect(listed).to_have_count(1)

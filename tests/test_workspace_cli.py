@@ -72,10 +72,15 @@ def test_the_case_commands_keep_a_case_and_its_shortlist(
     listed = _ok(matcher("shortlist", "add", str(case_id), "P05", "P01", "--note", "看过",
                          "--json", db=db, cwd=tmp_path))  # fmt: skip
     entries = json.loads(listed)["shortlist"]
-    assert [(e["park_id"], e["score"], e["note"]) for e in entries] == [
-        ("P05", 93.7, "看过"),
-        ("P01", 96.7, "看过"),
+    # --note is the internal note, as it always was; --for-investor makes it the one exported.
+    assert [(e["park_id"], e["score"], e["note"], e["investor_note"]) for e in entries] == [
+        ("P05", 93.7, "看过", ""),
+        ("P01", 96.7, "看过", ""),
     ]
+    listed = _ok(matcher("shortlist", "add", str(case_id), "P03", "--note", "近地铁",
+                         "--for-investor", "--json", db=db, cwd=tmp_path))  # fmt: skip
+    p03 = json.loads(listed)["shortlist"][2]
+    assert (p03["park_id"], p03["note"], p03["investor_note"]) == ("P03", "", "近地铁")
 
     shown = json.loads(_ok(matcher("cases", "show", str(case_id), "--json", db=db, cwd=tmp_path)))
     assert shown["company"] == "芯片科技" and shown["status"] == "new"
@@ -92,7 +97,7 @@ def test_the_case_commands_keep_a_case_and_its_shortlist(
     assert "P05 72.5 partial" in text and "芯片科技" in text and "93.7" not in text
 
     rows = json.loads(_ok(matcher("cases", "list", "--json", db=db, cwd=tmp_path)))
-    assert [(r["id"], r["shortlist_size"]) for r in rows] == [(case_id, 2)]
+    assert [(r["id"], r["shortlist_size"]) for r in rows] == [(case_id, 3)]
     assert json.loads(_ok(matcher("cases", "list", "--status", "sent", "--json", db=db,
                                   cwd=tmp_path))) == []  # fmt: skip
     assert "1 of 1 cases" in _ok(matcher("cases", "list", db=db, cwd=tmp_path))

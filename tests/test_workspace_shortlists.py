@@ -6,10 +6,12 @@ Every test runs on a temporary SQLite file and on a throwaway PostgreSQL server.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
 from matcher.errors import UsageError
+from matcher.scoring import Ranker
 from matcher.workspace import Workspace
 from tests.workspace_fixtures import IC_DESIGN, ROBOTS, T0
 
@@ -84,3 +86,146 @@ def test_an_empty_shortlist_is_not_exported(workspace: Workspace) -> None:
     case = workspace.cases.create(IC_DESIGN, actor="li")
     with pytest.raises(UsageError, match="empty"):
         workspace.shortlists.export(case.id, "csv", "en", actor="li")
+
+
+# ------------------------------------------------- two kinds of note: internal, for the investor
+
+INTERNAL = "先问赵主任再发"  # a colleague named: never to leave the office
+INTERNAL_OVERALL = "zhao says: hold the price back"
+
+
+def test_internal_and_investor_notes_are_kept_apart(workspace: Workspace) -> None:
+    case = workspace.cases.create(IC_DESIGN, actor="li")
+    case = workspace.shortlists.add(case, ["P05", "P01"], actor="li", note=INTERNAL)
+    case = workspace.shortlists.set_note(case, "P05", "近地铁", actor="li", for_investor=True)
+    case = workspace.shortlists.set_note(case, "P01", "ask wang", actor="li")  # internal
+    case = workspace.cases.update(
+        case, actor="li", shortlist_note=INTERNAL_OVERALL, investor_note="  欢迎实地考察  "
+    )
+    p05, p01 = case.shortlist
+    assert (p05.note, p05.investor_note) == (INTERNAL, "近地铁")
+    assert (p01.note, p01.investor_note) == ("ask wang", "")
+    assert (case.shortlist_note, case.investor_note) == (INTERNAL_OVERALL, "欢迎实地考察")
+    again = workspace.cases.get(case.id)
+    assert again.shortlist == case.shortlist and again.investor_note == "欢迎实地考察"
+
+
+def test_an_investor_note_on_a_stale_view_is_refused(workspace: Workspace) -> None:
+    from matcher.workspace import StaleCaseError
+
+    case = workspace.shortlists.add(
+        workspace.cases.create(IC_DESIGN, actor="li"), ["P05"], actor="li"
+    )
+    workspace.cases.update(case, actor="zhao", investor_note="theirs")  # saved first
+    with pytest.raises(StaleCaseError) as raised:
+        workspace.shortlists.set_note(case, "P05", "mine", actor="li", for_investor=True)
+    assert "the note for the investor" in raised.value.message.en
+    assert "给投资方的说明" in raised.value.message.zh
+    fresh = workspace.cases.get(case.id)
+    workspace.shortlists.set_note(fresh, "P05", "theirs too", actor="zhao", for_investor=True)
+    with pytest.raises(StaleCaseError):
+        workspace.cases.update(fresh, actor="li", investor_note="mine")
+    assert workspace.cases.get(case.id).shortlist[0].investor_note == "theirs too"
+
+
+def _texts(fmt: str, data: bytes) -> str:
+    """Every word a reader of the file can see: CSV text, every XLSX cell, the PDF's text."""
+    import io
+    import shutil
+    import subprocess
+
+    if fmt == "csv":
+        return data.decode("utf-8-sig")
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data))
+        return "\n".join(
+            str(value)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    return "".join(text.stdout.decode().split())  # the PDF wraps lines anywhere
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_export_carries_the_investor_notes_and_never_an_internal_one(
+    workspace: Workspace, fmt: str, lang: str
+) -> None:
+    case = workspace.cases.create(IC_DESIGN, actor="li")
+    case = workspace.shortlists.add(
+        case, ["P05", "P01"], actor="li", note=INTERNAL, investor_note="业主可提供定制装修"
+    )
+    case = workspace.cases.update(
+        case, actor="li", shortlist_note=INTERNAL_OVERALL, investor_note="欢迎实地考察"
+    )
+    data, _record = workspace.shortlists.export(case.id, fmt, lang, actor="li")  # type: ignore[arg-type]
+    text = _texts(fmt, data)
+    assert "业主可提供定制装修" in text
+    if fmt != "csv":  # the CSV is the parks' table alone; the covering note is not a park's
+        assert "欢迎实地考察" in text
+    for internal in (INTERNAL, INTERNAL_OVERALL):
+        squeezed = "".join(internal.split())
+        assert internal not in text and squeezed not in text
+    if fmt != "pdf":
+        header = {"zh": "给投资方的说明", "en": "Note for the investor"}[lang]
+        assert header in text
+
+
+def test_a_file_made_for_a_preview_is_not_recorded(workspace: Workspace) -> None:
+    case = workspace.shortlists.add(
+        workspace.cases.create(IC_DESIGN, actor="li"), ["P05"], actor="li"
+    )
+    pdf = workspace.shortlists.prepare_export(case, "pdf", "zh").data
+    assert pdf.startswith(b"%PDF-")
+    assert workspace.cases.get(case.id).exports == ()
+    with pytest.raises(UsageError, match="empty"):
+        workspace.shortlists.prepare_export(
+            workspace.cases.create(IC_DESIGN, actor="li"), "pdf", "zh"
+        )
+
+
+def test_the_notes_migration_applies_on_a_database_with_cases(
+    workspace: Workspace, request: pytest.FixtureRequest, tmp_path: Path, ranker: Ranker
+) -> None:
+    """A database from before the investor notes (revision 0003), holding a case with its
+    internal notes and a shortlist, is upgraded: the internal notes stay internal, and the
+    notes for the investor start empty, never a copy of them."""
+    from sqlalchemy import MetaData, select
+
+    from matcher.workspace.db import current_revision, head_revision, make_engine, upgrade
+
+    case = workspace.cases.create(IC_DESIGN, actor="li")
+    case = workspace.shortlists.add(case, ["P05"], actor="li", note=INTERNAL)
+    workspace.cases.update(case, actor="li", shortlist_note=INTERNAL_OVERALL)
+    # The same rows in a database at 0003, copied column by column as that schema has them.
+    if workspace.engine.dialect.name == "sqlite":
+        old_url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        old_url = request.getfixturevalue("postgres_server").new_database()
+    old = make_engine(old_url)
+    upgrade(old, "0003")
+    then = MetaData()
+    then.reflect(old)
+    assert "investor_note" not in then.tables["cases"].columns
+    now = MetaData()
+    now.reflect(workspace.engine)  # the stored values as they are, not as the models read them
+    with workspace.engine.connect() as source, old.begin() as target:
+        for name in ("cases", "case_status_changes", "ranking_snapshots", "shortlist_entries"):
+            table = then.tables[name]
+            rows = source.execute(select(*(now.tables[name].c[c.name] for c in table.c)))
+            target.execute(table.insert(), [dict(row._mapping) for row in rows])
+    upgrade(old)
+    assert current_revision(old) == head_revision() == "0004"
+    upgraded = Workspace.open(old_url, ranker=ranker, results_dir=tmp_path / "results")
+    view = upgraded.cases.get(case.id)
+    assert (view.shortlist_note, view.investor_note) == (INTERNAL_OVERALL, "")
+    assert [(e.note, e.investor_note) for e in view.shortlist] == [(INTERNAL, "")]
+    upgraded.engine.dispose()
+    old.dispose()

@@ -171,10 +171,13 @@ class Cases:
         consent: bool = _UNSET,
         assigned_staff_id: int | None = _UNSET,
         shortlist_note: str = _UNSET,
+        investor_note: str = _UNSET,
         now: datetime | None = None,
     ) -> CaseView:
-        """Change the case's details (and the shortlist's overall note). With a CaseView as
-        `case`, refuses if anyone saved the case since that view was loaded (StaleCaseError)."""
+        """Change the case's details and the shortlist's overall notes: `shortlist_note` is
+        internal (never exported), `investor_note` the brief's covering note for the investor.
+        With a CaseView as `case`, refuses if anyone saved the case since that view was loaded
+        (StaleCaseError)."""
         now = now or utcnow()
 
         def edit(session: Session, row: CaseRow) -> None:
@@ -186,6 +189,8 @@ class Cases:
                 row.contact = contact.strip()
             if shortlist_note is not _UNSET:
                 row.shortlist_note = shortlist_note.strip()
+            if investor_note is not _UNSET:
+                row.investor_note = investor_note.strip()
             if consent is not _UNSET and consent != row.consent:
                 row.consent = consent
                 row.consent_at = now if consent else None

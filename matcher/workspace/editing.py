@@ -116,6 +116,7 @@ class CaseEditor:
                 _entry_view(e, entry_requirements[e.snapshot_id], snapshot) for e in entries
             ),
             shortlist_note=row.shortlist_note or "",
+            investor_note=row.investor_note or "",
             exports=tuple(export_view(x) for x in exports),
         )
 
@@ -187,8 +188,8 @@ class CaseEditor:
                 sector_summary(base.requirement),
                 sector_summary(now.requirement),
             )
-        old_list = [(e.park_id, e.note) for e in base.shortlist]
-        new_list = [(e.park_id, e.note) for e in now.shortlist]
+        old_list = [(e.park_id, (e.note, e.investor_note)) for e in base.shortlist]
+        new_list = [(e.park_id, (e.note, e.investor_note)) for e in now.shortlist]
         if old_list != new_list:
             changes["shortlist"] = (
                 ", ".join(p for p, _ in old_list) or "(empty)",
@@ -236,6 +237,7 @@ def _entry_view(
         park_id=row.park_id,
         position=row.position,
         note=row.note,
+        investor_note=row.investor_note or "",
         added_by=row.added_by,
         added_at=row.added_at,
         stored=Match.model_validate(row.match),

@@ -60,6 +60,7 @@ DETAIL_FIELDS = (
     "status",
     "assigned_to",
     "shortlist_note",
+    "investor_note",
 )
 CHANGED_FIELDS = (*DETAIL_FIELDS, "requirement", "shortlist", "ranking")
 

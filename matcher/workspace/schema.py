@@ -109,9 +109,11 @@ class CaseRow(Base):
     requirement: Mapped[dict[str, Any]] = mapped_column(JSON)
     sector_text: Mapped[str] = mapped_column(String(500), default="")  # for the Inbox
     status: Mapped[str] = mapped_column(String(20), default="new")
-    # The note on the shortlist as a whole (the brief's covering note); per-park notes live
-    # on the entries.
+    # Internal: the staff's note on the shortlist as a whole (colleagues' names, remarks).
+    # Never printed in the brief nor written in any export; per-park notes live on entries.
     shortlist_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # For the investor: the brief's covering note, printed and exported.
+    investor_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     assigned_staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -155,7 +157,9 @@ class ShortlistEntryRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     park_id: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # internal: never exported
+    # For the investor: printed in the brief and written in the exports.
+    investor_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("ranking_snapshots.id"))
     match: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Match as it was when added
     score: Mapped[float] = mapped_column()

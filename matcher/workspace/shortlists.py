@@ -47,10 +47,12 @@ class Shortlists:
         *,
         actor: str,
         note: str = "",
+        investor_note: str = "",
         now: datetime | None = None,
     ) -> CaseView:
         """Add parks (in order, after those already listed) with the match the latest ranking
-        gives them, stored as it is now. A park already on the list keeps its entry."""
+        gives them, stored as it is now. A park already on the list keeps its entry. `note` is
+        internal; `investor_note` is printed in the brief and exported."""
         now = now or utcnow()
         wanted = list(dict.fromkeys(p.strip().upper() for p in park_ids))
         known = {p.park_id for p in self._lexicon.ranker.catalogue.parks}
@@ -92,6 +94,7 @@ class Shortlists:
                         park_id=park_id,
                         position=position,
                         note=note,
+                        investor_note=investor_note,
                         snapshot_id=snapshot.id,
                         match=match,
                         score=match["score"],
@@ -120,10 +123,18 @@ class Shortlists:
         note: str,
         *,
         actor: str,
+        for_investor: bool = False,
         now: datetime | None = None,
     ) -> CaseView:
+        """Set a shortlisted park's note: the internal one (the default; it stays in the
+        workspace), or with `for_investor` the one the brief prints and every export carries."""
+
         def edit(session: Session, row: CaseRow) -> None:
-            _entry(session, row.id, park_id).note = note
+            entry = _entry(session, row.id, park_id)
+            if for_investor:
+                entry.investor_note = note
+            else:
+                entry.note = note
 
         return self._editor.edit(case, actor, now or utcnow(), edit)
 
@@ -168,19 +179,29 @@ class Shortlists:
         return prepared.data, self.record_prepared(prepared, actor=actor)
 
     def prepare_export(
-        self, case_id: int, fmt: ExportFormat, lang: Lang, *, now: datetime | None = None
+        self,
+        case: CaseView | int,
+        fmt: ExportFormat,
+        lang: Lang,
+        *,
+        now: datetime | None = None,
     ) -> PreparedExport:
-        """The export's file, not yet recorded: a page offers it, and records it
-        (`record_prepared`) only when the person downloads it."""
+        """The export's file, made but not recorded: what a page offers and a preview shows;
+        `record_prepared` records it when the person downloads it."""
         from matcher.shortlist import Shortlist, ShortlistItem, shortlist_file
 
         now = now or utcnow()
-        view = self._editor.load(case_id)
+        view = case if isinstance(case, CaseView) else self._editor.load(case)
         if not view.shortlist or view.snapshot is None:
-            raise UsageError(say("shortlist_empty_export", case=case_id))
+            raise UsageError(say("shortlist_empty_export", case=view.id))
+        # Only the notes written for the investor go out; the internal ones (`note`,
+        # `shortlist_note`) are not even handed to the writers, so no format can print them.
         shortlist = Shortlist(
-            items=tuple(ShortlistItem(park_id=e.park_id, note=e.note) for e in view.shortlist),
-            note=view.shortlist_note,
+            items=tuple(
+                ShortlistItem(park_id=e.park_id, investor_note=e.investor_note)
+                for e in view.shortlist
+            ),
+            investor_note=view.investor_note,
             company=view.company,
             requirement=view.snapshot.requirement,
             data_version=view.snapshot.data_version,
@@ -188,13 +209,13 @@ class Shortlists:
         )
         matches = {m.park_id: m for m in view.snapshot.matches}
         return PreparedExport(
-            case_id=case_id,
+            case_id=view.id,
             snapshot_id=view.snapshot.id,
             format=fmt,
             data=shortlist_file(shortlist, self._lexicon.ranker.catalogue, matches, lang, fmt),
             park_ids=shortlist.park_ids,
             data_version=view.snapshot.data_version,
-            file_name=f"case-{case_id}-shortlist.{fmt}",
+            file_name=f"case-{view.id}-shortlist.{fmt}",
             prepared_at=now,
         )
 

@@ -81,7 +81,8 @@ class ShortlistEntry(BaseModel):
     model_config = _FROZEN
     park_id: str
     position: int
-    note: str
+    note: str  # internal (the staff's): never printed in the brief nor exported
+    investor_note: str = ""  # for the investor: what the brief and every export carry
     added_by: str
     added_at: datetime
     stored: Match
@@ -240,7 +241,8 @@ class CaseView(BaseModel):
     snapshot_count: int
     current_data_version: str  # the catalogue's version now
     shortlist: tuple[ShortlistEntry, ...]
-    shortlist_note: str = ""  # the note on the shortlist as a whole
+    shortlist_note: str = ""  # internal note on the shortlist as a whole: never exported
+    investor_note: str = ""  # the brief's covering note, for the investor: exported
     exports: tuple[ExportRecord, ...]
 
     @property
