@@ -83,8 +83,16 @@ def show_said(place: str) -> None:
         return
     st.session_state.pop(SAID)
     _, kind, text = said
-    getattr(st, kind)(plain(text), icon=ICONS[kind])
+    with st.container(key=f"said_{place}"):
+        getattr(st, kind)(plain(text), icon=ICONS[kind])
     st.toast(plain(text), icon=ICONS[kind])
+    # What the run added above (the other person's version beside a field) may have pushed
+    # the message off the screen: bring it back into view, as little as needed.
+    st.html(
+        f"<script>setTimeout(() => document.querySelector('.st-key-said_{place}')"
+        "?.scrollIntoView({block: 'nearest'}), 100);</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def save(edit: Callable[[CaseView], CaseView], base: CaseView, place: str) -> CaseView:

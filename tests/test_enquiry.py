@@ -92,7 +92,9 @@ def test_bootstrap_adds_the_staff_member_once(workspace: Workspace) -> None:
         workspace.staff.bootstrap("no-colon")
 
 
-def test_the_overall_note_is_kept_exported_and_guarded(workspace: Workspace) -> None:
+def test_the_overall_notes_are_kept_guarded_and_only_the_investors_exported(
+    workspace: Workspace,
+) -> None:
     case = workspace.cases.create(
         Requirement(sector_text="集成电路"), actor="li", company="芯片科技"
     )
@@ -101,7 +103,9 @@ def test_the_overall_note_is_kept_exported_and_guarded(workspace: Workspace) -> 
     assert workspace.cases.get(case.id).shortlist_note == "先看 P05"
     with pytest.raises(StaleCaseError, match="the shortlist note"):
         workspace.cases.update(case, actor="wang", shortlist_note="mine")  # an old view
+    saved = workspace.cases.update(saved, actor="li", investor_note="请先看 P05")
     data, _ = workspace.shortlists.export(saved.id, "xlsx", "zh", actor="li")
     book = load_workbook(io.BytesIO(data))
     cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
-    assert "先看 P05" in cells
+    # The note for the investor goes out; the internal one stays in the workspace.
+    assert "请先看 P05" in cells and "先看 P05" not in cells

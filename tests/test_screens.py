@@ -50,6 +50,7 @@ LEADS = (
     "L002,示例生物科技有限公司,细胞治疗,2000,,温泉\n"
     "L003,示例软件有限公司,人工智能,,8000,中关村\n"
 )
+INTERNAL_NOTE = "芯片设计企业集中，优先推荐（内部：先问赵主任）"
 RANKED: list[str] = []  # case #1's ranking, best first (prepare_workspace)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # A column or value named as the code names it (request_id, park_name_zh): never in a table.
@@ -478,6 +479,24 @@ def check_case_exports(page: Page, lang: Lang) -> list[str]:
         if f"{fit} · {float(score):.0f}" not in " ".join(brief.split()):
             problems.append(f"PDF brief: no '{fit} · {float(score):.0f}'")
     problems += leaks("PDF brief", brief)
+    # What staff wrote for themselves never leaves the office.
+    for name, text in (("PDF brief", brief), ("shortlist CSV", files["csv"].read_text("utf-8"))):
+        if INTERNAL_NOTE in text:
+            problems.append(f"{name}: prints the internal note")
+    # The brief's headings follow the fit: a weak fit is never under "recommended".
+    groups = {label(f"brief_group_{g}", lang): g for g in ("recommended", "considering", "other")}
+    heading_at = sorted(
+        (found.start(), g) for h, g in groups.items() for found in re.finditer(re.escape(h), brief)
+    )
+    for park, _, fit in shortlist:
+        section = brief.rfind(park)  # its section, after the summary table
+        group = next((g for at, g in reversed(heading_at) if at < section), None)
+        expected = {
+            label("fit_strong", lang): "recommended",
+            label("fit_partial", lang): "considering",
+        }.get(fit, "other")
+        if group != expected:
+            problems.append(f"PDF brief: {park} ({fit}) is under {group}, not {expected}")
     return problems
 
 
@@ -511,7 +530,7 @@ def prepare_workspace(db_url: str) -> None:
     RANKED[:] = [m.park_id for m in case.snapshot.matches]
     picked = RANKED[:2]
     case = ws.shortlists.add(case, picked, actor=STAFF)
-    ws.shortlists.set_note(case, picked[0], "芯片设计企业集中，优先推荐", actor=STAFF)
+    ws.shortlists.set_note(case, picked[0], INTERNAL_NOTE, actor=STAFF)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -2,6 +2,7 @@
 staff members on one case would, in each language. Each step is a defect users met:
 
 - a case link opened while signed out lands on sign-in, and signing in goes to that case;
+- ranked again on changed data with nothing shown changed, no "now 98.8, was 98.8";
 - what the investor asked is in sight without opening anything; the shortlist and its
   exports come before the full ranking;
 - a typed but unsaved note survives a reorder;
@@ -34,6 +35,7 @@ COMPANY = "走查芯片科技"
 
 def prepare_case(db_url: str) -> tuple[int, list[str]]:
     """A case with two shortlisted parks, and a second staff member."""
+    from matcher.lexicon import TaughtTerm
     from matcher.models import Requirement
     from matcher.scoring import ranker_for
     from matcher.workspace import CaseSource, Workspace
@@ -52,6 +54,16 @@ def prepare_case(db_url: str) -> tuple[int, list[str]]:
     assert case.snapshot is not None
     ranked = [m.park_id for m in case.snapshot.matches]
     ws.shortlists.add(case, ranked[:2], actor=STAFF)
+    # A word taught since: the data changed (a new version), but nothing this case shows.
+    ws.lexicon.teach(
+        TaughtTerm(
+            term_zh="质子治疗",
+            term_en=("proton beam therapy",),
+            sector_id="devices",
+            segment="design",
+        ),
+        actor=COLLEAGUE,
+    )
     return case.id, ranked
 
 
@@ -128,6 +140,15 @@ def test_two_staff_on_one_case_lose_nothing_and_miss_nothing(
             ranking_tab = main.get_by_role("tab", name=label("case_ranking_tab", lang))
             assert shortlist_at.bounding_box()["y"] < ranking_tab.bounding_box()["y"]  # type: ignore[index]
             shoot(mine, "case", lang)
+
+            # Ranked again on the new data: the same scores, so no "now X, was X" warning.
+            with app_run(mine):
+                main.get_by_role("button", name=label("rank_again", lang)).click()
+            expect(main.get_by_text(label("ranking_outdated", lang))).to_have_count(0)
+            changed = main.get_by_test_id("stAlertContentWarning").filter(
+                has_text=label("shortlist_data_changed", lang)
+            )
+            expect(changed).to_have_count(0)
 
             # A note typed, not saved, then the park moved up: the note moves with it.
             note(mine, second, lang).fill("typed, not saved")
