@@ -556,6 +556,32 @@ def test_two_staff_editing_one_case_never_lose_an_update(app: AppTest) -> None:
     assert "已保存 1 条备注" in app.success[0].value
 
 
+def test_a_refused_requirement_edit_keeps_what_was_typed(app: AppTest) -> None:
+    """Defect: after a refusal, reloading the case threw away the person's edit."""
+    sign_in(app)
+    case = new_case("集成电路")
+    open_case(app, case.id)
+    assert case.snapshot is not None
+    theirs = Requirement.from_cells(sector_text="人工智能", min_area="2000")
+    workspace().cases.set_requirement(case, theirs, actor="other")  # saved first
+    app.text_input(key=f"case{case.id}_s{case.snapshot.id}_sector_text").input("生物医药")
+    next(b for b in app.button if b.label == "保存需求并重新排名").click()
+    app.run()
+    assert not app.exception
+    assert "没有保存" in app.error[0].value and "other" in app.error[0].value
+    stored = workspace().cases.get(case.id)
+    assert stored.requirement.sector_text == "人工智能"  # theirs, untouched
+    assert stored.snapshot is not None
+    # Their requirement is what the page now says was asked; the form holds this person's.
+    assert any("人工智能" in t.value for t in app.text)
+    form = app.text_input(key=f"case{case.id}_s{stored.snapshot.id}_sector_text")
+    assert form.value == "生物医药"
+    next(b for b in app.button if b.label == "保存需求并重新排名").click()
+    app.run()
+    assert workspace().cases.get(case.id).requirement.sector_text == "生物医药"
+    assert any("需求已保存" in s.value for s in app.success)
+
+
 def test_a_typed_note_survives_a_reorder(app: AppTest) -> None:
     """Defect: an unsaved shortlist note vanished when the shortlist was reordered."""
     sign_in(app)
