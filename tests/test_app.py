@@ -556,6 +556,28 @@ def test_two_staff_editing_one_case_never_lose_an_update(app: AppTest) -> None:
     assert "已保存 1 条备注" in app.success[0].value
 
 
+def test_their_version_can_be_taken_instead_of_ones_own(app: AppTest) -> None:
+    sign_in(app)
+    case = new_case()
+    view = workspace().shortlists.add(case.id, ["P05"], actor="test")
+    open_case(app, case.id)
+    workspace().shortlists.set_note(view, "P05", "theirs", actor="other")
+    stem = f"case_{case.id}_v{view.version}"
+    app.text_input(key=f"{stem}_note_P05").input("mine")
+    app.button(key=f"{stem}_save_notes").click()
+    app.run()
+    fresh = workspace().cases.get(case.id)
+    stem = f"case_{case.id}_v{fresh.version}"
+    app.button(key=f"{stem}_note_P05_theirs").click()  # "use their version"
+    app.run()
+    assert app.text_input(key=f"{stem}_note_P05").value == "theirs"
+    assert not any(t.value == "theirs" for t in app.text)  # nothing left to compare
+    app.button(key=f"{stem}_save_notes").click()
+    app.run()
+    assert workspace().cases.get(case.id).shortlist[0].note == "theirs"
+    assert "没有改动" in app.success[0].value
+
+
 def test_a_refused_requirement_edit_keeps_what_was_typed(app: AppTest) -> None:
     """Defect: after a refusal, reloading the case threw away the person's edit."""
     sign_in(app)

@@ -452,6 +452,12 @@ def check_case_exports(page: Page, lang: Lang) -> list[str]:
         main.get_by_role("button", name=label("brief_preview", lang)).click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("img").first.wait_for()
+    for width in WIDTHS:  # the preview, as a phone and a desk see it
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        settle(page)
+        page.screenshot(path=str(shot_dir() / f"case-brief-preview-{lang}-{width}.png"))
+    page.set_viewport_size({"width": 1280, "height": HEIGHT})
+    settle(page)
     files["pdf"] = downloaded(
         page,
         dialog.get_by_role("button", name=label("brief_preview_download", lang)).click,
