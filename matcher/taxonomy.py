@@ -207,8 +207,13 @@ class Taxonomy:
             while (i := norm.find(word, at)) >= 0:
                 end = i + len(word)
                 at = end
+                if word[-1:].isascii() and word[-1:].isalpha():
+                    for suffix in ("es", "s"):  # plurals, as the scan reads them
+                        if norm.startswith(suffix, end) and _bounded(norm, i, end + len(suffix)):
+                            end += len(suffix)
+                            break
                 if _bounded(norm, i, end):
-                    norm = norm[:i] + " " * len(word) + norm[end:]
+                    norm = norm[:i] + " " * (end - i) + norm[end:]
         return norm
 
     def _chain_hits(
