@@ -30,8 +30,8 @@ _STRICT = ConfigDict(frozen=True, extra="forbid")
 Role = Literal["own", "main", "secondary", "customers", "negated", "background"]
 Strength = Literal["prefer", "must"]
 
-# Clauses end at punctuation (half- and full-width after NFKC) or an English " and ".
-_CLAUSE_END = re.compile(r"[,;。.!?:()\[\]【】/|\n、，；！？：（）]+|\s+and\s+")
+# Clauses end at punctuation (half- and full-width after NFKC), a dash or an English " and ".
+_CLAUSE_END = re.compile(r"[,;。.!?:()\[\]【】/|\n、，；！？：（）—–]+|\s+-\s+|\s+and\s+")
 
 
 class _Zones(BaseModel):
