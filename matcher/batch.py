@@ -398,7 +398,13 @@ class BatchScorer:
         missing = list(dict.fromkeys(k for k, f in zip(keys, found, strict=True) if f is None))
         if missing:
             taxonomy, gazetteer = self.ranker.taxonomy, self.ranker.gazetteer
-            fresh = dict(zip(missing, understand_all(taxonomy, gazetteer, missing), strict=True))
+            fresh = dict(
+                zip(
+                    missing,
+                    understand_all(taxonomy, gazetteer, missing, self.ranker.cues),
+                    strict=True,
+                )
+            )
             for key, seen in fresh.items():
                 self._readings.put(key, seen)
             found = [fresh[k] if f is None else f for k, f in zip(keys, found, strict=True)]

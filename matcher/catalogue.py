@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import math
@@ -23,6 +24,7 @@ from matcher.chains import (
     chain_fields,
     check_chains,
 )
+from matcher.cues import READING_FILE, Cues, load_cues
 from matcher.errors import UserFacingError, in_data, on_file, validation_problem
 from matcher.i18n import Text, same, say
 from matcher.models import Park, Place, Sector, SectorRelation, SectorTag
@@ -89,6 +91,8 @@ class Catalogue:
     chains: tuple[ChainTerm, ...] = ()
     segments: tuple[ChainSegment, ...] = ()
     taught_terms: int = 0  # chain terms staff added in the workspace (matcher.lexicon)
+    # How a sentence is read beyond its sectors and places (data/reading.toml).
+    cues: Cues = dataclasses.field(default_factory=Cues)
 
     def park(self, park_id: str) -> Park:
         for park in self.parks:
@@ -247,7 +251,9 @@ def _read_rows(path: Path, model: type[BaseModel], problems: list[Text]) -> list
     # strict: a quoted field still open at the end of the file means the file was cut short
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     header = [column.strip() for column in reader.fieldnames or ()]
-    expected = set(model.model_fields)
+    # Fields a row's own cells fill (ChainTerm.also_zh from term_zh) are not columns.
+    derived: frozenset[str] = getattr(model, "DERIVED_FIELDS", frozenset())
+    expected = set(model.model_fields) - derived
     missing = sorted(expected - set(header))
     unknown = [column for column in header if column not in expected]
     if missing or unknown:
@@ -391,6 +397,12 @@ def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) 
         tuning = load_tuning(directory / SCORING_FILE)
     except UserFacingError as error:
         problems.append(error.message)
+    cues = Cues()
+    try:
+        cues = load_cues(directory / READING_FILE)
+    except UserFacingError as error:
+        problems.append(error.message)
+    problems.extend(_stage_checks(cues, {s.sector_id for _, s in sectors}))
     if problems:
         raise CatalogueError(problems)
     return Catalogue(
@@ -403,7 +415,22 @@ def load_catalogue(data_dir: Path | None = None, seeds_dir: Path | None = None) 
         version=data_version(directory),
         chains=tuple(c for _, c in chains),
         segments=tuple(s for _, s in sorted(segments, key=lambda item: item[1].position)),
+        cues=cues,
     )
+
+
+def _stage_checks(cues: Cues, known: set[str]) -> list[Text]:
+    """Every sector a stage reads or refines is one sectors.csv defines."""
+    problems = []
+    for stage in cues.stages:
+        for sector_id in (stage.sector, *stage.refines):
+            if sector_id and sector_id not in known:
+                problems.append(
+                    in_data(
+                        READING_FILE, say("data_unknown_sector", value=sector_id), field="stages"
+                    )
+                )
+    return problems
 
 
 # Every file whose content can change a score or how a file is read.
@@ -415,6 +442,7 @@ VERSIONED_FILES = (
     SEGMENTS_FILE,
     CHAINS_FILE,
     SCORING_FILE,
+    READING_FILE,
     "column_aliases.csv",
 )
 

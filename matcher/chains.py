@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +46,10 @@ class ChainTerm(BaseModel):
     model_config = _FROZEN
     term_zh: str = Field(min_length=1)
     term_en: tuple[str, ...] = Field(min_length=1)
+    # Other Chinese words for the same term (柔性屏 | 柔性显示屏), as term_en holds English ones.
+    also_zh: tuple[str, ...] = ()
+
+    DERIVED_FIELDS: ClassVar[frozenset[str]] = frozenset({"also_zh"})
     sector_id: str = Field(min_length=1)
     secondary_sector_id: str | None = None
     segment: str = Field(min_length=1)
@@ -54,7 +58,7 @@ class ChainTerm(BaseModel):
     @property
     def terms(self) -> tuple[str, ...]:
         """Every surface form, Chinese first."""
-        return (self.term_zh, *self.term_en)
+        return (self.term_zh, *self.also_zh, *self.term_en)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,9 @@ class ChainLink:
 def chain_fields(row: dict[str, str]) -> dict[str, object]:
     """A chains.csv row as model fields: English variants split on '|', blanks as None."""
     fields: dict[str, object] = dict(row)
+    zh = [p.strip() for p in row.get("term_zh", "").split("|") if p.strip()]
+    fields["term_zh"] = zh[0] if zh else ""
+    fields["also_zh"] = tuple(zh[1:])
     fields["term_en"] = tuple(p.strip() for p in row.get("term_en", "").split("|") if p.strip())
     fields["secondary_sector_id"] = row.get("secondary_sector_id") or None
     return fields

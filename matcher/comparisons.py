@@ -17,11 +17,12 @@ from numpy.typing import NDArray
 from matcher import reasons as say_why
 from matcher.chains import ChainLink, chain_missing_reason, chain_reason
 from matcher.codes import first_and_codes
-from matcher.i18n import Text, both, say
-from matcher.location import Gazetteer, nearness, park_haystack
+from matcher.i18n import Text, both, joined, say
+from matcher.location import Gazetteer, PlaceHit, nearness, park_haystack
 from matcher.models import FIT_ORDER, Fit, Park, SectorLevel, SectorTag, TermMatch
 from matcher.reasons import sector_name, town_text
 from matcher.taxonomy import Taxonomy
+from matcher.text import has_cjk
 from matcher.tuning import AreaLevel, LocationLevel, Tuning
 from matcher.understanding import Understanding
 
@@ -85,6 +86,8 @@ class Scored:
 
     values: FloatArray
     levels: LevelArray
+    # (n, 1) rows whose constraint the sentence itself made a must (see LocationComparison).
+    strict: BoolArray | None = None
 
 
 @dataclass(frozen=True)
@@ -346,7 +349,8 @@ class SectorComparison:
             (
                 tuple((h.sector_id, h.surface, h.how, h.confidence) for h in seen.sector_hits)
                 if seen.sector_hits
-                else ("text", seen.unplaced_sector_words, seen.asks_sector)
+                else ("text", seen.unplaced_sector_words, seen.asks_sector),
+                seen.sector_notes,
             )
             for seen in readings.sector
         ]
@@ -366,9 +370,9 @@ class SectorComparison:
         if level == NOT_ASKED:
             return Outcome()
         if self.levels[level] == "unrecognised":
-            return Outcome((self.unrecognised_reason(seen),))
+            return Outcome((*seen.sector_notes, self.unrecognised_reason(seen)))
         terms: list[TermMatch] = []
-        reasons: list[Text] = []
+        reasons: list[Text] = list(seen.sector_notes)
         for hit in seen.sector_hits:
             s = self.sector_index[hit.sector_id]
             query_sector = self.taxonomy.sectors[hit.sector_id]
@@ -614,6 +618,16 @@ class LocationComparison:
         order = list(LocationLevel)
         self.level_scores = np.array([tuning.location.levels[level] for level in LocationLevel])
         self.hard_keeps = np.array([level in tuning.location.hard_keeps for level in order])
+        fit_code = {fit.value: FIT_ORDER.index(fit) for fit in FIT_ORDER}
+        # The best fit label at each level (a preference, a must), NOT_ASKED last: strong.
+        self.ceiling = np.array(
+            [fit_code[tuning.location.ceiling[level]] for level in order] + [STRONG_CODE],
+            dtype=np.int8,
+        )
+        self.must_ceiling = np.array(
+            [fit_code[tuning.location.must_ceiling[level]] for level in order] + [STRONG_CODE],
+            dtype=np.int8,
+        )
         # How near a park is depends on its published text, town and zone only: parks that
         # share them (a large catalogue repeats them) are compared with each place once.
         alike: dict[tuple[str, str, str, str, str | None], int] = {}
@@ -657,7 +671,13 @@ class LocationComparison:
         levels = np.array([self._row(seen) for seen in readings.location], dtype=np.int8).reshape(
             len(readings.location), len(self.parks)
         )[readings.location_of]
-        return _valued(levels, self.level_scores)
+        scored = _valued(levels, self.level_scores)
+        return replace(scored, strict=self._strict(readings)[readings.location_of][:, None])
+
+    @staticmethod
+    def _strict(readings: Readings) -> BoolArray:
+        """Of each distinct location reading: does its sentence make the place a must?"""
+        return np.array([seen.location_must for seen in readings.location], dtype=bool)
 
     def score_cells(
         self, readings: Readings, rows: NDArray[np.intp], parks: NDArray[np.intp]
@@ -666,7 +686,9 @@ class LocationComparison:
         table = np.array(
             [self._row(readings.location[int(code)]) for code in used], dtype=np.int8
         ).reshape(len(used), len(self.parks))
-        return _valued(table[of.reshape(-1)[:, None], parks], self.level_scores)
+        scored = _valued(table[of.reshape(-1)[:, None], parks], self.level_scores)
+        strict = self._strict(readings)[readings.location_of[rows]][:, None]
+        return replace(scored, strict=strict)
 
     def asks(self, readings: Readings) -> BoolArray:
         asked = np.array([bool(seen.place_hits) for seen in readings.location], dtype=bool)
@@ -684,13 +706,12 @@ class LocationComparison:
     holds = staticmethod(_all)
 
     def fit_ceiling(self, scored: Scored) -> FitArray:
-        """At most partial near the place asked for, at most weak elsewhere."""
-        values = scored.values
-        ceiling: FitArray = np.where(
-            np.isnan(values) | (values >= 1.0),
-            STRONG_CODE,
-            np.where(values > 0, PARTIAL_CODE, WEAK_CODE),
-        ).astype(np.int8)
+        """The best fit each level allows (data/scoring.toml): a preference never lowers a
+        fit below partial; a must read from the sentence leaves parks elsewhere weak."""
+        levels = scored.levels  # NOT_ASKED (-1) indexes the last entry: strong
+        ceiling: FitArray = self.ceiling[levels]
+        if scored.strict is not None:
+            ceiling = np.where(scored.strict, self.must_ceiling[levels], ceiling).astype(np.int8)
         return ceiling
 
     def excluded_reason(self) -> Text:
@@ -705,16 +726,33 @@ class LocationComparison:
 
     def reason_keys(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
         """Readings naming the same places the same way are explained alike; an unrecognised
-        location is quoted, so it is its own key."""
+        location is quoted, so it is its own key; so is a location field that overrules a
+        place written in the sentence."""
         keys: list[Hashable] = [
             (
                 seen.location_text if seen.unrecognised_location else "",
                 self.reading_signature(seen),
                 seen.places_from_sector_text,
+                tuple(h.surface for h in seen.place_hits) if seen.places_from_sector_text else (),
+                seen.location_must,
+                "" if seen.places_from_sector_text else seen.location_text,
+                self._overruled(readings, row),
             )
-            for seen in readings.location
+            for row, seen in ((int(r), readings.location[int(c)]) for r, c in _first_of(readings))
         ]
-        return _keys_of(keys)[readings.location_of], list(dict.fromkeys(keys))
+        codes = _keys_of(keys)
+        return codes[_row_key(readings)], list(dict.fromkeys(keys))
+
+    def _overruled(self, readings: Readings, row: int) -> Text | None:
+        """The places the row's sentence names when its location field was filled (and so
+        decides): None if the sentence names none or the field is empty."""
+        seen = readings.location[int(readings.location_of[row])]
+        if seen.places_from_sector_text or not seen.place_hits:
+            return None
+        text = readings.sector[int(readings.sector_of[row])]
+        if not text.text_places:
+            return None
+        return joined(both(h.surface, h.surface) for h in text.text_places)
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Where the park is relative to the place asked for, in words."""
@@ -724,11 +762,14 @@ class LocationComparison:
         if level == NOT_ASKED:
             return Outcome()
         found = self.parks[park]
-        place = next(h.place for h in seen.place_hits if self.near[h.place.place_id][park] == level)
+        hit = next(h for h in seen.place_hits if self.near[h.place.place_id][park] == level)
+        place = hit.place
         reasons: list[Text] = []
         named = both(place.name_zh, place.name_en)
         if seen.places_from_sector_text:
-            reasons.append(say_why.location_from_sector_text(named))
+            reasons.append(say_why.location_from_sector_text(_as_written(hit), seen.location_must))
+        elif words := self._overruled(readings, row):
+            reasons.append(say_why.location_field_wins(words, seen.location_text))
         zone = say(f"zone_{found.zone.value}")
         reasons.append(
             say_why.location_reason(
@@ -744,6 +785,36 @@ class LocationComparison:
             )
         )
         return Outcome(tuple(reasons))
+
+
+def _as_written(hit: PlaceHit) -> Text:
+    """A place read from the sentence as its reader wrote it ("北部"), with its curated name in
+    the other language."""
+    surface = hit.surface
+    if has_cjk(surface):
+        return both(surface, hit.place.name_en)
+    return both(hit.place.name_zh, surface)
+
+
+def _first_of(readings: Readings) -> list[tuple[int, int]]:
+    """(first row, location reading) of each distinct (location reading, sector reading)."""
+    pairs: dict[tuple[int, int], int] = {}
+    for row, (loc, sec) in enumerate(
+        zip(readings.location_of.tolist(), readings.sector_of.tolist(), strict=True)
+    ):
+        pairs.setdefault((loc, sec), row)
+    return [(row, loc) for (loc, _), row in pairs.items()]
+
+
+def _row_key(readings: Readings) -> NDArray[np.intp]:
+    """For each row, the index of its (location reading, sector reading) pair in _first_of."""
+    pairs: dict[tuple[int, int], int] = {}
+    out = np.empty(len(readings.location_of), dtype=np.intp)
+    for row, (loc, sec) in enumerate(
+        zip(readings.location_of.tolist(), readings.sector_of.tolist(), strict=True)
+    ):
+        out[row] = pairs.setdefault((loc, sec), len(pairs))
+    return out
 
 
 def build_comparisons(

@@ -237,8 +237,16 @@ def location_unrecognised(text: str) -> Text:
     return say("reason_location_unrecognised", text=text)
 
 
-def location_from_sector_text(place: Text) -> Text:
-    return say("reason_location_from_text", place=place)
+def location_from_sector_text(place: Text, must: bool = False) -> Text:
+    """Where the place came from: the sector text, preferred unless it says it is a must."""
+    return say(
+        "reason_location_from_text_must" if must else "reason_location_from_text", place=place
+    )
+
+
+def location_field_wins(words: Text, field: str) -> Text:
+    """The sector text names a place too, but the location field was filled: it decides."""
+    return say("reason_location_field_wins", words=words, field=field)
 
 
 # -- hints: what would change the ranking -------------------------------------------------------

@@ -52,8 +52,13 @@ class Ranker:
         self.catalogue = catalogue
         self.tuning: Tuning = catalogue.tuning
         self.parks: tuple[Park, ...] = catalogue.parks
+        self.cues = catalogue.cues
         self.taxonomy = Taxonomy(
-            catalogue.sectors, catalogue.relations, catalogue.chains, catalogue.segments
+            catalogue.sectors,
+            catalogue.relations,
+            catalogue.chains,
+            catalogue.segments,
+            not_sectors=self.cues.not_sectors,
         )
         self.gazetteer = Gazetteer(catalogue.places)
         sector, area, location = build_comparisons(
@@ -76,6 +81,7 @@ class Ranker:
             requirement.sector_ids,
             requirement.preferred_location,
             requirement.place_ids,
+            self.cues,
         )
 
     def weights_of(self, requirement: Requirement) -> Weights:

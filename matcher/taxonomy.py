@@ -120,8 +120,12 @@ class Taxonomy:
         relations: Sequence[SectorRelation],
         chains: Sequence[ChainTerm] = (),
         segments: Sequence[ChainSegment] = (),
+        not_sectors: Sequence[str] = (),
     ) -> None:
         self.sectors = {s.sector_id: s for s in sectors}
+        # Trades whose words hold a sector's word (宠物医疗 holds 医疗): blanked before the
+        # scan, so the shared word names nothing and the trade is quoted as unrecognised.
+        self._not_sectors = sorted({normalize(w) for w in not_sectors if w.strip()}, key=len)[::-1]
         self._alias_owner: dict[str, str] = {}
         for sector in sectors:
             for alias in sector.aliases_zh + sector.aliases_en:
@@ -171,7 +175,7 @@ class Taxonomy:
         """Every alias (and, if `chains`, chain term) in the text, longest first at each
         position, non-overlapping. A chain term gives a hit for its chain's sector and, if it
         has one, a second hit at the same place for its secondary sector."""
-        norm = normalize(text)
+        norm = self.mask(normalize(text))
         # Show users their own spelling ("IC", not "ic") where case folding kept positions.
         shown = normalize_keep_case(text)
         shown = shown if len(shown) == len(norm) else norm
@@ -195,6 +199,22 @@ class Taxonomy:
                 hits.extend(self._chain_hits(alias, shown[i:end], 1.0, "exact", i))
             i = end
         return hits
+
+    def mask(self, norm: str) -> str:
+        """A normalised text with the trades that name no sector blanked (same length)."""
+        for word in self._not_sectors:
+            at = 0
+            while (i := norm.find(word, at)) >= 0:
+                end = i + len(word)
+                at = end
+                if word[-1:].isascii() and word[-1:].isalpha():
+                    for suffix in ("es", "s"):  # plurals, as the scan reads them
+                        if norm.startswith(suffix, end) and _bounded(norm, i, end + len(suffix)):
+                            end += len(suffix)
+                            break
+                if _bounded(norm, i, end):
+                    norm = norm[:i] + " " * (end - i) + norm[end:]
+        return norm
 
     def _chain_hits(
         self, key: str, surface: str, confidence: float, how: Literal["exact", "fuzzy"], i: int
@@ -249,7 +269,9 @@ class Taxonomy:
         together: a lead list's sentences share most of their words, and one rapidfuzz call
         per length over every distinct phrase costs less than one call per sentence."""
         exact = [self.find_exact(text) for text in texts]
-        residues = [_residue(normalize(t), hits) for t, hits in zip(texts, exact, strict=True)]
+        residues = [
+            _residue(self.mask(normalize(t)), hits) for t, hits in zip(texts, exact, strict=True)
+        ]
         grams = [_english_grams(r) for r in residues]
         zh_best = self._zh_window_best({w for r in residues for w in _zh_windows(r)})
         en_best = self._en_phrase_best({g[2] for found, _ in grams for g in found})

@@ -10,6 +10,7 @@ import itertools
 import tomllib
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -135,14 +136,29 @@ class AreaTuning(BaseModel):
         return self
 
 
+FitName = Literal["strong", "partial", "weak", "none"]
+
+
 class LocationTuning(BaseModel):
     model_config = _STRICT
     levels: dict[LocationLevel, float]
     hard_keeps: tuple[LocationLevel, ...] = Field(min_length=1)
+    # The best fit label each level allows: where the place is a preference, and where the
+    # sentence says it is a must.
+    ceiling: dict[LocationLevel, FitName]
+    must_ceiling: dict[LocationLevel, FitName]
 
     @model_validator(mode="after")
     def _every_level(self) -> LocationTuning:
         _check_levels(self.levels, LocationLevel, LocationLevel.AT_PLACE, LocationLevel.ELSEWHERE)
+        for ceilings in (self.ceiling, self.must_ceiling):
+            missing = [level.value for level in LocationLevel if level not in ceilings]
+            if missing:
+                raise UserFacingError(say("tuning_levels_missing", levels=", ".join(missing)))
+            if ceilings[LocationLevel.AT_PLACE] != "strong":
+                raise UserFacingError(say("tuning_ceiling_at_place"))
+        if any(self.ceiling[level] in ("weak", "none") for level in LocationLevel):
+            raise UserFacingError(say("tuning_preference_ceiling"))
         return self
 
 

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matcher.areas import AreaRange, area_in_text
+from matcher.cues import Cues, Strength
 from matcher.errors import UsageError
-from matcher.i18n import say
+from matcher.i18n import Text, both, joined, say
 from matcher.location import Gazetteer, PlaceHit
 from matcher.taxonomy import SectorHit, Taxonomy
 from matcher.text import has_cjk, normalize, normalize_keep_case
@@ -40,6 +41,7 @@ do does doing work works working business space office floor area sqm m2 with be
 district"""
 _ASKING_EN = frozenset(_ASKING_EN_WORDS.split())
 _CLAUSES = re.compile(r"[,，;；。.、!！?？:：()（）\[\]【】/|]+|\s+and\s+")
+_ASCII_PUNCT = re.compile(r"[,.;:!?()\[\]/|\"]")
 _EN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+\-']*")
 
 
@@ -59,6 +61,18 @@ class Understanding:
     # Where no sector was recognised: the sector text's own words that nothing placed (no
     # area, place or asking words), as the user wrote them; "" if only those were written.
     unplaced_sector_words: str = ""
+    # How strongly the places read from the sector text are wanted (data/reading.toml).
+    location_strength: Strength = "prefer"
+    # The places the sector text names, whether or not they count (a location field wins).
+    text_places: tuple[PlaceHit, ...] = ()
+    # What the reading of the sentence left out or weighed differently, said to the reader:
+    # a negated sector, the customers' trade, a stage word, a company's name.
+    sector_notes: tuple[Text, ...] = ()
+
+    @property
+    def location_must(self) -> bool:
+        """The sentence itself says the place is a must ("必须在北部", "only north")."""
+        return self.places_from_sector_text and self.location_strength == "must"
 
     @property
     def asks_sector(self) -> bool:
@@ -98,11 +112,16 @@ def _mention_weights(hits: Sequence[SectorHit], norm: str) -> list[float]:
     return weights
 
 
-def weigh(hits: Sequence[SectorHit], norm: str) -> tuple[tuple[SectorHit, ...], tuple[float, ...]]:
+def weigh(
+    hits: Sequence[SectorHit], norm: str, factors: Sequence[float] | None = None
+) -> tuple[tuple[SectorHit, ...], tuple[float, ...]]:
     """One hit per sector and its weight: the sum over every mention of the sector, so several
     products of one chain ("CPUs and AI accelerators") reinforce it rather than the last word
-    winning. The hit kept to explain a sector is its most confident own-chain mention."""
+    winning. The hit kept to explain a sector is its most confident own-chain mention.
+    `factors` (aligned with hits) is what each mention's clause makes it count (Cues)."""
     weights = _mention_weights(hits, norm)
+    if factors is not None:
+        weights = [w * f for w, f in zip(weights, factors, strict=True)]
     best: dict[str, SectorHit] = {}
     total: dict[str, float] = {}
     for hit, weight in zip(hits, weights, strict=True):
@@ -171,57 +190,92 @@ def understand(
     sector_ids: Sequence[str] = (),
     location_text: str = "",
     place_ids: Sequence[str] = (),
+    cues: Cues | None = None,
 ) -> Understanding:
     """Sectors (text and picked ids) and places; places in the sector text count if no location."""
+    cues = cues or _NO_CUES
     hits = taxonomy.find_sectors(sector_text)
-    places = _places(gazetteer, sector_text, location_text, place_ids)
-    return _understood(taxonomy, gazetteer, sector_text, hits, sector_ids, location_text, places)
+    places = _places(gazetteer, sector_text, location_text, place_ids, cues)
+    return _understood(
+        taxonomy, gazetteer, sector_text, hits, sector_ids, location_text, places, cues
+    )
+
+
+_NO_CUES = Cues()
 
 
 def understand_all(
-    taxonomy: Taxonomy, gazetteer: Gazetteer, texts: Sequence[tuple[str, str]]
+    taxonomy: Taxonomy,
+    gazetteer: Gazetteer,
+    texts: Sequence[tuple[str, str]],
+    cues: Cues | None = None,
 ) -> list[Understanding]:
     """understand(sector text, location text) of each pair, the fuzzy matching of sectors
     and of places done together (see Taxonomy.find_sectors_many, Gazetteer.find_many): what a
     batch's distinct texts cost."""
+    cues = cues or _NO_CUES
     found = taxonomy.find_sectors_many([sector for sector, _ in texts])
     return [
-        _understood(taxonomy, gazetteer, sector, hits, (), location, where)
+        _understood(taxonomy, gazetteer, sector, hits, (), location, where, cues)
         for (sector, location), hits, where in zip(
-            texts, found, _places_many(gazetteer, texts), strict=True
+            texts, found, _places_many(gazetteer, texts, cues), strict=True
         )
     ]
 
 
+Places = tuple[list[PlaceHit], bool, list[PlaceHit], Strength]
+
+
 def _places_many(
-    gazetteer: Gazetteer, texts: Sequence[tuple[str, str]]
-) -> list[tuple[list[PlaceHit], bool]]:
+    gazetteer: Gazetteer, texts: Sequence[tuple[str, str]], cues: Cues
+) -> list[Places]:
     """Of each (sector text, location text): the places in the location text or, if there is
-    none, those named in the sector text (towns and landmarks, no zones, exact spellings
-    only); and whether they came from the sector text. Looked for together (see
-    Gazetteer.find_many)."""
-    places: list[tuple[list[PlaceHit], bool]] = [([], False)] * len(texts)
+    none, those named in the sector text (exact spellings only; a zone only where its word
+    names one, see Cues.zone_word_counts; nothing from a clause about the team or funding);
+    whether they came from the sector text; the places the sector text names either way; and
+    how strongly they are wanted. Looked for together (see Gazetteer.find_many)."""
+    places: list[Places] = [([], False, [], "prefer")] * len(texts)
+    written = [i for i, (sector, _) in enumerate(texts) if sector.strip()]
+    # English place words stand between spaces (see Gazetteer.find): punctuation becomes a
+    # space, keeping every position.
+    norms = {
+        i: _ASCII_PUNCT.sub(" ", cues.without_background(normalize(texts[i][0]))) for i in written
+    }
+    in_text = gazetteer.find_many([norms[i] for i in written], fuzzy=False)
+    named: dict[int, list[PlaceHit]] = {}
+    for i, hits in zip(written, in_text, strict=True):
+        named[i] = [
+            h for h in hits if h.place.kind != "zone" or cues.zone_word_counts(norms[i], h.surface)
+        ]
     asked = [i for i, (_, location) in enumerate(texts) if location.strip()]
     in_location = gazetteer.find_many([texts[i][1].strip() for i in asked])
     for i, hits in zip(asked, in_location, strict=True):
-        places[i] = (hits, False)
-    unasked = [i for i, (_, location) in enumerate(texts) if not location.strip()]
-    in_text = gazetteer.find_many([texts[i][0] for i in unasked], zones=False, fuzzy=False)
-    for i, hits in zip(unasked, in_text, strict=True):
-        places[i] = (hits, bool(hits))
+        places[i] = (hits, False, named.get(i, []), "prefer")
+    for i in written:
+        if texts[i][1].strip():
+            continue
+        hits = named[i]
+        must = any(cues.strength(norms[i], h.surface) == "must" for h in hits)
+        places[i] = (hits, bool(hits), hits, "must" if must else "prefer")
     return places
 
 
 def _places(
-    gazetteer: Gazetteer, sector_text: str, location_text: str, place_ids: Sequence[str]
-) -> tuple[list[PlaceHit], bool]:
+    gazetteer: Gazetteer,
+    sector_text: str,
+    location_text: str,
+    place_ids: Sequence[str],
+    cues: Cues,
+) -> Places:
     """_places_many of one requirement, the places picked from the list first; with a place
-    picked, the sector text is not looked in."""
+    picked, the sector text's places do not count."""
     picked = gazetteer.picked(place_ids)
+    hits, from_text, named, strength = _places_many(
+        gazetteer, [(sector_text, location_text)], cues
+    )[0]
     if picked and not location_text.strip():
-        return picked, False
-    hits, from_text = _places_many(gazetteer, [(sector_text, location_text)])[0]
-    return [*picked, *hits], from_text
+        return picked, False, named, "prefer"
+    return [*picked, *hits], from_text, named, strength
 
 
 def _understood(
@@ -231,25 +285,30 @@ def _understood(
     found: Sequence[SectorHit],
     sector_ids: Sequence[str],
     location_text: str,
-    places: tuple[list[PlaceHit], bool],
+    places: Places,
+    cues: Cues = _NO_CUES,
 ) -> Understanding:
     """understand, given the sector hits already found in sector_text and the places (see
     _places)."""
-    hits = list(found)
+    norm = normalize(sector_text)
+    hits, factors, notes = _read_clauses(list(found), norm, cues)
     unknown = [sid for sid in sector_ids if sid not in taxonomy.sectors]
     if unknown:
         raise UsageError(say("unknown_sector_ids", ids=", ".join(unknown)[:200]))
     for sector_id in sector_ids:
         name = taxonomy.sectors[sector_id].name_zh
         hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
-    unique, weights = weigh(hits, normalize(sector_text))
+        factors.append(1.0)
+    unique, weights = weigh(hits, norm, factors)
     area = area_in_text(sector_text)
     unplaced = ""
     if not unique and sector_text.strip():
-        # Only an unrecognised text is quoted back: its area and any place named in it are
-        # taken out, so the reader sees the trade nobody placed, not their whole sentence.
+        # Only an unrecognised text is quoted back: its area, any place named in it and the
+        # words saying how it is wanted (优先, must) are taken out, so the reader sees the
+        # trade nobody placed, not their whole sentence.
         named = [h.surface for h in gazetteer.find(sector_text, fuzzy=False)]
-        unplaced = unplaced_words(sector_text, [*named, *([area[1]] if area else [])])
+        taken = [*named, *([area[1]] if area else []), *cues.cue_words(), *cues.stage_words()]
+        unplaced = unplaced_words(sector_text, taken)
     return Understanding(
         sector_text=sector_text.strip(),
         sector_hits=unique,
@@ -259,4 +318,68 @@ def _understood(
         places_from_sector_text=places[1],
         area_in_text=area,
         unplaced_sector_words=unplaced,
+        location_strength=places[3],
+        text_places=tuple(places[2]),
+        sector_notes=tuple(notes),
     )
+
+
+def _read_clauses(
+    hits: list[SectorHit], norm: str, cues: Cues
+) -> tuple[list[SectorHit], list[float], list[Text]]:
+    """The hits the company's own activity names, each with the factor its clause gives it
+    (Cues.weight_of), and what the reader is told of those left out or weighed down: a
+    negated sector, one named only in a clause on the team or funding, the customers' trade,
+    a company name's words (when the text names a sector elsewhere), a stage word that
+    refines no sector named."""
+    if not hits:
+        return [], [], []
+    clauses = cues.clauses(norm)
+    names = cues.company_names(norm)
+    roles = [cues.role_of(clauses, h.start) if h.start >= 0 else "own" for h in hits]
+    in_name = [any(s <= h.start < e for s, e in names) for h in hits]
+    dropped: dict[str, list[str]] = {}
+
+    def drop(key: str, hit: SectorHit) -> None:
+        words = dropped.setdefault(key, [])
+        if hit.surface not in words:
+            words.append(hit.surface)
+
+    kept: list[int] = []
+    for i, (hit, role) in enumerate(zip(hits, roles, strict=True)):
+        if role in ("negated", "background"):
+            drop(f"reading_{role}", hit)
+        else:
+            kept.append(i)
+    outside = [i for i in kept if not in_name[i]]
+    if outside and len(outside) < len(kept):
+        for i in kept:
+            if in_name[i]:
+                drop("reading_company_name", hits[i])
+        kept = outside
+    stage_of = {i: cues.stage_of(hits[i].alias) or cues.stage_of(hits[i].surface) for i in kept}
+    trades = {hits[i].sector_id for i in kept if stage_of[i] is None and not _secondary(hits[i])}
+    read: list[int] = []
+    for i in kept:
+        stage = stage_of[i]
+        if stage is not None and (
+            (trades and not trades & set(stage.refines)) or (not trades and not stage.alone)
+        ):
+            drop("reading_stage", hits[i])
+            continue
+        read.append(i)
+    for i in read:
+        if roles[i] == "customers":
+            drop("reading_customers", hits[i])
+    notes = [
+        say(key, words=joined(both(w, w) for w in words))
+        for key in (
+            "reading_negated",
+            "reading_background",
+            "reading_company_name",
+            "reading_stage",
+            "reading_customers",
+        )
+        if (words := dropped.get(key))
+    ]
+    return [hits[i] for i in read], [cues.weight_of(roles[i]) for i in read], notes

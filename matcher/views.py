@@ -302,6 +302,15 @@ def find_parks(text: str, catalogue: Catalogue, sectors: set[str], places: set[s
     named = [p for p in catalogue.places if p.place_id in places]
     zones = {p.zone for p in named if p.kind == "zone"}
     towns = {p.town for p in named if p.kind != "zone" and p.town}
+    if zones:
+        # A zone is what places.csv (after the seeds) says it is: its parks, whatever words
+        # their addresses hold ("North end of Xueyuan Road" is in the south zone), so "北部"
+        # and "north" find the same parks; a sector named beside it narrows them.
+        return [
+            park
+            for park in catalogue.parks
+            if park.zone in zones and (not sectors or sectors & set(park.sector_ids()))
+        ]
     found = []
     for park in catalogue.parks:
         haystack = " ".join(

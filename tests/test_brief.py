@@ -289,8 +289,8 @@ def test_matcher_brief_refuses_an_unknown_park_in_one_line(
 
 # --- headings follow the fit ---
 
-# A weak fit (P16) shortlisted first, before two strong fits and a partial one.
-MIXED = ("P16", "P01", "P05", "P03")
+# A weak fit (P04) shortlisted first, before two strong fits and a partial one.
+MIXED = ("P04", "P01", "P05", "P03")
 
 
 @pytest.fixture(scope="module")
@@ -325,7 +325,7 @@ def test_parks_are_grouped_by_fit_in_shortlist_order_within_a_group(
     assert [(g.heading, [p.park_id for p in g.parks]) for g in brief.groups] == [
         (headings[0], ["P01", "P03"]),
         (headings[1], ["P05"]),
-        (headings[2], ["P16"]),
+        (headings[2], ["P04"]),
     ]
     assert [p.order for p in brief.parks] == [1, 2, 3, 4]
 
@@ -335,7 +335,7 @@ def test_an_empty_group_has_no_heading(
 ) -> None:
     brief = build_brief(shortlist, catalogue, matches, "en")
     assert [g.group for g in brief.groups] == ["recommended", "considering"]
-    only_weak = shortlist.model_copy(update={"items": (ShortlistItem(park_id="P16"),)})
+    only_weak = shortlist.model_copy(update={"items": (ShortlistItem(park_id="P04"),)})
     assert [g.group for g in build_brief(only_weak, catalogue, matches, "en").groups] == ["other"]
 
 
@@ -379,7 +379,7 @@ def test_a_weak_fit_is_printed_under_the_weak_heading_not_the_recommended_one(
         for g in ("recommended", "considering", "other")
     )
     weak_park = "".join(
-        (catalogue.park("P16").name_zh if lang == "zh" else catalogue.park("P16").name_en).split()
+        (catalogue.park("P04").name_zh if lang == "zh" else catalogue.park("P04").name_en).split()
     )
     # The section headings (after the summary table): each group's heading, then its parks.
     sections = squeezed[squeezed.rindex(recommended) :]
@@ -387,9 +387,9 @@ def test_a_weak_fit_is_printed_under_the_weak_heading_not_the_recommended_one(
     under_recommended = sections[: sections.index(considering)]
     assert weak_park not in under_recommended
     assert f"4.{weak_park}" in sections[sections.index(other) :]
-    # The summary table groups its rows the same way: P16 follows the weak heading there too.
+    # The summary table groups its rows the same way: P04 follows the weak heading there too.
     table = squeezed[: squeezed.rindex(recommended)]
-    assert table.index(other) < table.index("(P16)")
+    assert table.index(other) < table.index("(P04)")
     assert table.index(recommended) < table.index("(P01)") < table.index(considering)
 
 

@@ -138,8 +138,8 @@ def _gold(tmp_path: Path) -> Path:
     path = tmp_path / "gold.csv"
     path.write_text(
         "request_id,sector,min_area_m2,max_area_m2,preferred_location,gold\n"
-        "G1,集成电路设计研发,,,,P05:3;P01:2;P03:2;P16:2\n"
-        "G2,医疗器械研发,,,,P14:3;P15:3\n"
+        "G1,集成电路设计企业,,,,P05:3;P01:2;P03:2;P16:2\n"
+        "G2,医疗器械企业,,,,P14:3;P15:3\n"
         "G3,服装批发,,,,\n",
         encoding="utf-8",
     )
@@ -159,12 +159,26 @@ def test_the_preview_measures_a_harmless_term_as_no_change(ranker: Ranker, tmp_p
 def test_the_preview_shows_a_term_that_hijacks_a_common_word(
     ranker: Ranker, tmp_path: Path
 ) -> None:
-    # "研发" (R&D) appears in most requirements; mapping it to quantum drags P18 up everywhere.
-    hijack = TaughtTerm(term_zh="研发", term_en="R&D", sector_id="quantum", segment="design")
+    # "企业" (company) appears in most requirements; mapping it to quantum drags P18 up everywhere.
+    hijack = TaughtTerm(term_zh="企业", term_en="enterprise", sector_id="quantum", segment="design")
     preview = preview_term(ranker, hijack, [_gold(tmp_path)])
     assert preview.worse == ("gold.csv",)
     [(before, after)] = preview.sets
     assert after.ndcg5 < before.ndcg5
+
+
+def test_a_stage_word_taught_as_a_sector_cannot_hijack_a_named_one(
+    ranker: Ranker, tmp_path: Path
+) -> None:
+    # "研发" (R&D) names a stage of work (data/reading.toml): beside a sector it is not read.
+    stage = TaughtTerm(term_zh="研发", term_en="R&D", sector_id="quantum", segment="design")
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "request_id,sector,min_area_m2,max_area_m2,preferred_location,gold\n"
+        "G1,集成电路设计研发,,,,P05:3;P01:2;P03:2;P16:2\n",
+        encoding="utf-8",
+    )
+    assert preview_term(ranker, stage, [gold]).worse == ()
 
 
 def test_the_preview_of_a_known_term_only_gives_its_problems(

@@ -160,9 +160,10 @@ def test_a_given_location_wins_over_a_place_in_the_sentence(ranker: Ranker) -> N
     assert not u.places_from_sector_text
 
 
-def test_a_zone_word_in_the_sentence_is_not_taken_as_a_location(ranker: Ranker) -> None:
-    # "北部" in a sector sentence is too vague to steer the ranking; typed as location it counts.
-    assert read(ranker, "人工智能 北部").place_hits == ()
+def test_a_zone_word_in_the_sentence_is_a_preferred_location(ranker: Ranker) -> None:
+    u = read(ranker, "人工智能 北部")
+    assert places(u) == {"north"} and u.places_from_sector_text
+    assert u.location_strength == "prefer" and not u.location_must
     assert places(read(ranker, "人工智能", "北部")) == {"north"}
 
 

@@ -1,0 +1,333 @@
+"""How an enquiry's sentence is read beyond its sectors and places (`data/reading.toml`).
+
+Real enquiries arrive as a sentence or a pasted company profile: "需要3万平方米，北部优先",
+"不是做芯片的，我们做芯片测试设备", "we serve hospitals, we are a software company". This module
+splits a text into clauses and says, from the cue words in data/, what each clause is: the
+company's own activity (its main one or a side line), its customers, what it is not, or its
+team, funding and history; where a company's name is; which words name a stage of work (中试,
+量产, R&D) rather than a trade; and how strongly a place in a clause is wanted (preferred or a
+must). The words themselves live in data/, never here.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from matcher.errors import UserFacingError, on_file, validation_problem
+from matcher.i18n import joined, say
+from matcher.text import is_cjk, normalize
+
+READING_FILE = "reading.toml"
+_STRICT = ConfigDict(frozen=True, extra="forbid")
+
+Role = Literal["own", "main", "secondary", "customers", "negated", "background"]
+Strength = Literal["prefer", "must"]
+
+# Clauses end at punctuation (half- and full-width after NFKC), a dash or an English " and ".
+_CLAUSE_END = re.compile(r"[,;。.!?:()\[\]【】/|\n、，；！？：（）—–]+|\s+-\s+|\s+and\s+")
+
+
+class _Zones(BaseModel):
+    model_config = _STRICT
+    zh_not_after: tuple[str, ...] = ()
+    en_not_before: tuple[str, ...] = ()
+
+
+class _Preference(BaseModel):
+    model_config = _STRICT
+    prefer: tuple[str, ...] = ()
+    must: tuple[str, ...] = ()
+
+
+class _Clauses(BaseModel):
+    model_config = _STRICT
+    negation: tuple[str, ...] = ()
+    negation_not: tuple[str, ...] = ()
+    customers: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()
+    main: tuple[str, ...] = ()
+    secondary: tuple[str, ...] = ()
+
+
+class _Weights(BaseModel):
+    model_config = _STRICT
+    main: float = Field(default=2.0, gt=0, le=5)
+    secondary: float = Field(default=0.5, gt=0, le=1)
+    customers: float = Field(default=0.3, gt=0, le=1)
+
+
+class _Company(BaseModel):
+    model_config = _STRICT
+    endings: tuple[str, ...] = ()
+
+
+class Stage(BaseModel):
+    """Words naming a stage or way of working; the sector they refine a named one into."""
+
+    model_config = _STRICT
+    words: tuple[str, ...] = Field(min_length=1)
+    sector: str = ""
+    refines: tuple[str, ...] = ()
+    alone: bool = False
+
+
+class _NotSectors(BaseModel):
+    model_config = _STRICT
+    words: tuple[str, ...] = ()
+
+
+class _Reading(BaseModel):
+    model_config = _STRICT
+    zones: _Zones = _Zones()
+    preference: _Preference = _Preference()
+    clauses: _Clauses = _Clauses()
+    weights: _Weights = _Weights()
+    company: _Company = _Company()
+    stages: tuple[Stage, ...] = ()
+    not_sectors: _NotSectors = _NotSectors()
+
+
+def _words(values: Sequence[str]) -> tuple[str, ...]:
+    """Normalised, longest first, each once."""
+    return tuple(sorted({normalize(v) for v in values if v.strip()}, key=lambda w: (-len(w), w)))
+
+
+def _find(words: Sequence[str], text: str, start: int = 0) -> tuple[int, int] | None:
+    """The first (start, end) of any word in text[start:], English ones as whole words."""
+    best: tuple[int, int] | None = None
+    for word in words:
+        at = start
+        while (i := text.find(word, at)) >= 0:
+            end = i + len(word)
+            if _whole(text, i, end, word):
+                if best is None or i < best[0]:
+                    best = (i, end)
+                break
+            at = i + 1
+    return best
+
+
+def _whole(text: str, start: int, end: int, word: str) -> bool:
+    """A word of letters or digits may not be cut out of a longer one ("not" in "note")."""
+    if word[:1].isascii() and word[:1].isalnum() and start > 0:
+        before = text[start - 1]
+        if before.isascii() and before.isalnum():
+            return False
+    if word[-1:].isascii() and word[-1:].isalnum() and end < len(text):
+        after = text[end]
+        if after.isascii() and after.isalnum():
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A stretch of normalised text and what it says: `role` applies from `cue_end` on (the
+    words before a cue, "芯片测试设备，服务于…" aside, keep the company's own reading)."""
+
+    start: int
+    end: int
+    role: Role
+    cue_end: int
+
+    def role_at(self, position: int) -> Role:
+        return self.role if position >= self.cue_end else "own"
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The cue words of data/reading.toml, normalised; empty by default (reads nothing extra)."""
+
+    zone_not_after: tuple[str, ...] = ()
+    zone_not_before: tuple[str, ...] = ()
+    prefer: tuple[str, ...] = ()
+    must: tuple[str, ...] = ()
+    negation: tuple[str, ...] = ()
+    negation_not: tuple[str, ...] = ()
+    customers: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()
+    main: tuple[str, ...] = ()
+    secondary: tuple[str, ...] = ()
+    company_endings: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    not_sectors: tuple[str, ...] = ()
+    weight_main: float = 2.0
+    weight_secondary: float = 0.5
+    weight_customers: float = 0.3
+    _stage_of: dict[str, Stage] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        for stage in self.stages:
+            for word in stage.words:
+                self._stage_of.setdefault(normalize(word), stage)
+
+    # -- clauses ---------------------------------------------------------------------------
+
+    def clauses(self, norm: str) -> list[Clause]:
+        """The clauses of a normalised text, each with its role."""
+        found = []
+        start = 0
+        for end_match in [*_CLAUSE_END.finditer(norm), None]:
+            end = end_match.start() if end_match else len(norm)
+            if end > start:
+                found.append(self._clause(norm, start, end))
+            start = end_match.end() if end_match else len(norm)
+        return found
+
+    def _clause(self, norm: str, start: int, end: int) -> Clause:
+        text = norm[start:end]
+        negated = _find(self.negation, text)
+        if negated is not None and _find(self.negation_not, text) is None:
+            return Clause(start, end, "negated", start + negated[1])
+        for role, words in (
+            ("background", self.background),
+            ("customers", self.customers),
+            ("secondary", self.secondary),
+            ("main", self.main),
+        ):
+            cue = _find(words, text)
+            if cue is not None:
+                at = start if role in ("background", "main", "secondary") else start + cue[0]
+                return Clause(start, end, role, at)  # type: ignore[arg-type]
+        return Clause(start, end, "own", start)
+
+    def role_of(self, clauses: Sequence[Clause], position: int) -> Role:
+        """The role of the words at `position` (own where no clause holds it)."""
+        for clause in clauses:
+            if clause.start <= position < clause.end:
+                return clause.role_at(position)
+        return "own"
+
+    def weight_of(self, role: Role) -> float:
+        """How much a sector named in a clause of this role counts (0: not read)."""
+        return {
+            "own": 1.0,
+            "main": self.weight_main,
+            "secondary": self.weight_secondary,
+            "customers": self.weight_customers,
+        }.get(role, 0.0)
+
+    # -- company names ---------------------------------------------------------------------
+
+    def company_names(self, norm: str) -> list[tuple[int, int]]:
+        """(start, end) of each company name: from its clause's start (or the last space before
+        an English name's capitalised words) to the end of its ending (有限公司, Co., Ltd)."""
+        spans: list[tuple[int, int]] = []
+        for ending in self.company_endings:
+            at = 0
+            while (i := norm.find(ending, at)) >= 0:
+                end = i + len(ending)
+                at = end
+                if not _whole(norm, i, end, ending):
+                    continue
+                begin = i
+                while begin > 0 and not _CLAUSE_END.match(norm[begin - 1]):
+                    begin -= 1
+                if any(s <= begin < e or s < end <= e for s, e in spans):
+                    continue
+                spans.append((begin, end))
+        return spans
+
+    # -- stages ----------------------------------------------------------------------------
+
+    def stage_of(self, word: str) -> Stage | None:
+        """The stage a word names, if it names one."""
+        return self._stage_of.get(normalize(word))
+
+    def stage_words(self) -> tuple[str, ...]:
+        return tuple(self._stage_of)
+
+    # -- places ----------------------------------------------------------------------------
+
+    def zone_word_counts(self, norm: str, surface: str) -> bool:
+        """Whether a zone word at some place in the text names a zone of the district."""
+        at = 0
+        while (i := norm.find(surface, at)) >= 0:
+            at = i + 1
+            end = i + len(surface)
+            if not _whole(norm, i, end, surface):
+                continue
+            if is_cjk(surface[:1]):
+                if i > 0 and norm[i - 1] in self.zone_not_after:
+                    continue
+                return True
+            after = norm[end:].lstrip(" -")
+            if any(
+                after.startswith(w) and _whole(after, 0, len(w), w) for w in self.zone_not_before
+            ):
+                continue
+            return True
+        return False
+
+    def strength(self, norm: str, surface: str) -> Strength:
+        """A place in the text is a must if a must word is in its clause, else preferred."""
+        i = norm.find(surface)
+        if i < 0:
+            return "prefer"
+        for clause in self.clauses(norm):
+            if clause.start <= i < clause.end:
+                text = norm[clause.start : clause.end]
+                return "must" if _find(self.must, text) is not None else "prefer"
+        return "prefer"
+
+    def without_background(self, norm: str) -> str:
+        """The text with its background clauses (team, funding, history) blanked out: no
+        place named there is one the company wants."""
+        chars = list(norm)
+        for clause in self.clauses(norm):
+            if clause.role == "background":
+                chars[clause.start : clause.end] = " " * (clause.end - clause.start)
+        return "".join(chars)
+
+    def cue_words(self) -> tuple[str, ...]:
+        """Words that say how something is wanted, not which trade (taken out of an
+        unrecognised sector before it is quoted back)."""
+        return (*self.prefer, *self.must)
+
+
+def load_cues(path: Path) -> Cues:
+    """data/reading.toml read and validated; a missing file reads nothing extra."""
+    if not path.exists():
+        return Cues()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        reading = _Reading.model_validate(raw)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        problem = say("tuning_not_toml", error=str(error))
+        raise UserFacingError(on_file(path.name, problem)) from error
+    except ValidationError as error:
+        details = joined(
+            say(
+                "field_value",
+                field=".".join(str(p) for p in e["loc"]) or "file",
+                value=validation_problem(e),
+            )
+            for e in error.errors()
+        )
+        raise UserFacingError(on_file(path.name, details)) from error
+    clauses = reading.clauses
+    return Cues(
+        zone_not_after=tuple(normalize(w) for w in reading.zones.zh_not_after),
+        zone_not_before=_words(reading.zones.en_not_before),
+        prefer=_words(reading.preference.prefer),
+        must=_words(reading.preference.must),
+        negation=_words(clauses.negation),
+        negation_not=_words(clauses.negation_not),
+        customers=_words(clauses.customers),
+        background=_words(clauses.background),
+        main=_words(clauses.main),
+        secondary=_words(clauses.secondary),
+        company_endings=_words(reading.company.endings),
+        stages=reading.stages,
+        not_sectors=_words(reading.not_sectors.words),
+        weight_main=reading.weights.main,
+        weight_secondary=reading.weights.secondary,
+        weight_customers=reading.weights.customers,
+    )

@@ -1,0 +1,171 @@
+"""Reading real enquiries (matcher/cues.py, data/reading.toml): zones and how strongly they are
+wanted, stage words, negation, customers, background and company names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher.catalogue import CatalogueError, load_catalogue
+from matcher.cues import load_cues
+from matcher.models import Fit, Match, Requirement
+from matcher.scoring import Ranker
+from matcher.text import normalize
+from matcher.views import find_parks
+
+
+def ranked(ranker: Ranker, text: str, location: str = "") -> list[Match]:
+    return ranker.rank(Requirement(sector_text=text, preferred_location=location))
+
+
+def fits(ranker: Ranker, text: str, location: str = "") -> dict[str, Fit]:
+    return {m.park_id: m.fit for m in ranked(ranker, text, location)}
+
+
+def reasons(match: Match, lang: str = "zh") -> str:
+    return "；".join(match.reasons_zh if lang == "zh" else match.reasons_en)
+
+
+NORTH = {"P01", "P02", "P03", "P04", "P05", "P10", "P11", "P12", "P13", "P14", "P17"}
+SOUTH = {"P06", "P07", "P08", "P09", "P15", "P16", "P18"}
+
+
+def test_a_large_model_company_that_wants_the_south_prefers_the_southern_parks_and_says_so(
+    ranker: Ranker,
+) -> None:
+    top = ranked(ranker, "一家做大模型的公司，需要一万平米，要在南边")
+    assert {m.park_id for m in top[:3]} <= SOUTH
+    assert "从需求描述中读到：南边优先" in reasons(top[0])
+
+
+def test_north_preferred_is_said_in_both_languages(ranker: Ranker) -> None:
+    top = ranked(ranker, "智能制造装备企业，需要5万平方米厂房，北部优先")[0]
+    assert top.park_id in NORTH
+    assert "从需求描述中读到：北部优先" in reasons(top)
+    assert "Read from the description: north zone" in reasons(top, "en")
+    assert "preferred" in reasons(top, "en")
+
+
+def test_an_english_zone_is_read_but_not_north_america(ranker: Ranker) -> None:
+    top = ranked(ranker, "medical device maker, preferably in the south of Haidian")[0]
+    assert top.park_id == "P15"
+    assert "Read from the description: south preferred" in reasons(top, "en")
+    seen = ranker.understand(Requirement(sector_text="North American customers, we make lidar"))
+    assert seen.place_hits == ()
+
+
+def test_a_preference_never_lowers_a_strong_sector_fit_below_partial(ranker: Ranker) -> None:
+    found = fits(ranker, "最好在北边，做大模型")
+    assert found["P08"] is Fit.PARTIAL  # a strong AI park in the south
+    assert found["P02"] is Fit.STRONG
+
+
+def test_a_must_in_the_sentence_leaves_parks_elsewhere_weak(ranker: Ranker) -> None:
+    found = fits(ranker, "必须在北部，做大模型")
+    assert found["P08"] is Fit.WEAK
+    assert found["P02"] is Fit.STRONG
+    top = ranked(ranker, "only north Haidian, AI chips")
+    assert top[0].park_id in NORTH
+    assert "required" in reasons(top[0], "en")
+
+
+def test_the_location_field_wins_over_the_sentence_and_says_so(ranker: Ranker) -> None:
+    top = ranked(ranker, "最好在南边，集成电路设计", "温泉")[0]
+    assert top.park_id in {"P01", "P03"}
+    assert "需求描述中提到“南边”，以区位栏“温泉”为准" in reasons(top)
+
+
+def test_area_and_preference_words_are_not_echoed_as_a_sector(ranker: Ranker) -> None:
+    said = reasons(ranked(ranker, "需要3万平方米，北部优先")[0])
+    assert "“优先”" not in said and "3万平方米”，所有" not in said
+
+
+def test_a_stage_word_does_not_name_a_sector_beside_another(ranker: Ranker) -> None:
+    found = fits(ranker, "手术机器人，小批量生产")
+    assert found["P17"] in (Fit.WEAK, Fit.NONE)  # a biomedicine pilot park
+    assert found["P14"] is Fit.STRONG
+    found = fits(ranker, "柔性显示屏 中试线")
+    assert found["P17"] is Fit.NONE and found["P14"] is Fit.NONE
+    assert "不是产业" in reasons(ranked(ranker, "柔性显示屏 中试线")[0])
+
+
+def test_a_stage_word_refines_a_biomedicine_sector_and_alone_keeps_its_published_meaning(
+    ranker: Ranker,
+) -> None:
+    assert fits(ranker, "抗体药物中试生产")["P17"] is Fit.STRONG
+    assert fits(ranker, "中试", "上庄")["P14"] is Fit.STRONG
+    assert all(f is Fit.NONE for f in fits(ranker, "小批量生产").values())
+
+
+def test_veterinary_care_is_not_human_healthcare(ranker: Ranker) -> None:
+    assert all(f is Fit.NONE for f in fits(ranker, "宠物医疗").values())
+    assert all(f is Fit.NONE for f in fits(ranker, "veterinary clinic chain").values())
+
+
+def test_negation_leaves_out_what_the_company_does_not_do(ranker: Ranker) -> None:
+    seen = ranker.understand(Requirement(sector_text="不是做芯片的，我们做芯片测试设备"))
+    assert [h.surface for h in seen.sector_hits] == ["芯片测试设备"]
+    assert "未计入“芯片”" in seen.sector_notes[0].zh
+    seen = ranker.understand(Requirement(sector_text="we make drones, not chips"))
+    assert {h.sector_id for h in seen.sector_hits} == {"unmanned"}
+
+
+def test_the_customers_trade_only_supports(ranker: Ranker) -> None:
+    top = ranked(ranker, "we serve hospitals, we are a software company")
+    assert top[0].park_id == "P06"
+    assert fits(ranker, "we serve hospitals, we are a software company")["P15"] in (
+        Fit.WEAK,
+        Fit.NONE,
+    )
+    assert "customers" in reasons(top[0], "en")
+
+
+def test_a_profile_reads_no_sector_from_the_company_name_nor_a_place_from_the_team(
+    ranker: Ranker,
+) -> None:
+    text = (
+        "北京星辰生物科技有限公司，主营激光雷达与毫米波雷达，此外提供自动驾驶感知软件；"
+        "创始团队来自清华大学，已获红杉A轮融资，员工120人。"
+    )
+    seen = ranker.understand(Requirement(sector_text=text))
+    assert "biomed" not in {h.sector_id for h in seen.sector_hits}
+    assert not seen.place_hits
+    assert any("企业名称" in n.zh for n in seen.sector_notes)
+    assert ranked(ranker, text)[0].park_id in {"P12", "P16"}
+
+
+def test_zone_words_find_the_same_parks_in_either_language(ranker: Ranker) -> None:
+    cat = ranker.catalogue
+    found = {}
+    for text in ("北部", "north", "北区", "northern haidian", "南部", "south"):
+        seen = ranker.understand(Requirement(sector_text=text, preferred_location=text))
+        parks = find_parks(
+            text,
+            cat,
+            {h.sector_id for h in seen.sector_hits},
+            {h.place.place_id for h in seen.place_hits},
+        )
+        found[text] = {p.park_id for p in parks}
+    assert found["北部"] == found["north"] == found["北区"] == found["northern haidian"] == NORTH
+    assert found["南部"] == found["south"] == SOUTH
+
+
+def test_clauses_have_roles() -> None:
+    cues = load_cues(Path(__file__).parents[1] / "data" / "reading.toml")
+    norm = normalize("不是做芯片的，我们的客户是医院，主营软件")
+    roles = [c.role for c in cues.clauses(norm)]
+    assert roles == ["negated", "customers", "main"]
+    assert cues.strength(normalize("必须在北部"), "北部") == "must"
+    assert cues.strength(normalize("北部优先"), "北部") == "prefer"
+    assert not cues.zone_word_counts(normalize("东北部"), "北部")
+
+
+def test_a_stage_refining_an_unknown_sector_is_refused(data_copy: Path) -> None:
+    path = data_copy / "reading.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('refines = ["biomed"', 'refines = ["nosuch"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError, match="nosuch"):
+        load_catalogue(data_copy)
