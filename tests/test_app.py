@@ -312,11 +312,19 @@ def test_sign_in_checks_the_password_and_locks_after_five_failures(app: AppTest)
         app.text_input(key="signin_password").input("wrong-password-1")
         app.button[0].click()
         app.run()
-    assert "锁定至" in app.error[0].value
+    assert app.error[0].value.startswith("登录失败次数过多，请于")
     app.text_input(key="signin_password").input(PASSWORD)
     app.button[0].click()
     app.run()
-    assert "锁定至" in app.error[0].value  # even the right password, while locked
+    locked = app.error[0].value
+    assert locked.startswith("登录失败次数过多，请于")  # even the right password, while locked
+    # A username nobody has is answered alike: the message tells no one which names exist.
+    for _ in range(5):
+        app.text_input(key="signin_username").input("x" + name[1:])
+        app.text_input(key="signin_password").input("wrong-password-1")
+        app.button[0].click()
+        app.run()
+    assert app.error[0].value.startswith("登录失败次数过多，请于")
 
 
 def test_signing_in_opens_the_inbox_and_signing_out_ends_the_session(app: AppTest) -> None:
