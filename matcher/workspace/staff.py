@@ -80,6 +80,11 @@ class StaffAccounts:
                 for r in session.scalars(select(StaffRow).order_by(StaffRow.username))
             ]
 
+    def find(self, username: str) -> Staff:
+        """The staff member named `username`; StaffError if there is none."""
+        with self._db.session() as session:
+            return _staff_view(_staff_row(session, username))
+
     def set_active(self, username: str, active: bool) -> Staff:
         """Let a staff member sign in again, or not (which also ends their sessions)."""
         with self._db.session() as session:
