@@ -83,6 +83,17 @@ def _cookie_token() -> str:
     return value if isinstance(value, str) else ""
 
 
+def client_address() -> str | None:
+    """The visitor's address, which the workspace counts sign-ins and enquiries by. None for
+    a connection from this machine (Streamlit reports none: a developer, or a reverse proxy
+    on this host) and without a browser (AppTest reports a stand-in object)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no runtime behind this session
+        return None
+    return address if isinstance(address, str) and address else None
+
+
 def require_staff() -> Staff:
     """For staff pages: stop here unless someone is signed in (navigation already hides
     these pages from anonymous visitors; this is the second lock)."""

@@ -4,11 +4,9 @@ the staff as a case, and the same one sent again is the case already made."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 
-from app_pages.common import catalogue, lang, local_time, ranker, t, workspace
+from app_pages.common import catalogue, client_address, lang, plain, ranker, t, workspace
 from app_pages.ranking import ranking_key, show_ranking
 from app_pages.requirement_form import (
     asks_something,
@@ -17,11 +15,10 @@ from app_pages.requirement_form import (
     read_requirement,
     requirement_fields,
 )
-from matcher.enquiry import next_submission_at, reaches_team, recent_submissions
+from matcher.enquiry import reaches_team
+from matcher.errors import UserFacingError
 from matcher.reasons import sector_examples
-from matcher.workspace import utcnow
 
-SUBMISSIONS = "investor_submissions"
 RESULT = "investor_result"
 # What became of the last submission, each said in one message above its ranking.
 CREATED, ALREADY_SENT, NOT_SENT = "created", "already_sent", "not_sent"
@@ -56,23 +53,20 @@ if submitted:
         # visitor's alone, and the page says how to be contacted.
         st.session_state[RESULT] = (NOT_SENT, None, requirement, ranker().rank(requirement))
     else:
-        # The limit counts what reaches the team, sent anew or sent again.
-        now = utcnow()
-        times: list[datetime] = recent_submissions(st.session_state.get(SUBMISSIONS, []), now)
-        st.session_state[SUBMISSIONS] = times
-        wait = next_submission_at(times, now)
-        if wait is not None:
-            st.error(t("enquiry_rate_limited", time=local_time(wait)))
+        # The library counts what reaches the team, sent anew or sent again, per address and
+        # per contact in the database (a reload does not reset it), and checks every text.
+        try:
+            case, created = workspace().cases.create_enquiry(
+                requirement,
+                company=contact.company,
+                contact_person=contact.contact_person,
+                contact=contact.contact,
+                consent=contact.consent,
+                client=client_address(),
+            )
+        except UserFacingError as error:  # a limit reached, a text too long or hidden marks
+            st.error(plain(error.message.in_(lang())))
             st.stop()
-        case, created = workspace().cases.create_enquiry(
-            requirement,
-            company=contact.company,
-            contact_person=contact.contact_person,
-            contact=contact.contact,
-            consent=contact.consent,
-            now=now,
-        )
-        times.append(now)
         assert case.snapshot is not None  # every case is created with its ranking
         # Only this visitor's own case, in this browser session: nothing else is read.
         st.session_state[RESULT] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import TOKEN_KEY, local_time, t, workspace
+from app_pages.common import TOKEN_KEY, client_address, local_time, t, workspace
 from matcher.workspace import utcnow
 
 st.title(t("page_signin"))
@@ -17,11 +17,17 @@ with st.form("signin_form"):
 if submitted:
     ws = workspace()
     now = utcnow()
-    staff = ws.staff.authenticate(username, password, now) if username.strip() else None
+    # Failures count per address too, so a stranger's guesses lock out the stranger, not
+    # the staff member.
+    client = client_address()
+    staff = (
+        ws.staff.authenticate(username, password, now, client=client) if username.strip() else None
+    )
     if staff is None:
-        until = ws.staff.locked_until(username, now) if username.strip() else None
+        # Said alike whether the username exists or not: its counts are kept either way.
+        until = ws.staff.locked_until(username, now, client=client) if username.strip() else None
         if until is not None:
-            st.error(t("signin_locked", time=local_time(until)))
+            st.error(t("signin_throttled", time=local_time(until)))
         else:
             st.error(t("signin_failed"))
     else:

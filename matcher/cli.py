@@ -410,6 +410,18 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     )
     staff_add.add_argument("username")
     staff_sub.add_parser("list", help="staff accounts")
+    deactivate = staff_sub.add_parser(
+        "deactivate", help="stop a staff member signing in; their open sessions end at once"
+    )
+    deactivate.add_argument("username")
+    activate = staff_sub.add_parser("activate", help="let a deactivated staff member sign in")
+    activate.add_argument("username")
+    reset = staff_sub.add_parser(
+        "reset-password",
+        help="a new password, asked for (or read from stdin), never an argument; it lifts "
+        "sign-in locks and ends the member's sessions",
+    )
+    reset.add_argument("username")
 
     backup = sub.add_parser("backup", help="copy the SQLite workspace to PATH (atomically)")
     backup.add_argument("path", type=Path)
@@ -448,10 +460,14 @@ def _actor() -> str:
 def _print_json(value: object) -> None:
     from datetime import datetime
 
+    from matcher.free_text import json_safe
+
     def plain(item: object) -> str:
         return item.isoformat() if isinstance(item, datetime) else str(item)
 
-    print(json.dumps(value, ensure_ascii=False, indent=2, default=plain))
+    # Stored text may hold what a terminal acts on (written before it was checked): JSON
+    # escapes keep the data the same for a reader and inert on screen.
+    print(json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=plain)))
 
 
 def _db(args: argparse.Namespace, console: Console) -> int:
@@ -542,21 +558,24 @@ def _case_json(case: CaseView, scale: ShownScale) -> dict[str, Any]:
 
 
 def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
-    """A case as the case page shows it: shown scores and fit words, times in Beijing."""
+    """A case as the case page shows it: shown scores and fit words, times in Beijing.
+    Stored text goes through `shown`: escapes, never a raw control or direction character,
+    even in cases stored before texts were checked."""
     from matcher.display import shown_score
+    from matcher.free_text import shown
     from matcher.i18n import time_words
 
     lang = cli_lang()
     console.print(
-        f"case {case.id} [{case.status.value}] {case.company or '(no company)'}"
-        f"{' · ' + case.contact_person if case.contact_person else ''}",
+        f"case {case.id} [{case.status.value}] {shown(case.company) or '(no company)'}"
+        f"{' · ' + shown(case.contact_person) if case.contact_person else ''}",
         markup=False,
     )
     req = case.requirement
     console.print(
-        f"requirement: {req.sector_text or ', '.join(req.sector_ids)}; min "
+        f"requirement: {shown(req.sector_text or ', '.join(req.sector_ids))}; min "
         f"{req.min_area_m2 or '-'} m², max {req.max_area_m2 or '-'} m², location "
-        f"{req.preferred_location or '-'}",
+        f"{shown(req.preferred_location) or '-'}",
         markup=False,
     )
     if case.snapshot:
@@ -568,9 +587,9 @@ def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
         console.print(f"ranking{outdated}: {top}", markup=False)
     for e in case.shortlist:
         change = f" — {e.change_text(lang, scale)}" if e.changed else ""
-        note = f" · note: {e.note}" if e.note else ""
+        note = f" · note: {shown(e.note)}" if e.note else ""
         if e.investor_note:
-            note += f" · for the investor: {e.investor_note}"
+            note += f" · for the investor: {shown(e.investor_note)}"
         console.print(
             f"  {e.position}. {e.park_id} {shown_score(e.stored, scale):.1f} "
             f"{label(f'fit_{e.stored.fit.value}', lang)}{change}{note}",
@@ -578,7 +597,7 @@ def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
         )
     for x in case.exports:
         console.print(
-            f"  export {x.id}: {x.format} {', '.join(x.park_ids)} by {x.created_by}, "
+            f"  export {x.id}: {x.format} {', '.join(x.park_ids)} by {shown(x.created_by)}, "
             f"{time_words(x.created_at).in_(lang)}",
             markup=False,
         )
@@ -616,10 +635,13 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
         if args.json:
             _print_json([row.model_dump(mode="json") for row in page.rows])
             return 0
-        for row in page.rows:
+        from matcher.free_text import shown
+
+        for row in page.rows:  # one line per case, whatever its stored text holds
             console.print(
                 f"{row.id:>6}  {row.status.value:<12} {row.updated_at:%Y-%m-%d %H:%M}  "
-                f"{row.company or '-'}  {row.sector_text}  shortlist {row.shortlist_size}",
+                f"{shown(row.company) or '-'}  {shown(row.sector_text)}  "
+                f"shortlist {row.shortlist_size}",
                 markup=False,
             )
         console.print(f"{len(page.rows)} of {page.total} cases", markup=False)
@@ -680,6 +702,18 @@ def _staff(args: argparse.Namespace, console: Console) -> int:
         check_username(args.username)  # before asking for a password
         staff = accounts.add(args.username, _read_password())
         console.print(f"added staff {staff.username} (id {staff.id})", markup=False)
+        return 0
+    if args.staff_command in ("deactivate", "activate"):
+        staff = accounts.set_active(args.username, args.staff_command == "activate")
+        done = "activated" if staff.active else "deactivated (their sessions ended)"
+        console.print(f"{done} staff {staff.username}", markup=False)
+        return 0
+    if args.staff_command == "reset-password":
+        accounts.find(args.username)  # before asking for a password
+        staff = accounts.set_password(args.username, _read_password())
+        console.print(
+            f"new password for staff {staff.username}; their sessions ended", markup=False
+        )
         return 0
     for member in accounts.all():
         state = "active" if member.active else "inactive"

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from matcher.models import Requirement
 from matcher.text import normalize
 
 MAX_FIELD = 200  # the cases table's column width
+# Enquiries that reach the team, counted in the database (Cases.create_enquiry), so neither a
+# reload nor another browser nor another app process starts the count again: at most this
+# many per address, and per phone or e-mail, in each window.
 SUBMISSIONS_PER_WINDOW = 5
+# Visitors Streamlit gives no address (a connection from this machine: a reverse proxy on
+# this host) cannot be told apart: together they share this allowance, which bounds a flood
+# without letting one visitor stop all others at five.
+UNADDRESSED_SUBMISSIONS_PER_WINDOW = 60
 WINDOW = timedelta(minutes=10)
 # The same requirement from the same contact within this time is the enquiry already sent:
 # an investor pressing submit again (or reloading and sending once more) is not a new lead.
@@ -39,19 +45,6 @@ def enquiry_problems(company: str, contact_person: str, contact: str, consent: b
     if (contact_person.strip() or contact) and not consent:
         problems.append("enquiry_need_consent")
     return problems
-
-
-def recent_submissions(times: Sequence[datetime], now: datetime) -> list[datetime]:
-    """The submissions that still count against the limit at `now`."""
-    return [t for t in times if now - t < WINDOW]
-
-
-def next_submission_at(times: Sequence[datetime], now: datetime) -> datetime | None:
-    """None if one more submission is allowed now, else when the next one will be."""
-    recent = sorted(recent_submissions(times, now))
-    if len(recent) < SUBMISSIONS_PER_WINDOW:
-        return None
-    return recent[len(recent) - SUBMISSIONS_PER_WINDOW] + WINDOW
 
 
 def reaches_team(contact: str, consent: bool) -> bool:

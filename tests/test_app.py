@@ -199,10 +199,30 @@ def test_an_investor_may_send_five_enquiries_in_ten_minutes(app: AppTest) -> Non
     app.sidebar.radio[0].set_value("en")
     app.run()
     fill(app, "集成电路", consent=True, contact=mail)
-    assert app.error[0].value.startswith("Too many submissions: at most 5 in 10 minutes")
+    # Said from the library's message, escaped as every message quoting stored text is.
+    assert "at most 5 in 10 minutes. Try again after" in rendered(app.error[0].value)
     # a ranking for the visitor alone sends nothing, so it is not limited
     fill(app, "集成电路", consent=False, contact="")
     assert not app.error and app.dataframe
+
+
+def test_a_reload_does_not_reset_the_enquiry_limit(app: AppTest) -> None:
+    """The count is kept in the database, not in the browser session (issue 22): a new
+    session, as a reload or another browser makes, meets the same limit."""
+    mail = unique_mail()
+    for _ in range(5):
+        fill(app, "集成电路", consent=True, contact=mail)
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    reloaded.run()
+    fill(reloaded, "机器人", consent=True, contact=mail)
+    assert "每 10 分钟最多 5 次" in rendered(reloaded.error[0].value)
+    assert not reloaded.success
+
+
+def test_an_oversized_sector_text_is_refused_in_one_message(app: AppTest) -> None:
+    fill(app, "集成电路" * 1_000, consent=True, contact=unique_mail())
+    [error] = app.error
+    assert "最多 2,000 个字符" in rendered(error.value) and not app.success
 
 
 @pytest.mark.parametrize(
@@ -312,11 +332,19 @@ def test_sign_in_checks_the_password_and_locks_after_five_failures(app: AppTest)
         app.text_input(key="signin_password").input("wrong-password-1")
         app.button[0].click()
         app.run()
-    assert "锁定至" in app.error[0].value
+    assert app.error[0].value.startswith("登录失败次数过多，请于")
     app.text_input(key="signin_password").input(PASSWORD)
     app.button[0].click()
     app.run()
-    assert "锁定至" in app.error[0].value  # even the right password, while locked
+    locked = app.error[0].value
+    assert locked.startswith("登录失败次数过多，请于")  # even the right password, while locked
+    # A username nobody has is answered alike: the message tells no one which names exist.
+    for _ in range(5):
+        app.text_input(key="signin_username").input("x" + name[1:])
+        app.text_input(key="signin_password").input("wrong-password-1")
+        app.button[0].click()
+        app.run()
+    assert app.error[0].value.startswith("登录失败次数过多，请于")
 
 
 def test_signing_in_opens_the_inbox_and_signing_out_ends_the_session(app: AppTest) -> None:

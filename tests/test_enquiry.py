@@ -4,6 +4,8 @@ the staff bootstrap and the shortlist's overall note."""
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,16 +13,22 @@ from openpyxl import load_workbook
 
 from matcher.enquiry import (
     SUBMISSIONS_PER_WINDOW,
+    UNADDRESSED_SUBMISSIONS_PER_WINDOW,
     WINDOW,
     enquiry_key,
     enquiry_problems,
-    next_submission_at,
     normalised_contact,
     reaches_team,
-    recent_submissions,
 )
+from matcher.free_text import FreeTextError
 from matcher.models import Requirement
-from matcher.workspace import StaffError, StaleCaseError, Workspace
+from matcher.workspace import (
+    CaseView,
+    StaffError,
+    StaleCaseError,
+    SubmissionLimitError,
+    Workspace,
+)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -73,14 +81,104 @@ def test_contact_details_need_consent_and_a_usable_contact() -> None:
     assert enquiry_problems("x" * 201, "", "", consent=False) == ["enquiry_too_long"]
 
 
-def test_at_most_five_submissions_in_ten_minutes() -> None:
-    times = [NOW + timedelta(minutes=i) for i in range(SUBMISSIONS_PER_WINDOW - 1)]
-    assert next_submission_at(times, NOW + timedelta(minutes=5)) is None
-    times.append(NOW + timedelta(minutes=4))
-    assert next_submission_at(times, NOW + timedelta(minutes=5)) == NOW + WINDOW
-    # Ten minutes after the first, one more is allowed again.
-    assert next_submission_at(times, NOW + WINDOW) is None
-    assert recent_submissions(times, NOW + WINDOW) == times[1:]
+# --- limits kept in the database (issue 22): a reload, another browser or app process, or a
+# burst of parallel submissions gets no more than the limit ---
+
+ADDRESS, OTHER_ADDRESS = "203.0.113.9", "198.51.100.4"
+
+
+def enquire(
+    ws: Workspace,
+    contact: str,
+    client: str | None = ADDRESS,
+    now: datetime = NOW,
+    sector: str = "集成电路",
+    company: str = "",
+) -> tuple[CaseView, bool]:
+    return ws.cases.create_enquiry(
+        Requirement(sector_text=sector),
+        company=company,
+        contact_person="",
+        contact=contact,
+        consent=True,
+        client=client,
+        now=now,
+    )
+
+
+def cases_kept(ws: Workspace) -> int:
+    return ws.inbox.page().total
+
+
+def test_at_most_five_enquiries_per_address_in_ten_minutes(workspace: Workspace) -> None:
+    for n in range(SUBMISSIONS_PER_WINDOW):
+        enquire(workspace, f"lead{n}@example.cn")
+    with pytest.raises(SubmissionLimitError, match="at most 5 in 10 minutes") as refused:
+        enquire(workspace, "lead-new@example.cn", now=NOW + timedelta(minutes=3))
+    assert refused.value.until == NOW + WINDOW
+    assert cases_kept(workspace) == SUBMISSIONS_PER_WINDOW  # nothing stored
+    # Another address is not held back; ten minutes on, this one may send again.
+    enquire(workspace, "lead-new@example.cn", client=OTHER_ADDRESS)
+    enquire(workspace, "lead-later@example.cn", now=NOW + WINDOW)
+
+
+def test_at_most_five_per_contact_whatever_the_address(workspace: Workspace) -> None:
+    for n in range(SUBMISSIONS_PER_WINDOW):  # sent again counts too: it reached the team
+        enquire(workspace, "+86 138-0013-8000", client=f"198.51.100.{n}")
+    with pytest.raises(SubmissionLimitError):
+        enquire(workspace, "13800138000", client=OTHER_ADDRESS, sector="机器人")
+    assert cases_kept(workspace) == 1  # the same enquiry each time: one case
+
+
+def test_a_burst_of_parallel_enquiries_from_one_address_stores_five(
+    workspace: Workspace,
+) -> None:
+    """Twenty submissions at the same moment (a script, or many tabs): the count is taken in
+    one statement per submission, so no two read the same count and both pass."""
+    ready = threading.Barrier(20)
+
+    def submit(n: int) -> str:
+        ready.wait()
+        try:
+            enquire(workspace, f"flood{n}@example.cn", sector=f"集成电路 {n}")
+        except SubmissionLimitError:
+            return "refused"
+        return "stored"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(submit, range(20)))
+    assert outcomes.count("stored") == SUBMISSIONS_PER_WINDOW
+    assert cases_kept(workspace) == SUBMISSIONS_PER_WINDOW
+
+
+def test_visitors_without_an_address_share_a_larger_allowance(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matcher.workspace.cases
+
+    assert UNADDRESSED_SUBMISSIONS_PER_WINDOW > SUBMISSIONS_PER_WINDOW
+    monkeypatch.setattr(matcher.workspace.cases, "UNADDRESSED_SUBMISSIONS_PER_WINDOW", 7)
+    for n in range(7):
+        enquire(workspace, f"local{n}@example.cn", client=None)
+    with pytest.raises(SubmissionLimitError, match="arriving right now"):
+        enquire(workspace, "local-new@example.cn", client=None)
+    enquire(workspace, "local-new@example.cn", client=ADDRESS)
+
+
+def test_an_oversized_or_hidden_text_is_refused_before_anything_is_stored_or_counted(
+    workspace: Workspace,
+) -> None:
+    # The issue's 8-million-character sector text, and a company name longer than the
+    # column (PostgreSQL refused it with a raw DataError; SQLite kept it).
+    with pytest.raises(FreeTextError, match="Sector: at most 2,000 characters"):
+        enquire(workspace, "big@example.cn", sector="集成电路" * 2_000_000)
+    with pytest.raises(FreeTextError, match="Company: at most 200 characters"):
+        enquire(workspace, "big@example.cn", company="芯" * 300)
+    with pytest.raises(FreeTextError, match=r"\\x1b"):
+        enquire(workspace, "big@example.cn", company="\x1b]0;owned\x07芯片")
+    assert cases_kept(workspace) == 0
+    for n in range(SUBMISSIONS_PER_WINDOW):  # the refusals used none of the allowance
+        enquire(workspace, "big@example.cn", sector=f"集成电路 {n}")
 
 
 def test_bootstrap_adds_the_staff_member_once(workspace: Workspace) -> None:

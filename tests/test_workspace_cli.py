@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import Result
+from tests.workspace_fixtures import IC_DESIGN
 
 Matcher = Callable[..., Result]
 
@@ -235,3 +236,89 @@ def test_the_lexicon_commands_teach_list_export_and_retire(
         2,
         "--en",
     )  # fmt: skip
+
+
+# --- under attack (issue 22) ---
+
+ESCAPES = "\x1b[31m\x1b]0;owned\x07"
+RAW = ("\x1b", "\x07", "\x00", "\u202e", "\x9b")
+
+
+def test_staff_are_deactivated_and_passwords_reset_from_the_command_line(
+    matcher: Matcher, empty_db_url: str, tmp_path: Path
+) -> None:
+    from matcher.workspace import Database, StaffAccounts, utcnow
+
+    db = empty_db_url
+    _ok(matcher("db", "upgrade", db=db, cwd=tmp_path))
+    _ok(matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="correct horse battery\n"))
+    database = Database.open(db)
+    try:
+        accounts = StaffAccounts(database)
+        alice = accounts.find("alice")
+        open_tab = accounts.start_session(alice, utcnow())  # a Case tab left open
+        said = _ok(matcher("staff", "deactivate", "alice", db=db, cwd=tmp_path))
+        assert "deactivated" in said and "sessions ended" in said
+        assert accounts.signed_in(open_tab, utcnow()) is None  # the open tab is signed out
+        assert accounts.authenticate("alice", "correct horse battery", utcnow()) is None
+        assert "inactive" in _ok(matcher("staff", "list", db=db, cwd=tmp_path))
+        _ok(matcher("staff", "activate", "alice", db=db, cwd=tmp_path))
+
+        open_tab = accounts.start_session(alice, utcnow())
+        # The new password from stdin (or a prompt), never an argument.
+        _refused(matcher("staff", "reset-password", "alice", "pw-in-argv", db=db, cwd=tmp_path),
+                 2, "unrecognized")  # fmt: skip
+        _refused(matcher("staff", "reset-password", "nobody", db=db, cwd=tmp_path,
+                         stdin="a new long password\n"), 2, "no staff member")  # fmt: skip
+        said = _ok(matcher("staff", "reset-password", "alice", db=db, cwd=tmp_path,
+                           stdin="a new long password\n"))  # fmt: skip
+        assert "new password for staff alice" in said
+        assert accounts.signed_in(open_tab, utcnow()) is None
+        assert accounts.authenticate("alice", "correct horse battery", utcnow()) is None
+        assert accounts.authenticate("alice", "a new long password", utcnow()) is not None
+    finally:
+        database.engine.dispose()
+
+
+def test_cases_list_and_show_never_print_raw_escapes_even_from_old_rows(
+    matcher: Matcher, empty_db_url: str, tmp_path: Path
+) -> None:
+    """Text stored before it was checked (or written into the database by hand) holding
+    terminal escapes, a NUL, a bidi override and a newline that would forge a row."""
+    from sqlalchemy import update
+
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Workspace
+    from matcher.workspace.schema import CaseRow, ShortlistEntryRow
+
+    db = empty_db_url
+    _ok(matcher("db", "upgrade", db=db, cwd=tmp_path))
+    ws = Workspace.open(db, ranker=ranker_for())
+    nul = "\x00" if db.startswith("sqlite") else ""  # PostgreSQL cannot store a NUL at all
+    try:
+        case = ws.shortlists.add(
+            ws.cases.create(IC_DESIGN, actor="li", company="clean"), ["P05"], actor="li"
+        )
+        with ws.engine.begin() as connection:  # past the checks, as an old row would be
+            connection.execute(
+                update(CaseRow).values(
+                    company=f"Evil{ESCAPES}Co{nul}",
+                    contact_person="abc\u202egnp.exe",
+                    sector_text="chips\n     2  new          2026-01-01 00:00  Forged",
+                )
+            )
+            connection.execute(update(ShortlistEntryRow).values(note="\x9b2J wiped"))
+    finally:
+        ws.engine.dispose()
+    listed = _ok(matcher("cases", "list", db=db, cwd=tmp_path))
+    shown = _ok(matcher("cases", "show", str(case.id), db=db, cwd=tmp_path))
+    as_json = _ok(matcher("cases", "show", str(case.id), "--json", db=db, cwd=tmp_path))
+    for out in (listed, shown, as_json):
+        assert not any(c in out for c in RAW), repr(out)
+    assert len(listed.splitlines()) == 2  # one case, one summary: no forged row
+    assert "Evil\\x1b[31m\\x1b]0;owned\\x07Co" + nul.encode("unicode_escape").decode() in listed
+    assert "abc\\u202egnp.exe" in shown and "\\x9b2J wiped" in shown
+    # JSON keeps the data exactly, escaped as JSON.
+    loaded = json.loads(as_json)
+    assert loaded["company"] == f"Evil{ESCAPES}Co{nul}"
+    assert loaded["shortlist"][0]["note"] == "\x9b2J wiped"

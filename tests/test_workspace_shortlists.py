@@ -6,13 +6,16 @@ Every test runs on a temporary SQLite file and on a throwaway PostgreSQL server.
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from matcher.errors import UsageError
+from matcher.free_text import FreeTextError
 from matcher.scoring import Ranker
-from matcher.workspace import Workspace
+from matcher.workspace import StaleCaseError, Workspace
 from tests.workspace_fixtures import IC_DESIGN, ROBOTS, T0
 
 # --------------------------------------------------------- shortlists bound to requirements
@@ -222,10 +225,59 @@ def test_the_notes_migration_applies_on_a_database_with_cases(
             rows = source.execute(select(*(now.tables[name].c[c.name] for c in table.c)))
             target.execute(table.insert(), [dict(row._mapping) for row in rows])
     upgrade(old)
-    assert current_revision(old) == head_revision() == "0004"
+    assert current_revision(old) == head_revision() == "0005"
     upgraded = Workspace.open(old_url, ranker=ranker, results_dir=tmp_path / "results")
     view = upgraded.cases.get(case.id)
     assert (view.shortlist_note, view.investor_note) == (INTERNAL_OVERALL, "")
     assert [(e.note, e.investor_note) for e in view.shortlist] == [(INTERNAL, "")]
     upgraded.engine.dispose()
     old.dispose()
+
+
+# --- under attack and faults (issue 22) ---
+
+
+def test_simultaneous_adds_say_someone_else_changed_the_case_never_crash(
+    workspace: Workspace,
+) -> None:
+    """Eight staff adding a park to one case at the same moment (as `matcher shortlist add`
+    does, with the case's id): each add is saved, or refused as a change someone else made
+    meanwhile (StaleCaseError, the message the command line prints); no StaleDataError
+    escapes, nothing is half saved."""
+    case = workspace.cases.create(IC_DESIGN, actor="li")
+    parks = [f"P{n:02d}" for n in range(1, 9)]
+    ready = threading.Barrier(len(parks))
+
+    def add(park: str) -> str:
+        ready.wait()
+        try:
+            workspace.shortlists.add(case.id, [park], actor=f"staff-{park}")
+        except StaleCaseError as error:
+            assert "changed" in error.message.en
+            return "stale"
+        return park
+
+    with ThreadPoolExecutor(max_workers=len(parks)) as pool:
+        outcomes = list(pool.map(add, parks))
+    added = [p for p in outcomes if p != "stale"]
+    assert added  # the first writer always gets through
+    assert sorted(e.park_id for e in workspace.cases.get(case.id).shortlist) == sorted(added)
+
+
+def test_notes_refuse_hidden_characters_and_oversized_text(workspace: Workspace) -> None:
+    case = workspace.cases.create(IC_DESIGN, actor="li")
+    with pytest.raises(FreeTextError, match="Internal note on a park"):
+        workspace.shortlists.add(case, ["P05"], actor="li", note="ok\x1b[2J")
+    case = workspace.shortlists.add(case, ["P05"], actor="li")
+    with pytest.raises(FreeTextError, match=r"\\u202e"):
+        workspace.shortlists.set_note(case, "P05", "abc\u202egnp.exe", actor="li")
+    with pytest.raises(FreeTextError, match="at most 1,000 characters"):
+        workspace.shortlists.set_note(case, "P05", "x" * 1_001, actor="li", for_investor=True)
+    with pytest.raises(FreeTextError, match=r"\\n"):  # a park's note is one line
+        workspace.shortlists.set_note(case, "P05", "one\nforged row", actor="li")
+    # The shortlist's overall notes have lines; a Windows line end is read as one.
+    saved = workspace.cases.update(case, actor="li", shortlist_note="first\r\nsecond\tthird")
+    assert saved.shortlist_note == "first\nsecond\tthird"
+    with pytest.raises(FreeTextError, match=r"\\x00"):
+        workspace.cases.update(saved, actor="li", investor_note="a\x00b")
+    assert workspace.cases.get(case.id).investor_note == ""  # nothing of it was kept

@@ -17,6 +17,7 @@ from matcher.workspace.errors import (
     StaffError,
     StaleCaseError,
     StatusChangeError,
+    SubmissionLimitError,
     TaughtTermError,
 )
 from matcher.workspace.inbox import Inbox
@@ -66,6 +67,7 @@ __all__ = [
     "StaleCaseError",
     "StatusChange",
     "StatusChangeError",
+    "SubmissionLimitError",
     "TaughtTermError",
     "Workspace",
     "database_url",

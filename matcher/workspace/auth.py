@@ -14,11 +14,18 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from matcher.free_text import shown
 from matcher.i18n import say
 from matcher.workspace.errors import StaffError
 
-MAX_FAILED_ATTEMPTS = 5  # failed sign-ins in a row before the account is locked
-LOCKOUT = timedelta(minutes=15)
+# Sign-in throttling (matcher.workspace.staff, README "Limits"). Failures count per
+# username from one address, so a stranger's guesses lock that stranger out, not the staff
+# member; per address over every username, so one address cannot try name after name; and
+# per username over every address, so many addresses together still meet a ceiling.
+MAX_FAILED_ATTEMPTS = 5  # failed sign-ins in a row for one username from one address
+MAX_FAILED_PER_ADDRESS = 20  # failed sign-ins from one address, whatever the username
+MAX_FAILED_PER_ACCOUNT = 50  # failed sign-ins for one username, from all addresses together
+LOCKOUT = timedelta(minutes=15)  # each count's window, and how long a lock lasts at most
 SESSION_LIFETIME = timedelta(hours=8)
 MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
@@ -31,7 +38,7 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 def check_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME.match(name):
-        raise StaffError(say("username_invalid", name=username[:40]))
+        raise StaffError(say("username_invalid", name=shown(username[:40])))
     return name
 
 

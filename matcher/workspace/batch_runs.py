@@ -49,6 +49,7 @@ class BatchRuns:
         """Record a batch run and keep its result file under the results folder, named by its
         SHA-256 (written atomically; the same result is stored once)."""
         from matcher.atomic import atomic_output
+        from matcher.free_text import escaped
 
         digest = hashlib.sha256(result).hexdigest()
         suffix = result_suffix if result_suffix.startswith(".") else f".{result_suffix}"
@@ -60,7 +61,9 @@ class BatchRuns:
                 handle.write(result)
         with self._db.session() as session:
             row = BatchRunRow(
-                file_name=file_name,
+                # The name the browser sent is a record, not text typed here that someone could
+                # correct: kept with its hidden characters written as escapes, cut to fit.
+                file_name=escaped(file_name)[:255],
                 input_sha256=hashlib.sha256(input_data).hexdigest(),
                 options=dict(options),
                 rows_read=rows_read,

@@ -15,20 +15,42 @@ from sqlalchemy.orm import Session
 
 from matcher.enquiry import (
     SAME_ENQUIRY_WITHIN,
+    SUBMISSIONS_PER_WINDOW,
+    UNADDRESSED_SUBMISSIONS_PER_WINDOW,
+    WINDOW,
     enquiry_key,
     normalised_contact,
     reaches_team,
 )
+from matcher.free_text import checked
 from matcher.i18n import joined, say
 from matcher.models import Requirement
+from matcher.workspace import throttle
 from matcher.workspace.db import Database, utcnow
-from matcher.workspace.editing import CaseEditor, requirement_json, sector_summary, snapshot_view
-from matcher.workspace.errors import CaseNotFoundError, StaffError, StatusChangeError
+from matcher.workspace.editing import (
+    CaseEditor,
+    check_requirement,
+    requirement_json,
+    sector_summary,
+    snapshot_view,
+)
+from matcher.workspace.errors import (
+    CaseNotFoundError,
+    StaffError,
+    StatusChangeError,
+    SubmissionLimitError,
+)
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.schema import CaseRow, SnapshotRow, StaffRow, StatusChangeRow
 from matcher.workspace.views import NEXT_STATUSES, CaseSource, CaseStatus, CaseView, Snapshot
 
 _UNSET: Any = object()
+ENQUIRY_ADDRESS, ENQUIRY_CONTACT = "enquiry_address", "enquiry_contact"
+
+
+def address_limit(client: str | None) -> int:
+    """Enquiries allowed per window from `client` (None: every visitor without an address)."""
+    return SUBMISSIONS_PER_WINDOW if client else UNADDRESSED_SUBMISSIONS_PER_WINDOW
 
 
 class Cases:
@@ -52,13 +74,22 @@ class Cases:
         assigned_staff_id: int | None = None,
         now: datetime | None = None,
     ) -> CaseView:
-        """A new case (status new) with its first ranking snapshot."""
+        """A new case (status new) with its first ranking snapshot. Every typed text is
+        checked first (matcher.free_text: FreeTextError names a field too long or holding a
+        hidden character)."""
         now = now or utcnow()
+        check_requirement(requirement)
+        company, contact_person = (
+            checked("company", company),
+            checked("contact_person", contact_person),
+        )
+        contact, actor = checked("contact", contact), checked("actor", actor)
+        ranker = self._lexicon.ranker  # before the transaction: see matcher.workspace.editing
         with self._db.session() as session:
             row = CaseRow(
-                company=company.strip(),
-                contact_person=contact_person.strip(),
-                contact=contact.strip(),
+                company=company,
+                contact_person=contact_person,
+                contact=contact,
                 consent=consent,
                 consent_at=now if consent else None,
                 source=CaseSource(source).value,
@@ -82,7 +113,7 @@ class Cases:
                     changed_at=now,
                 )
             )
-            self._editor.add_snapshot(session, row.id, requirement, actor, now)
+            self._editor.add_snapshot(session, row.id, requirement, actor, now, ranker)
             session.commit()
             case_id = row.id
         return self.get(case_id)
@@ -121,16 +152,31 @@ class Cases:
         contact_person: str,
         contact: str,
         consent: bool,
+        client: str | None = None,
         now: datetime | None = None,
         within: timedelta = SAME_ENQUIRY_WITHIN,
     ) -> tuple[CaseView, bool]:
         """An investor's enquiry from the public form: (the case, True) for a new one, or
         (the case already sent, False) when the same requirement came from the same contact
-        within `within` (an investor pressing submit twice is one lead, not two)."""
+        within `within` (an investor pressing submit twice is one lead, not two).
+
+        Every enquiry is counted, sent anew or again, per `client` address and per contact
+        (matcher.enquiry: SUBMISSIONS_PER_WINDOW in WINDOW; without an address, everyone
+        without one shares UNADDRESSED_SUBMISSIONS_PER_WINDOW); one beyond a limit raises
+        SubmissionLimitError and stores nothing. A text that may not be stored raises
+        FreeTextError first, and is not counted."""
         if not reaches_team(contact, consent):
             # The page decides this before calling; a case nobody may answer is a bug.
             raise ValueError("an enquiry needs a phone or e-mail and the consent to use it")
         now = now or utcnow()
+        check_requirement(requirement)
+        for field, text in (
+            ("company", company),
+            ("contact_person", contact_person),
+            ("contact", contact),
+        ):
+            checked(field, text)
+        self._count_enquiry(client, contact, now)
         same = self.find_same_enquiry(requirement, contact, now - within)
         if same is not None:
             return same, False
@@ -145,6 +191,27 @@ class Cases:
             now=now,
         )
         return case, True
+
+    def _count_enquiry(self, client: str | None, contact: str, now: datetime) -> None:
+        """Count one enquiry from `client` and `contact` (matcher.workspace.throttle), both
+        in one transaction; SubmissionLimitError if either is over its limit."""
+        limits = (
+            (ENQUIRY_ADDRESS, throttle.subject(client), address_limit(client)),
+            (
+                ENQUIRY_CONTACT,
+                throttle.subject(normalised_contact(contact)),
+                SUBMISSIONS_PER_WINDOW,
+            ),
+        )
+        with self._db.session() as session:
+            counts = [throttle.take(session, kind, key, now, WINDOW) for kind, key, _ in limits]
+            session.commit()
+        over = [c for c, (_, _, limit) in zip(counts, limits, strict=True) if c.over(limit)]
+        if over:
+            # "Arriving right now" only when the shared allowance alone is spent: a limit of
+            # this contact's own is said as the investor's limit.
+            shared = client is None and not counts[1].over(SUBMISSIONS_PER_WINDOW)
+            raise SubmissionLimitError(max(c.ends_at for c in over), shared=shared)
 
     def get(self, case_id: int) -> CaseView:
         """Everything the case page shows, read in one transaction."""
@@ -179,18 +246,22 @@ class Cases:
         With a CaseView as `case`, refuses if anyone saved the case since that view was loaded
         (StaleCaseError)."""
         now = now or utcnow()
+        # Checked before the transaction: a refused text changes nothing.
+        texts = {
+            field: checked(field, value)
+            for field, value in (
+                ("company", company),
+                ("contact_person", contact_person),
+                ("contact", contact),
+                ("shortlist_note", shortlist_note),
+                ("investor_note", investor_note),
+            )
+            if value is not _UNSET
+        }
 
         def edit(session: Session, row: CaseRow) -> None:
-            if company is not _UNSET:
-                row.company = company.strip()
-            if contact_person is not _UNSET:
-                row.contact_person = contact_person.strip()
-            if contact is not _UNSET:
-                row.contact = contact.strip()
-            if shortlist_note is not _UNSET:
-                row.shortlist_note = shortlist_note.strip()
-            if investor_note is not _UNSET:
-                row.investor_note = investor_note.strip()
+            for field, value in texts.items():
+                setattr(row, field, value)
             if consent is not _UNSET and consent != row.consent:
                 row.consent = consent
                 row.consent_at = now if consent else None
@@ -211,13 +282,15 @@ class Cases:
     ) -> CaseView:
         """A changed requirement: stored, and ranked into a new snapshot (old ones stay)."""
         now = now or utcnow()
+        check_requirement(requirement)
+        ranker = self._lexicon.ranker  # before the transaction: see matcher.workspace.editing
 
         def edit(session: Session, row: CaseRow) -> None:
             if Requirement.model_validate(row.requirement) == requirement:
                 return
             row.requirement = requirement_json(requirement)
             row.sector_text = sector_summary(requirement)
-            self._editor.add_snapshot(session, row.id, requirement, actor, now)
+            self._editor.add_snapshot(session, row.id, requirement, actor, now, ranker)
 
         return self._editor.edit(case, actor, now, edit)
 
@@ -226,6 +299,7 @@ class Cases:
     ) -> CaseView:
         """Rank the case's requirement again on today's data, if the data version changed."""
         now = now or utcnow()
+        ranker = self._lexicon.ranker  # before the transaction: see matcher.workspace.editing
 
         def edit(session: Session, row: CaseRow) -> None:
             latest = session.scalar(
@@ -234,9 +308,9 @@ class Cases:
                 .order_by(SnapshotRow.id.desc())
                 .limit(1)
             )
-            if latest != self._lexicon.data_version:
+            if latest != ranker.catalogue.version:
                 requirement = Requirement.model_validate(row.requirement)
-                self._editor.add_snapshot(session, row.id, requirement, actor, now)
+                self._editor.add_snapshot(session, row.id, requirement, actor, now, ranker)
 
         return self._editor.edit(case, actor, now, edit)
 

@@ -5,18 +5,24 @@ applies a change under optimistic locking on `cases.version`: checked against th
 the caller loaded, so a lost update is impossible and a stale one raises StaleCaseError
 naming what the other person changed. `CaseEditor.add_snapshot` ranks a requirement into
 a new snapshot, on the data the lexicon's ranker has now.
+
+The ranker (and its data version) is asked for before a transaction opens, never inside
+one: asking may read the taught terms on a second connection, and a transaction holding
+SQLite's write lock while it waits for a connection that others hold while they wait for
+that lock stalls every writer until the busy timeout (20 parallel enquiries did).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from matcher.free_text import checked
 from matcher.models import Match, Requirement
 from matcher.workspace.db import Database
 from matcher.workspace.errors import DETAIL_FIELDS, CaseNotFoundError, StaleCaseError
@@ -29,6 +35,9 @@ from matcher.workspace.schema import (
     StaffRow,
     StatusChangeRow,
 )
+
+if TYPE_CHECKING:
+    from matcher.scoring import Ranker
 from matcher.workspace.views import (
     CaseSource,
     CaseStatus,
@@ -49,13 +58,14 @@ class CaseEditor:
 
     def load(self, case_id: int) -> CaseView:
         """Everything the case page shows, read in one transaction."""
+        data_version = self._lexicon.data_version
         with self._db.session() as session:
             row = session.get(CaseRow, case_id)
             if row is None:
                 raise CaseNotFoundError(case_id)
-            return self.view(session, row)
+            return self.view(session, row, data_version)
 
-    def view(self, session: Session, row: CaseRow) -> CaseView:
+    def view(self, session: Session, row: CaseRow, data_version: str) -> CaseView:
         history = session.scalars(
             select(StatusChangeRow)
             .where(StatusChangeRow.case_id == row.id)
@@ -111,7 +121,7 @@ class CaseEditor:
             ),
             snapshot=snapshot,
             snapshot_count=len(snapshot_ids),
-            current_data_version=self._lexicon.data_version,
+            current_data_version=data_version,
             shortlist=tuple(
                 _entry_view(e, entry_requirements[e.snapshot_id], snapshot) for e in entries
             ),
@@ -133,40 +143,47 @@ class CaseEditor:
         committed in between, it matches no row and nothing is saved (StaleCaseError)."""
         base = case if isinstance(case, CaseView) else None
         case_id = case.id if isinstance(case, CaseView) else case
+        actor = checked("actor", actor)
+        data_version = self._lexicon.data_version
         with self._db.session() as session:
             row = session.get(CaseRow, case_id)
             if row is None:
                 raise CaseNotFoundError(case_id)
             if base is not None and row.version != base.version:
-                raise self._stale(base, session, row)
-            loaded = self.view(session, row) if base is None else base
+                raise self._stale(base, session, row, data_version)
+            loaded = self.view(session, row, data_version) if base is None else base
             row.updated_at = now  # first, so an edit that flushes bumps the version only once
             row.updated_by = actor
-            change(session, row)
+            # The version is checked at the first flush, which may come inside `change` (a
+            # query autoflushes the case's UPDATE) as well as at the commit: a writer who
+            # committed in between is reported from either.
             try:
+                change(session, row)
                 session.commit()
             except StaleDataError:
                 session.rollback()
                 current = session.get(CaseRow, case_id)
                 if current is None:
                     raise CaseNotFoundError(case_id) from None
-                raise self._stale(loaded, session, current) from None
+                raise self._stale(loaded, session, current, data_version) from None
         return self.load(case_id)
 
+    @staticmethod
     def add_snapshot(
-        self,
         session: Session,
         case_id: int,
         requirement: Requirement,
         actor: str,
         now: datetime,
+        ranker: Ranker,
     ) -> SnapshotRow:
-        """The requirement ranked on the data as it is now, kept as the case's latest ranking."""
-        matches = self._lexicon.ranker.rank(requirement)
+        """The requirement ranked by `ranker` (the lexicon's, asked for before the transaction),
+        kept as the case's latest ranking."""
+        matches = ranker.rank(requirement)
         row = SnapshotRow(
             case_id=case_id,
             requirement=requirement_json(requirement),
-            data_version=self._lexicon.data_version,
+            data_version=ranker.catalogue.version,
             matches=[m.model_dump(mode="json") for m in matches],
             created_by=actor,
             created_at=now,
@@ -175,9 +192,11 @@ class CaseEditor:
         session.flush()
         return row
 
-    def _stale(self, base: CaseView, session: Session, row: CaseRow) -> StaleCaseError:
+    def _stale(
+        self, base: CaseView, session: Session, row: CaseRow, data_version: str
+    ) -> StaleCaseError:
         session.expire(row)
-        now = self.view(session, row)
+        now = self.view(session, row, data_version)
         changes: dict[str, tuple[object, object]] = {}
         for field in DETAIL_FIELDS:
             old, new = getattr(base, field), getattr(now, field)
@@ -208,6 +227,14 @@ class CaseEditor:
 
 def requirement_json(requirement: Requirement) -> dict[str, Any]:
     return requirement.model_dump(mode="json")
+
+
+def check_requirement(requirement: Requirement) -> None:
+    """Refuse a requirement whose typed texts may not be stored (matcher.free_text). Asked
+    of a new or changed requirement only: one stored before these checks is still ranked."""
+    checked("sector_text", requirement.sector_text)
+    checked("preferred_location", requirement.preferred_location)
+    checked("request_id", requirement.request_id or "")
 
 
 def sector_summary(requirement: Requirement) -> str:

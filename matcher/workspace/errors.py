@@ -25,6 +25,17 @@ class StaffError(UsageError):
     """An unusable username or password, a username taken, an unknown staff member."""
 
 
+class SubmissionLimitError(UserFacingError):
+    """Too many enquiries from one address or one contact (or, without an address, from
+    everyone without one) in the window: nothing was stored; `until` says when to retry."""
+
+    def __init__(self, until: datetime, *, shared: bool) -> None:
+        self.until = until
+        super().__init__(
+            say("enquiry_busy" if shared else "enquiry_rate_limited", time=time_words(until))
+        )
+
+
 class StaleCaseError(UserFacingError):
     """Someone else saved the case since it was loaded: nothing was saved, and this says what
     they changed, so the user can reload and apply their edit again."""

@@ -84,6 +84,9 @@ class StaffRow(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Not read or written since 0005: sign-in failures are counted in `throttle`, per
+    # address as well as per account. Kept because dropping a column rebuilds the table on
+    # SQLite, which would cascade to sessions and cases' assignees.
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -233,3 +236,15 @@ class TaughtTermRow(Base):
             postgresql_where=text("retired_at IS NULL"),
         ),
     )
+
+
+class ThrottleRow(Base):
+    """How many attempts one subject (an address, an account, a contact) made in its current
+    window (matcher.workspace.throttle). Subjects are kept as digests: no address, typed
+    username or contact is stored here in clear."""
+
+    __tablename__ = "throttle"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

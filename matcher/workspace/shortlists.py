@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.errors import UsageError
+from matcher.free_text import checked
 from matcher.i18n import Lang, say
 from matcher.models import Requirement
 from matcher.workspace.db import Database, utcnow
@@ -54,8 +55,13 @@ class Shortlists:
         gives them, stored as it is now. A park already on the list keeps its entry. `note` is
         internal; `investor_note` is printed in the brief and exported."""
         now = now or utcnow()
+        note, investor_note = (
+            checked("park_note", note),
+            checked("park_investor_note", investor_note),
+        )
         wanted = list(dict.fromkeys(p.strip().upper() for p in park_ids))
-        known = {p.park_id for p in self._lexicon.ranker.catalogue.parks}
+        ranker = self._lexicon.ranker  # before the transaction: see matcher.workspace.editing
+        known = {p.park_id for p in ranker.catalogue.parks}
         unknown = [p for p in wanted if p not in known]
         if unknown:
             raise UsageError(
@@ -71,7 +77,7 @@ class Shortlists:
             )
             if snapshot is None:  # pragma: no cover - every case is created with one
                 snapshot = self._editor.add_snapshot(
-                    session, row.id, Requirement.model_validate(row.requirement), actor, now
+                    session, row.id, Requirement.model_validate(row.requirement), actor, now, ranker
                 )
             existing: dict[str, int] = {
                 park: position
@@ -128,6 +134,7 @@ class Shortlists:
     ) -> CaseView:
         """Set a shortlisted park's note: the internal one (the default; it stays in the
         workspace), or with `for_investor` the one the brief prints and every export carries."""
+        note = checked("park_investor_note" if for_investor else "park_note", note)
 
         def edit(session: Session, row: CaseRow) -> None:
             entry = _entry(session, row.id, park_id)
@@ -247,6 +254,7 @@ class Shortlists:
         now: datetime | None = None,
     ) -> ExportRecord:
         """Record an export: who, when, format, parks, data version and the file's SHA-256."""
+        actor = checked("actor", actor)
         with self._db.session() as session:
             row = ExportRow(
                 case_id=case_id,

@@ -6,18 +6,26 @@ matcher.workspace.auth; this keeps the accounts and sessions in the database.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from matcher.free_text import shown
 from matcher.i18n import say
-from matcher.workspace import auth
+from matcher.workspace import auth, throttle
 from matcher.workspace.db import Database, utcnow
 from matcher.workspace.errors import StaffError
 from matcher.workspace.schema import SessionRow, StaffRow
 from matcher.workspace.views import Staff
+
+# The three sign-in counts (auth: MAX_FAILED_*), in the order they are always taken.
+SIGNIN_PAIR, SIGNIN_ADDRESS, SIGNIN_ACCOUNT = "signin_pair", "signin_address", "signin_account"
+_KINDS = (SIGNIN_PAIR, SIGNIN_ADDRESS, SIGNIN_ACCOUNT)
+_LIMITS = (auth.MAX_FAILED_ATTEMPTS, auth.MAX_FAILED_PER_ADDRESS, auth.MAX_FAILED_PER_ACCOUNT)
+# Counts whose window started this long ago are dropped (every window is far shorter).
+SWEEP_AFTER = timedelta(days=1)
 
 
 class StaffAccounts:
@@ -37,7 +45,6 @@ class StaffAccounts:
                 password_hash=password_hash,
                 active=True,
                 created_at=now or utcnow(),
-                failed_attempts=0,
             )
             session.add(row)
             try:
@@ -73,6 +80,11 @@ class StaffAccounts:
                 for r in session.scalars(select(StaffRow).order_by(StaffRow.username))
             ]
 
+    def find(self, username: str) -> Staff:
+        """The staff member named `username`; StaffError if there is none."""
+        with self._db.session() as session:
+            return _staff_view(_staff_row(session, username))
+
     def set_active(self, username: str, active: bool) -> Staff:
         """Let a staff member sign in again, or not (which also ends their sessions)."""
         with self._db.session() as session:
@@ -84,57 +96,92 @@ class StaffAccounts:
             return _staff_view(row)
 
     def set_password(self, username: str, password: str) -> Staff:
-        """A new password; it also lifts a lockout."""
+        """A new password. It lifts every sign-in lock on the account and ends its sessions:
+        a password is reset because the old one may be known, and a session opened with it
+        must not outlive it."""
         password_hash = auth.hash_password(password)
         with self._db.session() as session:
             row = _staff_row(session, username)
             row.password_hash = password_hash
-            row.failed_attempts = 0
-            row.locked_until = None
+            session.execute(delete(SessionRow).where(SessionRow.staff_id == row.id))
+            account = throttle.subject(row.username)
+            throttle.forget(session, SIGNIN_PAIR, account)
+            throttle.forget(session, SIGNIN_ACCOUNT, account)
             session.commit()
             return _staff_view(row)
 
     # ------------------------------------------------------------------------------ sign-in
 
-    def authenticate(self, username: str, password: str, now: datetime) -> Staff | None:
+    def authenticate(
+        self, username: str, password: str, now: datetime, *, client: str | None = None
+    ) -> Staff | None:
         """The staff member if the password is right and the account active and not locked.
 
-        After MAX_FAILED_ATTEMPTS failures in a row the account is locked for LOCKOUT, during
-        which even the right password is refused (and not counted). Unknown names take the
-        same time as known ones."""
+        `client` is the address the attempt comes from (None: unknown, as Streamlit reports a
+        connection from this machine; all such attempts count as one address). Each attempt
+        is counted before its password is checked (matcher.workspace.throttle), per username
+        from that address, per address and per username: an attempt beyond a limit is
+        refused unchecked, the right password too, until that count's window ends (see
+        auth). A success clears its username's count from that address and uncounts itself
+        from the other two. Unknown usernames are counted and answered exactly as known
+        ones, and take the same time."""
+        name = username.strip().lower()
+        counts = self._take(name, client, now)
+        if any(c.over(limit) for c, limit in zip(counts, _LIMITS, strict=True)):
+            return None
         with self._db.session() as session:
-            row = session.scalar(
-                select(StaffRow).where(StaffRow.username == username.strip().lower())
-            )
-            if row is None:
-                auth.verify_password(None, password)
-                return None
-            if row.locked_until is not None and row.locked_until > now:
-                return None
-            if not auth.verify_password(row.password_hash, password):
-                row.failed_attempts = (row.failed_attempts or 0) + 1
-                if row.failed_attempts >= auth.MAX_FAILED_ATTEMPTS:
-                    row.locked_until = now + auth.LOCKOUT
-                    row.failed_attempts = 0
-                session.commit()
-                return None
-            if not row.active:
-                return None
+            row = session.scalar(select(StaffRow).where(StaffRow.username == name))
+        if not auth.verify_password(row.password_hash if row else None, password):
+            return None
+        assert row is not None  # verify_password is never true without a stored hash
+        if not row.active:
+            return None
+        with self._db.session() as session:
+            account, address = throttle.subject(name), throttle.subject(client)
+            throttle.forget(session, SIGNIN_PAIR, account + address)
+            throttle.give_back(session, SIGNIN_ADDRESS, address)
+            throttle.give_back(session, SIGNIN_ACCOUNT, account)
+            values: dict[str, object] = {"last_sign_in_at": now}
             if auth.needs_rehash(row.password_hash):
-                row.password_hash = auth.hash_password(password)
-            row.failed_attempts = 0
-            row.locked_until = None
-            row.last_sign_in_at = now
+                values["password_hash"] = auth.hash_password(password)
+            session.execute(update(StaffRow).where(StaffRow.id == row.id).values(**values))
             session.commit()
+            row = session.get(StaffRow, row.id)
+            assert row is not None
             return _staff_view(row)
 
-    def locked_until(self, username: str, now: datetime) -> datetime | None:
-        """When a locked account opens again (None: not locked), for the sign-in page."""
+    def _take(self, name: str, client: str | None, now: datetime) -> list[throttle.Count]:
+        """One attempt counted under each of the three counts, in one transaction, always in
+        the same order (so two transactions never wait on each other in a circle)."""
+        account, address = throttle.subject(name), throttle.subject(client)
+        keys = (account + address, address, account)
         with self._db.session() as session:
-            until = session.scalar(
-                select(StaffRow.locked_until).where(StaffRow.username == username.strip().lower())
-            )
-        return until if until is not None and until > now else None
+            counts = [
+                throttle.take(session, kind, key, now, auth.LOCKOUT)
+                for kind, key in zip(_KINDS, keys, strict=True)
+            ]
+            session.commit()
+        if counts[0].count == 1:  # a new window: the time to drop windows long over
+            with self._db.session() as session:
+                throttle.sweep(session, now - SWEEP_AFTER)
+                session.commit()
+        return counts
+
+    def locked_until(
+        self, username: str, now: datetime, *, client: str | None = None
+    ) -> datetime | None:
+        """When sign-ins for `username` from `client` open again (None: they are open), for
+        the sign-in page. Answered the same for a username that does not exist."""
+        name = username.strip().lower()
+        account, address = throttle.subject(name), throttle.subject(client)
+        keys = (account + address, address, account)
+        ends = []
+        with self._db.session() as session:
+            for kind, key, limit in zip(_KINDS, keys, _LIMITS, strict=True):
+                count = throttle.current(session, kind, key, now, auth.LOCKOUT)
+                if count is not None and count.count >= limit:
+                    ends.append(count.ends_at)
+        return max(ends, default=None)
 
     # ----------------------------------------------------------------------------- sessions
 
@@ -183,7 +230,7 @@ class StaffAccounts:
 def _staff_row(session: Session, username: str) -> StaffRow:
     row = session.scalar(select(StaffRow).where(StaffRow.username == username.strip().lower()))
     if row is None:
-        raise StaffError(say("staff_not_found", name=username[:40]))
+        raise StaffError(say("staff_not_found", name=shown(username[:40])))
     return row
 
 
@@ -194,5 +241,4 @@ def _staff_view(row: StaffRow) -> Staff:
         active=row.active,
         created_at=row.created_at,
         last_sign_in_at=row.last_sign_in_at,
-        locked_until=row.locked_until,
     )

@@ -46,7 +46,6 @@ class Staff(BaseModel):
     active: bool
     created_at: datetime
     last_sign_in_at: datetime | None = None
-    locked_until: datetime | None = None
 
 
 class StatusChange(BaseModel):
