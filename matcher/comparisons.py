@@ -728,7 +728,7 @@ class LocationComparison:
         """Readings naming the same places the same way are explained alike; an unrecognised
         location is quoted, so it is its own key; so is a location field that overrules a
         place written in the sentence."""
-        keys: list[Hashable] = [
+        base = [
             (
                 seen.location_text if seen.unrecognised_location else "",
                 self.reading_signature(seen),
@@ -736,23 +736,42 @@ class LocationComparison:
                 tuple(h.surface for h in seen.place_hits) if seen.places_from_sector_text else (),
                 seen.location_must,
                 "" if seen.places_from_sector_text else seen.location_text,
-                self._overruled(readings, row),
             )
-            for row, seen in ((int(r), readings.location[int(c)]) for r, c in _first_of(readings))
+            for seen in readings.location
         ]
-        codes = _keys_of(keys)
-        return codes[_row_key(readings)], list(dict.fromkeys(keys))
+        # A filled location field overrules places its row's sentence names: only then does
+        # the sector reading take part in the key (most batches have no such row).
+        fills = np.array(
+            [
+                not seen.places_from_sector_text and bool(seen.place_hits)
+                for seen in readings.location
+            ],
+            dtype=bool,
+        )
+        written = [tuple(h.surface for h in r.text_places) for r in readings.sector]
+        names = np.array([bool(w) for w in written], dtype=bool)
+        if not (fills[readings.location_of] & names[readings.sector_of]).any():
+            keys: list[Hashable] = [(*b, ()) for b in base]
+            return _keys_of(keys)[readings.location_of], list(dict.fromkeys(keys))
+        first, row_of = _pairs(readings)
+        keys = [
+            (*base[loc], written[sec] if fills[loc] else ())
+            for loc, sec in zip(
+                readings.location_of[first].tolist(),
+                readings.sector_of[first].tolist(),
+                strict=True,
+            )
+        ]
+        return _keys_of(keys)[row_of], list(dict.fromkeys(keys))
 
-    def _overruled(self, readings: Readings, row: int) -> Text | None:
-        """The places the row's sentence names when its location field was filled (and so
-        decides): None if the sentence names none or the field is empty."""
+    def _overruled(self, readings: Readings, row: int) -> tuple[str, ...]:
+        """The places the row's sentence names, as written, when its location field was
+        filled (and so decides): none if the sentence names none or the field is empty.
+        Plain strings: a batch keys thousands of rows by them."""
         seen = readings.location[int(readings.location_of[row])]
         if seen.places_from_sector_text or not seen.place_hits:
-            return None
-        text = readings.sector[int(readings.sector_of[row])]
-        if not text.text_places:
-            return None
-        return joined(both(h.surface, h.surface) for h in text.text_places)
+            return ()
+        return tuple(h.surface for h in readings.sector[int(readings.sector_of[row])].text_places)
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """Where the park is relative to the place asked for, in words."""
@@ -768,7 +787,8 @@ class LocationComparison:
         named = both(place.name_zh, place.name_en)
         if seen.places_from_sector_text:
             reasons.append(say_why.location_from_sector_text(_as_written(hit), seen.location_must))
-        elif words := self._overruled(readings, row):
+        elif written := self._overruled(readings, row):
+            words = joined(both(w, w) for w in written)
             reasons.append(say_why.location_field_wins(words, seen.location_text))
         zone = say(f"zone_{found.zone.value}")
         reasons.append(
@@ -796,25 +816,13 @@ def _as_written(hit: PlaceHit) -> Text:
     return both(hit.place.name_zh, surface)
 
 
-def _first_of(readings: Readings) -> list[tuple[int, int]]:
-    """(first row, location reading) of each distinct (location reading, sector reading)."""
-    pairs: dict[tuple[int, int], int] = {}
-    for row, (loc, sec) in enumerate(
-        zip(readings.location_of.tolist(), readings.sector_of.tolist(), strict=True)
-    ):
-        pairs.setdefault((loc, sec), row)
-    return [(row, loc) for (loc, _), row in pairs.items()]
-
-
-def _row_key(readings: Readings) -> NDArray[np.intp]:
-    """For each row, the index of its (location reading, sector reading) pair in _first_of."""
-    pairs: dict[tuple[int, int], int] = {}
-    out = np.empty(len(readings.location_of), dtype=np.intp)
-    for row, (loc, sec) in enumerate(
-        zip(readings.location_of.tolist(), readings.sector_of.tolist(), strict=True)
-    ):
-        out[row] = pairs.setdefault((loc, sec), len(pairs))
-    return out
+def _pairs(readings: Readings) -> tuple[list[int], NDArray[np.intp]]:
+    """The first row of each distinct (location reading, sector reading), and for each row
+    the index of its pair among them (numpy: a batch has tens of thousands of rows)."""
+    width = int(readings.sector_of.max(initial=0)) + 1
+    pair = readings.location_of.astype(np.int64) * width + readings.sector_of
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    return first.tolist(), inverse.astype(np.intp).reshape(-1)
 
 
 def build_comparisons(

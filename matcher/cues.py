@@ -11,6 +11,7 @@ must). The words themselves live in data/, never here.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from matcher.i18n import joined, say
 from matcher.text import is_cjk, normalize
 
 READING_FILE = "reading.toml"
+SPLITS_KEPT = 4096
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 
 Role = Literal["own", "main", "secondary", "customers", "negated", "background"]
@@ -101,17 +103,29 @@ def _words(values: Sequence[str]) -> tuple[str, ...]:
 
 def _find(words: Sequence[str], text: str, start: int = 0) -> tuple[int, int] | None:
     """The first (start, end) of any word in text[start:], English ones as whole words."""
-    best: tuple[int, int] | None = None
-    for word in words:
-        at = start
-        while (i := text.find(word, at)) >= 0:
-            end = i + len(word)
-            if _whole(text, i, end, word):
-                if best is None or i < best[0]:
-                    best = (i, end)
-                break
-            at = i + 1
-    return best
+    literal, whole = _patterns(tuple(words))
+    # The words as plain literals find the first candidate fast (re skips to the places a
+    # word can start); only where that candidate is cut out of a longer word ("not" in
+    # "note") does the exact pattern, with its lookarounds, search on from there.
+    found = literal.search(text, start)
+    if found is None:
+        return None
+    if not _whole(text, found.start(), found.end(), found.group()):
+        found = whole.search(text, found.start())
+        if found is None:
+            return None
+    return found.start(), found.end()
+
+
+@functools.cache
+def _patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two searches for a list of words, leftmost first and at one place the first word of
+    the list (longest first): the words as literals, and as whole words."""
+    if not words:
+        nothing = re.compile(r"(?!)")
+        return nothing, nothing
+    literal = re.compile("|".join(re.escape(w) for w in words))
+    return literal, re.compile("|".join(_whole_word(w) for w in words))
 
 
 def _whole(text: str, start: int, end: int, word: str) -> bool:
@@ -125,6 +139,13 @@ def _whole(text: str, start: int, end: int, word: str) -> bool:
         if after.isascii() and after.isalnum():
             return False
     return True
+
+
+def _whole_word(word: str) -> str:
+    """`word` as a pattern that matches where `_whole` would accept it."""
+    before = r"(?<![A-Za-z0-9])" if word[:1].isascii() and word[:1].isalnum() else ""
+    after = r"(?![A-Za-z0-9])" if word[-1:].isascii() and word[-1:].isalnum() else ""
+    return before + re.escape(word) + after
 
 
 @dataclass(frozen=True)
@@ -162,16 +183,34 @@ class Cues:
     weight_secondary: float = 0.5
     weight_customers: float = 0.3
     _stage_of: dict[str, Stage] = field(default_factory=dict, compare=False, hash=False)
+    # A text is split into clauses for its places and again for its sectors: the last few
+    # thousand splits are kept (bounded, so a long batch or a long-lived app holds no more).
+    _split: dict[str, tuple[Clause, ...]] = field(default_factory=dict, compare=False, hash=False)
+    # Every word that gives a clause a role other than the company's own activity.
+    _role_words: tuple[str, ...] = field(default=(), init=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         for stage in self.stages:
             for word in stage.words:
                 self._stage_of.setdefault(normalize(word), stage)
+        roles = (*self.negation, *self.background, *self.customers, *self.secondary, *self.main)
+        object.__setattr__(self, "_role_words", _words(roles))
 
     # -- clauses ---------------------------------------------------------------------------
 
-    def clauses(self, norm: str) -> list[Clause]:
-        """The clauses of a normalised text, each with its role."""
+    def clauses(self, norm: str) -> tuple[Clause, ...]:
+        """The clauses of a normalised text, each with its role (a text without a word that
+        gives any clause another role is one clause: the company's own activity)."""
+        if _find(self._role_words, norm) is None:  # most texts: one search, no split
+            return (Clause(0, len(norm), "own", 0),)
+        known = self._split.get(norm)
+        if known is None:
+            if len(self._split) >= SPLITS_KEPT:
+                self._split.clear()
+            known = self._split[norm] = tuple(self._clauses(norm))
+        return known
+
+    def _clauses(self, norm: str) -> list[Clause]:
         found = []
         start = 0
         for end_match in [*_CLAUSE_END.finditer(norm), None]:
@@ -183,6 +222,8 @@ class Cues:
 
     def _clause(self, norm: str, start: int, end: int) -> Clause:
         text = norm[start:end]
+        if _find(self._role_words, text) is None:  # most clauses: one search, not six
+            return Clause(start, end, "own", start)
         negated = _find(self.negation, text)
         if negated is not None and _find(self.negation_not, text) is None:
             return Clause(start, end, "negated", start + negated[1])
@@ -271,7 +312,7 @@ class Cues:
         i = norm.find(surface)
         if i < 0:
             return "prefer"
-        for clause in self.clauses(norm):
+        for clause in self._clauses(norm):  # where its clause ends matters, not its role
             if clause.start <= i < clause.end:
                 text = norm[clause.start : clause.end]
                 return "must" if _find(self.must, text) is not None else "prefer"

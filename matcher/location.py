@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,12 @@ def _pinyin_index(places: Sequence[Place]) -> list[tuple[str, Place]]:
     return [(k, by_id[place_id]) for k, place_id in pairs]
 
 
+def _any_of(terms: Iterable[str]) -> re.Pattern[str]:
+    """A search that finds any of the terms (none: never finds)."""
+    alternatives = sorted({re.escape(t) for t in terms}, key=len, reverse=True)
+    return re.compile("|".join(alternatives) if alternatives else r"(?!)")
+
+
 class Gazetteer:
     """The places of data/places.csv, indexed by Chinese terms, English terms and pinyin."""
 
@@ -106,6 +113,11 @@ class Gazetteer:
         self._pinyin_keys = [key for key, _ in self._pinyin]
         # Exact spellings are looked for longest first (see find); sorted once, not per text.
         self._pinyin_longest_first = sorted(self._pinyin, key=lambda item: -len(item[0]))
+        # Most texts name no place: one regex over each kind of term says so before the
+        # loops over every term (a batch reads thousands of texts).
+        self._any_zh = _any_of(term for term, _ in self._zh)
+        self._any_en = _any_of(spaced for _, _, spaced in self._en_spaced)
+        self._any_pinyin = _any_of(self._pinyin_keys)
 
     def picked(self, place_ids: Sequence[str]) -> list[PlaceHit]:
         """Places picked from the list by id; an unknown id is a ValueError naming it."""
@@ -160,12 +172,12 @@ class Gazetteer:
         norm = normalize(text)
         hits: dict[str, PlaceHit] = {}
         consumed = norm
-        for term, place in self._zh:
+        for term, place in self._zh if self._any_zh.search(norm) else ():
             if term in consumed:
                 hits.setdefault(place.place_id, PlaceHit(place, term))
                 consumed = consumed.replace(term, " ")
         padded = f" {consumed} "  # English terms are whole words: matched between spaces
-        for term, place, spaced in self._en_spaced:
+        for term, place, spaced in self._en_spaced if self._any_en.search(padded) else ():
             if spaced in padded:
                 hits.setdefault(place.place_id, PlaceHit(place, term))
                 consumed = padded.replace(spaced, " ")
@@ -173,7 +185,8 @@ class Gazetteer:
         squashed = squash(consumed)
         # Exact spellings first, longest first, each taking its letters out of the text, so
         # "haidianhuangzhuang" is 海淀黄庄 and not also a near-miss of "shangzhuang".
-        for key, place in self._pinyin_longest_first:
+        pinyin = self._pinyin_longest_first if self._any_pinyin.search(squashed) else ()
+        for key, place in pinyin:
             if place.place_id not in hits and key in squashed:
                 hits[place.place_id] = PlaceHit(place, key)
                 squashed = squashed.replace(key, " ")
