@@ -12,6 +12,7 @@ from app_pages.brief_preview import show_brief_preview
 from app_pages.case_state import (
     case_id_from_url,
     drop_draft,
+    generation,
     keep_draft,
     keep_requirement_draft,
     loaded_view,
@@ -115,7 +116,7 @@ def note_field(
 ) -> tuple[str, str]:
     """A note that keeps what was typed through reorders, reruns and a refusal; the other
     person's version beside it when they changed it meanwhile. Returns (typed, stored)."""
-    widget = f"case_{view.id}_v{view.version}_{field}"
+    widget = f"case_{view.id}_v{view.version}_{field}" + generation(view.id, field)
     args = (view.id, field, widget, stored)
     if area:
         text = st.text_area(
@@ -144,7 +145,7 @@ def note_field(
                 t("use_their_version"),
                 key=f"{widget}_theirs",
                 on_click=use_theirs,
-                args=(view.id, field, widget),
+                args=(view.id, field),
             )
     return text, stored
 
@@ -197,6 +198,8 @@ def show_shortlist(view: CaseView, actor: str) -> None:
                 view,
                 "shortlist",
             ):
+                for kind in ("investor", "internal"):  # gone with the park, not kept for later
+                    drop_draft(view.id, note_field_name(kind, entry.park_id))
                 say_at("shortlist", "success", t("removed", park=park_label(entry.park_id)))
                 st.rerun()
             # Two kinds of note: for the investor (printed in the brief and exports) and
@@ -226,33 +229,29 @@ Note = tuple[str, str]  # (for whom: "investor" or "internal", park id or "" for
 
 
 def save_notes(view: CaseView, notes: dict[Note, tuple[str, str]], actor: str) -> None:
-    """Save each note that differs from what is stored, one edit after another."""
-    current = view
-    changed = 0
-    for (kind, park_id), (text, stored) in notes.items():
-        field = ("investor_" if kind == "investor" else "") + (
-            f"note_{park_id}" if park_id else "overall"
+    """Save every note that differs from what is stored, in one edit: all or none."""
+    changed = {
+        (park_id, kind == "investor"): text
+        for (kind, park_id), (text, stored) in notes.items()
+        if text.strip() != stored.strip()
+    }
+    if changed:
+        save(
+            lambda base: workspace().shortlists.set_notes(base, changed, actor=actor),
+            view,
+            "notes",
         )
-        if text.strip() != stored.strip():
-            current = save(
-                lambda base, k=kind, p=park_id, n=text: _note_edit(base, k, p, n, actor),
-                current,
-                "notes",
-            )
-            changed += 1
-        drop_draft(view.id, field)
-    say_at("notes", "success", t("notes_saved", count=changed) if changed else t("notes_unchanged"))
+    for kind, park_id in notes:
+        drop_draft(view.id, note_field_name(kind, park_id))
+    count = len(changed)
+    say_at("notes", "success", t("notes_saved", count=count) if count else t("notes_unchanged"))
     st.rerun()
 
 
-def _note_edit(base: CaseView, kind: str, park_id: str, note: str, actor: str) -> CaseView:
-    ws = workspace()
-    for_investor = kind == "investor"
-    if park_id:
-        return ws.shortlists.set_note(base, park_id, note, actor=actor, for_investor=for_investor)
-    if for_investor:
-        return ws.cases.update(base, actor=actor, investor_note=note)
-    return ws.cases.update(base, actor=actor, shortlist_note=note)
+def note_field_name(kind: str, park_id: str) -> str:
+    """The draft's name of a note (as note_field keys it)."""
+    prefix = "investor_" if kind == "investor" else ""
+    return prefix + (f"note_{park_id}" if park_id else "overall")
 
 
 def show_exports(view: CaseView, actor: str) -> None:

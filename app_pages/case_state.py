@@ -3,8 +3,9 @@
 Every edit passes that view back to the workspace, which refuses it (StaleCaseError) if
 someone saved the case in between: two people never overwrite each other silently. A refusal
 loads the other person's version at once, and what this person typed stays where it was
-(drafts are kept apart from widgets, which a rerun, a reorder or a reload would reset), with
-the other version beside it. The open case's id also lives in the URL (?case=12), so
+(drafts are kept apart from widgets, which a rerun, a reorder or another's save would
+reset), with the other version beside it. Drafts belong to the browser session: a reload
+starts a new one (and shows what is stored). The open case's id also lives in the URL (?case=12), so
 reload, back and a shared link return to it.
 
 Not a page: st.navigation lists the pages explicitly.
@@ -158,10 +159,18 @@ def theirs(case_id: int, field: str, stored: str) -> str | None:
     return stored
 
 
-def use_theirs(case_id: int, field: str, widget: str) -> None:
-    """A button's on_click: drop the draft, the field shows the stored value again."""
+def use_theirs(case_id: int, field: str) -> None:
+    """A button's on_click: drop the draft; the field, under a new key, shows the stored
+    value (a browser keeps what a field under the same key holds, whatever the server says)."""
     drop_draft(case_id, field)
-    st.session_state.pop(widget, None)
+    generations: dict[tuple[int, str], int] = st.session_state.setdefault(DRAFTS + "_gen", {})
+    generations[(case_id, field)] = generations.get((case_id, field), 0) + 1
+
+
+def generation(case_id: int, field: str) -> str:
+    """A suffix for a field's widget key that changes when the person takes their version."""
+    count = st.session_state.get(DRAFTS + "_gen", {}).get((case_id, field), 0)
+    return f"_g{count}" if count else ""
 
 
 def requirement_draft(case_id: int) -> Requirement | None:

@@ -65,6 +65,7 @@ if submitted:
                 client=client_address(),
             )
         except UserFacingError as error:  # a limit reached, a text too long or hidden marks
+            st.session_state.pop(RESULT, None)  # no earlier "submitted" beneath the refusal
             st.error(plain(error.message.in_(lang())))
             st.stop()
         assert case.snapshot is not None  # every case is created with its ranking

@@ -8,6 +8,7 @@ staff members on one case would, in each language. Each step is a defect users m
 - a typed but unsaved note survives a reorder;
 - a save refused because a colleague saved first says so where the person is looking, keeps
   what they typed, shows the colleague's version beside it, and the next save keeps theirs;
+  or, "use their version" taken, the field shows the colleague's note and saving keeps it;
 - "added to the shortlist" appears beside the button; a download shows in the export list
   at once;
 - the browser's back button leaves the case page in one press.
@@ -65,6 +66,14 @@ def prepare_case(db_url: str) -> tuple[int, list[str]]:
         actor=COLLEAGUE,
     )
     return case.id, ranked
+
+
+def stored_note(db_url: str, case_id: int, park: str) -> str:
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Workspace
+
+    view = Workspace.open(db_url, ranker=ranker_for()).cases.get(case_id)
+    return next(e.note for e in view.shortlist if e.park_id == park)
 
 
 def new_page(browser: Browser, lang: Lang) -> Page:
@@ -187,6 +196,28 @@ def test_two_staff_on_one_case_lose_nothing_and_miss_nothing(
             expect(main.get_by_test_id("stAlertContentSuccess").first).to_be_visible()
             expect(note(mine, first, lang)).to_have_value("my note")
             settle(mine)  # a save runs the page twice (the edit, then the page it leaves)
+
+            # Refused again, this person takes the colleague's version instead: the field
+            # shows theirs (not what the browser held), and saving keeps it.
+            theirs.reload()
+            settle(theirs)
+            note(theirs, first, lang).fill("their second note")
+            with app_run(theirs):
+                theirs.get_by_role("button", name=label("save_notes", lang)).click()
+            note(mine, first, lang).fill("my second note")
+            with app_run(mine):
+                main.get_by_role("button", name=label("save_notes", lang)).click()
+            with app_run(mine):
+                main.get_by_role("button", name=label("use_their_version", lang)).click()
+            expect(note(mine, first, lang)).to_have_value("their second note")
+            with app_run(mine):
+                main.get_by_role("button", name=label("save_notes", lang)).click()
+            # (up to its colon: the page keeps a colon from being read as a link's scheme)
+            expect(main.get_by_test_id("stAlertContentSuccess").first).to_contain_text(
+                label("notes_unchanged", lang).split(":")[0]
+            )
+            assert stored_note(db_url, case_id, first) == "their second note"
+            settle(mine)
 
             # A download is listed at once, no reload.
             with app_run(mine), mine.expect_download(timeout=60_000):

@@ -113,6 +113,33 @@ def test_internal_and_investor_notes_are_kept_apart(workspace: Workspace) -> Non
     assert again.shortlist == case.shortlist and again.investor_note == "欢迎实地考察"
 
 
+def test_the_case_pages_notes_are_saved_all_or_none(workspace: Workspace) -> None:
+    """Defect: one refused note left the others half saved, and the message named no park."""
+    case = workspace.shortlists.add(
+        workspace.cases.create(IC_DESIGN, actor="li"), ["P05", "P03"], actor="li"
+    )
+    notes = {
+        ("P05", False): "near the metro",
+        ("P05", True): "a metro station next door",
+        ("P03", False): "bell\x07 and \u202eoverride",
+        ("", True): "please find the parks below",
+    }
+    with pytest.raises(UsageError) as refused:
+        workspace.shortlists.set_notes(case, notes, actor="li")
+    assert "Internal note on P03" in str(refused.value) and "P05" not in str(refused.value)
+    kept = workspace.cases.get(case.id)
+    assert [(e.note, e.investor_note) for e in kept.shortlist] == [("", ""), ("", "")]
+    assert kept.investor_note == "" and kept.version == case.version  # nothing saved
+    notes[("P03", False)] = "big floor plates"
+    saved = workspace.shortlists.set_notes(case, notes, actor="li")
+    assert saved.version == case.version + 1  # one edit
+    assert [(e.park_id, e.note, e.investor_note) for e in saved.shortlist] == [
+        ("P05", "near the metro", "a metro station next door"),
+        ("P03", "big floor plates", ""),
+    ]
+    assert saved.investor_note == "please find the parks below" and saved.shortlist_note == ""
+
+
 def test_an_investor_note_on_a_stale_view_is_refused(workspace: Workspace) -> None:
     from matcher.workspace import StaleCaseError
 

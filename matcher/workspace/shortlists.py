@@ -10,7 +10,7 @@ the library's (matcher.shortlist); the workspace says which shortlist and record
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.errors import UsageError
-from matcher.free_text import checked
-from matcher.i18n import Lang, say
+from matcher.free_text import FreeTextError, checked
+from matcher.i18n import Lang, Text, joined, say
 from matcher.models import Requirement
 from matcher.workspace.db import Database, utcnow
 from matcher.workspace.editing import CaseEditor, export_view
@@ -142,6 +142,38 @@ class Shortlists:
                 entry.investor_note = note
             else:
                 entry.note = note
+
+        return self._editor.edit(case, actor, now or utcnow(), edit)
+
+    def set_notes(
+        self,
+        case: CaseView | int,
+        notes: Mapping[NoteField, str],
+        *,
+        actor: str,
+        now: datetime | None = None,
+    ) -> CaseView:
+        """Several notes in one edit, each checked first: all are saved or none. A note is
+        named by (park id, or "" for the whole shortlist; True for the one for the investor)."""
+        kept: dict[NoteField, str] = {}
+        problems = []
+        for note, text in notes.items():
+            try:
+                kept[note] = checked(_note_rule(*note), text)
+            except FreeTextError as error:  # each named as its field is labelled
+                problems.append(say("note_problem", note=_note_name(*note), problem=error.message))
+        if problems:
+            raise UsageError(joined(problems, "reason_separator"))
+
+        def edit(session: Session, row: CaseRow) -> None:
+            # No flush between the lookups: the case is written once, one edit one version.
+            with session.no_autoflush:
+                for (park_id, for_investor), text in kept.items():
+                    if park_id:
+                        entry = _entry(session, row.id, park_id)
+                        setattr(entry, "investor_note" if for_investor else "note", text)
+                    else:
+                        setattr(row, "investor_note" if for_investor else "shortlist_note", text)
 
         return self._editor.edit(case, actor, now or utcnow(), edit)
 
@@ -274,6 +306,24 @@ class Shortlists:
             except IntegrityError as error:
                 raise CaseNotFoundError(case_id or 0) from error
             return export_view(row)
+
+
+# A note on a case's shortlist: (park id, or "" for the whole list; for the investor or not).
+NoteField = tuple[str, bool]
+
+
+def _note_rule(park_id: str, for_investor: bool) -> str:
+    """The free-text rule (matcher.free_text.FIELDS) a note is checked by."""
+    if park_id:
+        return "park_investor_note" if for_investor else "park_note"
+    return "investor_note" if for_investor else "shortlist_note"
+
+
+def _note_name(park_id: str, for_investor: bool) -> Text:
+    """A note as the case page labels it."""
+    if park_id:
+        return say("investor_note_for" if for_investor else "note_for", park=park_id)
+    return say("investor_note_overall" if for_investor else "shortlist_note")
 
 
 def _entry(session: Session, case_id: int, park_id: str) -> ShortlistEntryRow:
