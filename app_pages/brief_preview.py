@@ -13,7 +13,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.case_state import prepared_export, record_download, show_said
+from app_pages.case_state import (
+    file_while_signed_in,
+    prepared_export,
+    record_download,
+    show_said,
+)
 from app_pages.common import lang, t
 from matcher.brief import preview_pages
 from matcher.workspace import CaseView
@@ -39,7 +44,7 @@ def _preview(view: CaseView, actor: str) -> None:
     # The download first, so it is in reach without scrolling through the pages.
     st.download_button(
         t("brief_preview_download"),
-        data=prepared.data,
+        data=file_while_signed_in(prepared),
         file_name=prepared.file_name,
         mime="application/pdf",
         key=f"case_{view.id}_brief_preview_download",
