@@ -226,7 +226,7 @@ def file_while_signed_in(prepared: PreparedExport) -> Callable[[], bytes]:
 
     def data() -> bytes:
         if not isinstance(token, str) or ws.staff.signed_in(token, utcnow()) is None:
-            raise PermissionError("the staff session has ended")
+            raise PermissionError  # the session has ended: no file (the page asks to sign in)
         return prepared.data
 
     return data
