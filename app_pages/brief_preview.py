@@ -14,7 +14,6 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.case_state import (
-    file_while_signed_in,
     prepared_export,
     record_download,
     show_said,
@@ -44,7 +43,7 @@ def _preview(view: CaseView, actor: str) -> None:
     # The download first, so it is in reach without scrolling through the pages.
     st.download_button(
         t("brief_preview_download"),
-        data=file_while_signed_in(prepared),
+        data=prepared.data,
         file_name=prepared.file_name,
         mime="application/pdf",
         key=f"case_{view.id}_brief_preview_download",

@@ -12,7 +12,6 @@ from app_pages.brief_preview import show_brief_preview
 from app_pages.case_state import (
     case_id_from_url,
     drop_draft,
-    file_while_signed_in,
     generation,
     keep_draft,
     keep_requirement_draft,
@@ -271,7 +270,7 @@ def show_exports(view: CaseView, actor: str) -> None:
         prepared = prepared_export(view, fmt, language)
         downloads.download_button(
             t(f"download_{fmt}"),
-            data=file_while_signed_in(prepared),
+            data=prepared.data,
             file_name=prepared.file_name,
             mime=mime,
             key=f"case_{view.id}_download_{fmt}",

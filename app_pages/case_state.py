@@ -19,11 +19,11 @@ from typing import Literal
 
 import streamlit as st
 
-from app_pages.common import TOKEN_KEY, lang, plain, signed_in_staff, t, workspace
+from app_pages.common import lang, plain, signed_in_staff, t, workspace
 from matcher.errors import UserFacingError
 from matcher.i18n import say
 from matcher.models import Requirement
-from matcher.workspace import CaseView, PreparedExport, StaleCaseError, utcnow
+from matcher.workspace import CaseView, PreparedExport, StaleCaseError
 
 OPEN_CASE = "open_case"
 VIEWS = "case_views"
@@ -210,23 +210,8 @@ def prepared_export(view: CaseView, fmt: str, language: str) -> PreparedExport:
 
 def record_download(prepared: PreparedExport, actor: str) -> None:
     """A download button's on_click: the export is recorded when the person takes the file,
-    and the run that follows lists it; nothing is recorded once the session has ended (the
-    file is not given either: `file_while_signed_in`)."""
+    and the run that follows lists it; nothing is recorded once the session has ended."""
     if signed_in_staff() is None:
         return
     workspace().shortlists.record_prepared(prepared, actor=actor)
     say_at("exports", "success", t("export_recorded", file=t(f"format_{prepared.format}")))
-
-
-def file_while_signed_in(prepared: PreparedExport) -> Callable[[], bytes]:
-    """The file, made on the click only while the session that opened the page is still
-    signed in: a tab left open after a sign-out, a deactivation or the session's end gets
-    nothing (contact details leave only with someone entitled to them)."""
-    ws, token = workspace(), st.session_state.get(TOKEN_KEY, "")
-
-    def data() -> bytes:
-        if not isinstance(token, str) or ws.staff.signed_in(token, utcnow()) is None:
-            raise PermissionError  # the session has ended: no file (the page asks to sign in)
-        return prepared.data
-
-    return data
