@@ -118,24 +118,16 @@ def note_field(
     person's version beside it when they changed it meanwhile. Returns (typed, stored)."""
     widget = f"case_{view.id}_v{view.version}_{field}" + generation(view.id, field)
     args = (view.id, field, widget, stored)
-    if area:
-        text = st.text_area(
-            label,
-            value=typed(view.id, field, stored),
-            key=widget,
-            max_chars=4000,
-            on_change=keep_draft,
-            args=args,
-        )
-    else:
-        text = st.text_input(
-            label,
-            value=typed(view.id, field, stored),
-            key=widget,
-            max_chars=1000,
-            on_change=keep_draft,
-            args=args,
-        )
+    # One line for a park's note, several for the shortlist's (the library's limits).
+    field_widget = st.text_area if area else st.text_input
+    text = field_widget(
+        label,
+        value=typed(view.id, field, stored),
+        key=widget,
+        max_chars=4000 if area else 1000,
+        on_change=keep_draft,
+        args=args,
+    )
     other = theirs(view.id, field, stored)
     if other is not None:
         with st.container(border=True):
