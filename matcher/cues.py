@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from matcher.errors import UserFacingError, on_file, validation_problem
+from matcher.errors import UserFacingError, located_problems, on_file
 from matcher.i18n import joined, say
 from matcher.text import is_cjk, normalize
 
@@ -344,14 +344,7 @@ def load_cues(path: Path) -> Cues:
         problem = say("tuning_not_toml", error=str(error))
         raise UserFacingError(on_file(path.name, problem)) from error
     except ValidationError as error:
-        details = joined(
-            say(
-                "field_value",
-                field=".".join(str(p) for p in e["loc"]) or "file",
-                value=validation_problem(e),
-            )
-            for e in error.errors()
-        )
+        details = joined(located_problems(error.errors()))
         raise UserFacingError(on_file(path.name, details)) from error
     clauses = reading.clauses
     return Cues(

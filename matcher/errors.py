@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from matcher.i18n import Text, same, say
@@ -83,6 +83,18 @@ def validation_problem(error: Mapping[str, Any]) -> Text:
     if kind in ("enum", "literal_error"):
         return say("data_invalid_choice", choices=str(ctx["expected"]).replace(" or ", ", "))
     return say("data_invalid_other", detail=error["msg"])
+
+
+def located_problems(errors: Sequence[Mapping[str, Any]]) -> list[Text]:
+    """Each of pydantic's `ValidationError.errors()` led by where it is ("weights.sector: …")."""
+    return [
+        say(
+            "field_value",
+            field=".".join(str(p) for p in e["loc"]) or "file",
+            value=validation_problem(e),
+        )
+        for e in errors
+    ]
 
 
 class UsageError(UserFacingError):

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from matcher.errors import UserFacingError, on_file, validation_problem
+from matcher.errors import UserFacingError, located_problems, on_file
 from matcher.i18n import joined, say
 
 SCORING_FILE = "scoring.toml"
@@ -258,15 +258,5 @@ def load_tuning(path: Path) -> Tuning:
     try:
         return Tuning.model_validate(raw)
     except ValidationError as error:
-        details = joined(
-            (
-                say(
-                    "field_value",
-                    field=".".join(str(p) for p in e["loc"]) or "file",
-                    value=validation_problem(e),
-                )
-                for e in error.errors()
-            ),
-            "reason_separator",
-        )
+        details = joined(located_problems(error.errors()), "reason_separator")
         raise TuningError(on_file(path.name, details)) from error
