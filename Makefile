@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-GOLD := ../shared/eval/dev.csv ../shared/eval/dev-longtail.csv data/eval/enquiries.csv
+GOLD := ../shared/eval/dev.csv ../shared/eval/dev-longtail.csv data/eval/enquiries.csv data/eval/enquiries-holdout.csv
 # pytest's workers (pytest-xdist): one per core; `make unit WORKERS=0` runs in one process.
 WORKERS ?= auto
 
