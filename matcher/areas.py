@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from matcher.errors import UserFacingError
 from matcher.i18n import Text, say
+from matcher.numerals import EN_NUMBER, ZH_NUMBER, with_digits
 from matcher.text import area_words, normalize
 
 SQ_FT_IN_M2 = 0.09290304
@@ -17,6 +18,7 @@ _FLOOR_UNITS: dict[str, float] = {
     "平方米": 1.0,
     "平米": 1.0,
     "平方": 1.0,
+    "平": 1.0,
     "方": 1.0,
     "sq. m.": 1.0,
     "sq.m.": 1.0,
@@ -182,7 +184,7 @@ def parse_area(cell: object) -> AreaRange:
             raise AreaError(say("area_not_finite", cell=_shown(cell)))
         return AreaRange(float(cell), None)
     original = str(cell).strip()
-    text = _drop_thousands_separators(normalize(original), original)
+    text = with_digits(_drop_thousands_separators(normalize(original), original))
     if not text:
         return AreaRange(None, None)
     if text.startswith("-") and _NUMBER.match(text[1:]):
@@ -280,9 +282,11 @@ def _says_at_least(cell: object) -> bool:
 
 # An area written inside a sentence: a number (or range) followed by a floor-space unit, with
 # an optional bound word before or after. A bare number is never taken for an area.
-_NUM = r"\d[\d,]*(?:\.\d+)?\s*(?:亿|万|千|k)?"
+# A number in digits or in words ("一万五千", "两千", "ten thousand"; see matcher/numerals.py).
+_NUM = rf"(?:\d[\d,]*(?:\.\d+)?\s*(?:亿|万|千|k)?|{ZH_NUMBER}|{EN_NUMBER})"
+# 平 alone ("五百平左右", "1.5万平") but not 平台 or 平方公里 (land).
 _UNIT = (
-    r"(?:平方米|平米|平方|m2|m\^2|sqm|sq\.?\s?m\b\.?|square\s+met(?:er|re)s?"
+    r"(?:平方米|平米|平方(?!公里)|平(?![台板衡安方])|m2|m\^2|sqm|sq\.?\s?m\b\.?|square\s+met(?:er|re)s?"
     r"|sq\.?\s?ft\b\.?|sqft|square\s+f(?:ee|oo)t)"
 )
 _RANGE = r"\s*(?:-|–|—|~|～|至|到|to)\s*"

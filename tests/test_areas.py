@@ -162,3 +162,51 @@ def test_an_area_written_in_a_sentence_is_found_with_its_words(
 )
 def test_numbers_without_a_floor_area_unit_are_not_areas(text: str) -> None:
     assert area_in_text(text) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("一万平米", AreaRange(10000, None)),
+        ("两千平方米", AreaRange(2000, None)),
+        ("一万五千平米", AreaRange(15000, None)),
+        ("一万五", AreaRange(15000, None)),
+        ("三千到五千平米", AreaRange(3000, 5000)),
+        ("三到五千平米", AreaRange(3000, 5000)),
+        ("1.5万平", AreaRange(15000, None)),
+        ("5千平米", AreaRange(5000, None)),
+        ("五百平左右", AreaRange(500, None)),
+        ("800平", AreaRange(800, None)),
+        ("一点五万平方米", AreaRange(15000, None)),
+        ("不超过两万平米", AreaRange(None, 20000)),
+        ("about ten thousand square metres", AreaRange(10000, None)),
+        ("two thousand five hundred sqm", AreaRange(2500, None)),
+    ],
+)
+def test_areas_written_in_words_or_informally(cell: str, expected: AreaRange) -> None:
+    assert parse_area(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "words"),
+    [
+        ("一家做大模型的公司，需要一万平米，要在南边", AreaRange(10000, None), "一万平米"),
+        ("需要三千到五千平米的研发楼", AreaRange(3000, 5000), "三千到五千平米"),
+        ("量子通信设备研发，面积五百平左右", AreaRange(500, None), "五百平左右"),
+        ("海洋装备研发，1.5万平", AreaRange(15000, None), "1.5万平"),
+        (
+            "we need about ten thousand square metres near Wudaokou",
+            AreaRange(10000, None),
+            "about ten thousand square metres",
+        ),
+    ],
+)
+def test_an_area_in_words_is_found_in_a_sentence(text: str, found: AreaRange, words: str) -> None:
+    assert area_in_text(text) == (found, words)
+
+
+@pytest.mark.parametrize(
+    "text", ["一家公司做统一平台", "五百平台服务器", "占地10平方公里", "someone often tenants here"]
+)
+def test_words_that_only_contain_a_numeral_or_a_unit_are_not_areas(text: str) -> None:
+    assert area_in_text(text) is None

@@ -204,6 +204,7 @@ READS_CHINESE = {
     "areas.py",
     "batch_io.py",
     "location.py",
+    "numerals.py",
     "provenance.py",
     "taxonomy.py",
     "text.py",
