@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from matcher.chains import ChainLink, ChainSegment, ChainTerm
 from matcher.models import Sector, SectorRelation
@@ -23,6 +24,8 @@ FUZZY_CUTOFF_ZH = 75.0
 FUZZY_CUTOFF_EN = 85.0
 MAX_ENGLISH_NGRAM = 4
 FUZZY_MIN_CHAIN_EN = 9
+# Each word of a fuzzy English phrase is at least this close to its alias's word.
+WORD_TYPO_RATIO = 60.0
 # Credits along a two-step path below this are noise, not a relation anyone would state.
 MIN_PATH_CREDIT = 0.2
 
@@ -89,6 +92,17 @@ def _english_grams(
         for i in range(len(words) - n + 1)
     ]
     return [g for g in grams if len(g[2]) >= FUZZY_MIN_EN], words
+
+
+def _same_words(phrase: str, alias: str) -> bool:
+    """A typo changes letters inside words, never a whole word: each word of a fuzzily found
+    phrase is its alias's word misspelt ("lithum battery"), or the two differ only in how
+    the words are split ("photoresit", "photo resist"). "printing and packaging" is not "ic
+    packaging", nor "packaging" "3d packaging"."""
+    said, meant = phrase.split(), alias.split()
+    if len(said) == len(meant):
+        return all(fuzz.ratio(a, b) >= WORD_TYPO_RATIO for a, b in zip(said, meant, strict=True))
+    return Levenshtein.distance("".join(said), "".join(meant)) <= 1
 
 
 def _row_best(
@@ -368,8 +382,10 @@ class Taxonomy:
             score, a = phrase_best.get(phrase, (0.0, -1))  # absent: no alias near its length
             if not score or used & set(range(i, i + n)):
                 continue
-            used |= set(range(i, i + n))
             alias = self._fuzzy_en[a]
+            if not _same_words(phrase, alias):
+                continue
+            used |= set(range(i, i + n))
             if alias not in self._alias_owner:
                 hits.extend(self._chain_hits(alias, phrase, score / 100, "fuzzy", words[i][1]))
                 continue

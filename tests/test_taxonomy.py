@@ -99,6 +99,21 @@ def test_typos_are_matched_fuzzily(ranker: Ranker, typo: str, sector: str) -> No
     assert hits[0].how == "fuzzy" and hits[0].confidence < 1.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["commercial printing and packaging plant", "packaging", "food and packaging supplies"],
+)
+def test_a_typo_never_stands_for_a_whole_word(ranker: Ranker, text: str) -> None:
+    # "and packaging" is one word away from "ic packaging", "packaging" from "3d packaging":
+    # close as strings, but no misspelling of either.
+    assert ids(ranker, text) == []
+
+
+def test_a_typo_inside_a_word_or_a_word_split_differently_is_forgiven(ranker: Ranker) -> None:
+    assert "ic" in ids(ranker, "photoresit supplier")
+    assert "future_energy" in ids(ranker, "solid-state baterry cells")
+
+
 def test_unrelated_text_finds_nothing(ranker: Ranker) -> None:
     for text in ("服装批发", "餐饮连锁", "汽车维修", "hello world", ""):
         assert ids(ranker, text) == [], text
