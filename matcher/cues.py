@@ -53,6 +53,8 @@ class _Clauses(BaseModel):
     negation: tuple[str, ...] = ()
     negation_not: tuple[str, ...] = ()
     customers: tuple[str, ...] = ()
+    customers_for: tuple[str, ...] = ()
+    customers_until: tuple[str, ...] = ()
     background: tuple[str, ...] = ()
     main: tuple[str, ...] = ()
     secondary: tuple[str, ...] = ()
@@ -80,6 +82,11 @@ class Stage(BaseModel):
     alone: bool = False
 
 
+class _Forms(BaseModel):
+    model_config = _STRICT
+    words: tuple[str, ...] = ()
+
+
 class _NotSectors(BaseModel):
     model_config = _STRICT
     words: tuple[str, ...] = ()
@@ -94,6 +101,7 @@ class _Reading(BaseModel):
     company: _Company = _Company()
     stages: tuple[Stage, ...] = ()
     not_sectors: _NotSectors = _NotSectors()
+    forms: _Forms = _Forms()
 
 
 def _words(values: Sequence[str]) -> tuple[str, ...]:
@@ -150,16 +158,20 @@ def _whole_word(word: str) -> str:
 
 @dataclass(frozen=True)
 class Clause:
-    """A stretch of normalised text and what it says: `role` applies from `cue_end` on (the
-    words before a cue, "芯片测试设备，服务于…" aside, keep the company's own reading)."""
+    """A stretch of normalised text and what it says: `role` applies from `cue_end` to
+    `role_end` (the words before a cue, "芯片测试设备，服务于…", and after a customers' object,
+    "面向医院提供手术机器人", keep the company's own reading)."""
 
     start: int
     end: int
     role: Role
     cue_end: int
+    role_end: int = -1  # -1: to the clause's end
 
     def role_at(self, position: int) -> Role:
-        return self.role if position >= self.cue_end else "own"
+        if position < self.cue_end or 0 <= self.role_end <= position:
+            return "own"
+        return self.role
 
 
 @dataclass(frozen=True)
@@ -173,12 +185,15 @@ class Cues:
     negation: tuple[str, ...] = ()
     negation_not: tuple[str, ...] = ()
     customers: tuple[str, ...] = ()
+    customers_for: tuple[str, ...] = ()
+    customers_until: tuple[str, ...] = ()
     background: tuple[str, ...] = ()
     main: tuple[str, ...] = ()
     secondary: tuple[str, ...] = ()
     company_endings: tuple[str, ...] = ()
     stages: tuple[Stage, ...] = ()
     not_sectors: tuple[str, ...] = ()
+    forms: frozenset[str] = frozenset()
     weight_main: float = 2.0
     weight_secondary: float = 0.5
     weight_customers: float = 0.3
@@ -188,13 +203,16 @@ class Cues:
     _split: dict[str, tuple[Clause, ...]] = field(default_factory=dict, compare=False, hash=False)
     # Every word that gives a clause a role other than the company's own activity.
     _role_words: tuple[str, ...] = field(default=(), init=False, compare=False, hash=False)
+    _all_customers: tuple[str, ...] = field(default=(), init=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         for stage in self.stages:
             for word in stage.words:
                 self._stage_of.setdefault(normalize(word), stage)
-        roles = (*self.negation, *self.background, *self.customers, *self.secondary, *self.main)
+        customers = (*self.customers, *self.customers_for)
+        roles = (*self.negation, *self.background, *customers, *self.secondary, *self.main)
         object.__setattr__(self, "_role_words", _words(roles))
+        object.__setattr__(self, "_all_customers", _words(customers))
 
     # -- clauses ---------------------------------------------------------------------------
 
@@ -229,15 +247,29 @@ class Cues:
             return Clause(start, end, "negated", start + negated[1])
         for role, words in (
             ("background", self.background),
-            ("customers", self.customers),
+            ("customers", self._all_customers),
             ("secondary", self.secondary),
             ("main", self.main),
         ):
             cue = _find(words, text)
-            if cue is not None:
-                at = start if role in ("background", "main", "secondary") else start + cue[0]
-                return Clause(start, end, role, at)  # type: ignore[arg-type]
+            if cue is None:
+                continue
+            if role != "customers":
+                return Clause(start, end, role, start)  # type: ignore[arg-type]
+            until = self._customers_end(text, cue)
+            stop = -1 if until < 0 else start + until
+            return Clause(start, end, "customers", start + cue[0], stop)
         return Clause(start, end, "own", start)
+
+    def _customers_end(self, text: str, cue: tuple[int, int]) -> int:
+        """Where a customers' cue stops naming the customers, as a position in the text: at
+        the clause's end for a cue whose clause is about them ("客户包括…"), or for a cue
+        naming them in its object ("面向…", "serving …") where the company's own activity
+        starts again ("提供", "with"); -1 for the clause's end."""
+        if text[cue[0] : cue[1]] not in self.customers_for:
+            return -1
+        until = _find(self.customers_until, text, cue[1])
+        return -1 if until is None else until[0]
 
     def role_of(self, clauses: Sequence[Clause], position: int) -> Role:
         """The role of the words at `position` (own where no clause holds it)."""
@@ -355,12 +387,15 @@ def load_cues(path: Path) -> Cues:
         negation=_words(clauses.negation),
         negation_not=_words(clauses.negation_not),
         customers=_words(clauses.customers),
+        customers_for=_words(clauses.customers_for),
+        customers_until=_words(clauses.customers_until),
         background=_words(clauses.background),
         main=_words(clauses.main),
         secondary=_words(clauses.secondary),
         company_endings=_words(reading.company.endings),
         stages=reading.stages,
         not_sectors=_words(reading.not_sectors.words),
+        forms=frozenset(_words(reading.forms.words)),
         weight_main=reading.weights.main,
         weight_secondary=reading.weights.secondary,
         weight_customers=reading.weights.customers,

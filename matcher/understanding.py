@@ -83,9 +83,13 @@ class Understanding:
         return bool(self.location_text.strip()) and not self.place_hits
 
 
-def _mention_weights(hits: Sequence[SectorHit], norm: str) -> list[float]:
+def _mention_weights(
+    hits: Sequence[SectorHit], norm: str, forms: frozenset[str] = frozenset()
+) -> list[float]:
     """Weight of each hit: 1, HEAD_WEIGHT for the head of a compound naming several sectors,
-    SECONDARY_WEIGHT for a chain term's secondary sector."""
+    SECONDARY_WEIGHT for a chain term's secondary sector. A word naming only the form a
+    product takes (`forms`: software, 平台) is no compound's head: "cybersecurity software"
+    and "辅助诊断软件" are about their trade, delivered as software."""
     weights = [SECONDARY_WEIGHT if _secondary(h) else 1.0 for h in hits]
     # Mentions in reading order; a chain term's secondary hit shares its primary's place.
     mentions = sorted(
@@ -100,26 +104,36 @@ def _mention_weights(hits: Sequence[SectorHit], norm: str) -> list[float]:
             groups[-1].append(i)
         else:
             groups.append([i])
-    for group in groups:
+    for whole in groups:
+        group = whole
+        while len(group) > 1 and _form(hits[group[-1]], forms):
+            group = group[:-1]
         head, modifier = group[-1], group[-2] if len(group) > 1 else -1
         link = hits[modifier].chain if modifier >= 0 else None
         if link is not None and _secondary_of(hits, link.term_zh, modifier) == hits[head].sector_id:
             # "外骨骼机器人": the product term already places the whole compound by function;
             # its category word is the secondary sector the term names, not a new head.
             weights[head] = SECONDARY_WEIGHT
-        elif len({hits[j].sector_id for j in group}) > 1:
+        elif len({hits[j].sector_id for j in whole}) > 1:
             weights[head] *= HEAD_WEIGHT
     return weights
 
 
+def _form(hit: SectorHit, forms: frozenset[str]) -> bool:
+    return normalize(hit.surface) in forms or hit.alias in forms
+
+
 def weigh(
-    hits: Sequence[SectorHit], norm: str, factors: Sequence[float] | None = None
+    hits: Sequence[SectorHit],
+    norm: str,
+    factors: Sequence[float] | None = None,
+    forms: frozenset[str] = frozenset(),
 ) -> tuple[tuple[SectorHit, ...], tuple[float, ...]]:
     """One hit per sector and its weight: the sum over every mention of the sector, so several
     products of one chain ("CPUs and AI accelerators") reinforce it rather than the last word
     winning. The hit kept to explain a sector is its most confident own-chain mention.
     `factors` (aligned with hits) is what each mention's clause makes it count (Cues)."""
-    weights = _mention_weights(hits, norm)
+    weights = _mention_weights(hits, norm, forms)
     if factors is not None:
         weights = [w * f for w, f in zip(weights, factors, strict=True)]
     best: dict[str, SectorHit] = {}
@@ -299,7 +313,7 @@ def _understood(
         name = taxonomy.sectors[sector_id].name_zh
         hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
         factors.append(1.0)
-    unique, weights = weigh(hits, norm, factors)
+    unique, weights = weigh(hits, norm, factors, cues.forms)
     area = area_in_text(sector_text)
     unplaced = ""
     if not unique and sector_text.strip():

@@ -121,6 +121,47 @@ def test_the_customers_trade_only_supports(ranker: Ranker) -> None:
     assert "customers" in reasons(top[0], "en")
 
 
+@pytest.mark.parametrize(
+    ("text", "own", "customers", "first"),
+    [
+        ("面向医院提供手术机器人", "devices", "health", {"P14", "P15"}),
+        ("面向金融机构的网络安全系统", "cybersecurity", "fintech", {"P16"}),
+        ("serving hospitals with cybersecurity software", "cybersecurity", "health", {"P16"}),
+    ],
+)
+def test_a_word_naming_whom_the_company_serves_marks_only_its_object_as_customers(
+    ranker: Ranker, text: str, own: str, customers: str, first: set[str]
+) -> None:
+    seen = ranker.understand(Requirement(sector_text=text))
+    weights = {h.sector_id: w for h, w in zip(seen.sector_hits, seen.sector_weights, strict=True)}
+    assert weights[own] >= 1.0
+    assert weights.get(customers, 0.0) < 0.5
+    assert ranked(ranker, text)[0].park_id in first
+
+
+@pytest.mark.parametrize("text", ["cybersecurity software", "辅助诊断软件", "卫星遥感数据平台"])
+def test_a_word_naming_a_products_form_is_not_the_head_of_its_compound(
+    ranker: Ranker, text: str
+) -> None:
+    seen = ranker.understand(Requirement(sector_text=text))
+    weights = {h.sector_id: w for h, w in zip(seen.sector_hits, seen.sector_weights, strict=True)}
+    assert weights.get("software", 0.0) <= max(w for s, w in weights.items() if s != "software")
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("一家做医疗AI的公司", {"P10", "P14"}),
+        ("病理图像分析", {"P10", "P14"}),
+        ("healthcare AI startup", {"P10", "P14"}),
+    ],
+)
+def test_medical_ai_is_intelligent_healthcare_in_either_word_order(
+    ranker: Ranker, text: str, first: set[str]
+) -> None:
+    assert ranked(ranker, text)[0].park_id in first
+
+
 def test_a_profile_reads_no_sector_from_the_company_name_nor_a_place_from_the_team(
     ranker: Ranker,
 ) -> None:
