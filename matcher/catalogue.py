@@ -18,11 +18,16 @@ from pydantic import BaseModel, ValidationError
 
 from matcher.chains import (
     CHAINS_FILE,
+    HEADS_FILE,
     SEGMENTS_FILE,
+    ChainHead,
     ChainSegment,
     ChainTerm,
     chain_fields,
     check_chains,
+    gap_problem,
+    head_fields,
+    one_language_gaps,
 )
 from matcher.cues import READING_FILE, Cues, load_cues
 from matcher.errors import UserFacingError, in_data, on_file, validation_problem
@@ -445,6 +450,21 @@ VERSIONED_FILES = (
     READING_FILE,
     "column_aliases.csv",
 )
+
+
+def chain_gaps(data_dir: Path | None = None) -> list[Text]:
+    """The chain terms whose head word is written in one language only (see
+    chains.one_language_gaps), each led by its file and line; raises CatalogueError if
+    data/chain_heads.csv cannot be read. No heads file: no list."""
+    directory = Path(data_dir) if data_dir is not None else default_data_dir()
+    if not (directory / HEADS_FILE).exists():
+        return []
+    problems: list[Text] = []
+    heads = _validate(directory / HEADS_FILE, ChainHead, head_fields, problems)
+    chains = _validate(directory / CHAINS_FILE, ChainTerm, chain_fields, problems)
+    if problems:
+        raise CatalogueError(problems)
+    return [gap_problem(g) for g in one_language_gaps(chains, [h for _, h in heads])]
 
 
 def data_version(data_dir: Path) -> str:

@@ -25,6 +25,7 @@ from matcher.text import normalize
 
 CHAINS_FILE = "chains.csv"
 SEGMENTS_FILE = "chain_segments.csv"
+HEADS_FILE = "chain_heads.csv"
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -59,6 +60,77 @@ class ChainTerm(BaseModel):
     def terms(self) -> tuple[str, ...]:
         """Every surface form, Chinese first."""
         return (self.term_zh, *self.also_zh, *self.term_en)
+
+
+class ChainHead(BaseModel):
+    """A head word in both languages (robot | robots = 机器人): the last word of an English
+    chain term, the ending of a Chinese one. It lets check-data see which words a chain term
+    has in one language only (data/chain_heads.csv)."""
+
+    model_config = _FROZEN
+    head_en: tuple[str, ...] = Field(min_length=1)
+    head_zh: tuple[str, ...] = Field(min_length=1)
+    note: str = ""
+
+
+def head_fields(row: dict[str, str]) -> dict[str, object]:
+    """A chain_heads.csv row as model fields: both languages' words split on '|'."""
+    fields: dict[str, object] = dict(row)
+    for name in ("head_en", "head_zh"):
+        fields[name] = tuple(p.strip() for p in row.get(name, "").split("|") if p.strip())
+    return fields
+
+
+@dataclass(frozen=True)
+class ChainGap:
+    """A chain term whose words in one language end in a head the other language's words
+    lack ("lithography system" beside 光刻机 alone): a spelling a reader of the other
+    language types that the term does not know."""
+
+    line: int
+    term: ChainTerm
+    written: tuple[str, ...]  # the term's words that end in the head
+    missing: Literal["zh", "en"]  # the language with no word ending in it
+    head: ChainHead
+
+
+def _english_head(term: str) -> str:
+    return term.replace("-", " ").split()[-1].casefold() if term.strip() else ""
+
+
+def one_language_gaps(
+    terms: Sequence[tuple[int, ChainTerm]], heads: Sequence[ChainHead]
+) -> list[ChainGap]:
+    """For each chain term and head word: the term's English words end in the head and none
+    of its Chinese ones does, or the other way round. A list to work through, not an error:
+    the scan still finds most such spellings through the words the term has."""
+    gaps: list[ChainGap] = []
+    for line, term in terms:
+        chinese = (term.term_zh, *term.also_zh)
+        for head in heads:
+            english_words = set(head.head_en)
+            said_en = tuple(t for t in term.term_en if _english_head(t) in english_words)
+            said_zh = tuple(t for t in chinese if t.endswith(head.head_zh))
+            if said_en and not said_zh:
+                gaps.append(ChainGap(line, term, said_en, "zh", head))
+            elif said_zh and not said_en:
+                gaps.append(ChainGap(line, term, said_zh, "en", head))
+    return gaps
+
+
+def gap_problem(gap: ChainGap, file: str = CHAINS_FILE) -> Text:
+    """'chains.csv line 23 (光刻机): the English “lithography system” ends in “system”; no
+    Chinese form ends in 系统'."""
+    written = "、".join(gap.written) if gap.missing == "en" else ", ".join(gap.written)
+    if gap.missing == "zh":
+        head = "/".join(dict.fromkeys(_english_head(w) for w in gap.written))
+        others = "/".join(gap.head.head_zh)
+        problem = say("data_chain_only_en", words=written, head=head, heads=others)
+    else:
+        head = "/".join(h for h in gap.head.head_zh if any(w.endswith(h) for w in gap.written))
+        others = "/".join(gap.head.head_en)
+        problem = say("data_chain_only_zh", words=written, head=head, heads=others)
+    return in_data(file, problem, line=gap.line, row=gap.term.term_zh)
 
 
 @dataclass(frozen=True)

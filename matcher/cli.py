@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from matcher.areas import AreaError
-from matcher.catalogue import CatalogueError, load_catalogue
+from matcher.catalogue import CatalogueError, chain_gaps, load_catalogue
 from matcher.errors import UsageError, UserFacingError
 from matcher.i18n import Lang, label, say
 from matcher.models import Requirement, Weights
@@ -317,6 +317,13 @@ def _check_data(args: argparse.Namespace, console: Console) -> int:
         ),
         markup=False,
     )
+    gaps = chain_gaps(args.data_dir)
+    if gaps:
+        console.print(said("cli_chain_gaps", count=len(gaps)), markup=False)
+        for gap in gaps:
+            console.print(f"  {gap.in_(cli_lang())}", markup=False, soft_wrap=True)
+    else:
+        console.print(said("cli_chain_gaps_none"), markup=False)
     return 0
 
 

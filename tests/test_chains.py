@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from matcher import Catalogue
-from matcher.catalogue import CatalogueError, load_catalogue
+from matcher.catalogue import CatalogueError, chain_gaps, load_catalogue
+from matcher.cli import main
 from matcher.i18n import Text
 from matcher.scoring import Ranker
 from matcher.text import normalize
@@ -235,3 +236,48 @@ def test_published_positioning_is_read_with_sector_aliases_only(ranker: Ranker) 
 def test_a_long_english_product_name_forgives_a_typo(ranker: Ranker) -> None:
     hits = ranker.taxonomy.find_sectors("a photoresit supplier")
     assert hits and hits[0].sector_id == "ic" and hits[0].how == "fuzzy"
+
+
+# -- terms in both languages (check-data's list of gaps) ----------------------------------------
+
+
+def test_a_term_whose_english_head_has_no_chinese_form_is_listed_where_it_is(
+    data_copy: Path,
+) -> None:
+    _append(
+        data_copy / "chains.csv",
+        _row(term_zh="测试专用光刻机", term_en="test-only lithography system"),
+    )
+    lines = len((data_copy / "chains.csv").read_text(encoding="utf-8").splitlines())
+    gaps = [g.en for g in chain_gaps(data_copy) if "测试专用光刻机" in g.en]
+    assert gaps == [
+        f"chains.csv line {lines} (测试专用光刻机): the English “test-only lithography system” "
+        "ends in “system”, but no Chinese form ends in 系统"
+    ]
+
+
+def test_a_term_whose_chinese_head_has_no_english_form_is_listed_in_chinese_too(
+    data_copy: Path,
+) -> None:
+    _append(data_copy / "chains.csv", _row(term_zh="测试专用服务", term_en="test-only help"))
+    gaps = [g.zh for g in chain_gaps(data_copy) if "测试专用服务" in g.zh]
+    assert len(gaps) == 1 and "中文写法“测试专用服务”以服务结尾" in gaps[0]
+    assert "“service/services”" in gaps[0]
+
+
+def test_a_term_with_its_head_in_both_languages_is_not_listed(data_copy: Path) -> None:
+    _append(
+        data_copy / "chains.csv",
+        _row(term_zh="测试专用光刻机|测试专用光刻系统", term_en="test-only lithography system"),
+    )
+    assert not [g for g in chain_gaps(data_copy) if "测试专用" in g.en]
+
+
+def test_the_gaps_are_a_list_to_work_through_not_a_refusal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHER_LANG", "en")
+    assert main(["check-data"]) == 0
+    out = capsys.readouterr().out
+    assert "Chain-term head words written in one language only" in out
+    assert out.count("chains.csv line") == len(chain_gaps())
