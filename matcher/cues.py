@@ -350,13 +350,16 @@ class Cues:
                 return "must" if _find(self.must, text) is not None else "prefer"
         return "prefer"
 
-    def without_background(self, norm: str) -> str:
-        """The text with its background clauses (team, funding, history) blanked out: no
-        place named there is one the company wants."""
+    def where_wanted(self, norm: str) -> str:
+        """The text with what names no place the company wants blanked out: its background
+        clauses (team, funding, history) and, in a negated clause, the words after the
+        negation ("不要南边的", "not in the south")."""
         chars = list(norm)
         for clause in self.clauses(norm):
             if clause.role == "background":
                 chars[clause.start : clause.end] = " " * (clause.end - clause.start)
+            elif clause.role == "negated":
+                chars[clause.cue_end : clause.end] = " " * (clause.end - clause.cue_end)
         return "".join(chars)
 
     def cue_words(self) -> tuple[str, ...]:

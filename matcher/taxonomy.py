@@ -26,6 +26,8 @@ MAX_ENGLISH_NGRAM = 4
 FUZZY_MIN_CHAIN_EN = 9
 # Each word of a fuzzy English phrase is at least this close to its alias's word.
 WORD_TYPO_RATIO = 60.0
+# … and at most this many edits from it (one in five letters for longer words).
+WORD_TYPO_EDITS = 2
 # Credits along a two-step path below this are noise, not a relation anyone would state.
 MIN_PATH_CREDIT = 0.2
 
@@ -98,11 +100,18 @@ def _same_words(phrase: str, alias: str) -> bool:
     """A typo changes letters inside words, never a whole word: each word of a fuzzily found
     phrase is its alias's word misspelt ("lithum battery"), or the two differ only in how
     the words are split ("photoresit", "photo resist"). "printing and packaging" is not "ic
-    packaging", nor "packaging" "3d packaging"."""
+    packaging", nor "packaging" "3d packaging", nor "technology" "biotechnology"."""
     said, meant = phrase.split(), alias.split()
     if len(said) == len(meant):
-        return all(fuzz.ratio(a, b) >= WORD_TYPO_RATIO for a, b in zip(said, meant, strict=True))
+        return all(_misspelt(a, b) for a, b in zip(said, meant, strict=True))
     return Levenshtein.distance("".join(said), "".join(meant)) <= 1
+
+
+def _misspelt(said: str, meant: str) -> bool:
+    """`said` is `meant` with a slip or two, not another word that shares letters with it
+    ("technology" is not a misspelt "biotechnology", "and" not "ic")."""
+    slips = max(WORD_TYPO_EDITS, len(meant) // 5)
+    return fuzz.ratio(said, meant) >= WORD_TYPO_RATIO and Levenshtein.distance(said, meant) <= slips
 
 
 def _row_best(

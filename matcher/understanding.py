@@ -245,16 +245,15 @@ def _places_many(
 ) -> list[Places]:
     """Of each (sector text, location text): the places in the location text or, if there is
     none, those named in the sector text (exact spellings only; a zone only where its word
-    names one, see Cues.zone_word_counts; nothing from a clause about the team or funding);
+    names one, see Cues.zone_word_counts; nothing from a clause about the team or funding,
+    nor after a negation);
     whether they came from the sector text; the places the sector text names either way; and
     how strongly they are wanted. Looked for together (see Gazetteer.find_many)."""
     places: list[Places] = [([], False, [], "prefer")] * len(texts)
     written = [i for i, (sector, _) in enumerate(texts) if sector.strip()]
     # English place words stand between spaces (see Gazetteer.find): punctuation becomes a
     # space, keeping every position.
-    norms = {
-        i: _ASCII_PUNCT.sub(" ", cues.without_background(normalize(texts[i][0]))) for i in written
-    }
+    norms = {i: _ASCII_PUNCT.sub(" ", cues.where_wanted(normalize(texts[i][0]))) for i in written}
     in_text = gazetteer.find_many([norms[i] for i in written], fuzzy=False)
     named: dict[int, list[PlaceHit]] = {}
     for i, hits in zip(written, in_text, strict=True):

@@ -162,6 +162,20 @@ def test_medical_ai_is_intelligent_healthcare_in_either_word_order(
     assert ranked(ranker, text)[0].park_id in first
 
 
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("不要南边的，北部的园区，做集成电路设计", {"north"}),
+        ("we are not in the north yet, need space in the south for our IC design team", {"south"}),
+    ],
+)
+def test_a_place_named_after_a_negation_is_not_wanted(
+    ranker: Ranker, text: str, wanted: set[str]
+) -> None:
+    seen = ranker.understand(Requirement(sector_text=text))
+    assert {h.place.zone for h in seen.place_hits} == wanted
+
+
 def test_a_profile_reads_no_sector_from_the_company_name_nor_a_place_from_the_team(
     ranker: Ranker,
 ) -> None:
