@@ -301,10 +301,17 @@ _AREA_IN_TEXT = re.compile(
 )
 
 
+# Every floor-space unit of _UNIT contains one of these (case folded).
+_UNIT_HINT = re.compile(r"平|m2|m\^2|sq|square", re.IGNORECASE)
+
+
 def area_in_text(text: str) -> tuple[AreaRange, str] | None:
     """The first floor area written in a sentence ("需要2000平米研发办公", "3,000 sqm near
     Wudaokou") with the words it was read from; None if there is none or it does not parse."""
-    for found in _AREA_IN_TEXT.finditer(normalize(text)):
+    norm = normalize(text)
+    if _UNIT_HINT.search(norm) is None:  # most sentences name no area: one quick search
+        return None
+    for found in _AREA_IN_TEXT.finditer(norm):
         try:
             area = parse_area(found.group(0).strip())
         except AreaError:
