@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -26,16 +27,51 @@ def same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
+# The output name that means standard output, as in most command-line tools.
+STDOUT_NAME = "-"
+
+
+def is_stdout(target: Path) -> bool:
+    """True for "-" and for any name of this process's standard output (/dev/stdout,
+    /proc/self/fd/1, or the very file the shell redirected it to)."""
+    if str(target) == STDOUT_NAME:
+        return True
+    try:
+        out, named = os.fstat(1), os.stat(target)
+    except (OSError, ValueError):
+        return False
+    return (out.st_dev, out.st_ino) == (named.st_dev, named.st_ino)
+
+
+def is_stream(target: Path) -> bool:
+    """True if writing to `target` is writing to a stream another program reads (standard
+    output, a pipe, a terminal) rather than to a file: a caller's own words must then go to
+    standard error, or they would be mixed into the data."""
+    if is_stdout(target):
+        return True
+    try:
+        return not stat.S_ISREG(target.stat().st_mode) and not target.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 @contextlib.contextmanager
 def atomic_output(target: Path, *, protect: Sequence[Path] = ()) -> Iterator[BinaryIO]:
     """A binary handle whose content replaces `target` only if the block ends without error.
 
-    Refuses a target that is one of `protect` (the inputs) or a folder. A target that exists
-    and is not a regular file (/dev/stdout, a pipe) is written directly, never replaced.
+    Refuses a target that is one of `protect` (the inputs) or a folder. Standard output ("-",
+    /dev/stdout, even when redirected to a file) and a target that exists and is not a
+    regular file (a pipe) are written directly, never replaced.
     """
     for source in protect:
         if same_file(target, source):
             raise UsageError(on_file(str(target), say("output_is_input")))
+    if is_stdout(target):
+        # Renaming a file onto /dev/stdout would replace the system's link (run as root),
+        # and onto a redirected file would bypass the shell's descriptor: write through it.
+        with _standard_output() as handle:
+            yield handle
+        return
     if target.is_dir():
         raise OutputError(on_file(str(target), say("output_is_folder")))
     if target.exists() and not stat.S_ISREG(target.stat().st_mode):
@@ -92,6 +128,19 @@ def _opened(target: Path) -> Iterator[BinaryIO]:
     except OSError as error:
         problem = say("output_unwritable", reason=str(error.strerror or error))
         raise OutputError(on_file(str(target), problem)) from error
+
+
+@contextlib.contextmanager
+def _standard_output() -> Iterator[BinaryIO]:
+    """The binary stream under sys.stdout (what print writes to), flushed, never closed."""
+    sys.stdout.flush()
+    handle: BinaryIO = getattr(sys.stdout, "buffer", None) or os.fdopen(1, "wb", closefd=False)
+    try:
+        yield handle
+        handle.flush()
+    except OSError as error:
+        problem = say("output_unwritable", reason=str(error.strerror or error))
+        raise OutputError(on_file(STDOUT_NAME, problem)) from error
 
 
 def _default_mode() -> int:

@@ -99,3 +99,16 @@ def test_replaced_on_success_gives_a_path_renamed_onto_the_target(tmp_path: Path
         temp.write_bytes(b"copy")
     assert target.read_bytes() == b"copy"
     assert not temp.exists()
+
+
+def test_a_dash_and_the_names_of_standard_output_are_standard_output(tmp_path: Path) -> None:
+    from matcher.atomic import is_stdout, is_stream
+
+    assert is_stdout(Path("-")) and is_stream(Path("-"))
+    assert is_stdout(Path(f"/proc/self/fd/{1}")) == os.path.samefile(
+        "/proc/self/fd/1", "/dev/stdout"
+    )
+    assert not is_stdout(tmp_path / "out.csv") and not is_stream(tmp_path / "out.csv")
+    (tmp_path / "out.csv").write_bytes(b"")
+    assert not is_stream(tmp_path / "out.csv") and not is_stream(tmp_path)
+    assert is_stream(Path("/dev/null"))
