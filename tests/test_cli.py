@@ -217,7 +217,7 @@ def test_rank_starts_without_the_modules_only_other_commands_need(tmp_path: Path
 # --- the data on standard output stays pure (issue 22, item 13) ---
 
 
-def _matcher(
+def _process(
     args: list[str], tmp_path: Path, *, stdout: int | object = subprocess.PIPE
 ) -> subprocess.CompletedProcess[bytes]:
     # A subprocess on purpose: what is at stake is the process's own descriptor 1.
@@ -248,10 +248,10 @@ def test_an_output_to_standard_output_carries_only_the_data(
 ) -> None:
     _leads(tmp_path)
     args, summary = COMMANDS[command]
-    to_file = _matcher([*args, "file.out"], tmp_path)
+    to_file = _process([*args, "file.out"], tmp_path)
     assert to_file.returncode == 0, to_file.stderr.decode()
     expected = (tmp_path / "file.out").read_bytes()
-    piped = _matcher([*args, target], tmp_path)
+    piped = _process([*args, target], tmp_path)
     assert piped.returncode == 0, piped.stderr.decode()
     stderr = piped.stderr.decode()
     assert summary in stderr and "standard output" in stderr
@@ -270,11 +270,11 @@ def test_standard_output_redirected_to_a_file_gets_the_data_and_nothing_else(
     # the system's link), and the summary goes to standard error.
     _leads(tmp_path)
     assert (
-        _matcher(["batch", "in.csv", "--no-progress", "-o", "file.csv"], tmp_path).returncode == 0
+        _process(["batch", "in.csv", "--no-progress", "-o", "file.csv"], tmp_path).returncode == 0
     )
     redirected = tmp_path / "redirected.csv"
     with redirected.open("wb") as out:
-        done = _matcher(
+        done = _process(
             ["batch", "in.csv", "--no-progress", "-o", "/proc/self/fd/1"], tmp_path, stdout=out
         )
     assert done.returncode == 0, done.stderr.decode()
