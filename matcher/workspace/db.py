@@ -5,13 +5,17 @@ short transactions every part of the workspace runs in (`Database.session`).
 project folder, created (and migrated) on first use, in WAL mode with foreign keys on. The
 same code runs on PostgreSQL through psycopg 3 (`postgresql://…` is read as
 `postgresql+psycopg://…`); there the schema is never changed implicitly: `matcher db upgrade`.
+A PostgreSQL server that does not answer, a statement that runs on, or a lock held elsewhere
+ends in one message after a timeout (`Timeouts`, from the environment), never a wait for ever.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from matcher.errors import UserFacingError
-from matcher.i18n import same, say
+from matcher.i18n import Text, same, say
 
 ENV_VAR = "MATCHER_DB_URL"
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,6 +36,58 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 class DatabaseError(UserFacingError):
     """The database cannot be reached or is not at the schema this code needs."""
+
+
+CONNECT_TIMEOUT_VAR = "MATCHER_DB_CONNECT_TIMEOUT"
+STATEMENT_TIMEOUT_VAR = "MATCHER_DB_STATEMENT_TIMEOUT"
+LOCK_TIMEOUT_VAR = "MATCHER_DB_LOCK_TIMEOUT"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a PostgreSQL workspace waits, in seconds (0: no limit for a statement or a
+    lock; a connection always has one). Each can be set by its environment variable."""
+
+    connect: float = 10.0  # for the server to answer at all
+    statement: float = 60.0  # for one statement (a migration has none)
+    lock: float = 10.0  # for a row or table another session holds
+
+    @classmethod
+    def from_environment(cls) -> Timeouts:
+        """The defaults, each replaced by its variable when set; a DatabaseError names a
+        variable that is not a number of seconds."""
+        chosen = {}
+        for field, variable in (
+            ("connect", CONNECT_TIMEOUT_VAR),
+            ("statement", STATEMENT_TIMEOUT_VAR),
+            ("lock", LOCK_TIMEOUT_VAR),
+        ):
+            raw = os.environ.get(variable, "").strip()
+            if not raw:
+                continue
+            try:
+                value = float(raw)
+            except ValueError:
+                value = -1.0
+            if not (math.isfinite(value) and value >= 0 and (value > 0 or field != "connect")):
+                raise DatabaseError(
+                    say("database_timeout_invalid", variable=variable, value=raw[:40])
+                )
+            chosen[field] = value
+        return cls(**chosen)
+
+    def connect_args(self, given: Any) -> dict[str, Any]:
+        """psycopg's connection arguments for these limits; a URL's own choice stays."""
+        args: dict[str, Any] = {}
+        if "connect_timeout" not in given:
+            # libpq counts whole seconds, and at least 2.
+            args["connect_timeout"] = max(2, math.ceil(self.connect))
+        if "options" not in given:
+            args["options"] = (
+                f"-c statement_timeout={round(self.statement * 1000)} "
+                f"-c lock_timeout={round(self.lock * 1000)}"
+            )
+        return args
 
 
 def utcnow() -> datetime:
@@ -60,8 +116,7 @@ class Database:
             with self._sessions() as session:
                 yield session
         except OperationalError as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise DatabaseError(say("database_error", reason=reason[:200])) from error
+            raise DatabaseError(_fault(error, "database_error", self.engine)) from error
 
 
 def default_url() -> str:
@@ -122,7 +177,10 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     if backend == "postgresql":
-        return create_engine(resolved, pool_pre_ping=True)
+        timeouts = Timeouts.from_environment()
+        return create_engine(
+            resolved, pool_pre_ping=True, connect_args=timeouts.connect_args(parsed.query)
+        )
     raise DatabaseError(say("database_unsupported", variable=ENV_VAR, backend=backend[:40]))
 
 
@@ -166,6 +224,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     with _connect(engine) as connection, connection.begin():
+        if connection.dialect.name == "postgresql":  # a migration may rewrite a large table
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         command.upgrade(_alembic_config(engine, connection), revision)
 
 
@@ -203,7 +263,40 @@ def _connect(engine: Engine) -> Any:
     try:
         return engine.connect()
     except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise DatabaseError(
-            say("database_unreachable", url=_redacted(str(engine.url)), reason=reason[:200])
-        ) from error
+        raise DatabaseError(_fault(error, "database_unreachable", engine)) from error
+
+
+# PostgreSQL's codes for a statement cancelled by statement_timeout and a lock not granted
+# within lock_timeout (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+_STATEMENT_CANCELLED = "57014"
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _fault(error: OperationalError, general: str, engine: Engine) -> Text:
+    """What went wrong, in words: a timeout says which limit and how to change it; anything
+    else is the `general` message with the driver's first line as the reason."""
+    cause = error.orig
+    if engine.dialect.name == "postgresql":
+        from psycopg.errors import ConnectionTimeout
+
+        timeouts = Timeouts.from_environment()
+        code = getattr(cause, "sqlstate", None)
+        if isinstance(cause, ConnectionTimeout):
+            return say(
+                "database_no_answer",
+                server=engine.url.host or "localhost",
+                seconds=max(2, math.ceil(timeouts.connect)),
+                variable=CONNECT_TIMEOUT_VAR,
+            )
+        if code == _STATEMENT_CANCELLED:
+            return say(
+                "database_too_slow",
+                seconds=f"{timeouts.statement:g}",
+                variable=STATEMENT_TIMEOUT_VAR,
+            )
+        if code == _LOCK_NOT_AVAILABLE:
+            return say("database_locked", seconds=f"{timeouts.lock:g}", variable=LOCK_TIMEOUT_VAR)
+    reason = str(cause).strip().splitlines()[0] if cause else str(error)
+    if general == "database_unreachable":
+        return say(general, url=_redacted(str(engine.url)), reason=reason[:200])
+    return say(general, reason=reason[:200])
