@@ -466,6 +466,12 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "export", help="write the taught terms as CSV (chains.csv columns + who and when)"
     )
     lexicon_export.add_argument("path", type=Path)
+    lexicon_export.add_argument(
+        "--for-data",
+        action="store_true",
+        help="only the terms in use, in data/chains.csv's columns and exactly as taught (not "
+        "for a spreadsheet): append its rows to data/chains.csv",
+    )
     teach = lexicon_sub.add_parser("teach", help="map a product or technology word to a chain")
     teach.add_argument("term_zh", help="the Chinese term")
     teach.add_argument("--en", required=True, help="English term(s), separated by | or commas")
@@ -768,7 +774,7 @@ def _backup(args: argparse.Namespace, console: Console) -> int:
 def _lexicon(args: argparse.Namespace, console: Console) -> int:
     from matcher.atomic import atomic_output
     from matcher.i18n import same
-    from matcher.lexicon import lexicon_csv, read_term
+    from matcher.lexicon import chain_rows, lexicon_csv, read_term
 
     workspace = _open_workspace(args)
     if args.lexicon_command == "teach":
@@ -799,9 +805,14 @@ def _lexicon(args: argparse.Namespace, console: Console) -> int:
         return 0
     entries = workspace.lexicon.terms()
     if args.lexicon_command == "export":
-        with atomic_output(args.path) as out:
-            out.write(lexicon_csv(entries))
-        done = said("cli_lexicon_exported", count=len(entries), output=_output_name(args.path))
+        from matcher.chains import CHAINS_FILE
+
+        chains = workspace.lexicon.ranker.catalogue.data_dir / CHAINS_FILE
+        written = [e for e in entries if e.active] if args.for_data else entries
+        # Never over the curated file itself: appending is the reviewer's step.
+        with atomic_output(args.path, protect=(chains,)) as out:
+            out.write(chain_rows(entries) if args.for_data else lexicon_csv(entries))
+        done = said("cli_lexicon_exported", count=len(written), output=_output_name(args.path))
         _summary(done, args.path, console)
         return 0
     if args.json:
