@@ -229,10 +229,39 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
             lang=args.lang,
         )
     done = said(
-        "cli_batch_done", summary=summary.words(), output=args.output, seconds=summary.seconds
+        "cli_batch_done",
+        summary=summary.words(),
+        output=_output_name(args.output),
+        seconds=summary.seconds,
     )
-    console.print(done, markup=False)
+    _summary(done, args.output, console)
     return 0
+
+
+def _summary(line: str, output: Path, console: Console) -> None:
+    """A command's closing line: on standard error when the data itself goes to standard
+    output or another stream (`--output -`, /dev/stdout, a pipe), so the data stays pure."""
+    from matcher.atomic import is_stream
+
+    if is_stream(output):
+        print(_one_line(line), file=sys.stderr)
+    else:
+        console.print(_one_line(line), markup=False)
+
+
+def _output_name(output: Path) -> str:
+    """The output as the closing line names it: a file's path, or "standard output"."""
+    from matcher.atomic import is_stdout
+
+    return said("cli_standard_output") if is_stdout(output) else str(output)
+
+
+def _one_line(line: str) -> str:
+    """A message as one terminal line: a path or value holding a newline, an escape or an
+    undecodable byte is written as its escape (\\n, \\x1b), never acted on."""
+    from matcher.free_text import escaped
+
+    return escaped(line)
 
 
 # -- brief: the printable PDF for an investor (the same one the app's shortlist page downloads)
@@ -300,7 +329,10 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
     )
     pdf = shortlist_pdf(shortlist, catalogue, matches_by_id(ranker.rank(requirement)), args.lang)
     write_brief(args.output, pdf)
-    console.print(f"wrote {args.output} ({len(args.parks)} parks, {len(pdf):,} bytes)")
+    done = said(
+        "cli_brief_done", output=_output_name(args.output), parks=len(args.parks), size=len(pdf)
+    )
+    _summary(done, args.output, console)
     return 0
 
 
@@ -441,6 +473,12 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "export", help="write the taught terms as CSV (chains.csv columns + who and when)"
     )
     lexicon_export.add_argument("path", type=Path)
+    lexicon_export.add_argument(
+        "--for-data",
+        action="store_true",
+        help="only the terms in use, in data/chains.csv's columns and exactly as taught (not "
+        "for a spreadsheet): append its rows to data/chains.csv",
+    )
     teach = lexicon_sub.add_parser("teach", help="map a product or technology word to a chain")
     teach.add_argument("term_zh", help="the Chinese term")
     teach.add_argument("--en", required=True, help="English term(s), separated by | or commas")
@@ -743,7 +781,7 @@ def _backup(args: argparse.Namespace, console: Console) -> int:
 def _lexicon(args: argparse.Namespace, console: Console) -> int:
     from matcher.atomic import atomic_output
     from matcher.i18n import same
-    from matcher.lexicon import lexicon_csv, read_term
+    from matcher.lexicon import chain_rows, lexicon_csv, read_term
 
     workspace = _open_workspace(args)
     if args.lexicon_command == "teach":
@@ -774,9 +812,15 @@ def _lexicon(args: argparse.Namespace, console: Console) -> int:
         return 0
     entries = workspace.lexicon.terms()
     if args.lexicon_command == "export":
-        with atomic_output(args.path) as out:
-            out.write(lexicon_csv(entries))
-        console.print(f"wrote {len(entries)} taught terms to {args.path}", markup=False)
+        from matcher.chains import CHAINS_FILE
+
+        chains = workspace.lexicon.ranker.catalogue.data_dir / CHAINS_FILE
+        written = [e for e in entries if e.active] if args.for_data else entries
+        # Never over the curated file itself: appending is the reviewer's step.
+        with atomic_output(args.path, protect=(chains,)) as out:
+            out.write(chain_rows(entries) if args.for_data else lexicon_csv(entries))
+        done = said("cli_lexicon_exported", count=len(written), output=_output_name(args.path))
+        _summary(done, args.path, console)
         return 0
     if args.json:
         _print_json(
@@ -836,15 +880,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogueError as error:
         print(said("cli_data_check_failed"), file=sys.stderr)
         for problem in error.problems:
-            print(f"  - {problem.in_(cli_lang())}", file=sys.stderr)
+            print(f"  - {_one_line(problem.in_(cli_lang()))}", file=sys.stderr)
         return 1
     except UserFacingError as error:
-        print(said("cli_error", message=error.message), file=sys.stderr)
+        print(_one_line(said("cli_error", message=error.message)), file=sys.stderr)
         return error.exit_code
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         reason = str(error.strerror or error)
-        print(said("cli_file_error", where=where, reason=reason), file=sys.stderr)
+        print(_one_line(said("cli_file_error", where=where, reason=reason)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(said("cli_interrupted"), file=sys.stderr)
@@ -853,7 +897,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("MATCHER_DEBUG"):
             raise
         detail = str(error)[:200]
-        print(said("cli_unexpected", kind=type(error).__name__, detail=detail), file=sys.stderr)
+        line = said("cli_unexpected", kind=type(error).__name__, detail=detail)
+        print(_one_line(line), file=sys.stderr)
         return 1
 
 

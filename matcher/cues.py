@@ -27,7 +27,7 @@ from matcher.text import is_cjk, normalize
 
 READING_FILE = "reading.toml"
 SPLITS_KEPT = 4096
-_STRICT = ConfigDict(frozen=True, extra="forbid")
+_STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 Role = Literal["own", "main", "secondary", "customers", "negated", "background"]
 Strength = Literal["prefer", "must"]

@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -63,8 +62,9 @@ def _store(path: Path, entry: dict[str, Any]) -> None:
     temp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        temp = Path(name)
+        from matcher.atomic import temporary_beside  # named for its writer, stale ones swept
+
+        fd, temp = temporary_beside(path)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(entry, handle, ensure_ascii=False)
         os.replace(temp, path)

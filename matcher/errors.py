@@ -59,6 +59,8 @@ _PLAIN = {
     "extra_forbidden": "data_invalid_extra",
     "float_parsing": "data_invalid_number",
     "int_parsing": "data_invalid_integer",
+    # TOML reads inf and nan as numbers; a weight or level of either breaks every score.
+    "finite_number": "data_invalid_not_finite",
 }
 
 

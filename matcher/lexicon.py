@@ -438,9 +438,14 @@ EXPORT_COLUMNS = (
 )
 
 
+# data/chains.csv's own columns, the first of EXPORT_COLUMNS.
+CHAIN_COLUMNS = EXPORT_COLUMNS[:6]
+
+
 def lexicon_csv(entries: Sequence[TaughtEntry]) -> bytes:
-    """The taught terms in data/chains.csv's columns (so a reviewed row can be copied there)
-    plus who taught or retired each and when; UTF-8 with BOM for Excel, formulas neutralised."""
+    """The taught terms in data/chains.csv's columns plus who taught or retired each and when,
+    for review in a spreadsheet: UTF-8 with BOM for Excel, formulas neutralised (so a term
+    such as "=1+2项" reads "'=1+2项" here; `chain_rows` gives it as typed)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
@@ -460,3 +465,27 @@ def lexicon_csv(entries: Sequence[TaughtEntry]) -> bytes:
         )
         writer.writerow([neutralise_text(cell) for cell in cells])
     return out.getvalue().encode("utf-8-sig")
+
+
+def chain_rows(entries: Sequence[TaughtEntry]) -> bytes:
+    """The terms in use as rows of data/chains.csv, each cell exactly as taught: a data file
+    read by this tool, not a spreadsheet, so nothing is neutralised (an apostrophe would
+    become part of the term). UTF-8 without BOM, one header line, as data/chains.csv is."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CHAIN_COLUMNS)
+    for entry in entries:
+        if not entry.active:
+            continue
+        term = entry.term
+        writer.writerow(
+            (
+                term.term_zh,
+                "|".join(term.term_en),
+                term.sector_id,
+                term.secondary_sector_id or "",
+                term.segment,
+                term.note,
+            )
+        )
+    return out.getvalue().encode("utf-8")

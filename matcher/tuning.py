@@ -18,7 +18,7 @@ from matcher.errors import UserFacingError, located_problems, on_file
 from matcher.i18n import joined, say
 
 SCORING_FILE = "scoring.toml"
-_STRICT = ConfigDict(frozen=True, extra="forbid")
+_STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 # The validators raise UserFacingError, a ValueError pydantic reports like any other, so that
 # check-data can say each fault in both languages (matcher.errors.validation_problem).
 

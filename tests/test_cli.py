@@ -212,3 +212,89 @@ def test_rank_starts_without_the_modules_only_other_commands_need(tmp_path: Path
         )
         loaded = done.stdout.strip().splitlines()[-1]
         assert loaded == ("['pypinyin']" if run == "cold" else "[]"), run
+
+
+# --- the data on standard output stays pure (issue 22, item 13) ---
+
+
+def _process(
+    args: list[str], tmp_path: Path, *, stdout: int | object = subprocess.PIPE
+) -> subprocess.CompletedProcess[bytes]:
+    # A subprocess on purpose: what is at stake is the process's own descriptor 1.
+    env = {**os.environ, "MATCHER_LANG": "en", "MATCHER_DB_URL": f"sqlite:///{tmp_path}/w.db"}
+    return subprocess.run(
+        [sys.executable, "-m", "matcher", *args], stdout=stdout, stderr=subprocess.PIPE,  # type: ignore[arg-type]
+        cwd=tmp_path, env=env, timeout=180, check=False,
+    )  # fmt: skip
+
+
+def _leads(tmp_path: Path) -> Path:
+    source = tmp_path / "in.csv"
+    source.write_text("request_id,sector\nA,AI\nB,集成电路\n", encoding="utf-8")
+    return source
+
+
+COMMANDS = {
+    "batch": (["batch", "in.csv", "--no-progress", "-o"], "Rows read 2"),
+    "brief": (["brief", "AI", "--parks", "P05,P01", "-o"], "2 parks"),
+    "lexicon": (["lexicon", "export"], "taught terms"),
+}
+
+
+@pytest.mark.parametrize("target", ["/dev/stdout", "-"])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_output_to_standard_output_carries_only_the_data(
+    tmp_path: Path, command: str, target: str
+) -> None:
+    _leads(tmp_path)
+    args, summary = COMMANDS[command]
+    to_file = _process([*args, "file.out"], tmp_path)
+    assert to_file.returncode == 0, to_file.stderr.decode()
+    expected = (tmp_path / "file.out").read_bytes()
+    piped = _process([*args, target], tmp_path)
+    assert piped.returncode == 0, piped.stderr.decode()
+    stderr = piped.stderr.decode()
+    assert summary in stderr and "standard output" in stderr
+    if command == "brief":  # a PDF carries its creation time: same shape, nothing appended
+        assert piped.stdout.startswith(b"%PDF-") and piped.stdout.rstrip().endswith(b"%%EOF")
+        assert abs(len(piped.stdout) - len(expected)) < 64
+    else:
+        assert piped.stdout == expected
+
+
+def test_standard_output_redirected_to_a_file_gets_the_data_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    # /proc/self/fd/1 then names a regular file: it is written through the shell's
+    # descriptor, not replaced by a rename (which for /dev/stdout, as root, would replace
+    # the system's link), and the summary goes to standard error.
+    _leads(tmp_path)
+    assert (
+        _process(["batch", "in.csv", "--no-progress", "-o", "file.csv"], tmp_path).returncode == 0
+    )
+    redirected = tmp_path / "redirected.csv"
+    with redirected.open("wb") as out:
+        done = _process(
+            ["batch", "in.csv", "--no-progress", "-o", "/proc/self/fd/1"], tmp_path, stdout=out
+        )
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Rows read 2" in done.stderr.decode()
+    assert redirected.read_bytes() == (tmp_path / "file.csv").read_bytes()
+    assert Path("/dev/stdout").is_symlink()
+
+
+def test_a_path_with_a_newline_or_an_escape_is_echoed_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("request_id,sector\nA,AI\n", encoding="utf-8")
+    output = tmp_path / "evil\n\x1b[31mforged line.csv"
+    assert main(["batch", str(source), "-o", str(output), "--no-progress"]) == 0
+    missing = tmp_path / "gone\x1b]0;owned\x07.csv"
+    assert main(["batch", str(missing), "-o", str(tmp_path / "x.csv"), "--no-progress"]) == 1
+    said = capsys.readouterr()
+    assert output.exists()
+    for text in (said.out, said.err):
+        assert "\x1b" not in text and "\x07" not in text
+    assert "evil\\n\\x1b[31mforged line.csv" in said.out
+    assert len(said.err.strip().splitlines()) == 1 and "gone\\x1b]0;owned\\x07.csv" in said.err

@@ -3,13 +3,16 @@ README's tables say what the file says."""
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from matcher.catalogue import CatalogueError, data_version, load_catalogue
 from matcher.tuning import AreaLevel, LocationLevel, Tuning, load_tuning
+from tests.cli_runner import Result
 from tests.conftest import DATA, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -161,3 +164,35 @@ def test_a_tuning_change_changes_the_scores(tmp_path: Path) -> None:
     after = {m.park_id: m.location.score for m in Ranker(tuned).rank(req)}
     changed = {p for p in base if base[p] != after[p]}
     assert changed and all(base[p] == 0.3 and after[p] == 0.2 for p in changed)
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "value"),
+    [
+        ("scoring.toml", "sector = ", "inf"),
+        ("scoring.toml", "sector = ", "nan"),
+        ("scoring.toml", "sector = ", "-inf"),
+        ("scoring.toml", "short_of_max = ", "nan"),
+        ("scoring.toml", "plausible_factor = ", "inf"),
+        ("reading.toml", "customers = ", "nan"),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused_naming_the_file_and_key(
+    data_copy: Path, cli: Callable[..., Result], section: str, line: str, value: str
+) -> None:
+    # TOML reads inf and nan as floats; `ge=0` lets inf through, and nan compares false with
+    # every bound. Once accepted, every ranking failed with "unexpected error".
+    path = data_copy / section
+    text = path.read_text(encoding="utf-8")
+    key = line.split(" = ")[0]
+    broken, count = re.subn(rf"^{line}[0-9.]+", f"{line}{value}", text, count=1, flags=re.M)
+    assert count == 1
+    path.write_text(broken, encoding="utf-8")
+    checked = cli(["--data-dir", data_copy, "check-data"])
+    ranked = cli(["--data-dir", data_copy, "rank", "AI"])
+    for done in (checked, ranked):
+        assert done.code == 1 and "unexpected" not in done.err
+        problem = done.err.splitlines()[1]
+        assert (
+            problem.startswith(f"  - {section}: ") and f".{key}: must be a finite number" in problem
+        )

@@ -322,3 +322,58 @@ def test_cases_list_and_show_never_print_raw_escapes_even_from_old_rows(
     loaded = json.loads(as_json)
     assert loaded["company"] == f"Evil{ESCAPES}Co{nul}"
     assert loaded["shortlist"][0]["note"] == "\x9b2J wiped"
+
+
+def test_a_taught_term_reaches_chains_csv_exactly_as_taught(
+    matcher: Matcher, db_url: str, tmp_path: Path, data_copy: Path
+) -> None:
+    # A term that looks like a formula: the spreadsheet export neutralises it, the data-file
+    # form keeps it as taught, so appending that form to chains.csv carries no apostrophe.
+    db, data = db_url, str(data_copy)
+    _ok(
+        matcher(
+            "--data-dir", data, "lexicon", "teach", "=1+2项", "--en", "one plus two", "--sector",
+            "devices", "--segment", "design", db=db, cwd=tmp_path,
+        )
+    )  # fmt: skip
+    _ok(
+        matcher(
+            "--data-dir", data, "lexicon", "teach", "质子治疗", "--en", "proton beam therapy",
+            "--sector", "devices", "--segment", "design", db=db, cwd=tmp_path,
+        )
+    )  # fmt: skip
+    _ok(matcher("--data-dir", data, "lexicon", "retire", "2", db=db, cwd=tmp_path))
+    sheet, rows = tmp_path / "review.csv", tmp_path / "rows.csv"
+    _ok(matcher("--data-dir", data, "lexicon", "export", str(sheet), db=db, cwd=tmp_path))
+    said = _ok(
+        matcher(
+            "--data-dir", data, "lexicon", "export", "--for-data", str(rows), db=db, cwd=tmp_path
+        )
+    )
+    assert "wrote 1 taught terms" in said
+    assert "\n'=1+2项,one plus two," in sheet.read_text(encoding="utf-8-sig")
+    header, *terms = rows.read_bytes().decode("utf-8").split("\n")[:-1]
+    chains = data_copy / "chains.csv"
+    assert header == chains.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert terms == ["=1+2项,one plus two,devices,,design,"]  # retired terms are not promoted
+    # Never over the curated file: the reviewer appends the rows, the export does not replace.
+    before = chains.read_bytes()
+    _refused(
+        matcher(
+            "--data-dir", data, "lexicon", "export", "--for-data", str(chains), db=db, cwd=tmp_path
+        ),
+        2,
+        "chains.csv",
+    )  # fmt: skip
+    assert chains.read_bytes() == before
+    with chains.open("a", encoding="utf-8") as curated:
+        curated.write("\n".join(terms) + "\n")
+    assert _ok(matcher("--data-dir", data, "check-data", db=db, cwd=tmp_path))
+    ranked = json.loads(
+        _ok(
+            matcher(
+                "--data-dir", data, "rank", "=1+2项", "--json", "--top", "1", db=db, cwd=tmp_path
+            )
+        )
+    )
+    assert ranked[0]["sector"]["score"] > 0
