@@ -114,6 +114,13 @@ def test_a_session_a_batch_result_and_a_change_cross_replicas(service: Replicas)
             refusal = first.locator('[data-testid="stMain"]').get_by_test_id("stAlertContentError")
             expect(refusal.first).to_contain_text(STAFF)
             expect(first.get_by_text("saved on the other replica").first).to_be_visible()
+
+            # Through nginx (its WebSocket proxying included): the same session, the case.
+            front = context.new_page()
+            front.goto(f"{service.url}/case?case={case_id}")
+            settle(front)
+            front.get_by_role("heading", name=title).wait_for(timeout=60_000)
+            expect(front.get_by_text("saved on the other replica").first).to_be_visible()
         finally:
             browser.close()
 
