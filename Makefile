@@ -7,7 +7,7 @@ GOLD := ../shared/eval/dev.csv ../shared/eval/dev-longtail.csv data/eval/enquiri
 # pytest's workers (pytest-xdist): one per core; `make unit WORKERS=0` runs in one process.
 WORKERS ?= auto
 
-.PHONY: setup app test lint typecheck unit eval bench clean
+.PHONY: setup app replicas test lint typecheck unit eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ setup: $(STAMP)
 
 app: setup
 	$(BIN)/streamlit run streamlit_app.py
+
+# Two replicas on one PostgreSQL behind nginx on http://127.0.0.1:8500 (README: "Running as an
+# office's service"); a throwaway PostgreSQL unless MATCHER_DB_URL names one. Ctrl-C stops all.
+replicas: setup
+	$(BIN)/python deploy/replicas.py
 
 lint: setup
 	$(BIN)/ruff check .

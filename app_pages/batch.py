@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.batch_state import (
+    HELD_KEY,
     BatchRun,
+    HeldResult,
     failure_message,
     run_key,
     safe_file_name,
@@ -18,8 +20,11 @@ from app_pages.batch_state import (
 )
 from app_pages.common import catalogue, lang, local_time, plain, require_staff, t, workspace
 from matcher.batch import for_reader, run_batch
+from matcher.errors import UserFacingError
+from matcher.i18n import say
 from matcher.templates import expected_columns, template_csv, template_xlsx
 from matcher.views import header
+from matcher.workspace import BatchRun as StoredRun
 
 # Named, not __name__: Streamlit runs a page as "__main__".
 LOG = logging.getLogger("app_pages.batch")
@@ -157,13 +162,35 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
         st.warning(t("field_value", field=t("batch_record_failed"), value=plain(error)))
 
 
+def fetch_result(past: StoredRun) -> HeldResult:
+    """A past run's result as a CSV in the page's language, or what to tell the person when
+    it cannot be had (let go, deleted, changed): read once, on the click that asks for it."""
+    language = lang()
+    try:
+        data = stored_for_reader(
+            workspace().batch_runs.result(past.id),
+            past.result_path,
+            language,
+            catalogue().tuning.shown,
+        )
+    except UserFacingError as error:
+        return HeldResult(past.id, language, None, plain(error.message.in_(language)))
+    except Exception:  # a result that cannot be read back: said, never a traceback
+        LOG.exception("reading back the result of batch run %s failed", past.id)
+        problem = say("batch_result_changed", run=past.id).in_(language)
+        return HeldResult(past.id, language, None, plain(problem))
+    return HeldResult(past.id, language, data, None)
+
+
 def show_history() -> None:
     st.subheader(t("batch_history"))
     runs = workspace().batch_runs.recent(limit=20)
     if not runs:
         st.caption(t("batch_history_none"))
         return
-    ws = workspace()
+    # One past result is held at a time, and only after a click asked for it: a deferred
+    # download cannot say why it failed, and holding all twenty would hold them in memory.
+    held: HeldResult | None = st.session_state.get(HELD_KEY)
     for past in runs:
         left, right = st.columns([4, 1])
         # The file name is the user's text: st.text, never markdown.
@@ -179,11 +206,20 @@ def show_history() -> None:
                 bad=past.rows_error,
             )
         )
+        if not past.result_kept:
+            right.caption(t("batch_result_gone"))
+            continue
+        if right.button(t("batch_get_result", run=past.id), key=f"batch_get_{past.id}"):
+            held = fetch_result(past)
+            st.session_state[HELD_KEY] = held
+        if held is None or held.run_id != past.id or held.lang != lang():
+            continue
+        if held.data is None:
+            st.error(held.problem)
+            continue
         right.download_button(
             t("batch_redownload", run=past.id),
-            data=lambda run=past: stored_for_reader(
-                ws.batch_runs.result(run.id), run.result_path, lang(), catalogue().tuning.shown
-            ),
+            data=held.data,
             file_name=f"batch-{past.id}-matches.csv",
             mime="text/csv",
             key=f"batch_history_{past.id}",

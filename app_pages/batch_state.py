@@ -10,6 +10,7 @@ import io
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,18 @@ from matcher.tuning import ShownScale
 
 PREVIEW_ROWS = 200
 SAFE_NAME = "upload.csv"
+HELD_KEY = "batch_history_held"
+
+
+@dataclass(frozen=True)
+class HeldResult:
+    """A past run's result asked for on the page: the CSV in `lang`, or the problem said
+    instead (`data` None)."""
+
+    run_id: int
+    lang: Lang
+    data: bytes | None
+    problem: str | None
 
 
 def run_key(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 import streamlit as st
 
 from matcher.catalogue import Catalogue
+from matcher.client_address import Network, trusted_proxies, visitor_address
 from matcher.i18n import Lang, label, time_words
 from matcher.models import Park
 from matcher.scoring import Ranker, ranker_for
@@ -83,15 +84,25 @@ def _cookie_token() -> str:
     return value if isinstance(value, str) else ""
 
 
+@st.cache_resource
+def _proxies() -> tuple[Network, ...]:
+    return trusted_proxies()
+
+
 def client_address() -> str | None:
-    """The visitor's address, which the workspace counts sign-ins and enquiries by. None for
-    a connection from this machine (Streamlit reports none: a developer, or a reverse proxy
-    on this host) and without a browser (AppTest reports a stand-in object)."""
+    """The visitor's address, which the workspace counts sign-ins and enquiries by: behind a
+    trusted proxy ($MATCHER_TRUSTED_PROXIES) the one it forwarded (matcher.client_address).
+    None for a connection from this machine with nothing forwarded (a developer) and without
+    a browser (AppTest reports a stand-in object)."""
     try:
         address = st.context.ip_address
+        headers = st.context.headers
+        forwarded = list(headers.get_all("X-Forwarded-For"))
+        real_ip = headers.get("X-Real-IP")
     except Exception:  # no runtime behind this session
         return None
-    return address if isinstance(address, str) and address else None
+    peer = address if isinstance(address, str) and address else None
+    return visitor_address(peer, forwarded, real_ip, _proxies())
 
 
 def require_staff() -> Staff:

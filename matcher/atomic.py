@@ -93,10 +93,11 @@ def atomic_output(target: Path, *, protect: Sequence[Path] = ()) -> Iterator[Bin
 
 
 @contextlib.contextmanager
-def replaced_on_success(target: Path) -> Iterator[Path]:
+def replaced_on_success(target: Path, *, mode: int | None = None) -> Iterator[Path]:
     """A temporary path beside `target` that is renamed onto it when the block ends without
-    error; on any failure it is removed and an existing target is untouched."""
-    with _replacing(target) as (fd, temp):
+    error; on any failure it is removed and an existing target is untouched. `mode`: the
+    file's permissions (else what open() would give), whatever the target had."""
+    with _replacing(target, mode) as (fd, temp):
         os.close(fd)
         yield temp
 
@@ -174,7 +175,7 @@ def temporary_beside(target: Path) -> tuple[int, Path]:
 
 
 @contextlib.contextmanager
-def _replacing(target: Path) -> Iterator[tuple[int, Path]]:
+def _replacing(target: Path, mode: int | None = None) -> Iterator[tuple[int, Path]]:
     """replaced_on_success, giving the temporary file's open descriptor too (the caller
     closes it)."""
     folder = target.parent if str(target.parent) else Path(".")
@@ -187,7 +188,7 @@ def _replacing(target: Path) -> Iterator[tuple[int, Path]]:
         raise OutputError(on_file(str(target), problem)) from error
     try:
         yield fd, temp
-        os.chmod(temp, _default_mode())
+        os.chmod(temp, _default_mode() if mode is None else mode)
         os.replace(temp, target)
     except OSError as error:
         temp.unlink(missing_ok=True)

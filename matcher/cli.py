@@ -389,8 +389,9 @@ def _eval(args: argparse.Namespace, console: Console) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# Workspace commands: db, cases, shortlist, staff, backup (issue 9). SQLAlchemy and the rest of
-# matcher.workspace are imported inside these handlers only, so `matcher rank` never loads them.
+# Workspace commands: db, cases, shortlist, staff, backup, restore (issues 9, 20). SQLAlchemy and
+# the rest of matcher.workspace are imported inside these handlers only, so `matcher rank` never
+# loads them.
 # The database is $MATCHER_DB_URL, else var/matcher.db; the actor recorded is $MATCHER_STAFF,
 # else "cli:<login name>".
 
@@ -462,8 +463,18 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     )
     reset.add_argument("username")
 
-    backup = sub.add_parser("backup", help="copy the SQLite workspace to PATH (atomically)")
+    backup = sub.add_parser(
+        "backup",
+        help="write the whole workspace to PATH (SQLite: a copy; PostgreSQL: pg_dump's custom "
+        "format), readable by its owner only",
+    )
     backup.add_argument("path", type=Path)
+    restore = sub.add_parser(
+        "restore",
+        help="replace the workspace with the backup at PATH (stop the app first); then "
+        "`matcher db upgrade` if the backup is from an older version",
+    )
+    restore.add_argument("path", type=Path)
 
     lexicon = sub.add_parser("lexicon", help="terms staff taught the matcher (the Lexicon page)")
     lexicon_sub = lexicon.add_subparsers(dest="lexicon_command", required=True)
@@ -778,6 +789,14 @@ def _backup(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _restore(args: argparse.Namespace, console: Console) -> int:
+    from matcher.workspace.backup import restore
+
+    restore(args.path)
+    console.print(f"restored the workspace from {args.path}", markup=False)
+    return 0
+
+
 def _lexicon(args: argparse.Namespace, console: Console) -> int:
     from matcher.atomic import atomic_output
     from matcher.i18n import same
@@ -854,6 +873,7 @@ WORKSPACE_HANDLERS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
     "shortlist": _shortlist,
     "staff": _staff,
     "backup": _backup,
+    "restore": _restore,
     "lexicon": _lexicon,
 }
 

@@ -956,7 +956,35 @@ def test_a_batch_run_is_recorded_and_can_be_downloaded_again(app: AppTest) -> No
     stored = pd.read_csv(io.BytesIO(again), encoding="utf-8-sig")
     assert set(stored["Request ID"]) == {"A", "B"}
     assert any(name in t.value for t in app.text)  # the history lists it
+    # Its result is read on the click that asks for it, then offered as a download.
+    assert f"重新下载 #{run.id}" not in [b.label for b in app.get("download_button")]
+    app.button(key=f"batch_get_{run.id}").click()
+    app.run()
+    assert not app.exception and not app.error
     assert f"重新下载 #{run.id}" in [b.label for b in app.get("download_button")]
+
+
+def test_a_deleted_batch_result_is_said_in_the_page(app: AppTest) -> None:
+    """Issue 22, 16: asking for a result no longer there said nothing (only the log did)."""
+    from sqlalchemy import delete
+
+    from matcher.workspace.schema import FilePartRow
+
+    name = f"leads-{uuid.uuid4().hex[:6]}.csv"
+    upload_and_run(open_batch(app), LEADS, name)
+    run = next(r for r in workspace().batch_runs.recent() if r.file_name == name)
+    ws = workspace()
+    with ws.db.session() as session:
+        session.execute(delete(FilePartRow).where(FilePartRow.file_sha256 == run.result_sha256))
+        session.commit()
+    app.button(key=f"batch_get_{run.id}").click()
+    app.run()
+    assert not app.exception
+    # (markdown's "#" is escaped: the page shows it as typed)
+    assert [e.value.replace("\\#", "#") for e in app.error] == [
+        f"批量匹配 #{run.id} 的结果已无法读取（已被删除），请重新运行该文件"
+    ]
+    assert f"重新下载 #{run.id}" not in [b.label for b in app.get("download_button")]
 
 
 def test_the_preview_is_bounded_but_the_summary_counts_every_row(app: AppTest) -> None:

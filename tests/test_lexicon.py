@@ -300,7 +300,7 @@ def test_the_preview_names_a_gold_file_it_cannot_read(ranker: Ranker, tmp_path: 
 def test_two_staff_teaching_one_word_at_once_keep_one(
     workspace: Workspace, db_url: str, ranker: Ranker, tmp_path: Path
 ) -> None:
-    other = Workspace.open(db_url, ranker=ranker, results_dir=tmp_path / "other")
+    other = Workspace.open(db_url, ranker=ranker)
     try:
         assert other.lexicon.ranker is not None  # its view of the taught terms is now a moment old
         workspace.lexicon.teach(PROTON, actor="li")

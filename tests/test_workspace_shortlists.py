@@ -253,7 +253,7 @@ def test_the_notes_migration_applies_on_a_database_with_cases(
             target.execute(table.insert(), [dict(row._mapping) for row in rows])
     upgrade(old)
     assert current_revision(old) == head_revision() == "0005"
-    upgraded = Workspace.open(old_url, ranker=ranker, results_dir=tmp_path / "results")
+    upgraded = Workspace.open(old_url, ranker=ranker)
     view = upgraded.cases.get(case.id)
     assert (view.shortlist_note, view.investor_note) == (INTERNAL_OVERALL, "")
     assert [(e.note, e.investor_note) for e in view.shortlist] == [(INTERNAL, "")]

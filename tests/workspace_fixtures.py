@@ -153,6 +153,6 @@ def db_url(empty_db_url: str) -> str:
 
 @pytest.fixture
 def workspace(db_url: str, ranker: Ranker, tmp_path: Path) -> Iterator[Workspace]:
-    ws = Workspace.open(db_url, ranker=ranker, results_dir=tmp_path / "results")
+    ws = Workspace.open(db_url, ranker=ranker)
     yield ws
     ws.engine.dispose()

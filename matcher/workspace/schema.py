@@ -203,10 +203,25 @@ class BatchRunRow(Base):
     rows_matched: Mapped[int] = mapped_column(Integer)
     rows_error: Mapped[int] = mapped_column(Integer)
     data_version: Mapped[str] = mapped_column(String(64))
-    result_path: Mapped[str] = mapped_column(String(1000))  # relative to the results folder
+    # The result's name: its SHA-256 and format (".parquet"; ".csv" from older versions).
+    # The file itself is kept in `file_parts` under result_sha256 (matcher.workspace.files).
+    result_path: Mapped[str] = mapped_column(String(1000))
     result_sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the retention rule (matcher.workspace.batch_runs.Retention) let the result go;
+    # the run's record stays.
+    result_dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class FilePartRow(Base):
+    """A part of a file the workspace keeps (matcher.workspace.files), named by the whole
+    file's SHA-256 and the part's number."""
+
+    __tablename__ = "file_parts"
+    file_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class TaughtTermRow(Base):

@@ -6,7 +6,7 @@
     ws.shortlists  a case's shortlisted parks and their exports           (shortlists.py)
     ws.staff       staff accounts, signing in, sessions                   (staff.py)
     ws.lexicon     taught terms, and the ranker they make with the data   (lexicon.py)
-    ws.batch_runs  batch runs and their result files                      (batch_runs.py)
+    ws.batch_runs  batch runs and their results, kept in the database     (batch_runs.py)
 
 Every method opens its own short transaction and returns frozen views
 (matcher.workspace.views), never live ORM rows.
@@ -14,12 +14,11 @@ Every method opens its own short transaction and returns frozen views
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from matcher.workspace.batch_runs import BatchRuns, default_results_dir
+from matcher.workspace.batch_runs import BatchRuns, Retention
 from matcher.workspace.cases import Cases
 from matcher.workspace.db import Database, ensure_schema, make_engine
 from matcher.workspace.editing import CaseEditor
@@ -39,7 +38,9 @@ class Workspace:
     Terms staff taught are added to it by `lexicon`; every ranking, shortlist and data version
     in the workspace comes from `lexicon.ranker`."""
 
-    def __init__(self, engine: Engine, *, ranker: Ranker, results_dir: Path | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, ranker: Ranker, retention: Retention | None = None
+    ) -> None:
         self.engine = engine
         self.db = Database(engine)
         self.lexicon = Lexicon(self.db, ranker)
@@ -48,15 +49,13 @@ class Workspace:
         self.inbox = Inbox(self.db)
         self.shortlists = Shortlists(self.db, editor, self.lexicon)
         self.staff = StaffAccounts(self.db)
-        self.batch_runs = BatchRuns(
-            self.db, self.lexicon, results_dir or default_results_dir(engine)
-        )
+        self.batch_runs = BatchRuns(self.db, self.lexicon, retention)
 
     @classmethod
     def open(
-        cls, url: str | None = None, *, ranker: Ranker, results_dir: Path | None = None
+        cls, url: str | None = None, *, ranker: Ranker, retention: Retention | None = None
     ) -> Workspace:
         """The workspace at `url` ($MATCHER_DB_URL, else var/matcher.db, created on first use)."""
         engine = make_engine(url)
         ensure_schema(engine)
-        return cls(engine, ranker=ranker, results_dir=results_dir)
+        return cls(engine, ranker=ranker, retention=retention)

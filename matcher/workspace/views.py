@@ -174,7 +174,8 @@ class PreparedExport(BaseModel):
 
 
 class BatchRun(BaseModel):
-    """A batch run; its result file is kept under the results folder (path + SHA-256)."""
+    """A batch run; its result is kept in the database by SHA-256 (`result_path` adds its
+    format), until the retention rule lets it go (`result_kept` False)."""
 
     model_config = _FROZEN
     id: int
@@ -187,6 +188,7 @@ class BatchRun(BaseModel):
     data_version: str
     result_path: str
     result_sha256: str
+    result_kept: bool = True
     created_by: str
     created_at: datetime
 
