@@ -146,3 +146,17 @@ def provenance_words(record: AvailabilityRecord, *, who: bool = True) -> Text:
         when=date_words(record.checked_at),
         who=record.checked_by,
     )
+
+
+def change_words(park: Text, record: AvailabilityRecord) -> Text:
+    """An Inbox notice: 'P07 Zhongguancun … now has 8,000 m² available from March 2027'."""
+    area = area_words(record.area_m2)
+    if record.status is AvailabilityStatus.FULL:
+        return say("availability_notice_full", park=park)
+    if record.status is AvailabilityStatus.UNDER_NEGOTIATION:
+        return say("availability_notice_negotiating", park=park, area=area)
+    if record.available_from is None:
+        return say("availability_notice_now", park=park, area=area)
+    return say(
+        "availability_notice_from", park=park, area=area, month=month_words(record.available_from)
+    )

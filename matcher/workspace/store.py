@@ -7,6 +7,7 @@
     ws.staff       staff accounts, signing in, sessions                   (staff.py)
     ws.lexicon     taught terms, and the ranker they make with the data   (lexicon.py)
     ws.batch_runs  batch runs and their result files                      (batch_runs.py)
+    ws.availability space available per park, history, re-matching cases (availability.py)
 
 Every method opens its own short transaction and returns frozen views
 (matcher.workspace.views), never live ORM rows.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from matcher.workspace.availability import Availabilities
 from matcher.workspace.batch_runs import BatchRuns, default_results_dir
 from matcher.workspace.cases import Cases
 from matcher.workspace.db import Database, ensure_schema, make_engine
@@ -48,6 +50,7 @@ class Workspace:
         self.inbox = Inbox(self.db)
         self.shortlists = Shortlists(self.db, editor, self.lexicon)
         self.staff = StaffAccounts(self.db)
+        self.availability = Availabilities(self.db, editor, self.lexicon)
         self.batch_runs = BatchRuns(
             self.db, self.lexicon, results_dir or default_results_dir(engine)
         )
