@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.errors import UserFacingError
 from matcher.i18n import Text, date_words, in_beijing, say
 from matcher.text import area_words
 
@@ -92,6 +93,21 @@ class Availability(BaseModel):
     def in_use(self) -> bool:
         """Whether the office records availability at all (else matching is as published)."""
         return bool(self.records)
+
+
+def read_day(text: str) -> date:
+    """A date as people type it: 2027-03-01, 2027/3/1, or a month (2027-03: its first day).
+    UserFacingError says what to write."""
+    cleaned = text.strip().replace("/", "-").replace(".", "-")
+    parts = cleaned.split("-")
+    try:
+        if len(parts) == 2:
+            return date(int(parts[0]), int(parts[1]), 1)
+        if len(parts) == 3:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        pass
+    raise UserFacingError(say("availability_bad_date", value=text.strip()[:40]))
 
 
 def day_words(day: date) -> Text:

@@ -80,7 +80,8 @@ class Ranker:
     def with_availability(self, availability: Availability | None) -> Ranker:
         """This ranker comparing areas with the space each park has available, as given
         (None, or nothing recorded: the published totals, exactly as without)."""
-        if availability == self.availability:
+        nothing = availability is None or not availability.in_use
+        if availability == self.availability or (nothing and self.availability is None):
             return self
         ranker = copy.copy(self)
         sector, _, location = self.comparisons

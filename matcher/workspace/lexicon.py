@@ -51,6 +51,8 @@ class Lexicon:
         if self.availability is None:
             return taught
         space = self.availability()
+        if not space.in_use:  # nothing recorded: the totals as published, the same ranker
+            return taught
         kept = self._with_space
         if kept is not None and kept[0] is taught and kept[1] is space:
             return kept[2]
