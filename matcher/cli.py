@@ -910,7 +910,11 @@ def _availability(args: argparse.Namespace, console: Console) -> int:
             _print_json([e.model_dump(mode="json") for e in history])
             return 0
         for entry in history:
-            said_key = "cli_availability_check" if entry.kind == "check" else "cli_availability_set"
+            said_key = (
+                "availability_history_check"
+                if entry.kind == "check"
+                else "availability_history_record"
+            )
             console.print(
                 said(
                     said_key,
@@ -922,7 +926,7 @@ def _availability(args: argparse.Namespace, console: Console) -> int:
                 markup=False,
             )
         if not history:
-            console.print(said("cli_availability_none"), markup=False)
+            console.print(said("availability_not_recorded"), markup=False)
         return 0
     snapshot = availability.snapshot()
     if args.json:
@@ -945,7 +949,8 @@ def _availability(args: argparse.Namespace, console: Console) -> int:
         named = park_named(park.park_id, park.name_zh, park.name_en)
         found = snapshot.records.get(park.park_id)
         if found is None:
-            console.print(said("cli_availability_unrecorded", park=named), markup=False)
+            not_recorded = say("availability_not_recorded")
+            console.print(said("field_value", field=named, value=not_recorded), markup=False)
             continue
         line = said(
             "cli_availability_line",
