@@ -4,17 +4,24 @@ in total; P07 123,500 m² of 238,300 m² (data/parks.csv)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.availability import Availability, AvailabilityRecord
+from matcher.blocking import BlockedTop, full_top
 from matcher.comparisons import NOT_ASKED, Readings
 from matcher.evaluation import evaluate, read_gold
 from matcher.models import Requirement
 from matcher.scoring import Ranker
 from tests.conftest import SHARED_GOLD
+from tests.test_blocking import assert_same, ranker_of, readings_of
+from tests.test_blocking import requirement as blocking_requirement
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 10:00 in Beijing, 2 December 2026
 
@@ -126,8 +133,10 @@ def test_nothing_recorded_compares_exactly_as_published(ranker: Ranker) -> None:
         sector_text="集成电路设计", min_area_m2=3000, preferred_location="温泉"
     )
     plain = [m.model_dump() for m in ranker.rank(requirement)]
-    for given in (None, empty):
-        assert [m.model_dump() for m in ranker.with_availability(given).rank(requirement)] == plain
+    for snapshot_given in (None, empty):
+        assert [
+            m.model_dump() for m in ranker.with_availability(snapshot_given).rank(requirement)
+        ] == plain
 
 
 def test_the_eval_figures_are_unchanged_when_no_availability_is_recorded(
@@ -172,3 +181,52 @@ def test_an_available_park_ranks_above_one_whose_space_comes_too_late(ranker: Ra
     plain = {m.park_id: m.score for m in ranker.rank(requirement)}
     assert scores["P01"] == plain["P01"]  # available now scores as "enough" did
     assert scores["P07"] < plain["P07"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(blocking_requirement, min_size=1, max_size=20),
+    k=st.integers(1, 8),
+    seed=st.integers(0, 3),
+    first_visit=st.sampled_from([1, 4, 64]),
+    figures=st.lists(
+        st.tuples(
+            st.integers(0, 199),
+            st.sampled_from([0.0, 2000.0, 9000.0, 70000.0]),
+            st.sampled_from(["available", "under_negotiation", "full"]),
+            st.sampled_from([None, date(2026, 6, 1), date(2027, 3, 1)]),
+            st.booleans(),  # stale
+        ),
+        max_size=30,
+    ),
+    needed=st.lists(st.sampled_from([None, date(2027, 1, 1), date(2027, 6, 1)]), min_size=1),
+)
+def test_blocking_with_availability_gives_the_top_k_of_scoring_every_park(
+    rows: list[tuple[str, str, float, float]],
+    k: int,
+    seed: int,
+    first_visit: int,
+    figures: list[tuple[int, float, str, date | None, bool]],
+    needed: list[date | None],
+) -> None:
+    base = ranker_of(200, seed)
+    records = {}
+    for index, area, status, start, stale in figures:
+        park = base.parks[index]
+        checked = NOW - timedelta(days=100 if stale else 1)
+        records[park.park_id] = record(
+            park.park_id,
+            min(area, park.total_area_m2),
+            status=status,
+            available_from=start,
+            checked_at=checked,
+        )
+    ranker = base.with_availability(Availability.of(records, NOW, 90))
+    plain = readings_of(ranker, rows)
+    days = [needed[i % len(needed)] for i in range(len(rows))]
+    readings = dataclasses.replace(plain, needed_by=np.array(days, dtype="datetime64[D]"))
+    w = np.full((len(rows), 3), (0.6, 0.25, 0.15))
+    none = np.zeros((len(rows), 3), dtype=bool)
+    full = full_top(ranker, readings, w, none, k)
+    blocked = BlockedTop(ranker, first_visit).top(readings, w, none, k)
+    assert_same(blocked, full)

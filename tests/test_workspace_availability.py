@@ -71,14 +71,19 @@ def test_a_figure_goes_stale_and_still_accurate_makes_it_current_again(
 
 def test_what_cannot_be_recorded_is_refused_naming_it(workspace: Workspace) -> None:
     ws = workspace.availability
-    cases = [
+    cases: list[tuple[dict[str, object], str]] = [
         ({"park_id": "P99"}, "There is no park “P99”"),
         ({"status": "free"}, "Status “free” is not known"),
         ({"source": "rumour"}, "Source “rumour” is not known"),
         ({"area_m2": 300_000}, "must be between 0 and the park's total floor area of 238,300 m²"),
     ]
     for change, words in cases:
-        given = {"park_id": "P07", "area_m2": 8000, "status": "available", "source": "phone"}
+        given: dict[str, object] = {
+            "park_id": "P07",
+            "area_m2": 8000,
+            "status": "available",
+            "source": "phone",
+        }
         given.update(change)
         park_id = str(given.pop("park_id"))
         with pytest.raises(AvailabilityError) as refused:
