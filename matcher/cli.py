@@ -656,16 +656,13 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
                 max_area=args.max_area,
                 location=args.location,
                 area_limit_m2=workspace.lexicon.ranker.area_limit_m2,
+                needed_by=_day_option("--needed-by", args.needed_by) if args.needed_by else None,
             )
         except AreaError as error:
             option = "--max-area" if error.field == "max" else "--min-area"
             raise _in_option(option, error) from error
         if not requirement.asks_sector:
             raise UsageError(say("cli_give_sector"))
-        if args.needed_by:
-            requirement = requirement.model_copy(
-                update={"needed_by": _day_option("--needed-by", args.needed_by)}
-            )
         case = workspace.cases.create(
             requirement,
             actor=_actor(),

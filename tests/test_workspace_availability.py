@@ -155,3 +155,15 @@ def test_a_notice_says_what_changed_in_words() -> None:
     said = change_words(both("学院路科技园·东升园", "Dongsheng Park"), record)
     assert said.en == "Dongsheng Park now has 8,000 m² available from March 2027"
     assert said.zh == "学院路科技园·东升园2027年3月起有可用面积 8000㎡"
+
+
+def test_confirming_a_stale_figure_re_matches_the_open_cases(workspace: Workspace) -> None:
+    ws = workspace.availability
+    long_ago = utcnow() - timedelta(days=120)
+    ws.record("P01", area_m2=0, status="full", source="phone", actor="li", now=long_ago)
+    case = workspace.cases.create(NEED, actor="li", company="Xinhe")
+    assert top_three(workspace, case.id)[0] == "P01"  # a stale "full" is not relied on
+    assert workspace.inbox.notices() == []
+    ws.confirm("P01", actor="zhao")
+    assert top_three(workspace, case.id)[0] != "P01"
+    assert [(n.case_id, n.record.park_id) for n in workspace.inbox.notices()] == [(case.id, "P01")]

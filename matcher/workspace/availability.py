@@ -110,7 +110,7 @@ class Availabilities:
         self._cached = None
         if rematch:
             self.rematch(record_id, actor=actor, now=now)
-        return self._current_of(park.park_id, now)[0]
+        return self._current_of(park.park_id)
 
     def confirm(
         self, park_id: str, *, actor: Staff | str, now: datetime | None = None
@@ -119,7 +119,8 @@ class Availabilities:
         a stale figure counts again, so the open cases are re-matched."""
         now = now or utcnow()
         park = self._park(park_id)
-        current, _ = self._current_of(park.park_id, now)
+        current = self._current_of(park.park_id)
+        was_stale = current.stale_on(now, self.stale_after_days)
         with self._db.session() as session:
             session.add(
                 AvailabilityCheckRow(
@@ -128,8 +129,9 @@ class Availabilities:
             )
             session.commit()
         self._cached = None
-        self.rematch(current.id, actor=actor, now=now)
-        return self._current_of(park.park_id, now)[0]
+        if was_stale:  # a current figure confirmed changes no ranking
+            self.rematch(current.id, actor=actor, now=now)
+        return self._current_of(park.park_id)
 
     def history(self, park_id: str) -> list[AvailabilityEntry]:
         """Every record of the park and every check, newest first."""
@@ -264,12 +266,12 @@ class Availabilities:
                 say("availability_park_unknown", park=park_id.strip()[:20])
             ) from None
 
-    def _current_of(self, park_id: str, now: datetime) -> tuple[AvailabilityRecord, bool]:
-        """The park's current record and whether it is stale; AvailabilityError if none."""
+    def _current_of(self, park_id: str) -> AvailabilityRecord:
+        """The park's current record; AvailabilityError if it has none."""
         record = self.current().get(park_id)
         if record is None:
             raise AvailabilityError(say("availability_none_recorded", park=park_id))
-        return record, record.stale_on(now, self.stale_after_days)
+        return record
 
 
 _Kind = TypeVar("_Kind", AvailabilityStatus, AvailabilitySource)
