@@ -19,6 +19,8 @@ from matcher.errors import UserFacingError
 from matcher.reasons import park_named
 from matcher.workspace import Staff
 
+FORM_KEYS = ("availability_area", "availability_below", "availability_start", "availability_source")
+
 
 def change_text(record: AvailabilityRecord) -> str:
     """An Inbox notice in the reader's language: what the park has available now."""
@@ -57,26 +59,43 @@ def keep_current(staff: Staff) -> None:
             ws.availability.confirm(park_id, actor=staff)
             st.toast(t("availability_confirmed"))
             st.rerun()
-    with st.form("availability_form", clear_on_submit=True):
+    # Kept after a refused save (nothing typed is lost); emptied after a recorded one.
+    with st.form("availability_form"):
         a, b, c = st.columns(3)
-        area = a.number_input(t("availability_area"), min_value=0, step=500, value=None)
-        below = b.number_input(t("availability_underground"), min_value=0, step=500, value=None)
-        start = c.date_input(t("availability_from"), value=None, format="YYYY-MM-DD")
+        area = a.number_input(
+            t("availability_area"), min_value=0, step=500, value=None, key="availability_area"
+        )
+        below = b.number_input(
+            t("availability_underground"),
+            min_value=0,
+            step=500,
+            value=None,
+            key="availability_below",
+        )
+        start = c.date_input(
+            t("availability_from"), value=None, format="YYYY-MM-DD", key="availability_start"
+        )
         d, e = st.columns(2)
         status = d.selectbox(
             t("availability_status"),
             options=[s.value for s in AvailabilityStatus],
             format_func=lambda s: t(f"availability_status_{s}"),
+            key="availability_status",
         )
         source = e.selectbox(
             t("availability_source"),
             options=[s.value for s in AvailabilitySource],
             format_func=lambda s: t(f"availability_source_{s}"),
+            index=None,  # never a guessed source
+            placeholder=t("choose"),
+            key="availability_source",
         )
-        saved = st.form_submit_button(t("availability_save"))
+        saved = st.form_submit_button(t("availability_save"), key="availability_save")
     if saved:
         if area is None:
             st.error(t("availability_give_area"))
+        elif source is None:
+            st.error(t("availability_give_source"))
         else:
             try:
                 ws.availability.record(
@@ -91,6 +110,8 @@ def keep_current(staff: Staff) -> None:
             except UserFacingError as error:
                 st.error(error.message.in_(lang()))
             else:
+                for key in FORM_KEYS:
+                    st.session_state.pop(key, None)
                 st.toast(t("availability_saved"))
                 st.rerun()
     history = ws.availability.history(park_id)

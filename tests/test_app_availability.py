@@ -78,6 +78,27 @@ def test_staff_confirm_a_figure_in_one_click_and_the_inbox_lists_re_ranked_cases
     assert not at.exception
     assert [e.kind for e in own_db.availability.history("P01")] == ["check", "record"]
 
+    # A new figure from the form, its source chosen (none is guessed).
+    at.session_state["availability_park"] = "P07"
+    at.run()
+    at.number_input(key="availability_area").set_value(6000)
+    at.button(key="availability_save").click()
+    at.run()
+    assert "请选择数据来源" in [e.value for e in at.error]
+    assert "P07" not in own_db.availability.current()
+    assert at.number_input(key="availability_area").value == 6000  # kept, not lost
+    at.selectbox(key="availability_source").set_value("site_visit")
+    at.button(key="availability_save").click()
+    at.run()
+    assert not at.exception
+    recorded = own_db.availability.current()["P07"]
+    assert (recorded.area_m2, recorded.source.value, recorded.available_from) == (
+        6000,
+        "site_visit",
+        None,
+    )
+    assert at.number_input(key="availability_area").value is None  # ready for the next park
+
     at.switch_page("app_pages/inbox.py")
     at.run()
     assert not at.exception

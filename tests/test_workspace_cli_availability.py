@@ -49,7 +49,7 @@ def test_an_office_keeps_a_parks_availability_from_the_command_line(
         "P07": True,
     }
     listed = matcher("availability", "show").out
-    assert "P03 Zhongguancun Wenquan Science Park (Phase II): Not recorded (compared" in listed
+    assert "P03 Zhongguancun Wenquan Science Park (Phase II): Not recorded" in listed
 
     notices = matcher("cases", "notices").out.splitlines()
     assert len(notices) == 1 and "P01 Zhongguancun Comprehensive Bonded Zone" in notices[0]
