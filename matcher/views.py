@@ -303,6 +303,10 @@ def requirement_lines(
         if requirement.area_is_hard:
             area = say("required_note", words=area)
         lines.append((say("brief_area"), area))
+    if requirement.needed_by is not None:
+        from matcher.availability import day_words
+
+        lines.append((say("needed_by"), day_words(requirement.needed_by)))
     if requirement.preferred_location or requirement.place_ids:
         places = [same(requirement.preferred_location)] if requirement.preferred_location else []
         known = {p.place_id: p for p in catalogue.places}

@@ -230,3 +230,12 @@ def test_blocking_with_availability_gives_the_top_k_of_scoring_every_park(
     full = full_top(ranker, readings, w, none, k)
     blocked = BlockedTop(ranker, first_visit).top(readings, w, none, k)
     assert_same(blocked, full)
+
+
+def test_the_date_needed_is_among_what_was_asked(ranker: Ranker) -> None:
+    from matcher.views import requirement_lines
+
+    asked = Requirement.from_cells(sector_text="软件", min_area="3000", needed_by=date(2027, 6, 1))
+    lines = requirement_lines(asked, ranker.catalogue, ranker.default_weights)
+    assert [(field.en, words.en) for field, words in lines][-1] == ("Needed by", "1 June 2027")
+    assert [(field.zh, words.zh) for field, words in lines][-1] == ("需要入驻日期", "2027年6月1日")
