@@ -15,7 +15,7 @@ from matcher.client_address import Network, trusted_proxies, visitor_address
 from matcher.i18n import Lang, label, time_words
 from matcher.models import Park
 from matcher.scoring import Ranker, ranker_for
-from matcher.views import header
+from matcher.views import AVAILABILITY_COLUMNS, availability_row, header
 from matcher.workspace import Staff, Workspace, database_url, utcnow
 
 BOOTSTRAP_VAR = "MATCHER_BOOTSTRAP_STAFF"
@@ -213,4 +213,12 @@ def area_facts(park: Park) -> dict[str, str]:
     return {
         header(column, lang()): t("unknown") if value is None else f"{value:,.0f}"
         for column, value in figures.items()
+    }
+
+
+def availability_facts(park: Park) -> dict[str, str]:
+    """The park's space available as the office recorded it: the figure, its date, its source."""
+    row = availability_row(park, workspace().availability.snapshot(), lang())
+    return {
+        header(column, lang()): str(row[column]) for column in AVAILABILITY_COLUMNS if row[column]
     }

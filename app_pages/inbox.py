@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.availability import change_text
 from app_pages.common import local_time, plain, require_staff, t, workspace
 from app_pages.requirement_form import (
     asks_something,
@@ -44,6 +45,23 @@ with st.expander(t("new_case")):
                     assigned_staff_id=staff.id,
                 )
                 st.switch_page(CASE_PAGE, query_params={"case": str(case.id)})
+
+notices = ws.inbox.notices()
+if notices:
+    st.subheader(t("notices_heading"))
+    for notice in notices:
+        with st.container(border=True):
+            a, b = st.columns([4, 1])
+            a.page_link(
+                CASE_PAGE,
+                label=plain(f"#{notice.case_id} {notice.company or '—'}"),
+                query_params={"case": str(notice.case_id)},
+            )
+            a.text(change_text(notice.record))
+            a.caption(local_time(notice.created_at))
+            if b.button(t("notice_done"), key=f"notice_done_{notice.id}"):
+                ws.inbox.mark_read(notice.id, actor=staff.username)
+                st.rerun()
 
 left, right = st.columns([2, 3])
 statuses = left.multiselect(

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import catalogue, lang, ranker, t
+from app_pages.availability import keep_current
+from app_pages.common import catalogue, lang, ranker, signed_in_staff, t, workspace
 from app_pages.ranking import NAME_WIDTH, ROW_HEIGHT
 from matcher.models import Requirement
 from matcher.reasons import sector_name
-from matcher.views import find_parks, header, park_row, source_words, table
+from matcher.views import (
+    AVAILABILITY_COLUMNS,
+    availability_row,
+    find_parks,
+    header,
+    park_row,
+    source_words,
+    table,
+)
 
 st.title(t("page_parks"))
 cat = catalogue()
@@ -37,11 +46,20 @@ found = find_parks(
     {h.sector_id for h in seen.sector_hits} if seen else set(),
     {h.place.place_id for h in seen.place_hits} if seen else set(),
 )
-shown_fields = ("park_id", "park_name_zh", "town", "total_area", "above_ground_area", "sectors")
+space = workspace().availability.snapshot()
+shown_fields = (
+    "park_id",
+    "park_name_zh",
+    "town",
+    "total_area",
+    "above_ground_area",
+    *AVAILABILITY_COLUMNS,
+    "sectors",
+)
 positioning = "positioning_zh" if lang() == "zh" else "positioning_en"  # one the reader reads
 more_fields = ("park_name_en", "zone", "expansion_area", "address", positioning, "notes")
 rows = [
-    park_row(park, cat, lang())
+    park_row(park, cat, lang()) | availability_row(park, space, lang())
     for park in found
     if (not zones or park.zone.value in zones)
     and (not sectors or set(sectors) & set(park.sector_ids()))
@@ -62,3 +80,7 @@ st.dataframe(
     },
 )
 st.caption(t("parks_shown", shown=len(rows), total=len(cat.parks), source=source_words()))
+
+staff = signed_in_staff()
+if staff is not None:
+    keep_current(staff)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import area_facts, catalogue, lang, plain, ranker, t
+from app_pages.common import area_facts, availability_facts, catalogue, lang, plain, ranker, t
 from matcher.display import how_to_read, shown_breakdown, shown_score
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
@@ -248,6 +248,7 @@ def show_details(matches: list[Match], key: str) -> None:
         col("location_en"): park.location_en,
         col("town"): t("gloss", text=row["town"], gloss=row["zone"]),
         **area_facts(park),
+        **availability_facts(park),
         col("notes"): row["notes"],
     }
     right.table(

@@ -65,6 +65,7 @@ def readings_subset(readings: Readings, rows: NDArray[np.intp]) -> Readings:
         location_of=location_of.reshape(-1).astype(np.intp),
         min_area=readings.min_area[rows],
         max_area=readings.max_area[rows],
+        needed_by=None if readings.needed_by is None else readings.needed_by[rows],
     )
 
 

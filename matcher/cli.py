@@ -8,13 +8,14 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from matcher.areas import AreaError
 from matcher.catalogue import CatalogueError, chain_gaps, load_catalogue
 from matcher.errors import UsageError, UserFacingError
-from matcher.i18n import Lang, label, say
+from matcher.i18n import Lang, label, say, time_words
 from matcher.models import Requirement, Weights
 
 if TYPE_CHECKING:
@@ -415,6 +416,9 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--contact", default="", help="contact person")
     add.add_argument("--email-or-phone", default="", help="how to reach the contact person")
     add.add_argument("--consent", action="store_true", help="consents to be contacted")
+    add.add_argument(
+        "--needed-by", default="", help="the date the space is needed by (2027-03-01 or 2027-03)"
+    )
     add.add_argument("--json", action="store_true")
     listing = cases_sub.add_parser("list", help="the Inbox, newest first")
     listing.add_argument("--status", choices=_STATUSES, default=None)
@@ -427,6 +431,12 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     status.add_argument("case_id", type=_positive_int, metavar="ID")
     status.add_argument("status", choices=_STATUSES)
     status.add_argument("--json", action="store_true")
+    notices = cases_sub.add_parser(
+        "notices", help="open cases re-ranked when a park's availability changed (the Inbox)"
+    )
+    notices.add_argument("--all", action="store_true", help="read ones too")
+    notices.add_argument("--json", action="store_true")
+    _add_availability_commands(sub)
 
     shortlist = sub.add_parser("shortlist", help="a case's shortlist")
     shortlist_sub = shortlist.add_subparsers(dest="shortlist_command", required=True)
@@ -499,6 +509,37 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     teach.add_argument("--note", default="", help="why: the judgement, for review")
     retire = lexicon_sub.add_parser("retire", help="stop using a taught term (the record stays)")
     retire.add_argument("term_id", type=_positive_int)
+
+
+_AVAILABILITY_STATUSES = ("available", "under_negotiation", "full")
+_AVAILABILITY_SOURCES = ("park_operator", "phone", "site_visit", "published_list")
+
+
+def _add_availability_commands(sub: argparse._SubParsersAction[Any]) -> None:
+    availability = sub.add_parser(
+        "availability", help="space available per park, kept with its history"
+    )
+    av_sub = availability.add_subparsers(dest="availability_command", required=True)
+    av_set = av_sub.add_parser(
+        "set", help="record a park's space available now; open cases are re-matched"
+    )
+    av_set.add_argument("park_id", metavar="PARK_ID")
+    av_set.add_argument("--area", required=True, help="above-ground floor area available")
+    av_set.add_argument("--underground", default="", help="underground floor area available")
+    av_set.add_argument(
+        "--from", dest="available_from", default="", help="available from (2027-03-01 or 2027-03)"
+    )
+    av_set.add_argument("--status", choices=_AVAILABILITY_STATUSES, default="available")
+    av_set.add_argument("--source", choices=_AVAILABILITY_SOURCES, required=True)
+    av_set.add_argument("--json", action="store_true")
+    av_show = av_sub.add_parser("show", help="every park's current figure, or one park's history")
+    av_show.add_argument("park_id", nargs="?", default=None, metavar="PARK_ID")
+    av_show.add_argument("--json", action="store_true")
+    av_confirm = av_sub.add_parser(
+        "confirm", help="still accurate: confirm a park's current figure (recorded as a check)"
+    )
+    av_confirm.add_argument("park_id", metavar="PARK_ID")
+    av_confirm.add_argument("--json", action="store_true")
 
 
 def _actor() -> str:
@@ -671,6 +712,7 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
                 max_area=args.max_area,
                 location=args.location,
                 area_limit_m2=workspace.lexicon.ranker.area_limit_m2,
+                needed_by=_day_option("--needed-by", args.needed_by) if args.needed_by else None,
             )
         except AreaError as error:
             option = "--max-area" if error.field == "max" else "--min-area"
@@ -702,6 +744,8 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
             )
         console.print(f"{len(page.rows)} of {page.total} cases", markup=False)
         return 0
+    elif args.cases_command == "notices":
+        return _print_notices(workspace, args, console)
     elif args.cases_command == "show":
         case = workspace.cases.get(args.case_id)
     else:
@@ -867,8 +911,150 @@ def _lexicon(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _day_option(option: str, text: str) -> date:
+    from matcher.availability import read_day
+
+    try:
+        return read_day(text)
+    except UserFacingError as error:
+        raise _in_option(option, error) from error
+
+
+def _area_option(option: str, text: str) -> float:
+    from matcher.areas import area_bounds
+
+    try:
+        bounds = area_bounds(text, "")
+    except AreaError as error:
+        raise _in_option(option, error) from error
+    if bounds.min_m2 is None or bounds.max_m2 not in (None, bounds.min_m2):
+        raise UsageError(say("cli_option_problem", option=option, problem=say("cli_one_area")))
+    return bounds.min_m2
+
+
+def _availability(args: argparse.Namespace, console: Console) -> int:
+    from matcher.availability import figure_words, provenance_words
+    from matcher.reasons import park_named
+
+    workspace = _open_workspace(args)
+    availability = workspace.availability
+    lang = cli_lang()
+    catalogue = workspace.lexicon.ranker.catalogue
+    if args.availability_command in ("set", "confirm"):
+        if args.availability_command == "set":
+            record = availability.record(
+                args.park_id,
+                area_m2=_area_option("--area", args.area),
+                underground_m2=(
+                    _area_option("--underground", args.underground) if args.underground else None
+                ),
+                available_from=(
+                    _day_option("--from", args.available_from) if args.available_from else None
+                ),
+                status=args.status,
+                source=args.source,
+                actor=_actor(),
+            )
+        else:
+            record = availability.confirm(args.park_id, actor=_actor())
+        if args.json:
+            _print_json(record.model_dump(mode="json"))
+            return 0
+        park = catalogue.park(record.park_id)
+        console.print(
+            said(
+                "cli_availability_line",
+                park=park_named(park.park_id, park.name_zh, park.name_en),
+                figure=figure_words(record),
+                source=provenance_words(record),
+            ),
+            markup=False,
+        )
+        return 0
+    if args.park_id is not None:
+        history = availability.history(args.park_id)
+        if args.json:
+            _print_json([e.model_dump(mode="json") for e in history])
+            return 0
+        for entry in history:
+            said_key = (
+                "availability_history_check"
+                if entry.kind == "check"
+                else "availability_history_record"
+            )
+            console.print(
+                said(
+                    said_key,
+                    when=time_words(entry.at),
+                    who=entry.by,
+                    figure=figure_words(entry.record),
+                    source=say(f"availability_source_{entry.record.source.value}"),
+                ),
+                markup=False,
+            )
+        if not history:
+            console.print(said("availability_not_recorded"), markup=False)
+        return 0
+    snapshot = availability.snapshot()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "park_id": park.park_id,
+                    "current": (
+                        snapshot.records[park.park_id].model_dump(mode="json")
+                        if park.park_id in snapshot.records
+                        else None
+                    ),
+                    "stale": park.park_id in snapshot.stale,
+                }
+                for park in catalogue.parks
+            ]
+        )
+        return 0
+    for park in catalogue.parks:
+        named = park_named(park.park_id, park.name_zh, park.name_en)
+        found = snapshot.records.get(park.park_id)
+        if found is None:
+            not_recorded = say("availability_not_recorded")
+            console.print(said("field_value", field=named, value=not_recorded), markup=False)
+            continue
+        line = said(
+            "cli_availability_line",
+            park=named,
+            figure=figure_words(found),
+            source=provenance_words(found),
+        )
+        if park.park_id in snapshot.stale:
+            line += " " + label("availability_stale_mark", lang)
+        console.print(line, markup=False)
+    return 0
+
+
+def _print_notices(workspace: Workspace, args: argparse.Namespace, console: Console) -> int:
+    from matcher.availability import change_words
+    from matcher.free_text import shown
+    from matcher.reasons import park_named
+
+    notices = workspace.inbox.notices(unread_only=not args.all)
+    if args.json:
+        _print_json([n.model_dump(mode="json") for n in notices])
+        return 0
+    catalogue = workspace.lexicon.ranker.catalogue
+    for notice in notices:
+        park = catalogue.park(notice.record.park_id)
+        what = change_words(park_named(park.park_id, park.name_zh, park.name_en), notice.record)
+        console.print(
+            f"{notice.case_id:>6}  {shown(notice.company) or '-'}  {what.in_(cli_lang())}  "
+            f"{time_words(notice.created_at).in_(cli_lang())}",
+            markup=False,
+        )
+    return 0
+
+
 WORKSPACE_HANDLERS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
     "db": _db,
+    "availability": _availability,
     "cases": _cases,
     "shortlist": _shortlist,
     "staff": _staff,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher import reasons as say_why
+from matcher.availability import Availability, AvailabilityStatus
 from matcher.chains import ChainLink, chain_missing_reason, chain_reason
 from matcher.codes import first_and_codes
 from matcher.i18n import Text, both, joined, say
@@ -46,9 +48,17 @@ class Readings:
     min_area: FloatArray  # (n,) nan: not given
     max_area: FloatArray
     area_from_text: BoolArray | None = None  # (n,) the area was read from the sentence
+    # (n,) datetime64[D], NaT: the date each investor needs the space by (None: nobody said)
+    needed_by: NDArray[np.datetime64] | None = None
 
     @classmethod
-    def one(cls, seen: Understanding, low: float | None, high: float | None) -> Readings:
+    def one(
+        cls,
+        seen: Understanding,
+        low: float | None,
+        high: float | None,
+        needed_by: date | None = None,
+    ) -> Readings:
         """A single requirement, read once for both its sector and its location."""
         first = np.zeros(1, dtype=np.intp)
         return cls(
@@ -58,6 +68,7 @@ class Readings:
             first,
             np.array([np.nan if low is None else low]),
             np.array([np.nan if high is None else high]),
+            needed_by=None if needed_by is None else np.array([needed_by], dtype="datetime64[D]"),
         ).with_areas_from_text()
 
     def with_areas_from_text(self) -> Readings:
@@ -433,7 +444,9 @@ class AreaComparison:
 
     text_only = False
 
-    def __init__(self, parks: Sequence[Park], tuning: Tuning) -> None:
+    def __init__(
+        self, parks: Sequence[Park], tuning: Tuning, availability: Availability | None = None
+    ) -> None:
         self.parks = tuple(parks)
         self.above = np.array(
             [np.nan if p.above_ground_area_m2 is None else p.above_ground_area_m2 for p in parks]
@@ -442,6 +455,37 @@ class AreaComparison:
         # Where the source gives no above-ground figure, the only figure is compared.
         self.usable = np.where(np.isnan(self.above), self.total, self.above)
         self.level_scores = np.array([tuning.area.levels[level] for level in AreaLevel])
+        self.stale_after_days = tuning.availability.stale_after_days
+        # With no availability recorded anywhere, parks are compared as published, exactly.
+        self.availability = availability if availability and availability.in_use else None
+        if self.availability is not None:
+            self._read_availability(self.availability)
+
+    def _read_availability(self, availability: Availability) -> None:
+        """Each park's current figure as arrays (no current figure: nan, never compared)."""
+        current = [availability.current(p.park_id) for p in self.parks]
+        self.has_current = np.array([r is not None for r in current], dtype=bool)
+        self.free = np.array([np.nan if r is None else r.usable_m2 for r in current])
+        self.free_below = np.array(
+            [
+                r.underground_m2 or 0.0
+                if r is not None and r.status is not AvailabilityStatus.FULL
+                else 0.0
+                for r in current
+            ]
+        )
+        self.as_of = np.datetime64(availability.as_of, "D")
+        self.free_from = np.array(
+            [
+                self.as_of if r is None or r.available_from is None else r.available_from
+                for r in current
+            ],
+            dtype="datetime64[D]",
+        )
+        self.negotiating = np.array(
+            [r is not None and r.status is AvailabilityStatus.UNDER_NEGOTIATION for r in current],
+            dtype=bool,
+        )
 
     @property
     def best_value(self) -> float:
@@ -449,13 +493,17 @@ class AreaComparison:
 
     def score(self, readings: Readings) -> Scored:
         every = np.arange(len(self.parks))[None, :]
-        return self.score_parks(readings.min_area[:, None], readings.max_area[:, None], every)
+        needed = None if readings.needed_by is None else readings.needed_by[:, None]
+        return self.score_parks(
+            readings.min_area[:, None], readings.max_area[:, None], every, needed
+        )
 
     def score_cells(
         self, readings: Readings, rows: NDArray[np.intp], parks: NDArray[np.intp]
     ) -> Scored:
+        needed = None if readings.needed_by is None else readings.needed_by[rows][:, None]
         return self.score_parks(
-            readings.min_area[rows][:, None], readings.max_area[rows][:, None], parks
+            readings.min_area[rows][:, None], readings.max_area[rows][:, None], parks, needed
         )
 
     def asks(self, readings: Readings) -> BoolArray:
@@ -477,7 +525,15 @@ class AreaComparison:
         keys: list[Hashable] = [
             (float(readings.min_area[i]), float(readings.max_area[i])) for i in first.tolist()
         ]
-        return codes, keys
+        if self.availability is None or readings.needed_by is None:
+            return codes, keys
+        # Compared with the space available, the date needed counts too.
+        dates = readings.needed_by
+        lows, highs = readings.min_area, readings.max_area
+        with_dates: list[Hashable] = [
+            (float(lows[i]), float(highs[i]), str(dates[i])) for i in range(len(dates))
+        ]
+        return _keys_of(with_dates), list(dict.fromkeys(with_dates))
 
     def holds(self, scored: Scored) -> BoolArray:
         """Whether each park can hold the minimum asked for, underground included."""
@@ -499,9 +555,16 @@ class AreaComparison:
     def excluded_reason(self) -> Text:
         return say("reason_excluded_area")
 
-    def score_parks(self, lo: FloatArray, hi: FloatArray, parks: NDArray[np.intp]) -> Scored:
+    def score_parks(
+        self,
+        lo: FloatArray,
+        hi: FloatArray,
+        parks: NDArray[np.intp],
+        needed: NDArray[np.datetime64] | None = None,
+    ) -> Scored:
         """Values and levels for the given parks only: `parks` (n, M) park indices, `lo` and
-        `hi` (n, 1) the requirements' bounds (nan: not given)."""
+        `hi` (n, 1) the requirements' bounds (nan: not given), `needed` (n, 1) the date each
+        needs the space by (NaT or None: today)."""
         usable = self.usable[parks]
         total = self.total[parks]
         has_min = ~np.isnan(lo) & (np.nan_to_num(lo) > 0)
@@ -527,8 +590,53 @@ class AreaComparison:
             ],
             default=code(AreaLevel.CANNOT_FIT),
         ).astype(np.int8)
+        if self.availability is not None:
+            level = self._with_availability(level, lo, hi, has_min, parks, needed)
         values = np.where(level == NOT_ASKED, np.nan, self.level_scores[np.maximum(level, 0)])
         return Scored(values, level)
+
+    def _with_availability(
+        self,
+        level: LevelArray,
+        lo: FloatArray,
+        hi: FloatArray,
+        has_min: BoolArray,
+        parks: NDArray[np.intp],
+        needed: NDArray[np.datetime64] | None,
+    ) -> LevelArray:
+        """The levels as published, turned into what the space available says: a park with a
+        current figure is compared with it (a park too small in total still cannot fit); one
+        without is compared with its totals, which holding the minimum is "unconfirmed"."""
+        code = _area_code
+        need = np.where(has_min, lo, hi)
+        when = (
+            np.full(lo.shape, self.as_of)
+            if needed is None
+            else np.where(np.isnat(needed), self.as_of, needed)
+        )
+        free = np.nan_to_num(self.free[parks], nan=-1.0)
+        enough = free >= need
+        by_figure = np.select(
+            [
+                enough & self.negotiating[parks],
+                enough & (self.free_from[parks] <= when),
+                enough,
+                free + self.free_below[parks] >= need,
+            ],
+            [
+                code(AreaLevel.UNDER_NEGOTIATION),
+                code(AreaLevel.AVAILABLE_NOW),
+                code(AreaLevel.AVAILABLE_FROM),
+                code(AreaLevel.UNDERGROUND_AVAILABLE),
+            ],
+            default=code(AreaLevel.NOT_ENOUGH_AVAILABLE),
+        )
+        unconfirmed = np.where(level == code(AreaLevel.ENOUGH), code(AreaLevel.UNCONFIRMED), level)
+        compared = (level != NOT_ASKED) & (level != code(AreaLevel.CANNOT_FIT))
+        result: LevelArray = np.where(
+            compared, np.where(self.has_current[parks], by_figure, unconfirmed), level
+        ).astype(np.int8)
+        return result
 
     def reason_keys(self, readings: Readings) -> tuple[NDArray[np.intp], list[Hashable]]:
         """Requirements with the same bounds, read from the same words (if from a sentence),
@@ -548,12 +656,30 @@ class AreaComparison:
         for column in (low, high, source):
             _, of = np.unique(column, return_inverse=True)
             _, codes = np.unique(codes * (int(of.max()) + 1) + of, return_inverse=True)
+        if self.availability is not None and readings.needed_by is not None:
+            # Compared with the space available, the reason names the date needed.
+            _, of = np.unique(readings.needed_by.astype(np.int64), return_inverse=True)
+            _, codes = np.unique(codes * (int(of.max()) + 1) + of, return_inverse=True)
         codes = codes.reshape(-1).astype(np.intp)
         keys: list[Hashable] = []
         for i in _first_rows(codes).tolist():
             found = readings.sector[int(source[i])].area_in_text if source[i] >= 0 else None
-            keys.append((float(low[i]), float(high[i]), found[1] if found else None))
+            keys.append(
+                (
+                    float(low[i]),
+                    float(high[i]),
+                    found[1] if found else None,
+                    self._needed(readings, i),
+                )
+            )
         return codes, keys
+
+    def _needed(self, readings: Readings, row: int) -> date | None:
+        """The date the row needs the space by, where it matters (availability in use)."""
+        if self.availability is None or readings.needed_by is None:
+            return None
+        day = readings.needed_by[row]
+        return None if np.isnat(day) else day.astype(date)
 
     def explain(self, readings: Readings, row: int, park: int, level: int) -> Outcome:
         """The area verdict in words, naming the figure compared."""
@@ -570,11 +696,29 @@ class AreaComparison:
             seen = readings.sector[int(readings.sector_of[row])]
             assert seen.area_in_text is not None
             reasons.append(say_why.area_from_sector_text(seen.area_in_text[1]))
+        named = AreaLevel(self.levels[level])
+        current = None if self.availability is None else self.availability.current(found.park_id)
+        if current is not None and named not in (AreaLevel.CANNOT_FIT,):
+            reasons.append(
+                say_why.availability_reason(
+                    named,
+                    record=current,
+                    need=low if low == low and low > 0 else high,
+                    needed=self._needed(readings, row),
+                    as_of=self.availability.as_of if self.availability else None,
+                    total=float(self.usable[park]),
+                    figure=figure,
+                )
+            )
+            return Outcome(tuple(reasons), figure=figure)
+        if self.availability is not None and current is None:
+            recorded = self.availability.records.get(found.park_id)
+            reasons.append(say_why.availability_unconfirmed(recorded, self.stale_after_days))
         if found.above_ground_area_m2 is None:
             reasons.append(say("reason_above_ground_unknown"))
         reasons.append(
             say_why.area_reason(
-                AreaLevel(self.levels[level]),
+                AreaLevel.ENOUGH if named is AreaLevel.UNCONFIRMED else named,
                 need_min=low,
                 need_max=high,
                 usable=float(self.usable[park]),
@@ -826,11 +970,15 @@ def _pairs(readings: Readings) -> tuple[list[int], NDArray[np.intp]]:
 
 
 def build_comparisons(
-    parks: Sequence[Park], taxonomy: Taxonomy, gazetteer: Gazetteer, tuning: Tuning
+    parks: Sequence[Park],
+    taxonomy: Taxonomy,
+    gazetteer: Gazetteer,
+    tuning: Tuning,
+    availability: Availability | None = None,
 ) -> tuple[SectorComparison, AreaComparison, LocationComparison]:
     """The comparisons in COMPONENTS order; the first, the sector, leads (see fit_from)."""
     return (
         SectorComparison(parks, taxonomy, tuning),
-        AreaComparison(parks, tuning),
+        AreaComparison(parks, tuning, availability),
         LocationComparison(parks, gazetteer, tuning),
     )

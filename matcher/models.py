@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Literal
 
@@ -172,6 +173,9 @@ class Requirement(BaseModel):
     weights: Weights | None = None  # None: the defaults in data/scoring.toml
     area_is_hard: bool = False
     location_is_hard: bool = False
+    # The date the investor needs the space by: compared with the space a park has free
+    # then, where the office records it (matcher.availability); None: now.
+    needed_by: date | None = None
 
     @field_validator("min_area_m2", "max_area_m2", mode="before")
     @classmethod
@@ -203,6 +207,7 @@ class Requirement(BaseModel):
         area_is_hard: bool = False,
         location_is_hard: bool = False,
         area_limit_m2: float | None = None,
+        needed_by: date | None = None,
     ) -> Requirement:
         """The one front door: a requirement from what a person typed in the form, on the
         command line or in a lead list's cells. Raises AreaError naming the cell at fault."""
@@ -218,6 +223,7 @@ class Requirement(BaseModel):
             weights=weights,
             area_is_hard=area_is_hard,
             location_is_hard=location_is_hard,
+            needed_by=needed_by,
         )
 
     @property

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
+from matcher.availability import (
+    AvailabilityRecord,
+    AvailabilityStatus,
+    day_words,
+    figure_words,
+    provenance_words,
+)
 from matcher.i18n import Text, both, joined, same, say
 from matcher.text import area_words as area
 from matcher.text import has_cjk
@@ -205,6 +213,90 @@ def area_reason(
         need=area(need_min),
         figure=say("figure_total" if above else "figure_building"),
         total=area(total),
+    )
+
+
+def availability_reason(
+    level: AreaLevel,
+    *,
+    record: AvailabilityRecord,
+    need: float,
+    needed: date | None,
+    as_of: date | None,
+    total: float,
+    figure: Figure,
+) -> Text:
+    """The one sentence for an area level decided on a park's current availability figure:
+    which figure, from when, its source and the date it was recorded or last confirmed."""
+    source = provenance_words(record, who=False)
+    have = area(record.area_m2)
+    start = record.available_from
+    if level is AreaLevel.AVAILABLE_NOW:
+        if start is not None and as_of is not None and start > as_of and needed is not None:
+            return say(
+                "reason_available_in_time",
+                need=area(need),
+                have=have,
+                start=day_words(start),
+                needed=day_words(needed),
+                source=source,
+            )
+        return say("reason_available_now", need=area(need), have=have, source=source)
+    if level is AreaLevel.AVAILABLE_FROM:
+        assert start is not None  # a figure without a start is available now
+        if needed is not None:
+            return say(
+                "reason_available_too_late",
+                need=area(need),
+                have=have,
+                start=day_words(start),
+                needed=day_words(needed),
+                source=source,
+            )
+        return say(
+            "reason_available_from",
+            need=area(need),
+            have=have,
+            start=day_words(start),
+            source=source,
+        )
+    if level is AreaLevel.UNDER_NEGOTIATION:
+        return say("reason_available_negotiating", need=area(need), have=have, source=source)
+    if level is AreaLevel.UNDERGROUND_AVAILABLE:
+        return say(
+            "reason_available_underground",
+            need=area(need),
+            have=have,
+            under=area(record.underground_m2 or 0.0),
+            source=source,
+        )
+    if record.status is AvailabilityStatus.FULL:
+        return say(
+            "reason_available_full",
+            need=area(need),
+            figure=say(f"figure_{figure}"),
+            total=area(total),
+            source=source,
+        )
+    return say(
+        "reason_not_enough_available",
+        need=area(need),
+        have=have,
+        figure=say(f"figure_{figure}"),
+        total=area(total),
+        source=source,
+    )
+
+
+def availability_unconfirmed(stale: AvailabilityRecord | None, days: int) -> Text:
+    """A park with no current figure: compared with its totals; a stale figure is named."""
+    if stale is None:
+        return say("reason_availability_unconfirmed")
+    return say(
+        "reason_availability_stale",
+        figure=figure_words(stale),
+        source=provenance_words(stale, who=False),
+        days=days,
     )
 
 

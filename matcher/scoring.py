@@ -13,6 +13,7 @@ for large catalogues, matcher/blocking.py), and explained once per distinct cell
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from matcher.availability import Availability
 from matcher.catalogue import Catalogue, default_catalogue
 from matcher.comparisons import (
     COMPONENTS,
@@ -28,6 +30,7 @@ from matcher.comparisons import (
     PARTIAL_CODE,
     STRONG_CODE,
     WEAK_CODE,
+    AreaComparison,
     BoolArray,
     Comparison,
     FitArray,
@@ -71,6 +74,22 @@ class Ranker:
         largest = max(p.total_area_m2 for p in self.parks)
         self.area_limit_m2 = self.tuning.area.plausible_factor * largest
         self.default_weights = Weights(**self.tuning.weights.model_dump())
+        # The space available the area comparison reads (None: the published totals alone).
+        self.availability: Availability | None = None
+
+    def with_availability(self, availability: Availability | None) -> Ranker:
+        """This ranker comparing areas with the space each park has available, as given
+        (None, or nothing recorded: the published totals, exactly as without)."""
+        nothing = availability is None or not availability.in_use
+        if availability == self.availability or (nothing and self.availability is None):
+            return self
+        ranker = copy.copy(self)
+        sector, _, location = self.comparisons
+        area = AreaComparison(self.parks, self.tuning, availability)
+        ranker.comparisons = (sector, area, location)
+        ranker.by_name = {c.name: c for c in ranker.comparisons}
+        ranker.availability = availability
+        return ranker
 
     def understand(self, requirement: Requirement) -> Understanding:
         """Recognise the requirement's sectors and places once, before comparing parks."""
@@ -108,7 +127,10 @@ class Ranker:
         from matcher.explain import Explainer, matches_of
 
         readings = Readings.one(
-            self.understand(requirement), requirement.min_area_m2, requirement.max_area_m2
+            self.understand(requirement),
+            requirement.min_area_m2,
+            requirement.max_area_m2,
+            requirement.needed_by,
         )
         table = self.score(
             readings,

@@ -32,6 +32,15 @@ class AreaLevel(StrEnum):
     MAX_ONLY_SMALLER = "max_only_smaller"
     UNDERGROUND_ONLY = "underground_only"
     CANNOT_FIT = "cannot_fit"
+    # Where the office records the space available (matcher.availability), a park with a
+    # current figure is compared with that figure ...
+    AVAILABLE_NOW = "available_now"
+    AVAILABLE_FROM = "available_from"
+    UNDER_NEGOTIATION = "under_negotiation"
+    UNDERGROUND_AVAILABLE = "underground_available"
+    NOT_ENOUGH_AVAILABLE = "not_enough_available"
+    # ... and one without (none recorded, or stale) with its total, saying so.
+    UNCONFIRMED = "unconfirmed"
 
 
 class LocationLevel(StrEnum):
@@ -162,6 +171,12 @@ class LocationTuning(BaseModel):
         return self
 
 
+class AvailabilityTuning(BaseModel):
+    model_config = _STRICT
+    # A recorded figure not confirmed for longer than this is stale: compared with the total.
+    stale_after_days: int = Field(default=90, gt=0)
+
+
 class FitTuning(BaseModel):
     model_config = _STRICT
     others_strong: float = Field(gt=0, le=1)
@@ -225,6 +240,7 @@ class Tuning(BaseModel):
     location: LocationTuning
     fit: FitTuning
     shown: ShownScale
+    availability: AvailabilityTuning = AvailabilityTuning()
 
 
 def _check_levels(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from matcher.catalogue import Catalogue, seeds_dir_for
 from matcher.display import shown_score
-from matcher.i18n import Lang, Text, both, joined, label, same, say
+from matcher.i18n import Lang, Text, both, date_words, joined, label, same, say
 from matcher.models import Fit, Match, Park, Requirement, TermMatch, Weights
 from matcher.provenance import (
     PARK_LIST_DATE,
@@ -36,6 +36,8 @@ from matcher.text import area_words as text_area
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from matcher.availability import Availability
 
 # A park's fields, in the order tables show them.
 PARK_COLUMNS = (
@@ -143,6 +145,33 @@ def park_row(park: Park, catalogue: Catalogue, lang: Lang) -> Row:
         "positioning_en": park.positioning_en,
         "notes": park.notes_zh if lang == "zh" else park.notes,
         "source": source_words().in_(lang),
+    }
+
+
+# What the office records of a park's space available (matcher.availability), beside its fields.
+AVAILABILITY_COLUMNS = ("availability", "availability_checked", "availability_source")
+
+
+def availability_row(park: Park, availability: Availability, lang: Lang) -> Row:
+    """A park's current availability figure in words, the day it was recorded or last
+    confirmed (Beijing time) and its source, keyed by AVAILABILITY_COLUMNS; a stale figure
+    says so, and a park without one says it is compared with its published totals."""
+    from matcher.availability import figure_words
+
+    record = availability.records.get(park.park_id)
+    if record is None:
+        return {
+            "availability": label("availability_not_recorded", lang),
+            "availability_checked": "",
+            "availability_source": "",
+        }
+    figure = figure_words(record)
+    if park.park_id in availability.stale:
+        figure = say("availability_stale", figure=figure)
+    return {
+        "availability": figure.in_(lang),
+        "availability_checked": date_words(record.checked_at).in_(lang),
+        "availability_source": say(f"availability_source_{record.source.value}").in_(lang),
     }
 
 
@@ -274,6 +303,10 @@ def requirement_lines(
         if requirement.area_is_hard:
             area = say("required_note", words=area)
         lines.append((say("brief_area"), area))
+    if requirement.needed_by is not None:
+        from matcher.availability import day_words
+
+        lines.append((say("needed_by"), day_words(requirement.needed_by)))
     if requirement.preferred_location or requirement.place_ids:
         places = [same(requirement.preferred_location)] if requirement.preferred_location else []
         known = {p.place_id: p for p in catalogue.places}

@@ -21,6 +21,11 @@ class StatusChangeError(UsageError):
     """A status change the workflow does not allow (new → sent, say)."""
 
 
+class AvailabilityError(UsageError):
+    """An availability figure that cannot be recorded: an unknown park, status or source, an
+    implausible area, or a park with no figure to confirm."""
+
+
 class StaffError(UsageError):
     """An unusable username or password, a username taken, an unknown staff member."""
 

@@ -4,13 +4,21 @@ assignee or source, searched by company, contact, sector or case number, one pag
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, update
 
-from matcher.workspace.db import Database
-from matcher.workspace.schema import CaseRow, ShortlistEntryRow, StaffRow
-from matcher.workspace.views import CaseSource, CaseStatus, CaseSummary, InboxPage
+from matcher.workspace.availability import record_view
+from matcher.workspace.db import Database, utcnow
+from matcher.workspace.schema import (
+    AvailabilityRow,
+    CaseNoticeRow,
+    CaseRow,
+    ShortlistEntryRow,
+    StaffRow,
+)
+from matcher.workspace.views import CaseNotice, CaseSource, CaseStatus, CaseSummary, InboxPage
 
 
 class Inbox:
@@ -100,6 +108,43 @@ class Inbox:
             ),
             total=total,
         )
+
+    def notices(self, *, unread_only: bool = True, limit: int = 50) -> list[CaseNotice]:
+        """Open cases whose top three parks changed with a park's availability, newest
+        first (one per case and change: see matcher.workspace.availability)."""
+        query = (
+            select(CaseNoticeRow, CaseRow.company, CaseRow.sector_text, AvailabilityRow)
+            .join(CaseRow, CaseRow.id == CaseNoticeRow.case_id)
+            .join(AvailabilityRow, AvailabilityRow.id == CaseNoticeRow.record_id)
+            .order_by(CaseNoticeRow.created_at.desc(), CaseNoticeRow.id.desc())
+            .limit(limit)
+        )
+        if unread_only:
+            query = query.where(CaseNoticeRow.read_at.is_(None))
+        with self._db.session() as session:
+            return [
+                CaseNotice(
+                    id=notice.id,
+                    case_id=notice.case_id,
+                    company=company,
+                    sector_text=sector_text,
+                    record=record_view(record),
+                    created_at=notice.created_at,
+                    read_by=notice.read_by,
+                    read_at=notice.read_at,
+                )
+                for notice, company, sector_text, record in session.execute(query).all()
+            ]
+
+    def mark_read(self, notice_id: int, *, actor: str, now: datetime | None = None) -> None:
+        """Done with a notice: it leaves the unread list (kept, with who read it and when)."""
+        with self._db.session() as session:
+            session.execute(
+                update(CaseNoticeRow)
+                .where(CaseNoticeRow.id == notice_id, CaseNoticeRow.read_at.is_(None))
+                .values(read_by=actor, read_at=now or utcnow())
+            )
+            session.commit()
 
 
 def _escape_like(text: str) -> str:

@@ -8,6 +8,7 @@ the library's, in matcher.lexicon; this keeps the terms, who taught and retired 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from matcher.workspace.errors import TaughtTermError
 from matcher.workspace.schema import TaughtTermRow
 
 if TYPE_CHECKING:
+    from matcher.availability import Availability
     from matcher.scoring import Ranker
 
 TAUGHT_RECHECK_SECONDS = 2.0
@@ -36,11 +38,30 @@ class Lexicon:
         self.base_ranker = base_ranker  # the curated data alone (data/), without taught terms
         self._taught_ranker: tuple[tuple[int, ...], Ranker] | None = None
         self._taught_checked: tuple[float, Ranker] | None = None
+        # The space available per park (set by the workspace's Availabilities), which every
+        # ranking compares areas with; None: the published totals alone.
+        self.availability: Callable[[], Availability] | None = None
+        self._with_space: tuple[Ranker, Availability, Ranker] | None = None
 
     @property
     def ranker(self) -> Ranker:
-        """The curated data plus the terms staff taught (active ones), rebuilt when they change;
-        its catalogue's data version covers the taught terms."""
+        """The curated data plus the terms staff taught (active ones), comparing areas with
+        the space available per park; its catalogue's data version covers the taught terms."""
+        taught = self._taught()
+        if self.availability is None:
+            return taught
+        space = self.availability()
+        if not space.in_use:  # nothing recorded: the totals as published, the same ranker
+            return taught
+        kept = self._with_space
+        if kept is not None and kept[0] is taught and kept[1] is space:
+            return kept[2]
+        ranker = taught.with_availability(space)
+        self._with_space = (taught, space, ranker)
+        return ranker
+
+    def _taught(self) -> Ranker:
+        """The curated data plus the terms staff taught (active ones), rebuilt when they change."""
         # A page asks for the ranker many times per run: the terms are read again only after
         # TAUGHT_RECHECK_SECONDS (or at once after this process taught or retired one), so
         # a term taught from another process counts within that time.

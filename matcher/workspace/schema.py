@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -263,3 +265,46 @@ class ThrottleRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, nullable=False)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AvailabilityRow(Base):
+    """One park's free space as recorded (matcher.availability); never changed afterwards:
+    the newest record of a park is its current figure."""
+
+    __tablename__ = "park_availability"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    park_id: Mapped[str] = mapped_column(String(16), index=True)
+    area_m2: Mapped[float] = mapped_column(Float)
+    underground_m2: Mapped[float | None] = mapped_column(Float, nullable=True)
+    available_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AvailabilityCheckRow(Base):
+    """A record confirmed as still accurate, by whom and when ("still accurate")."""
+
+    __tablename__ = "availability_checks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("park_availability.id", ondelete="CASCADE"), index=True
+    )
+    checked_by: Mapped[str] = mapped_column(String(100))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseNoticeRow(Base):
+    """What changed for an open case since staff last saw its ranking (an Inbox notice): one
+    per case and availability record, so a change is never announced twice."""
+
+    __tablename__ = "case_notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("park_availability.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (UniqueConstraint("case_id", "record_id"),)

@@ -7,6 +7,7 @@
     ws.staff       staff accounts, signing in, sessions                   (staff.py)
     ws.lexicon     taught terms, and the ranker they make with the data   (lexicon.py)
     ws.batch_runs  batch runs and their results, kept in the database     (batch_runs.py)
+    ws.availability space available per park, history, re-matching cases (availability.py)
 
 Every method opens its own short transaction and returns frozen views
 (matcher.workspace.views), never live ORM rows.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from matcher.workspace.availability import Availabilities
 from matcher.workspace.batch_runs import BatchRuns, Retention
 from matcher.workspace.cases import Cases
 from matcher.workspace.db import Database, ensure_schema, make_engine
@@ -49,6 +51,7 @@ class Workspace:
         self.inbox = Inbox(self.db)
         self.shortlists = Shortlists(self.db, editor, self.lexicon)
         self.staff = StaffAccounts(self.db)
+        self.availability = Availabilities(self.db, editor, self.lexicon)
         self.batch_runs = BatchRuns(self.db, self.lexicon, retention)
 
     @classmethod

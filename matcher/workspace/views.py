@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from matcher.availability import AvailabilityRecord
 from matcher.models import Fit, Match, Requirement
 from matcher.tuning import ShownScale
 
@@ -258,3 +259,27 @@ class CaseView(BaseModel):
     @property
     def next_statuses(self) -> tuple[CaseStatus, ...]:
         return NEXT_STATUSES[self.status]
+
+
+class AvailabilityEntry(BaseModel):
+    """One line of a park's availability history: a record set, or a check confirming it."""
+
+    model_config = _FROZEN
+    kind: Literal["record", "check"]
+    record: AvailabilityRecord
+    by: str
+    at: datetime
+
+
+class CaseNotice(BaseModel):
+    """An open case's top three parks changed when a park's availability did (the Inbox)."""
+
+    model_config = _FROZEN
+    id: int
+    case_id: int
+    company: str
+    sector_text: str
+    record: AvailabilityRecord  # the change that re-ranked the case
+    created_at: datetime
+    read_by: str | None = None
+    read_at: datetime | None = None

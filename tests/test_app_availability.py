@@ -1,0 +1,110 @@
+"""The space available per park in the app (AppTest): the Parks page shows each park's current
+figure, its date and source; staff confirm it in one click or record a new one; the Inbox
+lists the cases it re-ranked. Each test has a database of its own: availability recorded
+here would change every other test's rankings."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from matcher.models import Requirement
+from matcher.scoring import ranker_for
+from matcher.workspace import Workspace, utcnow
+from tests.conftest import ROOT
+
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.fixture
+def own_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    monkeypatch.setenv("MATCHER_DB_URL", f"sqlite:///{tmp_path / 'availability.db'}")
+    ws = Workspace.open(ranker=ranker_for())
+    yield ws
+    ws.engine.dispose()
+
+
+def parks_page(ws: Workspace, *, staff: bool = False, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    if staff:
+        member = ws.staff.add(f"t{uuid.uuid4().hex[:10]}", "correct-horse-battery")
+        at.session_state["staff_token"] = ws.staff.start_session(member, utcnow())
+    at.run()
+    at.switch_page("app_pages/parks.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_parks_page_shows_the_current_figure_its_date_and_source(own_db: Workspace) -> None:
+    own_db.availability.record(
+        "P07",
+        area_m2=8000,
+        available_from=date(2027, 3, 1),
+        status="available",
+        source="phone",
+        actor="li",
+    )
+    at = parks_page(own_db)
+    shown = at.dataframe[0].value.set_index("Park ID")
+    assert shown.loc["P07", "Space available"] == "8,000 m² free from 1 March 2027 (available)"
+    assert shown.loc["P07", "Source of the figure"] == "phone call"
+    assert str(shown.loc["P07", "Recorded or checked on"]).endswith(str(utcnow().year))
+    assert str(shown.loc["P01", "Space available"]).startswith("Not recorded")
+    assert not [b for b in at.button if b.key == "availability_confirm"]  # staff only
+
+
+def test_staff_confirm_a_figure_in_one_click_and_the_inbox_lists_re_ranked_cases(
+    own_db: Workspace,
+) -> None:
+    case = own_db.cases.create(
+        Requirement.from_cells(sector_text="集成电路设计", min_area="5000", location="温泉"),
+        actor="li",
+        company="Xinhe",
+    )
+    own_db.availability.record("P01", area_m2=0, status="full", source="phone", actor="li")
+    # In Chinese: AppTest words the park list's options outside the session, in Chinese.
+    at = parks_page(own_db, staff=True, lang="zh")
+    at.session_state["availability_park"] = "P01"
+    at.run()
+    at.button(key="availability_confirm").click()
+    at.run()
+    assert not at.exception
+    assert [e.kind for e in own_db.availability.history("P01")] == ["check", "record"]
+
+    # A new figure from the form, its source chosen (none is guessed).
+    at.session_state["availability_park"] = "P07"
+    at.run()
+    at.number_input(key="availability_area").set_value(6000)
+    at.button(key="availability_save").click()
+    at.run()
+    assert "请选择数据来源" in [e.value for e in at.error]
+    assert "P07" not in own_db.availability.current()
+    assert at.number_input(key="availability_area").value == 6000  # kept, not lost
+    at.selectbox(key="availability_source").set_value("site_visit")
+    at.button(key="availability_save").click()
+    at.run()
+    assert not at.exception
+    recorded = own_db.availability.current()["P07"]
+    assert (recorded.area_m2, recorded.source.value, recorded.available_from) == (
+        6000,
+        "site_visit",
+        None,
+    )
+    assert at.number_input(key="availability_area").value is None  # ready for the next park
+
+    at.switch_page("app_pages/inbox.py")
+    at.run()
+    assert not at.exception
+    assert "P01 中关村综保区(一期)现已满" in [t.value for t in at.text]
+    notices = own_db.inbox.notices()
+    assert [n.case_id for n in notices] == [case.id]
+    at.button(key=f"notice_done_{notices[0].id}").click()
+    at.run()
+    assert own_db.inbox.notices() == []
