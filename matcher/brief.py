@@ -6,13 +6,17 @@ download and `matcher brief` both call `brief_bytes`, so they give the same docu
 
 The PDF is set in Noto Sans CJK SC (from the `noto-cjk-sans-otc` package, SIL Open Font
 Licence 1.1), embedded and subset: Chinese and Latin letters come from one typeface, and the
-brief renders the same on a machine without any Chinese font.
+brief renders the same on a machine without any Chinese font. A character it lacks (an
+Arabic or Hebrew company name, Cyrillic, many symbols) comes from DejaVu Sans (Debian's
+fonts-dejavu-core), embedded too and shaped (joined, right to left) by HarfBuzz; a character
+neither has is printed as MISSING_MARK and the brief says so under its title, never dropped.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +36,11 @@ if TYPE_CHECKING:
     from matcher.shortlist import Shortlist
 
 FONT_FACE = 2  # Noto Sans CJK SC within the collection (JP, KR, SC, TC, HK …)
+# The fallback font, where Debian's fonts-dejavu-core puts it (.ci/run installs it); without
+# it, what the CJK font lacks is marked as missing, as with any other character.
+FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# Printed instead of a character no embedded font has (an emoji, a rare script).
+MISSING_MARK = "\u25a1"  # □, in Noto Sans CJK
 
 # The brief's words, by the heading each is used for -> its message id.
 HEADINGS: dict[str, str] = {
@@ -153,6 +162,8 @@ class Brief:
     groups: tuple[BriefGroup, ...]  # the groups that have parks, best fit first
     source: str
     headings: dict[str, str] = field(default_factory=dict)
+    # Said under the title when some character cannot be printed (see MISSING_MARK).
+    cannot_print: str = ""
 
     @property
     def parks(self) -> tuple[BriefPark, ...]:
@@ -201,7 +212,7 @@ def build_brief(
                 positioning_en=park.positioning_en,
                 area=park_area_words(park).in_(lang),
                 why=tuple(match.reasons_zh if lang == "zh" else match.reasons_en) if match else (),
-                investor_note=item.investor_note,
+                investor_note=isolated(item.investor_note),
                 group=fit_group(match),
             )
         )
@@ -215,18 +226,34 @@ def build_brief(
             numbered.append(replace(entry, order=order))
         groups.append(BriefGroup(group, label(GROUPS[group], lang), tuple(numbered)))
     lines = requirement_lines(requirement, catalogue, defaults, place_known) if requirement else []
-    return Brief(
+    brief = Brief(
         lang=lang,
         title=label("brief_title", lang),
-        company=shortlist.company,
+        company=isolated(shortlist.company),
         date=date_words(shortlist.created_at).in_(lang),
         requirement=tuple((name.in_(lang), words.in_(lang)) for name, words in lines),
-        investor_note=shortlist.investor_note,
+        investor_note=isolated(shortlist.investor_note),
         how_to_read=how_to_read(lang, catalogue.tuning.shown),
         groups=tuple(groups),
         source=source_words().in_(lang),
         headings={k: label(v, lang) for k, v in HEADINGS.items() if k != "page"},
     )
+    if any(not printable(c) for text in _strings(brief) for c in text):
+        brief = replace(brief, cannot_print=label("brief_cannot_print", lang, mark=MISSING_MARK))
+    return brief
+
+
+def _strings(value: object) -> list[str]:
+    """Every text in a brief (its fields, their tuples, dicts and parts)."""
+    if isinstance(value, str):
+        return [value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [t for f in fields(value) for t in _strings(getattr(value, f.name))]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _strings(v)]
+    if isinstance(value, tuple | list):
+        return [t for v in value for t in _strings(v)]
+    return []
 
 
 # -- layout -------------------------------------------------------------------------------------
@@ -240,6 +267,34 @@ def font_path() -> str:
     return str(noto_cjk_sans_otc.FONT_PATH)
 
 
+@cache
+def _covered(path: str, number: int = 0) -> frozenset[int]:
+    """The code points a font file has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, fontNumber=number, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def fallback_font() -> str | None:
+    return str(FALLBACK_FONT) if FALLBACK_FONT.is_file() else None
+
+
+def in_main_font(char: str) -> bool:
+    return ord(char) in _covered(font_path(), FONT_FACE)
+
+
+def printable(char: str) -> bool:
+    """True if an embedded font has `char` (or it is layout: a space, a line break, a joiner
+    or a variation selector, which print nothing of their own)."""
+    if char.isspace() or char in _KEPT or 0xFE00 <= ord(char) <= 0xFE0F:
+        return True
+    if in_main_font(char):
+        return True
+    fallback = fallback_font()
+    return fallback is not None and ord(char) in _covered(fallback)
+
+
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
 ACCENT = (13, 71, 161)
@@ -249,7 +304,21 @@ SHADE = (241, 243, 245)
 
 def _clean(value: str) -> str:
     """Characters a PDF cannot show (control characters) become visible escapes."""
-    return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in value)
+    return "".join(c if c.isprintable() or c in _KEPT else f"\\x{ord(c):02x}" for c in value)
+
+
+# A line break, the joiners emoji sequences and Persian or Indic words are written with, and
+# the isolates that keep a right-to-left name from reordering the line around it (`isolated`).
+_KEPT = "\n\u200c\u200d\u2068\u2069"
+_RIGHT_TO_LEFT = ("R", "AL")
+
+
+def isolated(text: str) -> str:
+    """`text` set apart for the bidirectional algorithm when it holds right-to-left letters:
+    an Arabic company name then reads as one unit, and the date after it stays after it."""
+    if any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 # Widow and orphan control: a paragraph split across pages leaves at least this many lines
@@ -304,6 +373,11 @@ class _Doc:
         brief_ = brief
 
         class Page(FPDF):
+            def normalize_text(self, text: str) -> str:
+                # Every text fpdf2 sets passes here: none is dropped for want of a glyph.
+                marked = "".join(c if printable(c) else MISSING_MARK for c in text)
+                return str(super().normalize_text(marked))
+
             def footer(self) -> None:
                 self.set_y(-14)
                 self.set_font("noto", size=7)
@@ -325,6 +399,15 @@ class _Doc:
         pdf.set_margins(16, 14, 16)
         pdf.set_auto_page_break(True, margin=18)
         pdf.add_font("noto", "", font_path(), collection_font_number=FONT_FACE)
+        fallback = fallback_font()
+        texts = _strings(brief)
+        if fallback is not None and any(
+            not in_main_font(c) and printable(c) for text in texts for c in text
+        ):
+            # Only a brief that needs it: shaping costs time, and the rest stay as they were.
+            pdf.add_font("dejavu", "", fallback)
+            pdf.set_fallback_fonts(["dejavu"])
+            pdf.set_text_shaping(True)
         pdf.set_font("noto", size=9.5)
         pdf.set_title(brief.title)
         pdf.set_lang("zh-CN" if brief.lang == "zh" else "en")
@@ -494,6 +577,8 @@ def brief_pdf(brief: Brief) -> bytes:
     if brief.company:
         subtitle.insert(0, label("brief_for", lang, company=brief.company))
     doc.para("   ·   ".join(subtitle), size=10, color=MUTED, gap=2)
+    if brief.cannot_print:
+        doc.para(brief.cannot_print, size=8.5, color=MUTED, gap=1.5)
     doc.rule()
     about: list[Item] = [Para(h["requirement"], size=11.5, color=ACCENT, gap=0.8, keep=True)]
     about += [Para(brief.line(name, words), gap=0.3) for name, words in brief.requirement]

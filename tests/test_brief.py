@@ -521,3 +521,63 @@ def test_the_preview_is_one_png_per_page_at_the_width_asked(
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
         assert width == 300 and height == pytest.approx(300 * 297 / 210, abs=2)  # A4
+
+
+# --- characters the CJK font lacks (issue 22, item 17) ---
+
+WORLD = "شركة الأمل للتقنية"  # an Arabic company name, once dropped from the brief whole
+
+
+@pytest.fixture(scope="module")
+def world_pdf(
+    tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue, matches: dict[str, Match]
+) -> Path:
+    shortlist = Shortlist(
+        items=(ShortlistItem(park_id="P05", investor_note="שלום: Привет, Ωmega ✓"),),
+        investor_note="Welcome 😀 to Haidian 🚀",  # 😀 is in DejaVu Sans, 🚀 in no font here
+        company=WORLD,
+        requirement=REQUIREMENT,
+        data_version=catalogue.version,
+        created_at=MADE,
+    )
+    path = tmp_path_factory.mktemp("world") / "brief.pdf"
+    path.write_bytes(brief_bytes(shortlist, catalogue, matches, "en"))
+    return path
+
+
+@needs_poppler
+def test_an_arabic_name_and_other_scripts_are_printed_in_an_embedded_fallback_font(
+    world_pdf: Path,
+) -> None:
+    fonts = subprocess.run(
+        ["pdffonts", str(world_pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "NotoSansCJKSC" in fonts and "DejaVuSans" in fonts
+    text = subprocess.run(
+        ["pdftotext", str(world_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for word in ("شركة", "للتقنية", "שלום", "Привет", "Ωmega", "✓", "😀"):
+        assert word in text, word
+
+
+@needs_poppler
+def test_a_character_no_font_has_is_marked_and_the_brief_says_so(world_pdf: Path) -> None:
+    text = subprocess.run(
+        ["pdftotext", str(world_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "🚀" not in text
+    assert "Welcome 😀 to Haidian □" in text
+    said = label("brief_cannot_print", "en", mark="□")
+    assert said in " ".join(text.split())
+
+
+def test_a_brief_in_the_cjk_fonts_range_needs_no_note(brief: Brief) -> None:
+    assert brief.cannot_print == ""
+
+
+@needs_poppler
+def test_a_brief_without_other_scripts_embeds_one_font(pdf_files: dict[str, Path]) -> None:
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf_files["zh"])], capture_output=True, text=True, check=True
+    ).stdout
+    assert "DejaVu" not in fonts

@@ -375,7 +375,7 @@ def _fault(error: DriverDatabaseError, general: str, engine: Engine) -> Text:
         kind = getattr(cause, "sqlite_errorname", "")
         if kind == "SQLITE_NOTADB":
             return say("database_not_workspace", file=_place(engine))
-        if kind.startswith("SQLITE_READONLY") or kind == "SQLITE_CANTOPEN":
+        if kind.startswith("SQLITE_READONLY"):
             return say("database_read_only", file=_place(engine))
     if engine.dialect.name == "postgresql":
         from psycopg.errors import ConnectionTimeout
