@@ -169,6 +169,12 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[max(0, round(share * len(ordered)) - 1)]
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -374,6 +380,7 @@ def main() -> None:
         watcher = threading.Thread(target=watch_memory, args=(replicas, stop, seen))
         watcher.start()
         started = time.monotonic()
+        cpu_before = sum(cpu_seconds(pid) for pid in replicas)
         try:
             tallies = asyncio.run(
                 load(svc.url, svc.replica_urls, args.sessions, args.seconds, not args.no_browser)
@@ -382,6 +389,7 @@ def main() -> None:
             stop.set()
             watcher.join()
         wall = time.monotonic() - started
+        cpu = sum(cpu_seconds(pid) for pid in replicas) - cpu_before
         cases, counted_under = stored(db_url)
     print(f"{args.sessions} investor sessions for {args.seconds:.0f} s, 2 replicas behind nginx")
     summary("submit → ranking delivered (protocol sessions)", tallies[0], args.seconds)
@@ -391,6 +399,13 @@ def main() -> None:
         f"enquiries stored: {cases}, counted under {counted_under} distinct addresses; "
         f"wall {wall:.0f} s; load average (1, 5, 15 min) {os.getloadavg()}"
     )
+    submitted = len(tallies[0].times) + len(tallies[1].times)
+    if submitted:
+        print(
+            f"CPU of the two replicas: {cpu:.0f} s in all, {cpu / submitted:.2f} s per "
+            f"submission (page loads included): what 2 idle cores could serve is about "
+            f"{2 * submitted / cpu:.1f} submissions/s"
+        )
     for number, pid in enumerate(replicas, start=1):
         series = seen[pid]
         if series:

@@ -31,6 +31,7 @@ TABLES = {
     "shortlist_entries",
     "exports",
     "batch_runs",
+    "file_parts",
 }
 
 
