@@ -24,6 +24,7 @@ from matcher.workspace.schema import TaughtTermRow
 
 if TYPE_CHECKING:
     from matcher.scoring import Ranker
+    from matcher.workspace.park_lists import ParkLists
 
 TAUGHT_RECHECK_SECONDS = 2.0
 
@@ -31,16 +32,21 @@ TAUGHT_RECHECK_SECONDS = 2.0
 class Lexicon:
     """The taught terms, and the ranker over the curated data plus the active ones."""
 
-    def __init__(self, db: Database, base_ranker: Ranker) -> None:
+    def __init__(self, db: Database, park_lists: ParkLists) -> None:
         self._db = db
-        self.base_ranker = base_ranker  # the curated data alone (data/), without taught terms
-        self._taught_ranker: tuple[tuple[int, ...], Ranker] | None = None
+        self._park_lists = park_lists
+        self._taught_ranker: tuple[tuple[int, ...], Ranker, Ranker] | None = None
         self._taught_checked: tuple[float, Ranker] | None = None
 
     @property
+    def base_ranker(self) -> Ranker:
+        """The curated data with the published park list in use, without taught terms."""
+        return self._park_lists.ranker
+
+    @property
     def ranker(self) -> Ranker:
-        """The curated data plus the terms staff taught (active ones), rebuilt when they change;
-        its catalogue's data version covers the taught terms."""
+        """The curated data (with the published park list in use) plus the terms staff taught
+        (active ones), rebuilt when either changes; its data version covers both."""
         # A page asks for the ranker many times per run: the terms are read again only after
         # TAUGHT_RECHECK_SECONDS (or at once after this process taught or retired one), so
         # a term taught from another process counts within that time.
@@ -52,15 +58,15 @@ class Lexicon:
             return self._taught_checked[1]
         active = [e for e in self.terms() if e.active]
         key = tuple(e.id for e in active)
+        base = self.base_ranker
         cached = self._taught_ranker
-        if cached is None or cached[0] != key:
-            base = self.base_ranker
+        if cached is None or cached[0] != key or cached[2] is not base:
             ranker = base
             if active:
                 from matcher.scoring import Ranker
 
                 ranker = Ranker(with_taught_terms(base.catalogue, [e.term for e in active]))
-            cached = self._taught_ranker = (key, ranker)
+            cached = self._taught_ranker = (key, ranker, base)
         self._taught_checked = (clock, cached[1])
         return cached[1]
 
