@@ -16,7 +16,7 @@ from app_pages.batch_state import (
     safe_file_name,
     stored_for_reader,
 )
-from app_pages.common import catalogue, lang, local_time, plain, require_staff, t, workspace
+from app_pages.common import catalogue, lang, local_time, plain, require_staff, staff_workspace, t
 from matcher.batch import for_reader, run_batch
 from matcher.templates import expected_columns, template_csv, template_xlsx
 from matcher.views import header
@@ -141,7 +141,7 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
     """Keep the run and its result (CSV) in the workspace, so it can be downloaded again."""
     summary = run.summary
     try:
-        workspace().batch_runs.record(
+        staff_workspace().batch_runs.record(
             file_name=run.file_name,
             input_data=content,
             options=options,
@@ -159,11 +159,11 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
 
 def show_history() -> None:
     st.subheader(t("batch_history"))
-    runs = workspace().batch_runs.recent(limit=20)
+    runs = staff_workspace().batch_runs.recent(limit=20)
     if not runs:
         st.caption(t("batch_history_none"))
         return
-    ws = workspace()
+    ws = staff_workspace()
     for past in runs:
         left, right = st.columns([4, 1])
         # The file name is the user's text: st.text, never markdown.
@@ -178,6 +178,8 @@ def show_history() -> None:
                 ok=past.rows_matched,
                 bad=past.rows_error,
             )
+            + " · "
+            + ws.park_lists.words(past.park_list).in_(lang())
         )
         right.download_button(
             t("batch_redownload", run=past.id),

@@ -61,4 +61,4 @@ st.dataframe(
         header("sectors", lang()): st.column_config.TextColumn(width="medium"),
     },
 )
-st.caption(t("parks_shown", shown=len(rows), total=len(cat.parks), source=source_words()))
+st.caption(t("parks_shown", shown=len(rows), total=len(cat.parks), source=source_words(cat)))

@@ -111,6 +111,17 @@ def edition_words(edition: ParkListEdition) -> Text:
     return say("park_list_of", date=date_words(edition.published_at))
 
 
+def catalogue_words(catalogue: Catalogue) -> Text:
+    """The parks a catalogue holds, in words: the 2025 list, or the later version by day."""
+    if catalogue.park_list.number == 1:
+        return say("data_in_words", parks=len(catalogue.parks))
+    return say(
+        "data_in_words_edition",
+        edition=edition_words(catalogue.park_list),
+        parks=len(catalogue.parks),
+    )
+
+
 # -- what changes ---------------------------------------------------------------------------
 
 AREA_FIELDS = ("total_area_m2", "above_ground_area_m2", "expansion_area_m2")
