@@ -50,15 +50,20 @@ class Lexicon:
         # A page asks for the ranker many times per run: the terms are read again only after
         # TAUGHT_RECHECK_SECONDS (or at once after this process taught or retired one), so
         # a term taught from another process counts within that time.
+        # The park list in use is checked the same way (ParkLists.ranker, at once after this
+        # process published one).
         clock = time.monotonic()
+        base = self.base_ranker
+        kept = self._taught_ranker
         if (
             self._taught_checked is not None
             and clock - self._taught_checked[0] < TAUGHT_RECHECK_SECONDS
+            and kept is not None
+            and kept[2] is base
         ):
             return self._taught_checked[1]
         active = [e for e in self.terms() if e.active]
         key = tuple(e.id for e in active)
-        base = self.base_ranker
         cached = self._taught_ranker
         if cached is None or cached[0] != key or cached[2] is not base:
             ranker = base
