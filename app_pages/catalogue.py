@@ -104,10 +104,15 @@ def version_row(version: ParkListVersion) -> dict[str, object]:
 
 
 st.dataframe([version_row(v) for v in versions], hide_index=True)
+# Labels made in this run, in its language; the time too, as two lists may share a day.
+labels = [
+    v.words().in_(lang()) + (f" · {local_time(v.published_at)}" if v.published_at else "")
+    for v in versions
+]
 picked = st.selectbox(
     t("park_list_pick"),
     options=range(len(versions)),
-    format_func=lambda i: versions[i].words().in_(lang()),
+    format_func=labels.__getitem__,
     key="park_list_picked",
 )
 cat = lists.curated.catalogue  # sectors are the same in every version: only parks change
