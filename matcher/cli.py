@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from matcher.areas import AreaError
 from matcher.catalogue import CatalogueError, load_catalogue
 from matcher.errors import UsageError, UserFacingError
-from matcher.i18n import Lang, label, say
+from matcher.i18n import Lang, Text, label, say
 from matcher.models import Requirement, Weights
 
 if TYPE_CHECKING:
@@ -556,6 +556,7 @@ def _case_json(case: CaseView, scale: ShownScale) -> dict[str, Any]:
         else {
             "id": snapshot.id,
             "data_version": snapshot.data_version,
+            "park_list": snapshot.park_list,
             "created_at": snapshot.created_at,
             "outdated": case.ranking_outdated,
             "matches": [
@@ -590,7 +591,14 @@ def _case_json(case: CaseView, scale: ShownScale) -> dict[str, Any]:
     }
 
 
-def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
+def _ranked_on(workspace: Workspace, case: CaseView) -> Text | None:
+    """The park list the case's latest ranking was made on, in words."""
+    return None if case.snapshot is None else workspace.park_lists.words(case.snapshot.park_list)
+
+
+def _print_case(
+    case: CaseView, console: Console, scale: ShownScale, ranked_on: Text | None = None
+) -> None:
     """A case as the case page shows it: shown scores and fit words, times in Beijing.
     Stored text goes through `shown`: escapes, never a raw control or direction character,
     even in cases stored before texts were checked."""
@@ -618,6 +626,8 @@ def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
         )
         outdated = " (the park data changed since: rank again)" if case.ranking_outdated else ""
         console.print(f"ranking{outdated}: {top}", markup=False)
+        if ranked_on is not None:
+            console.print(label("ranked_on_park_list", lang, list=ranked_on), markup=False)
     for e in case.shortlist:
         change = f" — {e.change_text(lang, scale)}" if e.changed else ""
         note = f" · note: {shown(e.note)}" if e.note else ""
@@ -687,7 +697,7 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         _print_json(_case_json(case, scale))
     else:
-        _print_case(case, console, scale)
+        _print_case(case, console, scale, _ranked_on(workspace, case))
     return 0
 
 
@@ -706,7 +716,7 @@ def _shortlist(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         _print_json(_case_json(case, scale))
     else:
-        _print_case(case, console, scale)
+        _print_case(case, console, scale, _ranked_on(workspace, case))
     return 0
 
 

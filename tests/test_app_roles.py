@@ -109,3 +109,19 @@ def test_staff_still_work_on_cases(ws: Workspace) -> None:
     at.switch_page("app_pages/inbox.py")
     at.run()
     assert not at.exception and at.title[0].value == "Inbox"
+
+
+def test_a_park_operator_signing_in_lands_on_the_parks_page(ws: Workspace) -> None:
+    name = f"o{uuid.uuid4().hex[:10]}"
+    ws.staff.add(name, PASSWORD, role=Role.OPERATOR, park_id="P07")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.query_params["next"] = "inbox"  # a case link sent to them: not theirs to open
+    at.run()
+    at.switch_page("app_pages/signin.py")
+    at.run()
+    at.text_input(key="signin_username").input(name)
+    at.text_input(key="signin_password").input(PASSWORD)
+    at.button[0].click()
+    at.run()
+    assert not at.exception and at.title[0].value == "Parks"
