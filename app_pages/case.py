@@ -274,6 +274,7 @@ def show_exports(view: CaseView, actor: str) -> None:
     show_said("exports")
     # Export records are only ever added: read them as they are now.
     records = staff_workspace().cases.get(view.id).exports
+    lists = staff_workspace().park_lists
     if not records:
         st.caption(t("exports_none"))
         return
@@ -285,9 +286,7 @@ def show_exports(view: CaseView, actor: str) -> None:
                 t("export_format"): [t(f"format_{r.format}") for r in records],
                 header("park_id", lang()): [", ".join(r.park_ids) for r in records],
                 t("export_by"): [r.created_by for r in records],
-                t("park_list_col_version"): [
-                    staff_workspace().park_lists.words(r.park_list).in_(lang()) for r in records
-                ],
+                t("park_list_col_version"): [lists.words(r.park_list).in_(lang()) for r in records],
             }
         )[::-1],
         hide_index=True,

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.common import lang, local_time, plain, require_role, t, workspace
+from matcher.errors import UserFacingError
 from matcher.i18n import Text
 from matcher.park_lists import ParkListError, read_park_list
 from matcher.views import park_row, table
@@ -73,16 +74,20 @@ if draft is not None and draft.imported_at is not None:
     if a.button(
         t("park_list_publish"), key="park_list_publish", type="primary", disabled=not may_publish
     ):
-        version = lists.publish(by=staff)
-        assert version.published_at is not None
-        st.session_state[SAID] = t(
-            "park_list_published",
-            words=version.words().in_(lang()),
-            parks=len(version.parks),
-            who=version.published_by,
-            time=local_time(version.published_at),
-        )
-        st.rerun()
+        try:  # the library decides, whatever this page drew (a colleague may have published)
+            version = lists.publish(by=staff)
+        except UserFacingError as error:
+            st.error(words(error.message))
+        else:
+            assert version.published_at is not None
+            st.session_state[SAID] = t(
+                "park_list_published",
+                words=version.words().in_(lang()),
+                parks=len(version.parks),
+                who=version.published_by,
+                time=local_time(version.published_at),
+            )
+            st.rerun()
     if b.button(t("park_list_discard"), key="park_list_discard"):
         lists.discard(by=staff)
         st.session_state[SAID] = t("park_list_discarded")

@@ -150,3 +150,21 @@ def test_existing_accounts_become_staff_when_the_schema_is_upgraded(empty_db_url
         ("second", Role.STAFF, None),
     ]
     engine.dispose()
+
+
+def test_going_back_to_the_schema_before_roles_keeps_accounts_and_sessions(
+    empty_db_url: str,
+) -> None:
+    engine = make_engine(empty_db_url)
+    upgrade(engine)
+    from matcher.workspace import Database
+    from matcher.workspace.db import downgrade
+
+    accounts = StaffAccounts(Database(engine))
+    sam = accounts.add("sam", PASSWORD)
+    accounts.start_session(sam, T0)
+    downgrade(engine, "0005")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM staff_sessions")).scalar() == 1
+        assert connection.execute(text("SELECT username FROM staff")).scalars().all() == ["sam"]
+    engine.dispose()

@@ -51,11 +51,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("staff") as batch:
+    # Dropped in place (SQLite 3.35+ drops a column itself): rebuilding `staff` would
+    # cascade to its sessions and the cases assigned to it.
+    with op.batch_alter_table("staff", recreate="never") as batch:
         batch.drop_column("park_id")
         batch.drop_column("role")
     for table in _RECORDS:
-        with op.batch_alter_table(table) as batch:
+        with op.batch_alter_table(table, recreate="never") as batch:
             batch.drop_column("park_list")
     op.drop_index(op.f("ix_park_lists_status"), table_name="park_lists")
     op.drop_table("park_lists")
