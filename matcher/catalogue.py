@@ -106,9 +106,13 @@ class Catalogue:
     # How a sentence is read beyond its sectors and places (data/reading.toml).
     cues: Cues = dataclasses.field(default_factory=Cues)
     park_list: ParkListEdition = ParkListEdition()
+    # Parks an earlier list had and this one does not: never ranked, but a snapshot or a
+    # shortlist made on that list still names them (`park` finds them).
+    retired_parks: tuple[Park, ...] = ()
 
     def park(self, park_id: str) -> Park:
-        for park in self.parks:
+        """The park with this id, in this list or, removed since, as an earlier list had it."""
+        for park in (*self.parks, *self.retired_parks):
             if park.park_id == park_id:
                 return park
         raise KeyError(park_id)

@@ -87,11 +87,20 @@ def parks_of(cells: Sequence[Cells], catalogue: Catalogue) -> tuple[Park, ...]:
     return tuple(sorted(parks, key=lambda p: p.park_id))
 
 
-def with_parks(catalogue: Catalogue, parks: Sequence[Park], edition: ParkListEdition) -> Catalogue:
+def with_parks(
+    catalogue: Catalogue,
+    parks: Sequence[Park],
+    edition: ParkListEdition,
+    earlier: Sequence[Park] = (),
+) -> Catalogue:
     """The catalogue with another published list's parks; its data version names that list,
-    so every snapshot made on it differs from one made on the list before."""
+    so every snapshot made on it differs from one made on the list before. Parks of the
+    catalogue's own list and of `earlier` ones (oldest first) that the new list lacks are
+    kept as retired, as they were last published: old snapshots and shortlists name them."""
     if edition.number == catalogue.park_list.number:
         return catalogue
+    listed = {p.park_id for p in parks}
+    retired = {p.park_id: p for p in (*catalogue.parks, *earlier) if p.park_id not in listed}
     digest = hashlib.sha256(catalogue.version.encode())
     for park in parks:
         digest.update(park.model_dump_json().encode())
@@ -100,6 +109,7 @@ def with_parks(catalogue: Catalogue, parks: Sequence[Park], edition: ParkListEdi
         parks=tuple(sorted(parks, key=lambda p: p.park_id)),
         park_list=edition,
         version=digest.hexdigest()[:12],
+        retired_parks=tuple(retired[k] for k in sorted(retired)),
     )
 
 

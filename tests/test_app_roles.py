@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from matcher.catalogue import default_catalogue
+from matcher.models import Requirement
 from matcher.park_lists import read_park_list
 from matcher.scoring import ranker_for
 from matcher.workspace import Staff, Workspace, utcnow
@@ -125,3 +126,19 @@ def test_a_park_operator_signing_in_lands_on_the_parks_page(ws: Workspace) -> No
     at.button[0].click()
     at.run()
     assert not at.exception and at.title[0].value == "Parks"
+
+
+def test_a_case_whose_shortlisted_park_the_new_list_removed_still_opens(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    case = ws.cases.create(Requirement.from_cells(sector_text="量子"), actor="sam")
+    ws.shortlists.add(case, [REMOVED], actor="sam")
+    admin = signed_in(ws, Role.ADMIN)
+    new_list = read_park_list(crafted_list(tmp_path), default_catalogue())
+    ws.park_lists.import_list(new_list, by=account_of(admin, ws))
+    ws.park_lists.publish(by=account_of(admin, ws))
+    admin.query_params["case"] = str(case.id)
+    admin.switch_page("app_pages/case.py")
+    admin.run()
+    assert not admin.exception, admin.exception
+    assert any(c.value == "Ranked on: Park list published in 2025" for c in admin.caption)

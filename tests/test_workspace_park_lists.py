@@ -159,3 +159,18 @@ def test_exports_and_batch_runs_record_the_list_they_were_made_on(
     assert (before.park_list, after.park_list) == (1, 2)
     assert (first_run.park_list, later_run.park_list) == (1, 2)
     assert [r.park_list for r in workspace.cases.get(case.id).exports] == [1, 2]
+
+
+def test_a_park_the_new_list_removes_is_still_named_where_it_was_shortlisted(
+    workspace: Workspace, people: dict[Role, Staff], new_list: ParkList, catalogue: Catalogue
+) -> None:
+    case = workspace.cases.create(IC_DESIGN, actor="sam")
+    case = workspace.shortlists.add(case, [REMOVED, "P05"], actor="sam")
+    workspace.park_lists.import_list(new_list, by=people[Role.ADMIN])
+    workspace.park_lists.publish(by=people[Role.ADMIN])
+    ranker = workspace.lexicon.ranker
+    assert REMOVED not in {m.park_id for m in ranker.rank(IC_DESIGN)}
+    assert ranker.catalogue.park(REMOVED) == catalogue.park(REMOVED)  # as last published
+    data, record = workspace.shortlists.export(case.id, "csv", "en", actor="sam")
+    assert record.park_ids == (REMOVED, "P05")
+    assert catalogue.park(REMOVED).name_zh in data.decode("utf-8-sig")

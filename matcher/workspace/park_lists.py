@@ -78,9 +78,16 @@ class ParkLists:
             if latest > 1:
                 from matcher.scoring import Ranker
 
-                version = self.version(latest)
+                versions = self.history()  # newest first, data/'s last
+                earlier = [p for v in reversed(versions[1:]) for p in v.parks]
+                latest_version = versions[0]
                 ranker = Ranker(
-                    catalogue_with_parks(self.curated.catalogue, version.parks, version.edition)
+                    catalogue_with_parks(
+                        self.curated.catalogue,
+                        latest_version.parks,
+                        latest_version.edition,
+                        earlier,
+                    )
                 )
             self._built = (latest, ranker)
         self._checked = (clock, self._built[1])
