@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages.batch_state import safe_file_name
 from app_pages.common import lang, local_time, plain, require_role, t, workspace
 from matcher.errors import UserFacingError
 from matcher.i18n import Text
@@ -44,7 +45,7 @@ st.caption(t("park_list_import_help"))
 upload = st.file_uploader(t("park_list_upload"), type=["csv", "xlsx"], key="park_list_file")
 if upload is not None and st.button(t("park_list_import"), key="park_list_import"):
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(upload.name).name or "parks.csv")
+        path = Path(folder) / safe_file_name(upload.name)
         path.write_bytes(upload.getvalue())
         try:
             park_list = read_park_list(path, lists.curated.catalogue)
