@@ -51,9 +51,11 @@ if upload is not None and st.button(t("park_list_import"), key="park_list_import
             park_list = read_park_list(path, lists.curated.catalogue)
         except ParkListError as error:
             st.error(t("park_list_cannot") + "\n\n" + bullets(error.problems))
+        except UserFacingError as error:  # not a table at all: empty, unreadable, no header
+            st.error(t("park_list_cannot") + "\n\n" + bullets([error.message]))
         else:
             lists.import_list(park_list, by=staff)
-            st.session_state[SAID] = t("park_list_imported_page", file=upload.name)
+            st.session_state[SAID] = t("park_list_imported_page", file=plain(upload.name))
             st.rerun()
 
 draft = lists.draft()
@@ -62,7 +64,7 @@ if draft is not None and draft.imported_at is not None:
     st.caption(
         t(
             "park_list_draft_line",
-            file=draft.file_name,
+            file=plain(draft.file_name),
             parks=len(draft.parks),
             who=draft.imported_by,
             time=local_time(draft.imported_at),

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from matcher.catalogue import ParkListEdition
 from matcher.errors import UsageError
+from matcher.free_text import escaped
 from matcher.i18n import Text, say
 from matcher.models import Park
 from matcher.park_lists import ParkList, ParkListDiff, diff_parks, edition_words, parks_of
@@ -155,7 +156,8 @@ class ParkLists:
             row = ParkListRow(
                 status=DRAFT,
                 parks=[dict(cells) for cells in park_list.cells],
-                file_name=park_list.file_name[:255],
+                # The name the file came with is a record: hidden characters as escapes.
+                file_name=escaped(park_list.file_name)[:255],
                 file_sha256=park_list.file_sha256,
                 imported_by=by.username,
                 imported_at=now or utcnow(),
