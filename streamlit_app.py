@@ -16,6 +16,7 @@ from app_pages.common import (
     PAGE_STYLE,
     TOKEN_KEY,
     catalogue,
+    lang,
     language_switch,
     plain,
     signed_in_staff,
@@ -27,8 +28,10 @@ from app_pages.navigation import (
     STAFF_PATHS,
     destination_after_sign_in,
     nav_links,
+    pages_for,
     sign_in_first,
 )
+from matcher.park_lists import catalogue_words
 
 # The language chosen (kept across page switches and sign-in), else the browser's.
 start_language()
@@ -66,16 +69,17 @@ if staff is None:
     ]
     pages = [investor, parks, signin, *gates]
 else:
+    # Only the pages the account's role opens: a park operator gets no case page at all.
     staff_pages = {
         path: st.Page(f"app_pages/{path}.py", title=t(f"page_{path}"), url_path=path)
-        for path in STAFF_PATHS
+        for path in pages_for(staff)
     }
     pages = [investor, *staff_pages.values(), parks]
 page = st.navigation(pages, position="hidden")
 if staff is not None and st.session_state.pop("just_signed_in", False):
     st.session_state["set_cookie"] = True
-    path, params = destination_after_sign_in()
-    st.switch_page(staff_pages[path], query_params=params)
+    path, params = destination_after_sign_in(list(staff_pages))
+    st.switch_page(staff_pages.get(path, parks), query_params=params)
 
 # Which page ran last: a page can tell a fresh arrival from a rerun of itself.
 st.session_state["page_entered"] = st.session_state.get("page_now") != page.url_path
@@ -84,7 +88,8 @@ st.session_state["page_now"] = page.url_path
 with st.sidebar:
     nav_links([p for p in pages if p.visibility == "visible"], open_case_id())
     if staff is not None:
-        st.caption(f"{t('signed_in_as')}: {plain(staff.username)}")
+        role = t(f"role_{staff.role.value}") + (f" {staff.park_id}" if staff.park_id else "")
+        st.caption(f"{t('signed_in_as')}: {plain(staff.username)} ({role})")
         if st.button(t("sign_out"), key="sign_out"):
             workspace().staff.end_session(st.session_state.pop(TOKEN_KEY, ""))
             st.session_state["clear_cookie"] = True
@@ -104,5 +109,6 @@ with st.sidebar:
         )
     shown = catalogue()
     taught = t("lexicon_taught_count", n=shown.taught_terms) if shown.taught_terms else ""
-    st.caption(t("data_in_words", parks=len(shown.parks)) + (f" · {taught}" if taught else ""))
+    parks_words = catalogue_words(shown).in_(lang())
+    st.caption(parks_words + (f" · {taught}" if taught else ""))
 page.run()

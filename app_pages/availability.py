@@ -18,6 +18,7 @@ from matcher.availability import (
 from matcher.errors import UserFacingError
 from matcher.reasons import park_named
 from matcher.workspace import Staff
+from matcher.workspace.roles import Action, can
 
 FORM_KEYS = ("availability_area", "availability_below", "availability_start", "availability_source")
 
@@ -37,9 +38,18 @@ def keep_current(staff: Staff) -> None:
     stale = sorted(space.stale)
     if stale:
         st.warning(t("availability_stale_parks", parks=", ".join(stale)))
+    # An operator records only their own park (matcher.workspace.roles decides; the library
+    # refuses the rest too).
+    parks = [
+        p.park_id
+        for p in catalogue().parks
+        if can(staff, Action.RECORD_AVAILABILITY, park_id=p.park_id)
+    ]
+    if not parks:
+        return
     park_id = st.selectbox(
         t("availability_park"),
-        options=[p.park_id for p in catalogue().parks],
+        options=parks,
         format_func=park_label,
         key="availability_park",
     )

@@ -18,7 +18,7 @@ from app_pages.batch_state import (
     safe_file_name,
     stored_for_reader,
 )
-from app_pages.common import catalogue, lang, local_time, plain, require_staff, t, workspace
+from app_pages.common import catalogue, lang, local_time, plain, require_staff, staff_workspace, t
 from matcher.batch import for_reader, run_batch
 from matcher.errors import UserFacingError
 from matcher.i18n import say
@@ -146,7 +146,7 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
     """Keep the run and its result (CSV) in the workspace, so it can be downloaded again."""
     summary = run.summary
     try:
-        workspace().batch_runs.record(
+        staff_workspace().batch_runs.record(
             file_name=run.file_name,
             input_data=content,
             options=options,
@@ -168,7 +168,7 @@ def fetch_result(past: StoredRun) -> HeldResult:
     language = lang()
     try:
         data = stored_for_reader(
-            workspace().batch_runs.result(past.id),
+            staff_workspace().batch_runs.result(past.id),
             past.result_path,
             language,
             catalogue().tuning.shown,
@@ -184,7 +184,8 @@ def fetch_result(past: StoredRun) -> HeldResult:
 
 def show_history() -> None:
     st.subheader(t("batch_history"))
-    runs = workspace().batch_runs.recent(limit=20)
+    ws = staff_workspace()
+    runs = ws.batch_runs.recent(limit=20)
     if not runs:
         st.caption(t("batch_history_none"))
         return
@@ -205,6 +206,8 @@ def show_history() -> None:
                 ok=past.rows_matched,
                 bad=past.rows_error,
             )
+            + " · "
+            + ws.park_lists.words(past.park_list).in_(lang())
         )
         if not past.result_kept:
             right.caption(t("batch_result_gone"))

@@ -34,8 +34,8 @@ from app_pages.common import (
     plain,
     ranker,
     require_staff,
+    staff_workspace,
     t,
-    workspace,
 )
 from app_pages.ranking import show_ranking
 from app_pages.requirement_form import read_requirement, requirement_fields
@@ -103,7 +103,9 @@ def show_status(view: CaseView, actor: str) -> None:
         row.button(t("change_status"), key=f"case_{view.id}_status_button")
         and target
         and save(
-            lambda base: workspace().cases.set_status(base, target, actor=actor), view, "status"
+            lambda base: staff_workspace().cases.set_status(base, target, actor=actor),
+            view,
+            "status",
         )
     ):
         say_at("status", "success", t("status_changed", status=t("status_" + target)))
@@ -143,7 +145,7 @@ def note_field(
 
 
 def show_shortlist(view: CaseView, actor: str) -> None:
-    ws = workspace()
+    ws = staff_workspace()
     st.subheader(t("case_shortlist"))
     show_said("shortlist")
     if not view.shortlist:
@@ -229,7 +231,7 @@ def save_notes(view: CaseView, notes: dict[Note, tuple[str, str]], actor: str) -
     }
     if changed:
         save(
-            lambda base: workspace().shortlists.set_notes(base, changed, actor=actor),
+            lambda base: staff_workspace().shortlists.set_notes(base, changed, actor=actor),
             view,
             "notes",
         )
@@ -271,7 +273,8 @@ def show_exports(view: CaseView, actor: str) -> None:
         )
     show_said("exports")
     # Export records are only ever added: read them as they are now.
-    records = workspace().cases.get(view.id).exports
+    records = staff_workspace().cases.get(view.id).exports
+    lists = staff_workspace().park_lists
     if not records:
         st.caption(t("exports_none"))
         return
@@ -283,6 +286,7 @@ def show_exports(view: CaseView, actor: str) -> None:
                 t("export_format"): [t(f"format_{r.format}") for r in records],
                 header("park_id", lang()): [", ".join(r.park_ids) for r in records],
                 t("export_by"): [r.created_by for r in records],
+                t("park_list_col_version"): [lists.words(r.park_list).in_(lang()) for r in records],
             }
         )[::-1],
         hide_index=True,
@@ -291,10 +295,13 @@ def show_exports(view: CaseView, actor: str) -> None:
 
 def show_ranking_tab(view: CaseView, actor: str) -> None:
     snapshot = view.snapshot
+    if snapshot is not None:
+        ranked_on = staff_workspace().park_lists.words(snapshot.park_list)
+        st.caption(t("ranked_on_park_list", list=ranked_on.in_(lang())))
     if view.ranking_outdated:
         st.warning(t("ranking_outdated"))
         if st.button(t("rank_again"), key=f"case_{view.id}_refresh") and save(
-            lambda base: workspace().cases.refresh_ranking(base, actor=actor), view, "ranking"
+            lambda base: staff_workspace().cases.refresh_ranking(base, actor=actor), view, "ranking"
         ):
             st.rerun()
     show_said("ranking")
@@ -325,7 +332,9 @@ def show_ranking_tab(view: CaseView, actor: str) -> None:
         disabled=not picked,
         key=f"case_{view.id}_add_shortlist",
         type="primary",
-    ) and save(lambda base: workspace().shortlists.add(base, picked, actor=actor), view, "added"):
+    ) and save(
+        lambda base: staff_workspace().shortlists.add(base, picked, actor=actor), view, "added"
+    ):
         say_at("added", "success", t("added") + ": " + "、".join(picked))
         st.rerun()
     with said:
@@ -350,7 +359,9 @@ def show_requirement_edit(view: CaseView, actor: str) -> None:
         if requirement is not None:
             keep_requirement_draft(view.id, requirement)
             if save(
-                lambda base: workspace().cases.set_requirement(base, requirement, actor=actor),
+                lambda base: staff_workspace().cases.set_requirement(
+                    base, requirement, actor=actor
+                ),
                 view,
                 "requirement",
             ):

@@ -19,7 +19,7 @@ from typing import Literal
 
 import streamlit as st
 
-from app_pages.common import lang, plain, signed_in_staff, t, workspace
+from app_pages.common import lang, plain, signed_in_staff, staff_workspace, t
 from matcher.errors import UserFacingError
 from matcher.i18n import say
 from matcher.models import Requirement
@@ -65,7 +65,7 @@ def loaded_view(case_id: int, fresh: bool = False) -> CaseView:
     """The view this session loaded (read again when `fresh`)."""
     views: dict[int, CaseView] = st.session_state.setdefault(VIEWS, {})
     if fresh or case_id not in views:
-        views[case_id] = workspace().cases.get(case_id)
+        views[case_id] = staff_workspace().cases.get(case_id)
     return views[case_id]
 
 
@@ -200,7 +200,7 @@ def prepared_export(view: CaseView, fmt: str, language: str) -> PreparedExport:
     if key not in made:
         for old in [k for k in made if k[0] == view.id and k[1] != view.version]:
             del made[old]
-        made[key] = workspace().shortlists.prepare_export(
+        made[key] = staff_workspace().shortlists.prepare_export(
             view.id,
             "xlsx" if fmt == "xlsx" else "pdf" if fmt == "pdf" else "csv",
             "en" if language == "en" else "zh",
@@ -213,5 +213,5 @@ def record_download(prepared: PreparedExport, actor: str) -> None:
     and the run that follows lists it; nothing is recorded once the session has ended."""
     if signed_in_staff() is None:
         return
-    workspace().shortlists.record_prepared(prepared, actor=actor)
+    staff_workspace().shortlists.record_prepared(prepared, actor=actor)
     say_at("exports", "success", t("export_recorded", file=t(f"format_{prepared.format}")))

@@ -17,6 +17,8 @@ from matcher.models import Park
 from matcher.scoring import Ranker, ranker_for
 from matcher.views import AVAILABILITY_COLUMNS, availability_row, header
 from matcher.workspace import Staff, Workspace, database_url, utcnow
+from matcher.workspace.roles import Action, NotAllowedError, require
+from matcher.workspace.store import Acting
 
 BOOTSTRAP_VAR = "MATCHER_BOOTSTRAP_STAFF"
 TOKEN_KEY = "staff_token"
@@ -105,14 +107,31 @@ def client_address() -> str | None:
     return visitor_address(peer, forwarded, real_ip, _proxies())
 
 
-def require_staff() -> Staff:
-    """For staff pages: stop here unless someone is signed in (navigation already hides
-    these pages from anonymous visitors; this is the second lock)."""
+def require_role(action: Action) -> Staff:
+    """For staff pages: stop here unless someone is signed in whose role allows `action`
+    (navigation already hides such pages; this is the second lock, and the library the
+    third: matcher.workspace.roles)."""
     staff = signed_in_staff()
     if staff is None:
         st.warning(t("staff_only"))
         st.stop()
+    try:
+        require(staff, action)
+    except NotAllowedError as error:
+        st.warning(error.message.in_(lang()))
+        st.stop()
     return staff
+
+
+def require_staff() -> Staff:
+    """For the pages of cases (Inbox, Case, Compare, Batch, Lexicon): admin and staff."""
+    return require_role(Action.WORK_CASES)
+
+
+def staff_workspace() -> Acting:
+    """The workspace as the signed-in account may use it: each part refuses a role that
+    may not use it (a park operator reaching for cases), whatever the page does."""
+    return workspace().acting_as(require_staff())
 
 
 def local_time(moment: datetime) -> str:

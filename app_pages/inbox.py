@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.availability import change_text
-from app_pages.common import local_time, plain, require_staff, t, workspace
+from app_pages.common import local_time, plain, require_staff, staff_workspace, t
 from app_pages.requirement_form import (
     asks_something,
     contact_fields,
@@ -20,7 +20,7 @@ PAGE_SIZE = 50
 CASE_PAGE = "app_pages/case.py"
 
 staff = require_staff()
-ws = workspace()
+ws = staff_workspace()
 st.title(t("page_inbox"))
 
 with st.expander(t("new_case")):

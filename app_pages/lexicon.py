@@ -15,8 +15,8 @@ from app_pages.common import (
     plain,
     ranker,
     require_staff,
+    staff_workspace,
     t,
-    workspace,
 )
 from matcher.display import shown_score
 from matcher.evaluation import gold_dir, gold_files
@@ -79,7 +79,7 @@ def clear_form() -> None:
 
 
 def recent_texts() -> list[str]:
-    return [c.sector_text for c in workspace().inbox.page(limit=RECENT_CASES).rows]
+    return [c.sector_text for c in staff_workspace().inbox.page(limit=RECENT_CASES).rows]
 
 
 def missed_words(texts: list[str]) -> list[Unmatched]:
@@ -306,7 +306,7 @@ def taught_table(entries: list[TaughtEntry]) -> pd.DataFrame:
 
 def taught_terms(actor: str) -> None:
     st.subheader(t("lexicon_taught"))
-    entries = workspace().lexicon.terms()
+    entries = staff_workspace().lexicon.terms()
     if not entries:
         st.caption(t("lexicon_taught_none"))
         return
@@ -334,7 +334,7 @@ def taught_terms(actor: str) -> None:
     if go.button(t("lexicon_retire"), key="lexicon_retire", disabled=chosen is None):
         assert chosen is not None
         try:
-            workspace().lexicon.retire(chosen, actor=actor)
+            staff_workspace().lexicon.retire(chosen, actor=actor)
         except TaughtTermError as error:
             problems_box(error.problems)
             return
@@ -372,7 +372,7 @@ if isinstance(preview, TermPreview):
         st.info(t("lexicon_form_changed"))
     elif show_preview(preview) and st.button(t("lexicon_save"), type="primary", key="lexicon_save"):
         try:
-            workspace().lexicon.teach(preview.term, actor=staff.username)
+            staff_workspace().lexicon.teach(preview.term, actor=staff.username)
         except TaughtTermError as error:  # taught by someone else since the preview
             problems_box(error.problems)
         else:

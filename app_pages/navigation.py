@@ -15,8 +15,24 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-STAFF_PATHS = ("inbox", "case", "compare", "batch", "lexicon")
+from matcher.workspace.roles import Account, Action, can
+
+STAFF_PATHS = ("inbox", "case", "compare", "batch", "lexicon", "catalogue")
+# What a signed-in account's role must allow for each staff page (matcher.workspace.roles).
+PAGE_ACTIONS = {
+    "inbox": Action.WORK_CASES,
+    "case": Action.WORK_CASES,
+    "compare": Action.WORK_CASES,
+    "batch": Action.WORK_CASES,
+    "lexicon": Action.WORK_CASES,
+    "catalogue": Action.IMPORT_PARK_LIST,
+}
 NEXT = "next"  # the query parameter that names where to go after signing in
+
+
+def pages_for(account: Account) -> list[str]:
+    """The staff pages `account`'s role opens, in menu order (a park operator: none)."""
+    return [path for path in STAFF_PATHS if can(account, PAGE_ACTIONS[path])]
 
 
 def sign_in_first(signin: StreamlitPage, path: str) -> Callable[[], None]:
@@ -31,14 +47,15 @@ def sign_in_first(signin: StreamlitPage, path: str) -> Callable[[], None]:
     return gate
 
 
-def destination_after_sign_in() -> tuple[str, dict[str, str]]:
-    """Where a sign-in leads: the staff page it was asked for (with its parameters), or the
-    Inbox."""
+def destination_after_sign_in(allowed: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """Where a sign-in leads: the staff page it was asked for (with its parameters) if the
+    role opens it, else the first page it opens (the Inbox for staff), else the Parks page
+    (a park operator's, where their park's availability is kept)."""
     params = {k: v for k, v in st.query_params.items() if k != NEXT}
     wanted = st.query_params.get(NEXT, "")
-    if wanted in STAFF_PATHS:
+    if wanted in allowed:
         return wanted, params
-    return "inbox", {}
+    return (allowed[0] if allowed else "parks"), {}
 
 
 def nav_links(pages: Sequence[StreamlitPage], open_case: int | None) -> None:

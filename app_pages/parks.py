@@ -79,7 +79,7 @@ st.dataframe(
         header("sectors", lang()): st.column_config.TextColumn(width="medium"),
     },
 )
-st.caption(t("parks_shown", shown=len(rows), total=len(cat.parks), source=source_words()))
+st.caption(t("parks_shown", shown=len(rows), total=len(cat.parks), source=source_words(cat)))
 
 staff = signed_in_staff()
 if staff is not None:

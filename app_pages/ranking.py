@@ -257,7 +257,7 @@ def show_details(matches: list[Match], key: str) -> None:
     st.markdown(f"**{t('breakdown')}** — {col('score')} {score_of(match):.1f}")
     breakdown_chart(match)
     entry = published_entry(park.park_id, catalogue())
-    with st.expander(t("field_value", field=col("source"), value=source_words())):
+    with st.expander(t("field_value", field=col("source"), value=source_words(catalogue()))):
         if entry is not None:
             # The published text, exactly as the announcement gives it.
             st.text(

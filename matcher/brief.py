@@ -235,7 +235,7 @@ def build_brief(
         investor_note=isolated(shortlist.investor_note),
         how_to_read=how_to_read(lang, catalogue.tuning.shown),
         groups=tuple(groups),
-        source=source_words().in_(lang),
+        source=source_words(catalogue).in_(lang),
         headings={k: label(v, lang) for k, v in HEADINGS.items() if k != "page"},
     )
     if any(not printable(c) for text in _strings(brief) for c in text):

@@ -10,6 +10,7 @@ import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -83,6 +84,17 @@ class RowFaults(ValueError):
 
 
 @dataclass(frozen=True)
+class ParkListEdition:
+    """Which published park list a catalogue holds: 1 is the list published in 2025
+    (data/parks.csv); later ones were imported and published in the workspace
+    (matcher.park_lists words it for people: never its number)."""
+
+    number: int = 1
+    published_at: datetime | None = None
+    published_by: str = ""
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """Everything the ranker knows: the parks and the vocabulary used to match them."""
 
@@ -98,9 +110,14 @@ class Catalogue:
     taught_terms: int = 0  # chain terms staff added in the workspace (matcher.lexicon)
     # How a sentence is read beyond its sectors and places (data/reading.toml).
     cues: Cues = dataclasses.field(default_factory=Cues)
+    park_list: ParkListEdition = ParkListEdition()
+    # Parks an earlier list had and this one does not: never ranked, but a snapshot or a
+    # shortlist made on that list still names them (`park` finds them).
+    retired_parks: tuple[Park, ...] = ()
 
     def park(self, park_id: str) -> Park:
-        for park in self.parks:
+        """The park with this id, in this list or, removed since, as an earlier list had it."""
+        for park in (*self.parks, *self.retired_parks):
             if park.park_id == park_id:
                 return park
         raise KeyError(park_id)
@@ -314,6 +331,41 @@ def _describe(path: Path, line: int, row: dict[str, str], error: Exception) -> l
     return described
 
 
+def check_parks(
+    rows: Sequence[Row], file: str, sector_ids: set[str]
+) -> tuple[list[Park], list[Text]]:
+    """check-data's park checks on rows of parks.csv cells (a published list, or one staff
+    import): each row's fields and areas, repeated park ids, sectors the taxonomy lacks.
+    The parks that passed, and every problem named by file, line, park and field."""
+    problems: list[Text] = []
+    parks: list[tuple[int, Park]] = []
+    for line, row in rows:
+        try:
+            parks.append((line, Park.model_validate(_park_fields(row))))
+        except (ValidationError, ValueError) as error:
+            problems.extend(_describe(Path(file), line, row, error))
+    problems += _park_cross_checks(parks, file, sector_ids)
+    return [p for _, p in parks], problems
+
+
+def _park_cross_checks(parks: list[tuple[int, Park]], file: str, known: set[str]) -> list[Text]:
+    """Parks against each other and the taxonomy: one row per park id, known sectors."""
+    problems = _duplicate_ids(file, "park_id", [(n, p.park_id) for n, p in parks])
+    for line, park in parks:
+        for tag in park.sectors:
+            if tag.sector_id not in known:
+                unknown = say("data_unknown_sector", value=tag.sector_id)
+                problems.append(
+                    in_data(file, unknown, line=line, row=park.park_id, field="sectors")
+                )
+    return problems
+
+
+def park_columns() -> tuple[str, ...]:
+    """The columns of data/parks.csv, in the model's order."""
+    return tuple(Park.model_fields)
+
+
 def _duplicate_ids(file: str, field: str, rows: Sequence[tuple[int, str]]) -> list[Text]:
     first: dict[str, int] = {}
     problems = []
@@ -331,17 +383,10 @@ def _cross_checks(
     relations: list[tuple[int, SectorRelation]],
     places: list[tuple[int, Place]],
 ) -> list[Text]:
-    problems = _duplicate_ids(PARKS_FILE, "park_id", [(n, p.park_id) for n, p in parks])
+    known = {s.sector_id for _, s in sectors}
+    problems = _park_cross_checks(parks, PARKS_FILE, known)
     problems += _duplicate_ids(SECTORS_FILE, "sector_id", [(n, s.sector_id) for n, s in sectors])
     problems += _duplicate_ids(PLACES_FILE, "place_id", [(n, p.place_id) for n, p in places])
-    known = {s.sector_id for _, s in sectors}
-    for line, park in parks:
-        for tag in park.sectors:
-            if tag.sector_id not in known:
-                unknown = say("data_unknown_sector", value=tag.sector_id)
-                problems.append(
-                    in_data(PARKS_FILE, unknown, line=line, row=park.park_id, field="sectors")
-                )
     for line, rel in relations:
         for field in ("sector_a", "sector_b"):
             sid = getattr(rel, field)

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from matcher.areas import AreaError
 from matcher.catalogue import CatalogueError, chain_gaps, load_catalogue
 from matcher.errors import UsageError, UserFacingError
-from matcher.i18n import Lang, label, say, time_words
+from matcher.i18n import Lang, Text, label, say, time_words
 from matcher.models import Requirement, Weights
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from matcher.tuning import ShownScale
-    from matcher.workspace import CaseView, Workspace
+    from matcher.workspace import CaseView, Database, Staff, StaffAccounts, Workspace
 
 # The heavy modules (rich, pandas, pyarrow, openpyxl, the XLSX writer via batch) are imported by the
 # commands that use them, so that `matcher rank` starts in about the time numpy and pydantic take.
@@ -459,6 +459,12 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "add", help="add a staff member; the password is asked for (or read from stdin)"
     )
     staff_add.add_argument("username")
+    _role_options(staff_add, default="staff")
+    set_role = staff_sub.add_parser(
+        "set-role", help="give an account another role (its open sessions end)"
+    )
+    set_role.add_argument("username")
+    _role_options(set_role, default=None)
     staff_sub.add_parser("list", help="staff accounts")
     deactivate = staff_sub.add_parser(
         "deactivate", help="stop a staff member signing in; their open sessions end at once"
@@ -485,6 +491,21 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "`matcher db upgrade` if the backup is from an older version",
     )
     restore.add_argument("path", type=Path)
+
+    catalogue = sub.add_parser(
+        "catalogue", help="park list versions: import a newly published list, diff, publish"
+    )
+    catalogue_sub = catalogue.add_subparsers(dest="catalogue_command", required=True)
+    imported = catalogue_sub.add_parser(
+        "import", help="keep FILE (CSV or XLSX in data/parks.csv's columns) as the draft"
+    )
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--input-encoding", type=_encoding, default=None)
+    imported.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first)")
+    catalogue_sub.add_parser("diff", help="what publishing the draft would change")
+    catalogue_sub.add_parser("publish", help="make the draft the list in use (administrators)")
+    catalogue_sub.add_parser("discard", help="drop the draft without publishing it")
+    catalogue_sub.add_parser("history", help="every published version, newest first")
 
     lexicon = sub.add_parser("lexicon", help="terms staff taught the matcher (the Lexicon page)")
     lexicon_sub = lexicon.add_subparsers(dest="lexicon_command", required=True)
@@ -540,6 +561,18 @@ def _add_availability_commands(sub: argparse._SubParsersAction[Any]) -> None:
     )
     av_confirm.add_argument("park_id", metavar="PARK_ID")
     av_confirm.add_argument("--json", action="store_true")
+
+
+def _role_options(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument(
+        "--role",
+        choices=("admin", "staff", "operator"),
+        default=default,
+        required=default is None,
+        help="admin: accounts and publishing the park list; staff: cases and availability; "
+        "operator: their own park's availability only",
+    )
+    parser.add_argument("--park", default=None, help="an operator's park id, e.g. P07")
 
 
 def _actor() -> str:
@@ -620,6 +653,7 @@ def _case_json(case: CaseView, scale: ShownScale) -> dict[str, Any]:
         else {
             "id": snapshot.id,
             "data_version": snapshot.data_version,
+            "park_list": snapshot.park_list,
             "created_at": snapshot.created_at,
             "outdated": case.ranking_outdated,
             "matches": [
@@ -654,7 +688,14 @@ def _case_json(case: CaseView, scale: ShownScale) -> dict[str, Any]:
     }
 
 
-def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
+def _ranked_on(workspace: Workspace, case: CaseView) -> Text | None:
+    """The park list the case's latest ranking was made on, in words."""
+    return None if case.snapshot is None else workspace.park_lists.words(case.snapshot.park_list)
+
+
+def _print_case(
+    case: CaseView, console: Console, scale: ShownScale, ranked_on: Text | None = None
+) -> None:
     """A case as the case page shows it: shown scores and fit words, times in Beijing.
     Stored text goes through `shown`: escapes, never a raw control or direction character,
     even in cases stored before texts were checked."""
@@ -682,6 +723,8 @@ def _print_case(case: CaseView, console: Console, scale: ShownScale) -> None:
         )
         outdated = " (the park data changed since: rank again)" if case.ranking_outdated else ""
         console.print(f"ranking{outdated}: {top}", markup=False)
+        if ranked_on is not None:
+            console.print(label("ranked_on_park_list", lang, list=ranked_on), markup=False)
     for e in case.shortlist:
         change = f" — {e.change_text(lang, scale)}" if e.changed else ""
         note = f" · note: {shown(e.note)}" if e.note else ""
@@ -754,7 +797,7 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         _print_json(_case_json(case, scale))
     else:
-        _print_case(case, console, scale)
+        _print_case(case, console, scale, _ranked_on(workspace, case))
     return 0
 
 
@@ -773,7 +816,7 @@ def _shortlist(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         _print_json(_case_json(case, scale))
     else:
-        _print_case(case, console, scale)
+        _print_case(case, console, scale, _ranked_on(workspace, case))
     return 0
 
 
@@ -794,19 +837,38 @@ def _read_password() -> str:
 
 def _staff(args: argparse.Namespace, console: Console) -> int:
     from matcher.workspace import Database, StaffAccounts
+    from matcher.workspace.roles import Action, Role, require
 
-    accounts = StaffAccounts(Database.open())  # no ranking here: the database alone
+    database = Database.open()  # no ranking here: the database alone
+    accounts = StaffAccounts(database)
+    if args.staff_command != "list":
+        require(_cli_account(accounts), Action.MANAGE_STAFF)
+    if args.staff_command in ("add", "set-role"):
+        role = Role(args.role)
+        if role is Role.OPERATOR and args.park:
+            _known_park(database, args.park)
     if args.staff_command == "add":
         from matcher.workspace.auth import check_username
 
         check_username(args.username)  # before asking for a password
-        staff = accounts.add(args.username, _read_password())
-        console.print(f"added staff {staff.username} (id {staff.id})", markup=False)
+        staff = accounts.add(args.username, _read_password(), role=role, park_id=args.park)
+        done = say(
+            "staff_added_operator" if staff.park_id else "staff_added_role",
+            role=say(f"role_{staff.role.value}"),
+            name=staff.username,
+            park=staff.park_id or "",
+        )
+        console.print(done.in_(cli_lang()), markup=False)
+        return 0
+    if args.staff_command == "set-role":
+        staff = accounts.set_role(args.username, role, args.park)
+        done = say("staff_role_set", name=staff.username, role=say(f"role_{staff.role.value}"))
+        console.print(done.in_(cli_lang()), markup=False)
         return 0
     if args.staff_command in ("deactivate", "activate"):
         staff = accounts.set_active(args.username, args.staff_command == "activate")
-        done = "activated" if staff.active else "deactivated (their sessions ended)"
-        console.print(f"{done} staff {staff.username}", markup=False)
+        state = "activated" if staff.active else "deactivated (their sessions ended)"
+        console.print(f"{state} staff {staff.username}", markup=False)
         return 0
     if args.staff_command == "reset-password":
         accounts.find(args.username)  # before asking for a password
@@ -817,11 +879,107 @@ def _staff(args: argparse.Namespace, console: Console) -> int:
         return 0
     for member in accounts.all():
         state = "active" if member.active else "inactive"
+        role_words = label(f"role_{member.role.value}", cli_lang())
+        park = f" {member.park_id}" if member.park_id else ""
         console.print(
-            f"{member.id:>4}  {member.username:<24} {state:<8} created "
+            f"{member.id:>4}  {member.username:<24} {state:<8} {role_words}{park}  created "
             f"{member.created_at:%Y-%m-%d}",
             markup=False,
         )
+    return 0
+
+
+def _cli_account(accounts: StaffAccounts) -> Staff:
+    """Who the command line acts as: the account $MATCHER_STAFF names, with its role; else
+    the server's administrator (whoever can run this can open the database file itself,
+    and a fresh install has no account to act as), recorded as `cli:<login name>`."""
+    from matcher.workspace import StaffError, utcnow
+    from matcher.workspace.roles import Role
+    from matcher.workspace.views import Staff
+
+    named = os.environ.get("MATCHER_STAFF", "").strip()
+    if named:
+        try:
+            return accounts.find(named)
+        except StaffError:
+            pass  # a name to record, not an account
+    return Staff(id=0, username=_actor(), active=True, created_at=utcnow(), role=Role.ADMIN)
+
+
+def _known_park(database: Database, park_id: str) -> None:
+    """Refuse an operator's park that the park list in use does not have."""
+    from matcher.scoring import ranker_for
+    from matcher.workspace.park_lists import ParkLists
+
+    parks = ParkLists(database, ranker_for()).current().parks
+    if park_id.strip().upper() not in {p.park_id for p in parks}:
+        raise UsageError(say("operator_park_unknown", park=park_id.strip().upper()[:20]))
+
+
+def _catalogue(args: argparse.Namespace, console: Console) -> int:
+    from matcher.i18n import time_words
+    from matcher.park_lists import read_park_list
+
+    lang = cli_lang()
+    workspace = _open_workspace(args)
+    account = _cli_account(workspace.staff)
+    lists = workspace.acting_as(account).park_lists
+
+    def show_diff() -> None:
+        lines = lists.diff().lines()
+        for line in lines or [say("diff_none")]:
+            console.print(f"  - {line.in_(lang)}", markup=False)
+
+    if args.catalogue_command == "import":
+        park_list = read_park_list(
+            args.file, lists.curated.catalogue, encoding=args.input_encoding, sheet=args.sheet
+        )
+        draft = lists.import_list(park_list, by=account)
+        imported = say("park_list_imported", file=draft.file_name, parks=len(draft.parks))
+        console.print(imported.in_(lang), markup=False)
+        show_diff()
+    elif args.catalogue_command == "diff":
+        show_diff()
+    elif args.catalogue_command == "publish":
+        version = lists.publish(by=account)
+        assert version.published_at is not None
+        published = say(
+            "park_list_published",
+            words=version.words(),
+            parks=len(version.parks),
+            who=version.published_by,
+            time=time_words(version.published_at),
+        )
+        console.print(published.in_(lang), markup=False)
+    elif args.catalogue_command == "discard":
+        lists.discard(by=account)
+        console.print(label("park_list_discarded", lang), markup=False)
+    else:
+        in_use = lists.current().number
+        for version in lists.history():
+            line = (
+                say("park_list_history_first", words=version.words(), parks=len(version.parks))
+                if version.published_at is None
+                else say(
+                    "park_list_history_line",
+                    words=version.words(),
+                    parks=len(version.parks),
+                    who=version.published_by,
+                    time=time_words(version.published_at),
+                )
+            )
+            mark = label("park_list_in_use", lang) if version.number == in_use else ""
+            console.print(line.in_(lang) + mark, markup=False)
+        waiting_draft = lists.draft()
+        if waiting_draft is not None and waiting_draft.imported_at is not None:
+            waiting = say(
+                "park_list_draft_line",
+                file=waiting_draft.file_name,
+                parks=len(waiting_draft.parks),
+                who=waiting_draft.imported_by,
+                time=time_words(waiting_draft.imported_at),
+            )
+            console.print(waiting.in_(lang), markup=False)
     return 0
 
 
@@ -938,6 +1096,7 @@ def _availability(args: argparse.Namespace, console: Console) -> int:
 
     workspace = _open_workspace(args)
     availability = workspace.availability
+    account = _cli_account(workspace.staff)  # an operator's role applies here too
     lang = cli_lang()
     catalogue = workspace.lexicon.ranker.catalogue
     if args.availability_command in ("set", "confirm"):
@@ -953,10 +1112,10 @@ def _availability(args: argparse.Namespace, console: Console) -> int:
                 ),
                 status=args.status,
                 source=args.source,
-                actor=_actor(),
+                actor=account,
             )
         else:
-            record = availability.confirm(args.park_id, actor=_actor())
+            record = availability.confirm(args.park_id, actor=account)
         if args.json:
             _print_json(record.model_dump(mode="json"))
             return 0
@@ -1061,6 +1220,7 @@ WORKSPACE_HANDLERS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
     "backup": _backup,
     "restore": _restore,
     "lexicon": _lexicon,
+    "catalogue": _catalogue,
 }
 
 

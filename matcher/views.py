@@ -113,9 +113,14 @@ def town_name(park: Park, lang: Lang) -> str:
     return town_text(park).in_(lang)
 
 
-def source_words() -> Text:
+def source_words(catalogue: Catalogue | None = None) -> Text:
     """Where the parks come from, as a reader would cite it: the outlet, the article, the
-    year and the section of the 2025 announcement (seeds/)."""
+    year and the section of the 2025 announcement (seeds/); for a catalogue holding a list
+    published since, that list by the day it was published (matcher.park_lists)."""
+    if catalogue is not None and catalogue.park_list.number > 1:
+        from matcher.park_lists import edition_words
+
+        return edition_words(catalogue.park_list)
     return say(
         "source_announcement",
         outlet=both(*PARK_LIST_OUTLET),
@@ -144,7 +149,7 @@ def park_row(park: Park, catalogue: Catalogue, lang: Lang) -> Row:
         "positioning_zh": park.positioning_zh,
         "positioning_en": park.positioning_en,
         "notes": park.notes_zh if lang == "zh" else park.notes,
-        "source": source_words().in_(lang),
+        "source": source_words(catalogue).in_(lang),
     }
 
 

@@ -106,7 +106,7 @@ def test_the_case_commands_keep_a_case_and_its_shortlist(
 
 def test_staff_passwords_come_from_stdin_never_arguments(matcher: Matcher, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'w.db'}"
-    assert "added staff alice" in _ok(
+    assert "Added staff member alice" in _ok(
         matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="correct horse battery\n")
     )
     _refused(matcher("staff", "add", "alice", db=db, cwd=tmp_path, stdin="x" * 12), 2, "taken")

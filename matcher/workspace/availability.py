@@ -31,6 +31,7 @@ from matcher.workspace.db import Database, utcnow
 from matcher.workspace.editing import CaseEditor
 from matcher.workspace.errors import AvailabilityError
 from matcher.workspace.lexicon import Lexicon
+from matcher.workspace.roles import Action, require
 from matcher.workspace.schema import (
     AvailabilityCheckRow,
     AvailabilityRow,
@@ -77,7 +78,9 @@ class Availabilities:
     ) -> AvailabilityRecord:
         """Append a park's current figure (its earlier ones stay in the history) and re-match
         the open cases. AvailabilityError names an unknown park, status or source, or an
-        area below 0 or above the park's total floor area."""
+        area below 0 or above the park's total floor area; NotAllowedError a role that may
+        not record this park's figure (an operator, another park)."""
+        _may_record(actor, park_id)
         now = now or utcnow()
         park = self._park(park_id)
         the_status = _member(AvailabilityStatus, status, "availability_status_unknown")
@@ -117,6 +120,7 @@ class Availabilities:
     ) -> AvailabilityRecord:
         """ "Still accurate": a check of the park's current figure, recorded with who and when;
         a stale figure counts again, so the open cases are re-matched."""
+        _may_record(actor, park_id)
         now = now or utcnow()
         park = self._park(park_id)
         current = self._current_of(park.park_id)
@@ -283,6 +287,12 @@ def _member(kind: type[_Kind], value: _Kind | str, message: str) -> _Kind:
     except ValueError:
         known = ", ".join(member.value for member in kind)
         raise AvailabilityError(say(message, value=str(value)[:40], known=known)) from None
+
+
+def _may_record(actor: Staff | str, park_id: str) -> None:
+    # A plain name is the command line acting as the server's administrator.
+    if isinstance(actor, Staff):
+        require(actor, Action.RECORD_AVAILABILITY, park_id=park_id.strip().upper())
 
 
 def record_view(

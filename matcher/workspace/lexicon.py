@@ -26,6 +26,7 @@ from matcher.workspace.schema import TaughtTermRow
 if TYPE_CHECKING:
     from matcher.availability import Availability
     from matcher.scoring import Ranker
+    from matcher.workspace.park_lists import ParkLists
 
 TAUGHT_RECHECK_SECONDS = 2.0
 
@@ -33,15 +34,20 @@ TAUGHT_RECHECK_SECONDS = 2.0
 class Lexicon:
     """The taught terms, and the ranker over the curated data plus the active ones."""
 
-    def __init__(self, db: Database, base_ranker: Ranker) -> None:
+    def __init__(self, db: Database, park_lists: ParkLists) -> None:
         self._db = db
-        self.base_ranker = base_ranker  # the curated data alone (data/), without taught terms
-        self._taught_ranker: tuple[tuple[int, ...], Ranker] | None = None
+        self._park_lists = park_lists
+        self._taught_ranker: tuple[tuple[int, ...], Ranker, Ranker] | None = None
         self._taught_checked: tuple[float, Ranker] | None = None
         # The space available per park (set by the workspace's Availabilities), which every
         # ranking compares areas with; None: the published totals alone.
         self.availability: Callable[[], Availability] | None = None
         self._with_space: tuple[Ranker, Availability, Ranker] | None = None
+
+    @property
+    def base_ranker(self) -> Ranker:
+        """The curated data with the published park list in use, without taught terms."""
+        return self._park_lists.ranker
 
     @property
     def ranker(self) -> Ranker:
@@ -61,27 +67,33 @@ class Lexicon:
         return ranker
 
     def _taught(self) -> Ranker:
-        """The curated data plus the terms staff taught (active ones), rebuilt when they change."""
+        """The curated data (with the published park list in use) plus the terms staff taught
+        (active ones), rebuilt when either changes."""
         # A page asks for the ranker many times per run: the terms are read again only after
         # TAUGHT_RECHECK_SECONDS (or at once after this process taught or retired one), so
         # a term taught from another process counts within that time.
+        # The park list in use is checked the same way (ParkLists.ranker, at once after this
+        # process published one).
         clock = time.monotonic()
+        base = self.base_ranker
+        kept = self._taught_ranker
         if (
             self._taught_checked is not None
             and clock - self._taught_checked[0] < TAUGHT_RECHECK_SECONDS
+            and kept is not None
+            and kept[2] is base
         ):
             return self._taught_checked[1]
         active = [e for e in self.terms() if e.active]
         key = tuple(e.id for e in active)
         cached = self._taught_ranker
-        if cached is None or cached[0] != key:
-            base = self.base_ranker
+        if cached is None or cached[0] != key or cached[2] is not base:
             ranker = base
             if active:
                 from matcher.scoring import Ranker
 
                 ranker = Ranker(with_taught_terms(base.catalogue, [e.term for e in active]))
-            cached = self._taught_ranker = (key, ranker)
+            cached = self._taught_ranker = (key, ranker, base)
         self._taught_checked = (clock, cached[1])
         return cached[1]
 

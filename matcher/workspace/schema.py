@@ -92,6 +92,9 @@ class StaffRow(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # matcher.workspace.roles: admin, staff or operator; an operator's own park (else None).
+    role: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")
+    park_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class SessionRow(Base):
@@ -151,6 +154,8 @@ class SnapshotRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     requirement: Mapped[dict[str, Any]] = mapped_column(JSON)
     data_version: Mapped[str] = mapped_column(String(64))
+    # The park list ranked against (park_lists.number; 1: the list published in 2025, data/).
+    park_list: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     matches: Mapped[list[dict[str, Any]]] = mapped_column(CompressedJSON())
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -188,6 +193,7 @@ class ExportRow(Base):
     format: Mapped[str] = mapped_column(String(16))
     park_ids: Mapped[list[str]] = mapped_column(JSON)
     data_version: Mapped[str] = mapped_column(String(200))
+    park_list: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)
     file_name: Mapped[str] = mapped_column(String(255), default="")
@@ -205,6 +211,7 @@ class BatchRunRow(Base):
     rows_matched: Mapped[int] = mapped_column(Integer)
     rows_error: Mapped[int] = mapped_column(Integer)
     data_version: Mapped[str] = mapped_column(String(64))
+    park_list: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # The result's name: its SHA-256 and format (".parquet"; ".csv" from older versions).
     # The file itself is kept in `file_parts` under result_sha256 (matcher.workspace.files).
     result_path: Mapped[str] = mapped_column(String(1000))
@@ -308,3 +315,21 @@ class CaseNoticeRow(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (UniqueConstraint("case_id", "record_id"),)
+
+
+class ParkListRow(Base):
+    """A park list staff imported (matcher.park_lists): a draft until an admin publishes it,
+    then one numbered version of the catalogue. Version 1, the list published in 2025, is
+    data/parks.csv itself and has no row."""
+
+    __tablename__ = "park_lists"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # draft, published, discarded
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    parks: Mapped[list[dict[str, Any]]] = mapped_column(CompressedJSON())  # parks.csv cells
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    imported_by: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

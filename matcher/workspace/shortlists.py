@@ -254,6 +254,7 @@ class Shortlists:
             data=shortlist_file(shortlist, self._lexicon.ranker.catalogue, matches, lang, fmt),
             park_ids=shortlist.park_ids,
             data_version=view.snapshot.data_version,
+            park_list=view.snapshot.park_list,
             file_name=f"case-{view.id}-shortlist.{fmt}",
             prepared_at=now,
         )
@@ -267,6 +268,7 @@ class Shortlists:
             data=prepared.data,
             park_ids=prepared.park_ids,
             data_version=prepared.data_version,
+            park_list=prepared.park_list,
             file_name=prepared.file_name,
             actor=actor,
             now=prepared.prepared_at,
@@ -284,8 +286,12 @@ class Shortlists:
         snapshot_id: int | None = None,
         file_name: str = "",
         now: datetime | None = None,
+        park_list: int | None = None,
     ) -> ExportRecord:
-        """Record an export: who, when, format, parks, data version and the file's SHA-256."""
+        """Record an export: who, when, format, parks, data version, the park list it was
+        made on (default: the one in use now) and the file's SHA-256."""
+        if park_list is None:
+            park_list = self._lexicon.ranker.catalogue.park_list.number
         actor = checked("actor", actor)
         with self._db.session() as session:
             row = ExportRow(
@@ -294,6 +300,7 @@ class Shortlists:
                 format=fmt,
                 park_ids=list(park_ids),
                 data_version=data_version,
+                park_list=park_list,
                 sha256=hashlib.sha256(data).hexdigest(),
                 size_bytes=len(data),
                 file_name=file_name,

@@ -6,6 +6,7 @@ matcher.workspace.auth; this keeps the accounts and sessions in the database.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -17,6 +18,7 @@ from matcher.i18n import say
 from matcher.workspace import auth, throttle
 from matcher.workspace.db import Database, utcnow
 from matcher.workspace.errors import StaffError
+from matcher.workspace.roles import Role
 from matcher.workspace.schema import SessionRow, StaffRow
 from matcher.workspace.views import Staff
 
@@ -24,6 +26,7 @@ from matcher.workspace.views import Staff
 SIGNIN_PAIR, SIGNIN_ADDRESS, SIGNIN_ACCOUNT = "signin_pair", "signin_address", "signin_account"
 _KINDS = (SIGNIN_PAIR, SIGNIN_ADDRESS, SIGNIN_ACCOUNT)
 _LIMITS = (auth.MAX_FAILED_ATTEMPTS, auth.MAX_FAILED_PER_ADDRESS, auth.MAX_FAILED_PER_ACCOUNT)
+_PARK_ID = re.compile(r"^P\d{2,}$")  # as matcher.models.Park numbers parks
 # Counts whose window started this long ago are dropped (every window is far shorter).
 SWEEP_AFTER = timedelta(days=1)
 
@@ -36,8 +39,18 @@ class StaffAccounts:
 
     # ------------------------------------------------------------------------------ accounts
 
-    def add(self, username: str, password: str, *, now: datetime | None = None) -> Staff:
+    def add(
+        self,
+        username: str,
+        password: str,
+        *,
+        role: Role = Role.STAFF,
+        park_id: str | None = None,
+        now: datetime | None = None,
+    ) -> Staff:
+        """A new account with `role`; an operator names the one park it speaks for."""
         name = auth.check_username(username)
+        park = _role_park(role, park_id)
         password_hash = auth.hash_password(password)
         with self._db.session() as session:
             row = StaffRow(
@@ -45,6 +58,8 @@ class StaffAccounts:
                 password_hash=password_hash,
                 active=True,
                 created_at=now or utcnow(),
+                role=role.value,
+                park_id=park,
             )
             session.add(row)
             try:
@@ -54,8 +69,9 @@ class StaffAccounts:
             return _staff_view(row)
 
     def bootstrap(self, spec: str, *, now: datetime | None = None) -> Staff | None:
-        """`name:password` (the MATCHER_BOOTSTRAP_STAFF variable): add that staff member if
-        absent, so a fresh install or a test has someone who can sign in. None if present."""
+        """`name:password` (the MATCHER_BOOTSTRAP_STAFF variable): add that account if absent,
+        as an administrator, so a fresh install or a test has someone who can sign in and add
+        the others. None if present (its role and password are never changed)."""
         name, sep, password = spec.partition(":")
         if not sep or not name.strip() or not password:
             raise StaffError(say("bootstrap_format"))
@@ -66,7 +82,7 @@ class StaffAccounts:
         if exists is not None:
             return None
         try:
-            return self.add(name, password, now=now)
+            return self.add(name, password, role=Role.ADMIN, now=now)
         except StaffError:
             if any(s.username == name.strip().lower() for s in self.all()):
                 return None  # another process added it at the same moment
@@ -92,6 +108,17 @@ class StaffAccounts:
             row.active = active
             if not active:
                 session.execute(delete(SessionRow).where(SessionRow.staff_id == row.id))
+            session.commit()
+            return _staff_view(row)
+
+    def set_role(self, username: str, role: Role, park_id: str | None = None) -> Staff:
+        """Give an account another role (an operator's park with it). Its open sessions end:
+        a page drawn for the old role must not keep serving it."""
+        park = _role_park(role, park_id)
+        with self._db.session() as session:
+            row = _staff_row(session, username)
+            row.role, row.park_id = role.value, park
+            session.execute(delete(SessionRow).where(SessionRow.staff_id == row.id))
             session.commit()
             return _staff_view(row)
 
@@ -234,6 +261,19 @@ def _staff_row(session: Session, username: str) -> StaffRow:
     return row
 
 
+def _role_park(role: Role, park_id: str | None) -> str | None:
+    """An operator's park id (upper case), checked for shape; other roles have none. Whether
+    the park is in the published list is the caller's to check (it holds the list)."""
+    park = (park_id or "").strip().upper()
+    if role is Role.OPERATOR:
+        if not _PARK_ID.match(park):
+            raise StaffError(say("operator_needs_park", park=shown(park[:20]) or "-"))
+        return park
+    if park:
+        raise StaffError(say("park_only_for_operator", role=say(f"role_{role.value}")))
+    return None
+
+
 def _staff_view(row: StaffRow) -> Staff:
     return Staff(
         id=row.id,
@@ -241,4 +281,6 @@ def _staff_view(row: StaffRow) -> Staff:
         active=row.active,
         created_at=row.created_at,
         last_sign_in_at=row.last_sign_in_at,
+        role=Role(row.role),
+        park_id=row.park_id,
     )

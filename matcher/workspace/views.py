@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from matcher.availability import AvailabilityRecord
 from matcher.models import Fit, Match, Requirement
 from matcher.tuning import ShownScale
+from matcher.workspace.roles import Role
 
 _FROZEN = ConfigDict(frozen=True)
 
@@ -41,12 +42,17 @@ NEXT_STATUSES: dict[CaseStatus, tuple[CaseStatus, ...]] = {
 
 
 class Staff(BaseModel):
+    """A staff account: its role (matcher.workspace.roles) and, for a park operator, the
+    one park it speaks for."""
+
     model_config = _FROZEN
     id: int
     username: str
     active: bool
     created_at: datetime
     last_sign_in_at: datetime | None = None
+    role: Role = Role.STAFF
+    park_id: str | None = None
 
 
 class StatusChange(BaseModel):
@@ -65,6 +71,7 @@ class Snapshot(BaseModel):
     requirement: Requirement
     data_version: str
     matches: tuple[Match, ...]
+    park_list: int = 1  # the park list ranked against (ws.park_lists.words names it)
     created_by: str
     created_at: datetime
 
@@ -154,6 +161,7 @@ class ExportRecord(BaseModel):
     park_ids: tuple[str, ...]
     data_version: str
     sha256: str
+    park_list: int = 1
     size_bytes: int
     file_name: str
     created_by: str
@@ -172,6 +180,7 @@ class PreparedExport(BaseModel):
     data_version: str
     file_name: str
     prepared_at: datetime
+    park_list: int = 1
 
 
 class BatchRun(BaseModel):
@@ -187,6 +196,7 @@ class BatchRun(BaseModel):
     rows_matched: int
     rows_error: int
     data_version: str
+    park_list: int = 1
     result_path: str
     result_sha256: str
     result_kept: bool = True
