@@ -30,7 +30,7 @@ CASE_PAGES = ("inbox", "case", "compare", "batch", "lexicon")
 def ws(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Workspace]:
     """The app's database for this test (the app opens $MATCHER_DB_URL), and a hand on it."""
     monkeypatch.setenv("MATCHER_DB_URL", db_url)
-    workspace = Workspace.open(db_url, ranker=ranker_for(), results_dir=tmp_path / "results")
+    workspace = Workspace.open(db_url, ranker=ranker_for())
     yield workspace
     workspace.engine.dispose()
 

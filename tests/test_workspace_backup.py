@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from matcher.lexicon import TaughtTerm
+from matcher.park_lists import read_park_list
 from matcher.scoring import Ranker
 from matcher.workspace import Workspace
 from matcher.workspace.backup import backup, restore
 from matcher.workspace.db import make_engine, upgrade
+from tests.park_list_fixtures import crafted_list
 from tests.workspace_fixtures import IC_DESIGN, ROBOTS, T0, PostgresServer
 
 TERM = TaughtTerm(
@@ -29,9 +31,10 @@ TERM = TaughtTerm(
 )
 
 
-def fill(ws: Workspace) -> None:
+def fill(ws: Workspace, folder: Path) -> None:
     """Rows in every table: staff and a session, sign-in and enquiry counts, cases with
-    status changes, snapshots, a shortlist and an export, a batch run and its result, a term."""
+    status changes, snapshots, a shortlist and an export, a batch run and its result, a term,
+    a park's availability with a check and the notice it left a case, a park list draft."""
     member = ws.staff.add("li", "a long enough password", now=T0)
     ws.staff.start_session(member, T0)
     assert ws.staff.authenticate("li", "wrong password!", T0, client="198.51.100.1") is None
@@ -49,6 +52,16 @@ def fill(ws: Workspace) -> None:
         now=T0,
     )  # fmt: skip
     ws.lexicon.teach(TERM, actor="li", now=T0)
+    snapshot = ws.cases.get(case.id).snapshot
+    assert snapshot is not None
+    top = snapshot.matches[0].park_id
+    # Recorded now, not at T0: a figure older than 90 days is stale and changes no ranking.
+    ws.availability.record(top, area_m2=0, status="full", source="phone", actor="li")
+    ws.availability.confirm(top, actor="li")  # the best park is full: the case gets a notice
+    assert ws.inbox.notices(), "a full best park leaves the case a notice"
+    ws.park_lists.import_list(
+        read_park_list(crafted_list(folder), ws.lexicon.ranker.catalogue), by=member, now=T0
+    )
 
 
 def every_table(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -77,7 +90,7 @@ def another_database(db_url: str, tmp_path: Path, request: pytest.FixtureRequest
 def test_a_backup_restored_elsewhere_has_every_table_as_it_was(
     workspace: Workspace, db_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    fill(workspace)
+    fill(workspace, tmp_path)
     before = every_table(db_url)
     assert all(before[name] for name in before if name != "alembic_version"), [
         name for name, rows in before.items() if not rows
@@ -92,7 +105,7 @@ def test_a_backup_restored_elsewhere_has_every_table_as_it_was(
 def test_a_restore_leaves_nothing_made_after_the_backup(
     workspace: Workspace, db_url: str, tmp_path: Path
 ) -> None:
-    fill(workspace)
+    fill(workspace, tmp_path)
     written = backup(tmp_path / "workspace.backup", db_url)
     before = every_table(db_url)
     workspace.cases.create(ROBOTS, actor="li", company="After the backup")
@@ -137,7 +150,7 @@ def test_a_backup_is_readable_by_its_owner_only_also_when_it_replaces_one(
 def test_a_backup_of_the_other_kind_or_no_backup_is_refused_and_changes_nothing(
     workspace: Workspace, db_url: str, tmp_path: Path
 ) -> None:
-    fill(workspace)
+    fill(workspace, tmp_path)
     before = every_table(db_url)
     stranger = tmp_path / "notes.txt"
     stranger.write_text("not a backup")

@@ -59,9 +59,15 @@ class Availabilities:
         self._db = db
         self._editor = editor
         self._lexicon = lexicon
-        self.stale_after_days = lexicon.base_ranker.tuning.availability.stale_after_days
         self._cached: tuple[float, tuple[object, ...], Availability] | None = None
         lexicon.availability = self.snapshot  # every workspace ranking reads the space free
+
+    @property
+    def stale_after_days(self) -> int:
+        """How old a figure may be before it is stale (scoring.toml's [availability])."""
+        # Read when needed, not when the workspace opens: asking the ranker then would fix
+        # the park list in use before anything is published.
+        return self._lexicon.base_ranker.tuning.availability.stale_after_days
 
     def record(
         self,
