@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 app: setup
-	$(BIN)/streamlit run streamlit_app.py
+	$(BIN)/streamlit run serve.py
 
 lint: setup
 	$(BIN)/ruff check .
