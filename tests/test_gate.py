@@ -203,3 +203,61 @@ def test_the_investors_ranking_still_downloads_for_anyone(own_server: tuple[str,
             assert anonymous_status(download.value.url) == 200
         finally:
             browser.close()
+
+
+def asgi_call(app: object, method: str, path: str, scheme: str, body: bytes = b"") -> list[dict]:  # type: ignore[type-arg]
+    """One request straight through an ASGI app: the messages it sends back."""
+    import asyncio
+
+    sent: list[dict] = []  # type: ignore[type-arg]
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "scheme": scheme,
+        "query_string": b"",
+        "headers": [(b"host", b"example.org")],
+        "server": ("example.org", 443 if scheme == "https" else 80),
+        "client": ("203.0.113.9", 5000),
+        "root_path": "",
+        "http_version": "1.1",
+    }
+    chunks = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict:  # type: ignore[type-arg]
+        return chunks.pop(0) if chunks else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:  # type: ignore[type-arg]
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))  # type: ignore[operator]
+    return sent
+
+
+def set_cookie(messages: list[dict]) -> str:  # type: ignore[type-arg]
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    return next(
+        (v.decode() for k, v in start["headers"] if k == b"set-cookie"), f"none ({start['status']})"
+    )
+
+
+@pytest.mark.parametrize(("scheme", "secure"), (("https", True), ("http", False)))
+def test_a_ticket_buys_the_cookie_once_httponly_and_secure_over_https(
+    scheme: str, secure: bool
+) -> None:
+    from starlette.applications import Starlette
+
+    from app_pages.gate import SESSION_ROUTE, routes, ticket_for
+
+    app = Starlette(routes=routes())
+    ticket = ticket_for("the-token")
+    cookie = set_cookie(asgi_call(app, "POST", SESSION_ROUTE, scheme, ticket.encode()))
+    assert cookie.startswith("matcher_session=the-token;")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert ("Secure" in cookie) is secure
+    # Used once: the same ticket again, or a made-up one, buys nothing.
+    assert (
+        set_cookie(asgi_call(app, "POST", SESSION_ROUTE, scheme, ticket.encode())) == "none (403)"
+    )
+    assert set_cookie(asgi_call(app, "POST", SESSION_ROUTE, scheme, b"guess")) == "none (403)"
