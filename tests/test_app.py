@@ -1074,9 +1074,11 @@ def test_the_result_csv_is_the_librarys_csv() -> None:
     from matcher.exports import csv_bytes
 
     frame = pd.DataFrame({"request_id": ["A", "B"], "reason_zh": ["=1+1，集成电路", "区位\n匹配"]})
-    ours = pd.read_csv(io.BytesIO(csv_file_bytes(frame)), encoding="utf-8-sig", dtype=str)
+    # Written chunk by chunk: one BOM, one header, the rows in order.
+    chunked = csv_file_bytes([frame.iloc[:1], frame.iloc[1:]])
+    ours = pd.read_csv(io.BytesIO(chunked), encoding="utf-8-sig", dtype=str)
     theirs = pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig", dtype=str)
-    assert csv_file_bytes(frame).startswith(b"\xef\xbb\xbf")
+    assert chunked.startswith(b"\xef\xbb\xbf") and chunked.count(b"\xef\xbb\xbf") == 1
     pd.testing.assert_frame_equal(ours, theirs)
     assert ours["reason_zh"].tolist() == ["'=1+1，集成电路", "区位\n匹配"]  # formula neutralised
 
