@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 app: setup
-	$(BIN)/streamlit run streamlit_app.py
+	$(BIN)/streamlit run serve.py
 
 # Two replicas on one PostgreSQL behind nginx on http://127.0.0.1:8500 (README: "Running as an
 # office's service"); a throwaway PostgreSQL unless MATCHER_DB_URL names one. Ctrl-C stops all.

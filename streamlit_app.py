@@ -10,7 +10,6 @@ import streamlit as st
 
 from app_pages.case_state import open_case_id
 from app_pages.common import (
-    COOKIE,
     LANG_KEPT,
     LANGS,
     PAGE_STYLE,
@@ -24,6 +23,7 @@ from app_pages.common import (
     t,
     workspace,
 )
+from app_pages.gate import SESSION_ROUTE, ticket_for
 from app_pages.navigation import (
     STAFF_PATHS,
     destination_after_sign_in,
@@ -95,16 +95,20 @@ with st.sidebar:
             st.session_state["clear_cookie"] = True
             st.rerun()
     # The session token also lives in a cookie, so a reload keeps the staff member signed in
-    # (the token is checked against the database on every run; only its hash is stored).
+    # (the token is checked against the database on every run; only its hash is stored). The
+    # server sets it, HttpOnly, for a one-time ticket (app_pages/gate.py): the page never
+    # carries the token itself, and no script can read the cookie.
     if staff is not None and st.session_state.pop("set_cookie", False):
+        ticket = ticket_for(st.session_state[TOKEN_KEY])
         st.html(
-            f"<script>document.cookie = '{COOKIE}={st.session_state[TOKEN_KEY]}; path=/; "
-            f"max-age=28800; SameSite=Strict';</script>",
+            f"<script>fetch('{SESSION_ROUTE}', {{method: 'POST', body: '{ticket}', "
+            "credentials: 'same-origin'});</script>",
             unsafe_allow_javascript=True,
         )
     if st.session_state.pop("clear_cookie", False):
         st.html(
-            f"<script>document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';</script>",
+            f"<script>fetch('{SESSION_ROUTE}', {{method: 'DELETE', "
+            "credentials: 'same-origin'});</script>",
             unsafe_allow_javascript=True,
         )
     shown = catalogue()

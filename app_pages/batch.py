@@ -14,6 +14,7 @@ from app_pages.batch_state import (
     BatchRun,
     HeldResult,
     failure_message,
+    release_memory,
     run_key,
     safe_file_name,
     stored_for_reader,
@@ -70,11 +71,15 @@ def compute(
     progress = st.progress(0.0, text=t("batch_running"))
     try:
         with tempfile.TemporaryDirectory() as folder:
-            source = Path(folder) / safe_file_name(name)
+            # Written to disk chunk by chunk (Parquet, for any reader): memory holds one
+            # chunk of results, never the whole frame, whatever the upload's size.
+            (Path(folder) / "upload").mkdir()
+            source = Path(folder) / "upload" / safe_file_name(name)
             source.write_bytes(content)
-            summary, frame = run_batch(
+            result = Path(folder) / "result.parquet"
+            summary, _ = run_batch(
                 source,
-                None,
+                result,
                 top_k=top_k,
                 catalogue=catalogue(),
                 encoding=encoding,
@@ -84,17 +89,20 @@ def compute(
                     min(done / total, 1.0) if total else 0.5, text=f"{done}"
                 ),
             )
+            stored = result.read_bytes()
     except Exception as error:  # the page must never show a traceback
         message = failure_message(error)
         if message is None:
             LOG.exception("batch run failed on %r", name)
             message = t("batch_unexpected")
         progress.empty()
+        release_memory()
         st.error(message)
         return None
     progress.empty()
-    assert frame is not None  # output=None returns the frame
-    return BatchRun(key, name, summary, frame)
+    run = BatchRun(key, name, summary, stored)
+    release_memory()
+    return run
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +123,7 @@ def show_run(run: BatchRun) -> None:
                 t("batch_errors_preview", total=run.error_count, shown=len(run.error_preview))
             )
         st.dataframe(shown(run.error_preview), hide_index=True)
-    st.caption(t("batch_preview", shown=len(run.preview), total=len(run.frame)))
+    st.caption(t("batch_preview", shown=len(run.preview), total=run.rows))
     st.dataframe(
         shown(run.preview),
         hide_index=True,
@@ -143,7 +151,7 @@ def show_run(run: BatchRun) -> None:
 
 
 def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str) -> None:
-    """Keep the run and its result (CSV) in the workspace, so it can be downloaded again."""
+    """Keep the run and its result (Parquet) in the workspace, so it can be downloaded again."""
     summary = run.summary
     try:
         staff_workspace().batch_runs.record(
@@ -153,7 +161,7 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
             rows_read=summary.rows_read,
             rows_matched=summary.rows_matched,
             rows_error=summary.rows_with_errors,
-            result=run.stored(),
+            result=run.result,
             result_suffix=".parquet",
             actor=actor,
         )

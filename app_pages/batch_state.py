@@ -5,20 +5,23 @@ Not a page: st.navigation lists the pages explicitly.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import hashlib
 import io
 import tempfile
-import threading
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from app_pages.common import lang, plain, t
 from matcher.batch import ERROR_COLUMNS, BatchSummary, for_reader
 from matcher.errors import UserFacingError
-from matcher.exports import parquet_bytes, write_csv, xlsx_bytes
+from matcher.exports import write_csv, write_xlsx
 from matcher.i18n import Lang, label
 from matcher.tuning import ShownScale
 
@@ -53,59 +56,82 @@ def safe_file_name(name: str) -> str:
     return SAFE_NAME if base in ("", ".", "..") else base
 
 
-def csv_file_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as the library's CSV (BOM, formulas neutralised), written through a file.
+# Rows a download converts at a time from the kept Parquet: memory holds one such chunk.
+DOWNLOAD_CHUNK_ROWS = 50_000
 
-    A file target takes the library's streaming Arrow writer; csv_bytes builds the whole
-    text as one Python string first: for 100k leads that was 2 GB peak and 8 s.
-    """
+
+def reader_chunks(result: bytes, lang: Lang, scale: ShownScale) -> Iterator[pd.DataFrame]:
+    """A kept result (Parquet, for any reader) worded in `lang`, chunk by chunk; at least one
+    chunk (an empty result still has its headers)."""
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(io.BytesIO(result))
+    empty = True
+    for batch in parquet.iter_batches(batch_size=DOWNLOAD_CHUNK_ROWS):
+        empty = False
+        table = pa.Table.from_batches([batch], schema=parquet.schema_arrow)
+        yield for_reader(table.to_pandas(), lang, scale)
+    if empty:
+        yield for_reader(parquet.schema_arrow.empty_table().to_pandas(), lang, scale)
+
+
+def csv_file_bytes(frames: Iterable[pd.DataFrame]) -> bytes:
+    """The frames as the library's CSV (BOM, formulas neutralised), written through a file
+    chunk by chunk: the text is never built as one string, nor the rows as one frame."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "matches.csv"
-        write_csv(frame, path)
+        with path.open("wb") as handle:
+            for i, frame in enumerate(frames):
+                write_csv(frame, handle, append=i > 0)
         return path.read_bytes()
 
 
 class BatchRun:
-    """One batch result, for any reader (matcher.batch.for_reader words it in theirs); each
-    download is built on its first click in a language and then reused."""
+    """One batch result as the page keeps it between reruns: its summary, the first rows and
+    row errors it shows, and the result itself as compressed Parquet, for any reader
+    (matcher.batch.for_reader words it in theirs). Never the upload nor the whole frame: each
+    download is built from the Parquet, chunk by chunk, on its click, and kept by nobody."""
 
-    def __init__(self, key: str, file_name: str, summary: BatchSummary, frame: pd.DataFrame):
+    def __init__(self, key: str, file_name: str, summary: BatchSummary, result: bytes):
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
         self.key = key
         self.file_name = file_name
         self.summary = summary
-        self.frame = frame
-        errors = frame[frame["status"] == "error"]
-        self.error_count = len(errors)
-        shown = ["request_id", "error", *(c for c in ERROR_COLUMNS.values() if c in frame)]
-        self.error_preview = errors[shown].head(PREVIEW_ROWS)
-        self.preview = frame.head(PREVIEW_ROWS)
-        self._files: dict[str, bytes] = {}
-        # Streamlit runs a deferred download on its own thread; two quick clicks must not
-        # build the same file twice.
-        self._lock = threading.Lock()
-
-    def _built(self, kind: str, build: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            if kind not in self._files:
-                self._files[kind] = build()
-            return self._files[kind]
+        self.result = result
+        parquet = pq.ParquetFile(io.BytesIO(result))
+        self.rows = parquet.metadata.num_rows
+        self.preview = next(iter(reader_chunks_raw(result, PREVIEW_ROWS)))
+        names = parquet.schema_arrow.names
+        shown = ["request_id", "error", *(c for c in ERROR_COLUMNS.values() if c in names)]
+        errors = pq.read_table(io.BytesIO(result), columns=["status", *shown])
+        errors = errors.filter(pc.equal(errors["status"], "error"))
+        self.error_count = errors.num_rows
+        self.error_preview = errors.select(shown).slice(0, PREVIEW_ROWS).to_pandas()
 
     def csv(self, lang: Lang, scale: ShownScale) -> bytes:
         """The results as the page shows them, in `lang`: CSV."""
-        return self._built(
-            f"csv-{lang}", lambda: csv_file_bytes(for_reader(self.frame, lang, scale))
-        )
+        data = csv_file_bytes(reader_chunks(self.result, lang, scale))
+        release_memory()
+        return data
 
     def xlsx(self, lang: Lang, scale: ShownScale) -> bytes:
         """The results as the page shows them, in `lang`: Excel, one sheet."""
-        sheet = label("sheet_results", lang)
-        return self._built(
-            f"xlsx-{lang}", lambda: xlsx_bytes({sheet: for_reader(self.frame, lang, scale)})
-        )
+        buffer = io.BytesIO()
+        write_xlsx({label("sheet_results", lang): reader_chunks(self.result, lang, scale)}, buffer)
+        return buffer.getvalue()
 
-    def stored(self) -> bytes:
-        """The results for any reader, as the workspace keeps them (Parquet, compressed)."""
-        return self._built("parquet", lambda: parquet_bytes(self.frame))
+
+def reader_chunks_raw(result: bytes, rows: int) -> Iterator[pd.DataFrame]:
+    """The kept result's first `rows` rows, as stored (for any reader)."""
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(io.BytesIO(result))
+    for batch in parquet.iter_batches(batch_size=rows):
+        yield pa.Table.from_batches([batch], schema=parquet.schema_arrow).to_pandas()
+        return
+    yield parquet.schema_arrow.empty_table().to_pandas()
 
 
 def stored_for_reader(data: bytes, stored_as: str, lang: Lang, scale: ShownScale) -> bytes:
@@ -113,10 +139,17 @@ def stored_for_reader(data: bytes, stored_as: str, lang: Lang, scale: ShownScale
     `lang`; a CSV kept by an earlier version, as it was."""
     if not stored_as.endswith(".parquet"):
         return data
-    import pyarrow.parquet as pq
+    return csv_file_bytes(reader_chunks(data, lang, scale))
 
-    frame = pq.read_table(io.BytesIO(data)).to_pandas()
-    return csv_file_bytes(for_reader(frame, lang, scale))
+
+def release_memory() -> None:
+    """Hand the memory a finished run used back to the system: Arrow's pool and the C
+    allocator keep freed blocks for reuse otherwise, and the server would look as big as the
+    run's peak until it ends."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):  # glibc only
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def failure_message(error: Exception) -> str | None:

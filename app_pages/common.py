@@ -3,26 +3,29 @@ signed in."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import string
 from datetime import datetime, timedelta, timezone
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
+from app_pages.gate import COOKIE
 from matcher.catalogue import Catalogue
 from matcher.client_address import Network, trusted_proxies, visitor_address
+from matcher.errors import UserFacingError
 from matcher.i18n import Lang, label, time_words
 from matcher.models import Park
 from matcher.scoring import Ranker, ranker_for
 from matcher.views import AVAILABILITY_COLUMNS, availability_row, header
-from matcher.workspace import Staff, Workspace, database_url, utcnow
+from matcher.workspace import DatabaseError, Staff, Workspace, database_url, utcnow
 from matcher.workspace.roles import Action, NotAllowedError, require
 from matcher.workspace.store import Acting
 
 BOOTSTRAP_VAR = "MATCHER_BOOTSTRAP_STAFF"
 TOKEN_KEY = "staff_token"
-COOKIE = "matcher_session"
 LANG_KEPT = "lang_kept"  # the language, beyond the toggle's own key "lang" (streamlit_app.py)
 LANG_TOP = "lang_top"  # the switch at the top of every page, kept in step with "lang"
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -47,30 +50,75 @@ def _curated_ranker() -> Ranker:
 
 def ranker() -> Ranker:
     """The curated data plus the terms staff taught (the Lexicon page), as the workspace
-    keeps it: rebuilt only when a term is taught or retired."""
-    return workspace().lexicon.ranker
+    keeps it: rebuilt only when a term is taught or retired. Without a readable database,
+    the curated data alone: the public pages work without the workspace."""
+    ws = workspace_or_none()
+    if ws is None:
+        return _curated_ranker()
+    try:
+        return ws.lexicon.ranker
+    except DatabaseError as error:
+        LOG.warning("taught terms unreadable, curated data only: %s", error.message.in_("en"))
+        return _curated_ranker()
 
 
 @st.cache_resource(show_spinner=False)
 def _workspace(url: str, bootstrap: str) -> Workspace:
     ws = Workspace.open(url, ranker=_curated_ranker())
     if bootstrap:
-        ws.staff.bootstrap(bootstrap)
+        try:
+            ws.staff.bootstrap(bootstrap)
+        except UserFacingError as error:
+            # An operator's mistake in the environment: said on the sign-in page and in the
+            # log; every page still works (the account is simply not created).
+            _BOOTSTRAP_PROBLEM.append(error)
+            LOG.error("%s: %s", BOOTSTRAP_VAR, error.message.in_("en"))
     return ws
 
 
+_BOOTSTRAP_PROBLEM: list[UserFacingError] = []
+LOG = logging.getLogger("matcher.app")
+
+
 def workspace() -> Workspace:
-    """One workspace per database URL and server process ($MATCHER_DB_URL, else var/)."""
+    """One workspace per database URL and server process ($MATCHER_DB_URL, else var/).
+    Raises DatabaseError when the database cannot be opened (tried again on the next call)."""
     return _workspace(database_url(), os.environ.get(BOOTSTRAP_VAR, ""))
+
+
+def workspace_or_none() -> Workspace | None:
+    """The workspace, or None (logged) when its database cannot be opened: for what a page
+    can do without it."""
+    try:
+        return workspace()
+    except DatabaseError as error:
+        LOG.error("database unavailable: %s", error.message.in_("en"))
+        return None
+    except SQLAlchemyError:  # a fault while migrating (a full disk, a read-only file)
+        LOG.exception("database unavailable")
+        return None
+
+
+def bootstrap_problem() -> UserFacingError | None:
+    """Why MATCHER_BOOTSTRAP_STAFF's account could not be made, if it could not."""
+    return _BOOTSTRAP_PROBLEM[0] if _BOOTSTRAP_PROBLEM else None
 
 
 def signed_in_staff() -> Staff | None:
     """The staff member this browser session belongs to, checked against the database on
-    every run (so a session ends after 8 hours, or when signed out elsewhere)."""
+    every run (so a session ends after 8 hours, or when signed out elsewhere); None while
+    the database cannot say."""
     token = st.session_state.get(TOKEN_KEY) or _cookie_token()
     if not isinstance(token, str) or not token:
         return None
-    staff = workspace().staff.signed_in(token, utcnow())
+    ws = workspace_or_none()
+    if ws is None:
+        return None
+    try:
+        staff = ws.staff.signed_in(token, utcnow())
+    except DatabaseError as error:
+        LOG.error("session unreadable: %s", error.message.in_("en"))
+        return None
     if staff is None:
         st.session_state.pop(TOKEN_KEY, None)
         return None
@@ -89,6 +137,12 @@ def _cookie_token() -> str:
 @st.cache_resource
 def _proxies() -> tuple[Network, ...]:
     return trusted_proxies()
+def say_page_failed(error: Exception) -> bool:
+    """serve.py's on_script_error: a fault no page caught is one message in the page's
+    language (its traceback stays in the server log); True: Streamlit shows nothing more."""
+    database = isinstance(error, DatabaseError | SQLAlchemyError)
+    st.error(t("database_unavailable" if database else "page_failed"))
+    return True
 
 
 def client_address() -> str | None:
@@ -112,6 +166,9 @@ def require_role(action: Action) -> Staff:
     (navigation already hides such pages; this is the second lock, and the library the
     third: matcher.workspace.roles)."""
     staff = signed_in_staff()
+    if staff is None and workspace_or_none() is None:
+        st.error(t("database_unavailable"))
+        st.stop()
     if staff is None:
         st.warning(t("staff_only"))
         st.stop()

@@ -5,6 +5,7 @@ the staff as a case, and the same one sent again is the case already made."""
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages.common import catalogue, client_address, lang, plain, ranker, t, workspace
 from app_pages.ranking import ranking_key, show_ranking
@@ -18,10 +19,11 @@ from app_pages.requirement_form import (
 from matcher.enquiry import reaches_team
 from matcher.errors import UserFacingError
 from matcher.reasons import sector_examples
+from matcher.workspace import DatabaseError
 
 RESULT = "investor_result"
 # What became of the last submission, each said in one message above its ranking.
-CREATED, ALREADY_SENT, NOT_SENT = "created", "already_sent", "not_sent"
+CREATED, ALREADY_SENT, NOT_SENT, NOT_SAVED = "created", "already_sent", "not_sent", "not_saved"
 
 st.title(t("app_title"))
 st.caption(t("investor_intro"))
@@ -64,18 +66,23 @@ if submitted:
                 consent=contact.consent,
                 client=client_address(),
             )
+        except (DatabaseError, SQLAlchemyError):
+            # Said plainly: nothing reached the team (a full disk, a database away). The
+            # ranking is still theirs to read, computed without the database.
+            st.session_state[RESULT] = (NOT_SAVED, None, requirement, ranker().rank(requirement))
         except UserFacingError as error:  # a limit reached, a text too long or hidden marks
             st.session_state.pop(RESULT, None)  # no earlier "submitted" beneath the refusal
             st.error(plain(error.message.in_(lang())))
             st.stop()
-        assert case.snapshot is not None  # every case is created with its ranking
-        # Only this visitor's own case, in this browser session: nothing else is read.
-        st.session_state[RESULT] = (
-            CREATED if created else ALREADY_SENT,
-            case.id,
-            requirement,
-            list(case.snapshot.matches),
-        )
+        else:
+            assert case.snapshot is not None  # every case is created with its ranking
+            # Only this visitor's own case, in this browser session: nothing else is read.
+            st.session_state[RESULT] = (
+                CREATED if created else ALREADY_SENT,
+                case.id,
+                requirement,
+                list(case.snapshot.matches),
+            )
 
 result = st.session_state.get(RESULT)
 if result is None:
@@ -84,6 +91,8 @@ else:
     outcome, case_id, requirement, matches = result
     if outcome == CREATED:
         st.success(t("enquiry_saved", case=case_id))
+    elif outcome == NOT_SAVED:
+        st.error(t("enquiry_not_saved"))
     elif outcome == ALREADY_SENT:
         st.info(t("enquiry_already_sent", case=case_id))
     else:

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import area_facts, availability_facts, catalogue, lang, plain, ranker, t
+from app_pages.gate import PUBLIC_RANKING
 from matcher.display import how_to_read, shown_breakdown, shown_score
 from matcher.exports import csv_bytes
 from matcher.hints import ranking_hints
@@ -211,7 +212,8 @@ def show_ranking(
     st.download_button(
         t("download_ranking"),
         data=csv_bytes(ranking_frame(shown, catalogue(), lang())),
-        file_name="ranking.csv",
+        # A staff page's ranking is a staff file: the gate serves it to staff only.
+        file_name="case-ranking.csv" if selectable else PUBLIC_RANKING,
         mime="text/csv",
         key=f"{key}_download",
     )

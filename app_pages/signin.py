@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import TOKEN_KEY, client_address, local_time, t, workspace
+from app_pages.common import (
+    TOKEN_KEY,
+    bootstrap_problem,
+    client_address,
+    lang,
+    local_time,
+    plain,
+    t,
+    workspace_or_none,
+)
 from matcher.workspace import utcnow
 
 st.title(t("page_signin"))
 st.caption(t("signin_help"))
+ws = workspace_or_none()
+if ws is None:
+    st.error(t("database_unavailable"))
+    st.stop()
+problem = bootstrap_problem()
+if problem is not None:
+    st.warning(t("bootstrap_not_created", reason=plain(problem.message.in_(lang()))))
 with st.form("signin_form"):
     username = st.text_input(t("username"), key="signin_username", max_chars=64)
     password = st.text_input(t("password"), type="password", key="signin_password")
     submitted = st.form_submit_button(t("sign_in"), type="primary")
 
 if submitted:
-    ws = workspace()
     now = utcnow()
     # Failures count per address too, so a stranger's guesses lock out the stranger, not
     # the staff member.

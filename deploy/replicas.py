@@ -163,7 +163,7 @@ def running_replicas(
                         "-m",
                         "streamlit",
                         "run",
-                        str(ROOT / "streamlit_app.py"),
+                        str(ROOT / "serve.py"),
                         "--server.port",
                         str(replica_port),
                         "--server.address",

@@ -79,6 +79,9 @@ REQUIREMENT_COLUMNS = ("sector", "min_area_m2", "max_area_m2", "preferred_locati
 # again for the next (with 20,000 rows, page zeroing took 6-13% of a batch's CPU, more than
 # filling the reason columns; with 10,000, 3%, and peak memory fell from 500 to 360 MB).
 CHUNK_ROWS = 10_000
+# A lead list is a few columns (the template has eight); every column comes back in every
+# result row, so thousands of them cost gigabytes. Refused before a row is read.
+MAX_COLUMNS = 200
 # Chunks matched ahead of the writer: matching rarely waits, memory stays bounded.
 CHUNKS_AHEAD = 2
 # Distinct sector/location texts kept read across chunks; lead lists repeat a few thousand.
@@ -656,14 +659,15 @@ def run_batch(
     lang: Lang | None = None,
     for_any_reader: bool = False,
 ) -> tuple[BatchSummary, pd.DataFrame | None]:
-    """Match every row of `source`; write to `output` (CSV or .xlsx) or return the frame.
+    """Match every row of `source`; write to `output` (CSV, .xlsx or .parquet) or return the
+    frame.
 
     The output is written atomically and never over the input; every input row and column
     comes back (see passthrough_names for headers that collide with output columns). Without
     `lang` the columns are the public contract (LONG_COLUMNS); with it, headers, fit labels,
     status and errors are in that language and the score is the shown score (see localise).
-    `for_any_reader` (a returned frame only): the contract's columns plus each error in both
-    languages, so a page can show it to any reader with `for_reader`.
+    `for_any_reader` (a returned frame or a .parquet output): the contract's columns plus each
+    error in both languages, so a page can show it to any reader with `for_reader`.
     """
     started = time.perf_counter()
     if top_k < 1:
@@ -677,6 +681,12 @@ def run_batch(
         # parks blocking scores a bounded number of cells at a time whatever the chunk.
         chunk_rows = min(chunk_rows, max(100, CHUNK_CELLS // len(ranker.parks)))
     table = open_table(source, encoding=encoding, sheet=sheet, chunk_rows=chunk_rows)
+    if len(table.headers) > MAX_COLUMNS:
+        raise BatchError(
+            on_file(
+                source.name, say("too_many_columns", columns=len(table.headers), most=MAX_COLUMNS)
+            )
+        )
     summary = BatchSummary(encoding=table.encoding, delimiter=table.delimiter)
     aliases = load_column_aliases(catalogue.data_dir if catalogue else None)
     mapping = _requirement_columns(table.headers, aliases, source)
@@ -687,7 +697,8 @@ def run_batch(
         and output_format == "long"
         and _is_utf8(output_encoding)
     )
-    keep_languages = for_any_reader and output is None and lang is None
+    to_parquet = output is not None and output.suffix.lower() == ".parquet"
+    keep_languages = for_any_reader and (output is None or to_parquet) and lang is None
     scorer = BatchScorer(
         ranker, weights, safe=arrow_csv, languages=lang is not None or keep_languages
     )
@@ -702,7 +713,10 @@ def run_batch(
         summary.seconds = time.perf_counter() - started
         return summary, result
     with atomic_output(output, protect=(source,)) as handle:
-        if output.suffix.lower() == ".xlsx":
+        if to_parquet:
+            # For any reader, chunk by chunk: memory holds one chunk, whatever the file.
+            write_parquet(((_frame(build()) for build in frames)), handle)
+        elif output.suffix.lower() == ".xlsx":
             # Streamed chunk by chunk; past Excel's row limit it stops with TooManyRowsError.
             write_xlsx({"matches": (_frame(build()) for build in frames)}, handle)
         elif arrow_csv:
@@ -778,6 +792,29 @@ def _frame(table: pa.Table) -> pd.DataFrame:
     if "_row" in frame.columns:
         frame["_row"] = frame["_row"].astype(np.int64)
     return frame
+
+
+def write_parquet(frames: Iterator[pd.DataFrame], handle: BinaryIO) -> None:
+    """Chunks as one compressed Parquet file (as exports.parquet_bytes keeps a result), read
+    back with pyarrow.parquet; a column empty in one chunk is text like the others."""
+    import pyarrow.parquet as pq
+
+    writer: pq.ParquetWriter | None = None
+    for frame in frames:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.cast(
+            pa.schema(
+                [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema],
+                metadata=table.schema.metadata,
+            )
+        )
+        if writer is None:
+            writer = pq.ParquetWriter(handle, table.schema, compression="zstd")
+        elif not table.schema.equals(writer.schema):
+            table = table.cast(writer.schema)
+        writer.write_table(table)
+    if writer is not None:
+        writer.close()
 
 
 def _is_utf8(encoding: str) -> bool:

@@ -189,7 +189,7 @@ def running_app(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[byt
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "streamlit_app.py"),
+                str(ROOT / "serve.py"),
                 "--server.port",
                 str(port),
                 "--server.address",

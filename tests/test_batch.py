@@ -421,3 +421,35 @@ def test_the_page_and_its_downloads_say_what_the_command_line_writes(
 
     assert numbers(from_file[score]) == numbers(shown[score])
     assert ("无 · 面积不足" if lang == "zh" else "none · cannot fit") in shown[fit].tolist()
+
+
+def test_a_lead_list_wider_than_the_limit_is_refused_naming_the_limit(tmp_path: Path) -> None:
+    from matcher.batch import MAX_COLUMNS
+
+    headers = ["request_id", "sector", *(f"extra {i}" for i in range(MAX_COLUMNS - 1))]
+    cells = ["L1", "集成电路", *[""] * (MAX_COLUMNS - 1)]
+    source = write_csv(tmp_path / "wide.csv", [headers, cells])
+    with pytest.raises(BatchError) as refused:
+        run_batch(source, None)
+    for lang in ("zh", "en"):
+        said = refused.value.message.in_(lang)  # type: ignore[arg-type]
+        assert "wide.csv" in said and str(MAX_COLUMNS + 1) in said and str(MAX_COLUMNS) in said
+    # One column fewer is a lead list like any other.
+    fits = write_csv(tmp_path / "fits.csv", [headers[:-1], cells[:-1]])
+    assert len(run(fits)) == 5
+
+
+def test_a_parquet_result_holds_what_the_returned_frame_holds(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    # Chunks of two rows: a passthrough column empty in the first chunk, filled later.
+    rows = [[*ROWS[0], "remark"], *([*r, ""] for r in ROWS[1:3]), [*ROWS[3], "later"]]
+    rows += [[f"M{i}", "AI", "abc" if i % 2 else "2000", "", "", "x"] for i in range(5)]
+    source = write_csv(tmp_path / "leads.csv", rows)
+    _, frame = run_batch(source, None, for_any_reader=True)
+    output = tmp_path / "result.parquet"
+    summary, none = run_batch(source, output, for_any_reader=True, chunk_rows=2)
+    assert none is None and summary.rows_read == 8
+    stored = pq.read_table(output).to_pandas()
+    pd.testing.assert_frame_equal(stored, frame)
+    assert "_error_zh" in stored and "_error_en" in stored  # for any reader
