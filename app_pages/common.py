@@ -137,6 +137,8 @@ def _cookie_token() -> str:
 @st.cache_resource
 def _proxies() -> tuple[Network, ...]:
     return trusted_proxies()
+
+
 def say_page_failed(error: Exception) -> bool:
     """serve.py's on_script_error: a fault no page caught is one message in the page's
     language (its traceback stays in the server log); True: Streamlit shows nothing more."""
