@@ -13,10 +13,11 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages.gate import COOKIE
+from matcher.availability import Availability
 from matcher.catalogue import Catalogue
 from matcher.client_address import Network, trusted_proxies, visitor_address
 from matcher.errors import UserFacingError
-from matcher.i18n import Lang, label, time_words
+from matcher.i18n import Lang, in_beijing, label, time_words
 from matcher.models import Park
 from matcher.scoring import Ranker, ranker_for
 from matcher.views import AVAILABILITY_COLUMNS, availability_row, header
@@ -294,9 +295,21 @@ def area_facts(park: Park) -> dict[str, str]:
     }
 
 
+def availability_now() -> Availability:
+    """The space available per park as the office recorded it; none recorded while the
+    database cannot be read (the public pages then show the published totals alone)."""
+    ws = workspace_or_none()
+    if ws is not None:
+        try:
+            return ws.availability.snapshot()
+        except DatabaseError as error:
+            LOG.error("availability unreadable: %s", error.message.in_("en"))
+    return Availability(as_of=in_beijing(utcnow()).date())
+
+
 def availability_facts(park: Park) -> dict[str, str]:
     """The park's space available as the office recorded it: the figure, its date, its source."""
-    row = availability_row(park, workspace().availability.snapshot(), lang())
+    row = availability_row(park, availability_now(), lang())
     return {
         header(column, lang()): str(row[column]) for column in AVAILABILITY_COLUMNS if row[column]
     }

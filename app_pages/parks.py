@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.availability import keep_current
-from app_pages.common import catalogue, lang, ranker, signed_in_staff, t, workspace
+from app_pages.common import availability_now, catalogue, lang, ranker, signed_in_staff, t
 from app_pages.ranking import NAME_WIDTH, ROW_HEIGHT
 from matcher.models import Requirement
 from matcher.reasons import sector_name
@@ -46,7 +46,7 @@ found = find_parks(
     {h.sector_id for h in seen.sector_hits} if seen else set(),
     {h.place.place_id for h in seen.place_hits} if seen else set(),
 )
-space = workspace().availability.snapshot()
+space = availability_now()
 shown_fields = (
     "park_id",
     "park_name_zh",
