@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -126,10 +127,40 @@ class CaseRow(Base):
     updated_by: Mapped[str] = mapped_column(String(100), default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
+    # -- the pipeline (issue 21): deadlines, milestones and the outcome -------------------
+    # Due dates are set when the case is created (matcher.workspace.deadlines); a case
+    # created before them has none and is never overdue.
+    first_response_due: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    shortlist_due: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Milestones, each set once, the first time it happens. The durations are kept beside
+    # them in seconds so medians are one ORDER BY on either database (no date arithmetic,
+    # which SQLite and PostgreSQL spell differently).
+    first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_action_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    outcome_park_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # -- demand facts, read from the latest ranking (matcher.workspace.demand) -------------
+    # Kept as columns so the dashboard aggregates in SQL: the snapshots are compressed JSON.
+    demand_sector_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    demand_segment: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    demand_min_area: Mapped[float | None] = mapped_column(Float, nullable=True)
+    demand_zone: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    best_fit: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    space_fits: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    unmet: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    unread_words: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
         Index("ix_cases_status_updated", "status", "updated_at"),
         Index("ix_cases_updated", "updated_at"),
+        Index("ix_cases_created", "created_at"),
+        Index("ix_cases_sector_created", "demand_sector_id", "created_at"),
+        Index("ix_cases_due", "status", "first_response_due", "shortlist_due"),
     )
 
 
@@ -171,7 +202,10 @@ class ShortlistEntryRow(Base):
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (UniqueConstraint("case_id", "park_id"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "park_id"),
+        Index("ix_shortlist_entries_park", "park_id", "case_id"),
+    )
 
 
 class ExportRow(Base):

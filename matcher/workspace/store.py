@@ -7,6 +7,7 @@
     ws.staff       staff accounts, signing in, sessions                   (staff.py)
     ws.lexicon     taught terms, and the ranker they make with the data   (lexicon.py)
     ws.batch_runs  batch runs and their result files                      (batch_runs.py)
+    ws.insights    the dashboard's and the monthly report's figures        (insights.py)
 
 Every method opens its own short transaction and returns frozen views
 (matcher.workspace.views), never live ORM rows.
@@ -22,8 +23,10 @@ from sqlalchemy import Engine
 from matcher.workspace.batch_runs import BatchRuns, default_results_dir
 from matcher.workspace.cases import Cases
 from matcher.workspace.db import Database, ensure_schema, make_engine
+from matcher.workspace.deadlines import Deadlines
 from matcher.workspace.editing import CaseEditor
 from matcher.workspace.inbox import Inbox
+from matcher.workspace.insights import Insights
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.shortlists import Shortlists
 from matcher.workspace.staff import StaffAccounts
@@ -39,13 +42,21 @@ class Workspace:
     Terms staff taught are added to it by `lexicon`; every ranking, shortlist and data version
     in the workspace comes from `lexicon.ranker`."""
 
-    def __init__(self, engine: Engine, *, ranker: Ranker, results_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        ranker: Ranker,
+        results_dir: Path | None = None,
+        deadlines: Deadlines | None = None,
+    ) -> None:
         self.engine = engine
         self.db = Database(engine)
         self.lexicon = Lexicon(self.db, ranker)
         editor = CaseEditor(self.db, self.lexicon)
-        self.cases = Cases(self.db, editor, self.lexicon)
+        self.cases = Cases(self.db, editor, self.lexicon, deadlines)
         self.inbox = Inbox(self.db)
+        self.insights = Insights(self.db)
         self.shortlists = Shortlists(self.db, editor, self.lexicon)
         self.staff = StaffAccounts(self.db)
         self.batch_runs = BatchRuns(
@@ -54,9 +65,15 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, url: str | None = None, *, ranker: Ranker, results_dir: Path | None = None
+        cls,
+        url: str | None = None,
+        *,
+        ranker: Ranker,
+        results_dir: Path | None = None,
+        deadlines: Deadlines | None = None,
     ) -> Workspace:
-        """The workspace at `url` ($MATCHER_DB_URL, else var/matcher.db, created on first use)."""
+        """The workspace at `url` ($MATCHER_DB_URL, else var/matcher.db, created on first use);
+        `deadlines` default to the environment's (matcher.workspace.deadlines)."""
         engine = make_engine(url)
         ensure_schema(engine)
-        return cls(engine, ranker=ranker, results_dir=results_dir)
+        return cls(engine, ranker=ranker, results_dir=results_dir, deadlines=deadlines)
