@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-STAFF_PATHS = ("inbox", "case", "compare", "batch", "lexicon")
+STAFF_PATHS = ("inbox", "case", "compare", "batch", "lexicon", "dashboard")
 NEXT = "next"  # the query parameter that names where to go after signing in
 
 

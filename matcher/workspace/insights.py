@@ -234,13 +234,14 @@ class Insights:
         return int(self._rows(query)[0][0])
 
     def received(self, filters: Filters, period: Period, dimension: Dimension) -> Figure:
-        """Requirements received per period and per key of `dimension`, oldest period first."""
+        """Requirements received per period and per key of `dimension`: oldest period first,
+        the most asked key first within it."""
         when, key = _as("period", period_of(period)), _as("key", DIMENSIONS[dimension]())
         query = (
             select(when, key, _as("n", func.count(CaseRow.id)))
             .where(*filters.conditions())
             .group_by(when, key)
-            .order_by(when, key)
+            .order_by(when, func.count(CaseRow.id).desc(), key)
         )
         return Figure(
             name=f"received_{dimension.value}",
