@@ -89,11 +89,11 @@ def section(table: Table, chart: alt.Chart | None) -> None:
         st.caption(t("dashboard_nothing"))
         return
     if chart is None:
-        st.dataframe(for_reading(table.frame, lang()), hide_index=True, use_container_width=True)
+        st.dataframe(for_reading(table.frame, lang()), hide_index=True, width="stretch")
     else:
         left, right = st.columns(2)
-        left.altair_chart(chart, use_container_width=True)
-        right.dataframe(for_reading(table.frame, lang()), hide_index=True, use_container_width=True)
+        left.altair_chart(chart, width="stretch")
+        right.dataframe(for_reading(table.frame, lang()), hide_index=True, width="stretch")
     download(table)
 
 

@@ -119,7 +119,18 @@ def timing_frame(dashboard: Dashboard, lang: Lang) -> pd.DataFrame:
 def for_reading(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """The table as a page or the PDF shows it: a figure that does not exist (the first
     step's conversion, a rate over no cases) reads as a dash, not as a blank or "None"."""
-    return frame.astype(object).where(frame.notna(), label("insights_missing", lang))
+    dash = label("insights_missing", lang)
+
+    def cell(value: Any) -> str:
+        if value is None or value != value:  # None or NaN
+            return dash
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    # A column with a gap becomes text throughout (one type per column, as Arrow needs).
+    gaps = [c for c in frame.columns if frame[c].isna().any()]
+    return frame.assign(**{str(c): frame[c].map(cell) for c in gaps})
 
 
 def hours_words(hours: float | None, lang: Lang) -> str:

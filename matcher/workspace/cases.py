@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from matcher.enquiry import (
@@ -27,7 +27,7 @@ from matcher.i18n import joined, say
 from matcher.models import Requirement
 from matcher.workspace import throttle
 from matcher.workspace.db import Database, utcnow
-from matcher.workspace.deadlines import Deadlines
+from matcher.workspace.deadlines import Deadlines, first_response_overdue, shortlist_overdue
 from matcher.workspace.editing import (
     CaseEditor,
     check_requirement,
@@ -239,6 +239,20 @@ class Cases:
     def get(self, case_id: int) -> CaseView:
         """Everything the case page shows, read in one transaction."""
         return self._editor.load(case_id)
+
+    def overdue(self, case_id: int, now: datetime | None = None) -> tuple[bool, bool]:
+        """(late for its first response, late for its shortlist) at `now`: the Inbox's rule
+        (matcher.workspace.deadlines), asked of one case."""
+        now = now or utcnow()
+        query = select(
+            case((first_response_overdue(now), True), else_=False),
+            case((shortlist_overdue(now), True), else_=False),
+        ).where(CaseRow.id == case_id)
+        with self._db.session() as session:
+            found = session.execute(query).first()
+        if found is None:
+            raise CaseNotFoundError(case_id)
+        return bool(found[0]), bool(found[1])
 
     def snapshots(self, case_id: int) -> list[Snapshot]:
         """Every ranking the case has had, oldest first: earlier ones stay readable."""
