@@ -82,12 +82,16 @@ def download(table: Table) -> None:
     )
 
 
-def section(table: Table, chart: alt.Chart | None) -> None:
-    """A figure: its title, the chart and its table side by side (stacked on a phone)."""
+def section(table: Table, chart: alt.Chart | None, wide_table: bool = False) -> None:
+    """A figure: its title, the chart and its table side by side (stacked on a phone); a
+    `wide_table` (long names, many columns) goes under its chart at full width."""
     st.subheader(table.title)
     if table.frame.empty:
         st.caption(t("dashboard_nothing"))
         return
+    if chart is not None and wide_table:
+        st.altair_chart(chart, width="stretch")
+        chart = None
     if chart is None:
         st.dataframe(for_reading(table.frame, lang()), hide_index=True, width="stretch")
     else:
@@ -115,7 +119,7 @@ def received_chart(table: Table) -> alt.Chart:
         .encode(
             x=alt.X(f"{when}:O", title=None, axis=alt.Axis(labelAngle=-45)),
             y=alt.Y(f"{count}:Q", title=count),
-            color=alt.Color(f"{key}:N", title=key, legend=alt.Legend(orient="bottom", columns=2)),
+            color=alt.Color(f"{key}:N", title=key, legend=alt.Legend(orient="bottom", columns=1)),
             tooltip=[when, key, count],
         )
         .properties(height=340)
@@ -161,7 +165,7 @@ def unmet_chart(table: Table) -> alt.Chart:
             ),
             x=alt.X(f"{unmet_col}:Q", title=unmet_col),
             color=alt.Color(
-                f"{size_col}:N", title=size_col, legend=alt.Legend(orient="bottom", columns=2)
+                f"{size_col}:N", title=size_col, legend=alt.Legend(orient="bottom", columns=1)
             ),
             tooltip=list(frame.columns),
         )
@@ -197,14 +201,22 @@ for key in ("received_sector", "received_chain", "received_size", "received_zone
     section(found[key], received_chart(found[key]))
 
 st.header(t("dashboard_unmet_demand"))
-section(found["unmet"], unmet_chart(found["unmet"]) if not found["unmet"].frame.empty else None)
+section(
+    found["unmet"],
+    unmet_chart(found["unmet"]) if not found["unmet"].frame.empty else None,
+    wide_table=True,
+)
 section(found["unread_words"], None)
 st.page_link(LEXICON_PAGE, label=t("dashboard_teach_words"), icon=":material/school:")
 if not found["unread_words"].frame.empty:
     st.caption(plain(t("dashboard_words_hint")))
 
 st.header(t("dashboard_pipeline"))
-section(found["parks"], parks_chart(found["parks"]) if not found["parks"].frame.empty else None)
+section(
+    found["parks"],
+    parks_chart(found["parks"]) if not found["parks"].frame.empty else None,
+    wide_table=True,
+)
 section(found["funnel"], bars(found["funnel"], 0, 1))
 section(found["statuses"], bars(found["statuses"], 0, 1))
 section(found["outcomes"], bars(found["outcomes"], 0, 1))

@@ -8,7 +8,7 @@ unfiltered (weekly, then monthly), one month, one sector over a quarter, the mon
 
 Run: .venv/bin/python benchmarks/insights.py [--cases 100000] [--url URL] [--no-postgres]
      Without --url: a temporary SQLite file, then a throwaway PostgreSQL cluster (Debian's
-     postgresql binaries, as the tests use) unless --no-postgres.
+     postgresql binaries, as the tests use) unless --no-postgres; --only names one of them.
 """
 
 from __future__ import annotations
@@ -112,15 +112,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--url", default=None)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), default=None)
     args = parser.parse_args()
     if args.url:
         print(args.url.split("@")[-1])
         bench(args.url, args.cases, args.runs)
         return
-    with tempfile.TemporaryDirectory(prefix="matcher-insights-") as folder:
-        print("SQLite (a temporary file)")
-        bench(f"sqlite:///{Path(folder) / 'bench.db'}", args.cases, args.runs)
-    if args.no_postgres:
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory(prefix="matcher-insights-") as folder:
+            print("SQLite (a temporary file)")
+            bench(f"sqlite:///{Path(folder) / 'bench.db'}", args.cases, args.runs)
+    if args.no_postgres or args.only == "sqlite":
         return
     from tests.workspace_fixtures import PostgresServer, _pg_bin
 

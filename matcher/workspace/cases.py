@@ -43,6 +43,7 @@ from matcher.workspace.errors import (
     StatusChangeError,
     SubmissionLimitError,
 )
+from matcher.workspace.insights import received_periods
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.schema import CaseRow, SnapshotRow, StaffRow, StatusChangeRow
 from matcher.workspace.views import (
@@ -122,6 +123,7 @@ class Cases:
             matches = ranker.rank(requirement)
             set_demand_facts(row, requirement, ranker, matches)
             row.first_response_due, row.shortlist_due = self.deadlines.due(now)
+            row.received_week, row.received_month = received_periods(now)
             if source != CaseSource.INVESTOR_FORM:
                 # Staff opened it (by hand or from a lead list): that is its first action.
                 mark_first_action(row, now)
@@ -390,6 +392,8 @@ class Cases:
                     )
                 )
             row.status = target.value
+            if target == CaseStatus.IN_PROGRESS and row.in_progress_at is None:
+                row.in_progress_at = now
             if target == CaseStatus.SHORTLISTED and row.shortlisted_at is None:
                 row.shortlisted_at = now
             if target == CaseStatus.SENT and row.sent_at is None:

@@ -29,6 +29,7 @@ from matcher.models import Match, Requirement
 from matcher.workspace.deadlines import Deadlines
 from matcher.workspace.demand import demand_facts
 from matcher.workspace.editing import requirement_json, sector_summary
+from matcher.workspace.insights import received_periods
 from matcher.workspace.schema import (
     CaseRow,
     ShortlistEntryRow,
@@ -93,7 +94,7 @@ class _Templates:
             )
             matches: list[Match] = self._ranker.rank(requirement)
             facts = demand_facts(requirement, self._ranker.understand(requirement), matches)
-            kept = matches[:5] if self._compact else matches
+            kept = matches[:1] if self._compact else matches
             self._known[key] = Template(
                 requirement=requirement_json(requirement),
                 sector_text=sector_summary(requirement),
@@ -128,7 +129,7 @@ def generate(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Add `cases` generated cases received over the `years` before `end`; returns how many.
-    `compact` keeps only each ranking's top five (benchmarks: the dashboard never reads them).
+    `compact` keeps only each ranking's best park (benchmarks: the dashboard never reads them).
     """
     if not force:
         refuse_real_cases(ws)
@@ -213,9 +214,12 @@ def _one_case(
         "updated_by": ACTOR,
         "version": len(steps),
         "first_response_due": first_due,
+        "received_week": received_periods(at)[0],
+        "received_month": received_periods(at)[1],
         "shortlist_due": list_due,
         "first_action_at": None,
         "first_action_seconds": None,
+        "in_progress_at": None,
         "shortlisted_at": None,
         "sent_at": None,
         "sent_seconds": None,
@@ -231,6 +235,8 @@ def _one_case(
         if previous is not None and case["first_action_at"] is None:
             case["first_action_at"] = when
             case["first_action_seconds"] = int((when - at).total_seconds())
+        if status_now == CaseStatus.IN_PROGRESS and case["in_progress_at"] is None:
+            case["in_progress_at"] = when
         if status_now == CaseStatus.SHORTLISTED and case["shortlisted_at"] is None:
             case["shortlisted_at"] = when
         if status_now == CaseStatus.SENT and case["sent_at"] is None:

@@ -16,16 +16,12 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Float, case, cast, distinct, func, literal, or_, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import String
+from sqlalchemy import Float, case, cast, func, literal, or_, select
 
 from matcher.i18n import BEIJING
 from matcher.workspace.db import Database
 from matcher.workspace.deadlines import first_response_overdue, shortlist_overdue
-from matcher.workspace.schema import CaseRow, ShortlistEntryRow, StatusChangeRow
+from matcher.workspace.schema import CaseRow, ShortlistEntryRow
 from matcher.workspace.views import CaseOutcome, CaseSource, CaseStatus
 
 _FROZEN = ConfigDict(frozen=True)
@@ -88,57 +84,23 @@ def month_filters(month: str, sector_id: str | None = None) -> Filters:
     return Filters(start=first, end=following - timedelta(days=1), sector_id=sector_id)
 
 
-# -- Beijing weeks and months in SQL: one construct, spelt per database ----------------------
+# -- Beijing weeks and months ---------------------------------------------------------------
 
 
-class _PeriodOf(FunctionElement[str]):
-    """The Beijing week (its Monday, 'YYYY-MM-DD') or month ('YYYY-MM') of a UTC time."""
-
-    type = String()
-    inherit_cache = True
-
-
-class week_of(_PeriodOf):
-    name = "week_of"
-    inherit_cache = True
+def received_periods(moment: datetime) -> tuple[str, str]:
+    """The Beijing week (its Monday, 'YYYY-MM-DD') and month ('YYYY-MM') of `moment`: what a
+    case keeps as received_week and received_month when it arrives."""
+    day = moment.astimezone(BEIJING).date()
+    monday = day - timedelta(days=day.weekday())
+    return monday.isoformat(), day.strftime("%Y-%m")
 
 
-class month_of(_PeriodOf):
-    name = "month_of"
-    inherit_cache = True
+def period_of(period: Period) -> Any:
+    """The cases' received week or month as SQL (a column of their own)."""
+    return CaseRow.received_week if period == Period.WEEK else CaseRow.received_month
 
 
-@compiles(week_of, "sqlite")
-def _week_sqlite(element: week_of, compiler: Any, **kw: Any) -> str:
-    moment = compiler.process(element.clauses, **kw)
-    return f"date({moment}, '+8 hours', 'weekday 0', '-6 days')"
-
-
-@compiles(month_of, "sqlite")
-def _month_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
-    moment = compiler.process(element.clauses, **kw)
-    return f"strftime('%Y-%m', {moment}, '+8 hours')"
-
-
-@compiles(week_of, "postgresql")
-def _week_postgresql(element: week_of, compiler: Any, **kw: Any) -> str:
-    moment = compiler.process(element.clauses, **kw)
-    return f"to_char(date_trunc('week', {moment} AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD')"
-
-
-@compiles(month_of, "postgresql")
-def _month_postgresql(element: month_of, compiler: Any, **kw: Any) -> str:
-    moment = compiler.process(element.clauses, **kw)
-    return f"to_char({moment} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
-
-
-def period_of(period: Period) -> ColumnElement[str]:
-    """The cases' received week or month as SQL."""
-    kind = week_of if period == Period.WEEK else month_of
-    return kind(CaseRow.created_at)
-
-
-def size_band() -> ColumnElement[str]:
+def size_band() -> Any:
     """The requirement's floor-area band (SIZE_BANDS) as SQL."""
     area = CaseRow.demand_min_area
     whens = [
@@ -153,7 +115,7 @@ def _as(name: str, column: Any) -> Any:
     return column.label(name)
 
 
-def _key(column: Any) -> ColumnElement[str]:
+def _key(column: Any) -> Any:
     return func.coalesce(column, literal(UNKNOWN))
 
 
@@ -315,25 +277,25 @@ class Insights:
         return Figure(name="parks", columns=("park", "shortlisted", "sent", "landed"), rows=rows)
 
     def funnel(self, filters: Filters) -> Figure:
-        """How many cases ever reached each step (new, in progress, shortlisted, sent, landed)
-        and the share of the step before that went on to it."""
-        reached = dict(
-            self._rows(
-                select(StatusChangeRow.to_status, func.count(distinct(StatusChangeRow.case_id)))
-                .join(CaseRow, CaseRow.id == StatusChangeRow.case_id)
-                .where(*filters.conditions())
-                .group_by(StatusChangeRow.to_status)
-            )
-        )
-        landed = self._rows(
-            select(func.count(CaseRow.id)).where(
-                *filters.conditions(), CaseRow.outcome == CaseOutcome.LANDED.value
-            )
-        )[0][0]
-        steps = [(s.value, int(reached.get(s.value, 0))) for s in FUNNEL] + [(LANDED, int(landed))]
+        """How many cases ever reached each step (received, taken up, shortlisted, sent,
+        landed: the first time of each, kept on the case) and the share of the step before
+        that went on to it."""
+
+        def reached(column: Any) -> Any:
+            return func.count(column)
+
+        query = select(
+            func.count(CaseRow.id),
+            reached(CaseRow.in_progress_at),
+            reached(CaseRow.shortlisted_at),
+            reached(CaseRow.sent_at),
+            func.sum(case((CaseRow.outcome == CaseOutcome.LANDED.value, 1), else_=0)),
+        ).where(*filters.conditions())
+        counts = [int(n or 0) for n in self._rows(query)[0]]
+        steps = [s.value for s in FUNNEL] + [LANDED]
         rows: list[tuple[str, int, float | None]] = []
         before: int | None = None
-        for step, count in steps:
+        for step, count in zip(steps, counts, strict=True):
             rate: float | None = (
                 None if before is None else (round(count / before, 3) if before else None)
             )
