@@ -364,6 +364,11 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="create or migrate the schema to this version")
     db_sub.add_parser("current", help="print the schema revision")
+    db_sub.add_parser(
+        "fill-demand",
+        help="give cases kept before the dashboard their demand facts (from their latest "
+        "ranking as shown)",
+    )
 
     cases = sub.add_parser("cases", help="investor enquiries kept in the workspace")
     cases_sub = cases.add_subparsers(dest="cases_command", required=True)
@@ -501,6 +506,10 @@ def _db(args: argparse.Namespace, console: Console) -> int:
     from matcher.workspace.db import current_revision, database_url, head_revision, make_engine
     from matcher.workspace.db import upgrade as upgrade_schema
 
+    if args.db_command == "fill-demand":
+        filled = _open_workspace(args).cases.fill_demand_facts()
+        console.print(said("demand_filled", cases=filled), markup=False)
+        return 0
     engine = make_engine()
     if args.db_command == "upgrade":
         before = current_revision(engine)

@@ -4,6 +4,7 @@ SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from matcher.workspace import CaseOutcome, CaseSource, Deadlines, StatusChangeError, Workspace
 from matcher.workspace.deadlines import add_working_days
 from matcher.workspace.demo import DemoDataRefusedError, generate
-from matcher.workspace.insights import Filters
+from matcher.workspace.insights import Dimension, Filters, Period
 from tests.workspace_fixtures import IC_DESIGN
 
 # Friday 6 March 2026, 10:00 Beijing time.
@@ -116,3 +117,60 @@ def test_demo_data_is_the_same_for_a_seed_and_refused_beside_real_cases(
     assert generate(workspace, cases=10, end=END, force=True) == 10
     # PostgreSQL: ids given in bulk moved the sequences on, so a new case still gets one.
     assert workspace.cases.create(IC_DESIGN, actor="li").id == 252
+
+
+def test_cases_kept_before_the_pipeline_get_their_milestones_from_their_history(
+    db_url: str, ranker: object
+) -> None:
+    """Migration 0007 on a database with cases: when each was taken up, shortlisted and sent
+    comes from its status changes, and the week and month it arrived from its time."""
+    from sqlalchemy import text
+
+    from matcher.workspace.db import MIGRATIONS_DIR, make_engine, upgrade
+
+    spec = importlib.util.spec_from_file_location(
+        "m0007", MIGRATIONS_DIR / "versions" / "0007_pipeline_insights.py"
+    )
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+
+    ws = Workspace.open(db_url, ranker=ranker)  # type: ignore[arg-type]
+    sunday_night = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)  # Monday 2 March 01:00 Beijing
+    case = ws.cases.create(IC_DESIGN, actor="investor", source=CaseSource.INVESTOR_FORM,
+                           contact="a@example.com", consent=True, now=sunday_night)  # fmt: skip
+    for hours, status in ((3, "in_progress"), (30, "shortlisted"), (50, "sent")):
+        ws.cases.set_status(case.id, status, actor="li", now=sunday_night + timedelta(hours=hours))
+    ws.engine.dispose()
+    engine = make_engine(db_url)
+    with engine.begin() as connection:  # as a database at 0005 holds it: no pipeline columns
+        connection.execute(text("DELETE FROM alembic_version"))
+        connection.execute(text("INSERT INTO alembic_version VALUES ('0005')"))
+        connection.execute(
+            text(
+                "UPDATE cases SET first_action_at = NULL, first_action_seconds = NULL, "
+                "in_progress_at = NULL, shortlisted_at = NULL, sent_at = NULL, "
+                "sent_seconds = NULL, received_week = NULL, received_month = NULL"
+            )
+        )
+        for index, _, _ in migration.INDEXES:
+            connection.execute(text(f"DROP INDEX {index}"))
+        for column, _ in migration.COLUMNS:
+            connection.execute(text(f"ALTER TABLE cases DROP COLUMN {column}"))
+    upgrade(engine)
+    engine.dispose()
+    ws = Workspace.open(db_url, ranker=ranker)  # type: ignore[arg-type]
+    view = ws.cases.get(case.id)
+    assert view.first_action_at == sunday_night + timedelta(hours=3)
+    medians = ws.insights.medians(Filters())
+    assert (medians.first_action_hours, medians.sent_hours) == (3.0, 50.0)
+    funnel = ws.insights.funnel(Filters()).rows
+    assert [n for _, n, _ in funnel] == [1, 1, 1, 1, 0]
+    # Its demand (sector, area, best fit) is read from its latest ranking when asked.
+    week = ws.insights.received(Filters(), Period.WEEK, Dimension.SECTOR).rows
+    assert week == (("2026-03-02", "unknown", 1),)
+    assert ws.cases.fill_demand_facts() == 1
+    week = ws.insights.received(Filters(), Period.WEEK, Dimension.SECTOR).rows
+    assert week == (("2026-03-02", "ic", 1),)
+    assert ws.cases.get(case.id).version == view.version  # derived facts: nobody edited it
+    ws.engine.dispose()

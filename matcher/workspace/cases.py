@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from matcher.enquiry import (
@@ -28,6 +28,7 @@ from matcher.models import Requirement
 from matcher.workspace import throttle
 from matcher.workspace.db import Database, utcnow
 from matcher.workspace.deadlines import Deadlines, first_response_overdue, shortlist_overdue
+from matcher.workspace.demand import demand_facts
 from matcher.workspace.editing import (
     CaseEditor,
     check_requirement,
@@ -255,6 +256,43 @@ class Cases:
         if found is None:
             raise CaseNotFoundError(case_id)
         return bool(found[0]), bool(found[1])
+
+    def fill_demand_facts(self, chunk: int = 500) -> int:
+        """Cases kept before the dashboard (no demand facts yet) get them from their latest
+        ranking as it was shown, not ranked again; returns how many were filled."""
+        ranker = self._lexicon.ranker
+        filled = 0
+        while True:
+            with self._db.session() as session:
+                rows = session.scalars(
+                    select(CaseRow)
+                    .where(CaseRow.best_fit.is_(None))
+                    .order_by(CaseRow.id)
+                    .limit(chunk)
+                ).all()
+                if not rows:
+                    return filled
+                for row in rows:
+                    latest = session.scalar(
+                        select(SnapshotRow)
+                        .where(SnapshotRow.case_id == row.id)
+                        .order_by(SnapshotRow.id.desc())
+                        .limit(1)
+                    )
+                    requirement = Requirement.model_validate(row.requirement)
+                    matches = (
+                        snapshot_view(latest).matches if latest else tuple(ranker.rank(requirement))
+                    )
+                    facts = demand_facts(requirement, ranker.understand(requirement), matches)
+                    # Written without a version bump: facts are derived, nobody edited the case.
+                    session.execute(
+                        update(CaseRow)
+                        .where(CaseRow.id == row.id)
+                        .values(**facts.columns())
+                        .execution_options(synchronize_session=False)
+                    )
+                session.commit()
+                filled += len(rows)
 
     def snapshots(self, case_id: int) -> list[Snapshot]:
         """Every ranking the case has had, oldest first: earlier ones stay readable."""

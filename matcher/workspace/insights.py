@@ -198,6 +198,7 @@ class Insights:
     def received(self, filters: Filters, period: Period, dimension: Dimension) -> Figure:
         """Requirements received per period and per key of `dimension`: oldest period first,
         the most asked key first within it."""
+        period, dimension = Period(period), Dimension(dimension)
         when, key = _as("period", period_of(period)), _as("key", DIMENSIONS[dimension]())
         query = (
             select(when, key, _as("n", func.count(CaseRow.id)))
@@ -375,6 +376,7 @@ class Insights:
 
     def dashboard(self, filters: Filters, period: Period, now: datetime) -> Dashboard:
         """Every figure for these filters: what the page shows and the report prints."""
+        period = Period(period)
         return Dashboard(
             filters=filters,
             period=period,
