@@ -137,6 +137,7 @@ def _table(pdf: object, shown: pd.DataFrame, words: pd.DataFrame, heading_style:
     with pdf.table(
         col_widths=widths,
         line_height=4.4,
+        text_align="LEFT",
         headings_style=heading_style,
         borders_layout="HORIZONTAL_LINES",
         padding=0.8,
