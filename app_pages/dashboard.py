@@ -143,7 +143,7 @@ def bars(table: Table, label_at: int, value_at: int, height: int = 34) -> alt.Ch
             x=alt.X(f"{value}:Q", title=value),
             tooltip=list(frame.columns),
         )
-        .properties(height=max(140, height * len(frame)))
+        .properties(height=alt.Step(height))
     )
 
 
@@ -169,7 +169,7 @@ def unmet_chart(table: Table) -> alt.Chart:
             ),
             tooltip=list(frame.columns),
         )
-        .properties(height=max(160, 24 * len(order)))
+        .properties(height=alt.Step(24))  # a row's height, however many sectors
     )
 
 
@@ -192,7 +192,7 @@ def parks_chart(table: Table) -> alt.Chart:
             yOffset=f"{measure}:N",
             tooltip=[park, measure, n],
         )
-        .properties(height=max(160, 36 * len(frame)))
+        .properties(height=alt.Step(12))  # per bar: three bars a park
     )
 
 
