@@ -36,13 +36,14 @@ from app_pages.common import (
     require_staff,
     staff_workspace,
     t,
+    workspace,
 )
 from app_pages.ranking import show_ranking
 from app_pages.requirement_form import read_requirement, requirement_fields
 from matcher.display import shown_score
 from matcher.lexicon import best_fit_if_missed
 from matcher.views import header, match_fit_words, requirement_lines
-from matcher.workspace import CaseNotFoundError, CaseView
+from matcher.workspace import CaseNotFoundError, CaseOutcome, CaseStatus, CaseView
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTS = (("csv", "text/csv"), ("xlsx", XLSX_MIME))
@@ -84,12 +85,61 @@ def show_asked(view: CaseView) -> None:
         st.caption(t("snapshots_kept", count=view.snapshot_count - 1))
 
 
+def show_pipeline(view: CaseView, actor: str) -> None:
+    """The case's owner (changeable), its deadlines and whether it is late, and how a
+    closed case ended."""
+    facts = []
+    if view.outcome is not None:
+        ended = t("outcome_" + view.outcome.value)
+        if view.outcome_park_id:
+            ended += f" · {park_label(view.outcome_park_id)}"
+        facts.append(t("field_value", field=t("case_outcome"), value=ended))
+    late_first, late_list = staff_workspace().cases.overdue(view.id)
+    for due, late, name in (
+        (view.first_response_due, late_first, "case_first_response_due"),
+        (view.shortlist_due, late_list, "case_shortlist_due"),
+    ):
+        if due is not None:
+            when = local_time(due) + (f" · {t('case_overdue')}" if late else "")
+            facts.append(t("field_value", field=t(name), value=when))
+    if facts:
+        st.caption(plain(" · ".join(facts)))
+    # Who may own a case is read, not managed: any signed-in colleague may see the names.
+    accounts = [s for s in workspace().staff.all() if s.active or s.id == view.assigned_staff_id]
+    names = {s.id: s.username for s in accounts}
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    owner = row.selectbox(
+        t("case_owner"),
+        options=list(names),
+        format_func=lambda i: plain(names[i]),
+        index=list(names).index(view.assigned_staff_id)
+        if view.assigned_staff_id in names
+        else None,
+        placeholder=t("case_no_owner"),
+        key=f"case_{view.id}_v{view.version}_owner",
+        width=240,
+    )
+    if (
+        row.button(t("case_set_owner"), key=f"case_{view.id}_owner_button")
+        and owner is not None
+        and owner != view.assigned_staff_id
+        and save(
+            lambda base: staff_workspace().cases.update(base, actor=actor, assigned_staff_id=owner),
+            view,
+            "status",
+        )
+    ):
+        say_at("status", "success", t("case_owner_set", owner=names[owner]))
+        st.rerun()
+
+
 def show_status(view: CaseView, actor: str) -> None:
     st.markdown(
         t("field_value", field=f"**{t('status')}**", value=t("status_" + view.status.value))
         + " · "
         + t("next_step_" + view.status.value)
     )
+    show_pipeline(view, actor)
     row = st.container(horizontal=True, vertical_alignment="bottom")
     options = [s.value for s in view.next_statuses]
     target = row.selectbox(
@@ -99,11 +149,37 @@ def show_status(view: CaseView, actor: str) -> None:
         key=f"case_{view.id}_v{view.version}_status",
         width=240,
     )
+    outcome, park = None, None
+    if target == CaseStatus.CLOSED.value:
+        # Closing asks how the case ended, and where a landed case landed.
+        outcome = row.selectbox(
+            t("case_outcome"),
+            options=[o.value for o in CaseOutcome],
+            format_func=lambda o: t("outcome_" + o),
+            index=None,
+            placeholder=t("choose"),
+            key=f"case_{view.id}_v{view.version}_outcome",
+            width=240,
+        )
+        if outcome == CaseOutcome.LANDED.value:
+            listed = [e.park_id for e in view.shortlist]
+            others = [p.park_id for p in catalogue().parks if p.park_id not in listed]
+            park = row.selectbox(
+                t("case_outcome_park"),
+                options=listed + others,
+                format_func=park_label,
+                index=None,
+                placeholder=t("choose"),
+                key=f"case_{view.id}_v{view.version}_outcome_park",
+                width=300,
+            )
     if (
         row.button(t("change_status"), key=f"case_{view.id}_status_button")
         and target
         and save(
-            lambda base: staff_workspace().cases.set_status(base, target, actor=actor),
+            lambda base: staff_workspace().cases.set_status(
+                base, target, actor=actor, outcome=outcome, outcome_park_id=park
+            ),
             view,
             "status",
         )

@@ -72,7 +72,10 @@ statuses = left.multiselect(
     placeholder=t("choose"),
 )
 search = right.text_input(t("inbox_search"), key="inbox_search", max_chars=200)
-found = ws.inbox.page(status=statuses or None, search=search, limit=PAGE_SIZE)
+late_only = st.toggle(t("inbox_overdue_only"), key="inbox_overdue_only")
+found = ws.inbox.page(
+    status=statuses or None, search=search, limit=PAGE_SIZE, overdue_only=late_only
+)
 st.caption(t("inbox_total", total=found.total, shown=len(found.rows)))
 if not found.rows:
     st.info(t("inbox_empty"))
@@ -89,6 +92,16 @@ for row in found.rows:
             help=t("inbox_new_mark") if marker else None,
         )
         a.text(row.sector_text)
+        if row.overdue:
+            late = [
+                t(name)
+                for name, flag in (
+                    ("inbox_late_first_response", row.first_response_overdue),
+                    ("inbox_late_shortlist", row.shortlist_overdue),
+                )
+                if flag
+            ]
+            a.markdown(f":red-badge[:material/schedule: {' · '.join(late)}]")
         b.caption(
             " · ".join(
                 (

@@ -17,7 +17,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from matcher.workspace.roles import Account, Action, can
 
-STAFF_PATHS = ("inbox", "case", "compare", "batch", "lexicon", "catalogue")
+STAFF_PATHS = ("inbox", "case", "compare", "batch", "lexicon", "dashboard", "catalogue")
 # What a signed-in account's role must allow for each staff page (matcher.workspace.roles).
 PAGE_ACTIONS = {
     "inbox": Action.WORK_CASES,
@@ -25,6 +25,7 @@ PAGE_ACTIONS = {
     "compare": Action.WORK_CASES,
     "batch": Action.WORK_CASES,
     "lexicon": Action.WORK_CASES,
+    "dashboard": Action.WORK_CASES,
     "catalogue": Action.IMPORT_PARK_LIST,
 }
 NEXT = "next"  # the query parameter that names where to go after signing in

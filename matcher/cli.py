@@ -397,6 +397,7 @@ def _eval(args: argparse.Namespace, console: Console) -> int:
 # else "cli:<login name>".
 
 _STATUSES = ("new", "in_progress", "shortlisted", "sent", "closed")
+_OUTCOMES = ("landed", "lost_elsewhere", "no_space", "no_sector_fit", "withdrawn", "other")
 
 
 def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
@@ -404,6 +405,11 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="create or migrate the schema to this version")
     db_sub.add_parser("current", help="print the schema revision")
+    db_sub.add_parser(
+        "fill-demand",
+        help="give cases kept before the dashboard their demand facts (from their latest "
+        "ranking as shown)",
+    )
 
     cases = sub.add_parser("cases", help="investor enquiries kept in the workspace")
     cases_sub = cases.add_subparsers(dest="cases_command", required=True)
@@ -430,6 +436,13 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     status = cases_sub.add_parser("status", help="move a case to another status")
     status.add_argument("case_id", type=_positive_int, metavar="ID")
     status.add_argument("status", choices=_STATUSES)
+    status.add_argument(
+        "--outcome",
+        choices=_OUTCOMES,
+        default=None,
+        help="how the case ended (needed to close it)",
+    )
+    status.add_argument("--park", default=None, help="the park a landed case landed in")
     status.add_argument("--json", action="store_true")
     notices = cases_sub.add_parser(
         "notices", help="open cases re-ranked when a park's availability changed (the Inbox)"
@@ -437,6 +450,25 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     notices.add_argument("--all", action="store_true", help="read ones too")
     notices.add_argument("--json", action="store_true")
     _add_availability_commands(sub)
+
+    demo = sub.add_parser(
+        "demo-data",
+        help="fill a throwaway workspace with a generated history of cases (refused on a "
+        "database holding real cases unless --force)",
+    )
+    demo.add_argument("--cases", type=_positive_int, default=10_000)
+    demo.add_argument("--years", type=float, default=2.0)
+    demo.add_argument("--seed", type=int, default=21)
+    demo.add_argument("--end", default=None, help="the last day of the history (YYYY-MM-DD)")
+    demo.add_argument("--force", action="store_true")
+
+    report = sub.add_parser(
+        "report", help="the monthly demand report: the dashboard's figures as PDF or XLSX"
+    )
+    report.add_argument("--month", required=True, help="YYYY-MM, in Beijing time")
+    report.add_argument("--lang", choices=("zh", "en"), default="zh")
+    report.add_argument("--sector", default=None, help="one sector id only")
+    report.add_argument("--output", type=Path, required=True, help="report.pdf or report.xlsx")
 
     shortlist = sub.add_parser("shortlist", help="a case's shortlist")
     shortlist_sub = shortlist.add_subparsers(dest="shortlist_command", required=True)
@@ -604,6 +636,10 @@ def _db(args: argparse.Namespace, console: Console) -> int:
     from matcher.workspace.db import current_revision, database_url, head_revision, make_engine
     from matcher.workspace.db import upgrade as upgrade_schema
 
+    if args.db_command == "fill-demand":
+        filled = _open_workspace(args).cases.fill_demand_facts()
+        console.print(said("demand_filled", cases=filled), markup=False)
+        return 0
     engine = make_engine()
     if args.db_command == "upgrade":
         before = current_revision(engine)
@@ -792,7 +828,13 @@ def _cases(args: argparse.Namespace, console: Console) -> int:
     elif args.cases_command == "show":
         case = workspace.cases.get(args.case_id)
     else:
-        case = workspace.cases.set_status(args.case_id, args.status, actor=_actor())
+        case = workspace.cases.set_status(
+            args.case_id,
+            args.status,
+            actor=_actor(),
+            outcome=args.outcome,
+            outcome_park_id=args.park,
+        )
     scale = workspace.lexicon.ranker.catalogue.tuning.shown
     if args.json:
         _print_json(_case_json(case, scale))
@@ -1211,7 +1253,58 @@ def _print_notices(workspace: Workspace, args: argparse.Namespace, console: Cons
     return 0
 
 
+def _demo_data(args: argparse.Namespace, console: Console) -> int:
+    from datetime import UTC, datetime, time
+
+    from matcher.i18n import BEIJING
+    from matcher.workspace.demo import generate
+
+    workspace = _open_workspace(args)
+    end = datetime.now(UTC)
+    if args.end:
+        try:
+            day = datetime.strptime(args.end, "%Y-%m-%d").date()
+        except ValueError:
+            raise UsageError(say("report_month_invalid", month=args.end[:20])) from None
+        end = datetime.combine(day, time(18), BEIJING).astimezone(UTC)
+    made = generate(
+        workspace, cases=args.cases, years=args.years, seed=args.seed, end=end, force=args.force
+    )
+    console.print(said("demo_data_done", cases=made), markup=False)
+    return 0
+
+
+def _report(args: argparse.Namespace, console: Console) -> int:
+    from matcher.atomic import atomic_output
+    from matcher.insights_report import report_pdf, report_xlsx
+    from matcher.workspace import Period
+    from matcher.workspace.db import utcnow
+    from matcher.workspace.insights import month_filters
+
+    suffix = args.output.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise UsageError(say("report_format_unknown", path=str(args.output)))
+    try:
+        filters = month_filters(args.month, args.sector)
+    except ValueError:
+        raise UsageError(say("report_month_invalid", month=args.month[:20])) from None
+    workspace = _open_workspace(args)
+    now = utcnow()
+    dashboard = workspace.insights.dashboard(filters, Period.MONTH, now)
+    catalogue = workspace.lexicon.base_ranker.catalogue
+    if suffix == ".pdf":
+        data = report_pdf(dashboard, catalogue, args.lang, args.month, now)
+    else:
+        data = report_xlsx(dashboard, catalogue, args.lang)
+    with atomic_output(args.output) as handle:
+        handle.write(data)
+    console.print(said("report_written", path=str(args.output)), markup=False)
+    return 0
+
+
 WORKSPACE_HANDLERS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
+    "demo-data": _demo_data,
+    "report": _report,
     "db": _db,
     "availability": _availability,
     "cases": _cases,

@@ -431,6 +431,52 @@ def test_the_case_page_shows_the_case_named_in_the_url(app: AppTest) -> None:
     assert any("处理中" in m.value for m in app.markdown)
 
 
+def test_closing_a_case_asks_how_it_ended_and_where_it_landed(app: AppTest) -> None:
+    staff = sign_in(app)
+    case = new_case(company="Landing Co", min_area="3000")
+    open_case(app, case.id)
+    # The owner is set beside the status, from the staff accounts.
+    app.selectbox(key=f"case_{case.id}_v{case.version}_owner").set_value(staff.id)
+    app.button(key=f"case_{case.id}_owner_button").click()
+    app.run()
+    case = workspace().cases.get(case.id)
+    assert case.assigned_to == staff.username
+    status = app.selectbox(key=f"case_{case.id}_v{case.version}_status")
+    status.set_value("closed")
+    app.run()
+    # Closing without saying how it ended is refused, beside the control, nothing saved.
+    app.button(key=f"case_{case.id}_status_button").click()
+    app.run()
+    assert workspace().cases.get(case.id).status == "new"
+    assert any("关闭案件前请选择结果" in e.value for e in app.error)
+    outcome = app.selectbox(key=f"case_{case.id}_v{case.version}_outcome")
+    assert outcome.options[0] == "落地园区" and "流失到其他区" in outcome.options
+    outcome.set_value("landed")
+    app.run()
+    app.selectbox(key=f"case_{case.id}_v{case.version}_outcome_park").set_value("P05")
+    app.button(key=f"case_{case.id}_status_button").click()
+    app.run()
+    closed = workspace().cases.get(case.id)
+    assert (closed.status, closed.outcome, closed.outcome_park_id) == ("closed", "landed", "P05")
+    assert any("落地园区" in c.value and "P05" in c.value for c in app.caption)
+
+
+def test_the_dashboard_shows_every_figure_with_its_table(app: AppTest) -> None:
+    sign_in(app)
+    new_case(sector="宠物医疗", company="Dashboard Co")
+    app.switch_page("app_pages/dashboard.py")
+    app.run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "需求看板"
+    # Eleven figures, each its table and a download, or a line saying the range is empty.
+    assert len(app.subheader) == 11
+    empty = sum("所选范围内没有数据" in c.value for c in app.caption)
+    assert len(app.dataframe) + empty == 11
+    assert len(app.get("download_button")) == len(app.dataframe)
+    words = next(d.value for d in app.dataframe if "未识别的说法" in d.value.columns)
+    assert "宠物医疗" in words["未识别的说法"].tolist()
+
+
 def test_an_unknown_case_gets_a_message(app: AppTest) -> None:
     sign_in(app)
     open_case(app, 999_999)

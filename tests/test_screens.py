@@ -52,6 +52,7 @@ LEADS = (
 )
 INTERNAL_NOTE = "芯片设计企业集中，优先推荐（内部：先问赵主任）"
 RANKED: list[str] = []  # case #1's ranking, best first (prepare_workspace)
+DB_URL: list[str] = []  # the app's database (prepare_workspace)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # A column or value named as the code names it (request_id, park_name_zh): never in a table.
 RAW_NAMES = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
@@ -199,12 +200,32 @@ def prepare_batch(page: Page, lang: Lang) -> None:
     settle(page)
 
 
+def prepare_dashboard(page: Page, lang: Lang) -> None:
+    """A year of generated cases (matcher demo-data) behind the dashboard, shown per month.
+    Added only now: the pages visited before (Inbox, Lexicon) keep their one case."""
+    from datetime import UTC, datetime
+
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Workspace
+    from matcher.workspace.demo import generate
+
+    ws = Workspace.open(DB_URL[0], ranker=ranker_for())
+    generate(ws, cases=400, years=1, end=datetime.now(UTC), force=True)
+    ws.engine.dispose()
+    main = page.locator('[data-testid="stMain"]')
+    with app_run(page):
+        main.get_by_text(label("dashboard_period_month", lang), exact=True).click()
+    main.get_by_role("heading", name=label("insights_title_funnel", lang)).wait_for()
+    settle(page)
+
+
 PREPARE: dict[str, Callable[[Page, Lang], None]] = {
     "": prepare_investor,
     "investor": prepare_investor,
     "case": prepare_case,
     "compare": prepare_compare,
     "batch": prepare_batch,
+    "dashboard": prepare_dashboard,
 }
 
 
@@ -519,6 +540,7 @@ def prepare_workspace(db_url: str) -> None:
     from matcher.workspace import CaseSource, Workspace
 
     ranker = ranker_for()
+    DB_URL[:] = [db_url]
     ws = Workspace.open(db_url, ranker=ranker)
     requirement = Requirement.from_cells(
         sector_text="集成电路设计", min_area="3000", location="上地"

@@ -66,7 +66,11 @@ def test_status_moves_along_the_workflow_and_keeps_its_history(workspace: Worksp
     steps = ["in_progress", "shortlisted", "sent", "closed"]
     for minutes, status in enumerate(steps, start=1):
         case = workspace.cases.set_status(
-            case, status, actor="zhao", now=T0 + timedelta(minutes=minutes)
+            case,
+            status,
+            actor="zhao",
+            outcome="withdrawn" if status == "closed" else None,
+            now=T0 + timedelta(minutes=minutes),
         )
     assert case.status is CaseStatus.CLOSED
     assert [(h.from_status, h.to_status) for h in case.history][1:] == [

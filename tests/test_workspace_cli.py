@@ -393,3 +393,49 @@ def test_a_taught_term_reaches_chains_csv_exactly_as_taught(
         )
     )
     assert ranked[0]["sector"]["score"] > 0
+
+
+def test_the_monthly_report_prints_the_dashboard_s_figures(
+    matcher: Matcher, db_url: str, tmp_path: Path
+) -> None:
+    """`demo-data` then `report`: the PDF says the month's figures (checked against the
+    library's, computed apart) in Chinese; the workbook holds every table; a case closed from
+    the command line names its outcome."""
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Period, Workspace
+    from matcher.workspace.db import utcnow
+    from matcher.workspace.insights import month_filters
+
+    db = db_url
+    generate = ("demo-data", "--cases", "300", "--years", "1", "--end", "2026-11-30")
+    assert "300" in _ok(matcher(*generate, db=db, cwd=tmp_path))
+    pdf, xlsx = tmp_path / "report.pdf", tmp_path / "report.xlsx"
+    report = ("report", "--month", "2026-11", "--lang", "zh", "--output")
+    _ok(matcher(*report, str(pdf), db=db, cwd=tmp_path))
+    _ok(matcher(*report, str(xlsx), db=db, cwd=tmp_path))
+    ws = Workspace.open(db, ranker=ranker_for())
+    figures = ws.insights.dashboard(month_filters("2026-11"), Period.MONTH, utcnow())
+    ws.engine.dispose()
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert figures.total > 0
+    assert f"本月收到需求 {figures.total:,} 个" in text
+    assert "匹配器未识别的说法" in text and "案件漏斗与转化率" in text
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(xlsx, read_only=True).sheetnames
+    assert len(sheets) == 11 and "收到的需求：按产业" in sheets
+    _refused(
+        matcher("report", "--month", "2026-13", "--output", str(pdf), db=db, cwd=tmp_path),
+        2,
+        "2026-13",
+    )
+    added = json.loads(_ok(matcher("cases", "add", "机器人", "--json", db=db, cwd=tmp_path)))
+    _refused(matcher("demo-data", "--cases", "5", db=db, cwd=tmp_path), 2, "--force")
+    closing = ("cases", "status", str(added["id"]), "closed")
+    _refused(matcher(*closing, db=db, cwd=tmp_path), 2, "before closing")
+    closed = _ok(
+        matcher(*closing, "--outcome", "landed", "--park", "P03", "--json", db=db, cwd=tmp_path)
+    )
+    assert json.loads(closed)["status"] == "closed"

@@ -12,6 +12,7 @@ schema by Alembic (migrations/). No Streamlit here: pages and the CLI call `Work
 from matcher.workspace.batch_runs import BatchRuns
 from matcher.workspace.cases import Cases
 from matcher.workspace.db import Database, DatabaseError, database_url, make_engine, utcnow
+from matcher.workspace.deadlines import Deadlines
 from matcher.workspace.errors import (
     CaseNotFoundError,
     StaffError,
@@ -21,6 +22,7 @@ from matcher.workspace.errors import (
     TaughtTermError,
 )
 from matcher.workspace.inbox import Inbox
+from matcher.workspace.insights import Dashboard, Dimension, Filters, Insights, Period
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.shortlists import Shortlists
 from matcher.workspace.staff import StaffAccounts
@@ -28,6 +30,7 @@ from matcher.workspace.store import Workspace
 from matcher.workspace.views import (
     NEXT_STATUSES,
     BatchRun,
+    CaseOutcome,
     CaseSource,
     CaseStatus,
     CaseSummary,
@@ -46,17 +49,24 @@ __all__ = [
     "BatchRun",
     "BatchRuns",
     "CaseNotFoundError",
+    "CaseOutcome",
     "CaseSource",
     "CaseStatus",
     "CaseSummary",
     "CaseView",
     "Cases",
+    "Dashboard",
     "Database",
     "DatabaseError",
+    "Deadlines",
+    "Dimension",
     "ExportRecord",
+    "Filters",
     "Inbox",
     "InboxPage",
+    "Insights",
     "Lexicon",
+    "Period",
     "PreparedExport",
     "ShortlistEntry",
     "Shortlists",

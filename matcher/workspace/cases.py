@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from matcher.enquiry import (
@@ -27,11 +27,15 @@ from matcher.i18n import joined, say
 from matcher.models import Requirement
 from matcher.workspace import throttle
 from matcher.workspace.db import Database, utcnow
+from matcher.workspace.deadlines import Deadlines, first_response_overdue, shortlist_overdue
+from matcher.workspace.demand import demand_facts
 from matcher.workspace.editing import (
     CaseEditor,
     check_requirement,
+    mark_first_action,
     requirement_json,
     sector_summary,
+    set_demand_facts,
     snapshot_view,
 )
 from matcher.workspace.errors import (
@@ -40,9 +44,17 @@ from matcher.workspace.errors import (
     StatusChangeError,
     SubmissionLimitError,
 )
+from matcher.workspace.insights import received_periods
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.schema import CaseRow, SnapshotRow, StaffRow, StatusChangeRow
-from matcher.workspace.views import NEXT_STATUSES, CaseSource, CaseStatus, CaseView, Snapshot
+from matcher.workspace.views import (
+    NEXT_STATUSES,
+    CaseOutcome,
+    CaseSource,
+    CaseStatus,
+    CaseView,
+    Snapshot,
+)
 
 _UNSET: Any = object()
 ENQUIRY_ADDRESS, ENQUIRY_CONTACT = "enquiry_address", "enquiry_contact"
@@ -56,10 +68,17 @@ def address_limit(client: str | None) -> int:
 class Cases:
     """Opening, reading and changing cases."""
 
-    def __init__(self, db: Database, editor: CaseEditor, lexicon: Lexicon) -> None:
+    def __init__(
+        self,
+        db: Database,
+        editor: CaseEditor,
+        lexicon: Lexicon,
+        deadlines: Deadlines | None = None,
+    ) -> None:
         self._db = db
         self._editor = editor
         self._lexicon = lexicon
+        self.deadlines = deadlines or Deadlines.from_env()
 
     def create(
         self,
@@ -102,6 +121,13 @@ class Cases:
                 created_by=actor,
                 updated_by=actor,
             )
+            matches = ranker.rank(requirement)
+            set_demand_facts(row, requirement, ranker, matches)
+            row.first_response_due, row.shortlist_due = self.deadlines.due(now)
+            row.received_week, row.received_month = received_periods(now)
+            if source != CaseSource.INVESTOR_FORM:
+                # Staff opened it (by hand or from a lead list): that is its first action.
+                mark_first_action(row, now)
             session.add(row)
             session.flush()
             session.add(
@@ -113,7 +139,7 @@ class Cases:
                     changed_at=now,
                 )
             )
-            self._editor.add_snapshot(session, row.id, requirement, actor, now, ranker)
+            self._editor.add_snapshot(session, row.id, requirement, actor, now, ranker, matches)
             session.commit()
             case_id = row.id
         return self.get(case_id)
@@ -216,6 +242,57 @@ class Cases:
     def get(self, case_id: int) -> CaseView:
         """Everything the case page shows, read in one transaction."""
         return self._editor.load(case_id)
+
+    def overdue(self, case_id: int, now: datetime | None = None) -> tuple[bool, bool]:
+        """(late for its first response, late for its shortlist) at `now`: the Inbox's rule
+        (matcher.workspace.deadlines), asked of one case."""
+        now = now or utcnow()
+        query = select(
+            case((first_response_overdue(now), True), else_=False),
+            case((shortlist_overdue(now), True), else_=False),
+        ).where(CaseRow.id == case_id)
+        with self._db.session() as session:
+            found = session.execute(query).first()
+        if found is None:
+            raise CaseNotFoundError(case_id)
+        return bool(found[0]), bool(found[1])
+
+    def fill_demand_facts(self, chunk: int = 500) -> int:
+        """Cases kept before the dashboard (no demand facts yet) get them from their latest
+        ranking as it was shown, not ranked again; returns how many were filled."""
+        ranker = self._lexicon.ranker
+        filled = 0
+        while True:
+            with self._db.session() as session:
+                rows = session.scalars(
+                    select(CaseRow)
+                    .where(CaseRow.best_fit.is_(None))
+                    .order_by(CaseRow.id)
+                    .limit(chunk)
+                ).all()
+                if not rows:
+                    return filled
+                for row in rows:
+                    latest = session.scalar(
+                        select(SnapshotRow)
+                        .where(SnapshotRow.case_id == row.id)
+                        .order_by(SnapshotRow.id.desc())
+                        .limit(1)
+                    )
+                    requirement = Requirement.model_validate(row.requirement)
+                    matches = (
+                        snapshot_view(latest).matches if latest else tuple(ranker.rank(requirement))
+                    )
+                    facts = demand_facts(requirement, ranker.understand(requirement), matches)
+                    # Written without a version bump: facts are derived, nobody edited the case.
+                    session.execute(
+                        update(CaseRow)
+                        .where(CaseRow.id == row.id)
+                        .values(**facts.columns())
+                        .execution_options(synchronize_session=False)
+                    )
+                session.commit()
+                filled += len(rows)
 
     def snapshots(self, case_id: int) -> list[Snapshot]:
         """Every ranking the case has had, oldest first: earlier ones stay readable."""
@@ -320,10 +397,14 @@ class Cases:
         status: CaseStatus | str,
         *,
         actor: str,
+        outcome: CaseOutcome | str | None = None,
+        outcome_park_id: str | None = None,
         now: datetime | None = None,
     ) -> CaseView:
         """Move the case along new → in progress → shortlisted → sent → closed (see
-        NEXT_STATUSES); the change is recorded with who and when."""
+        NEXT_STATUSES); the change is recorded with who and when. Closing needs the
+        `outcome`, and a landed case the park it landed in (`outcome_park_id`); reopening
+        clears them. The first shortlisted and sent times are kept for the dashboard."""
         now = now or utcnow()
         try:
             target = CaseStatus(status)
@@ -332,6 +413,7 @@ class Cases:
             raise StatusChangeError(
                 say("status_unknown", status=str(status)[:40], known=known)
             ) from None
+        ending = self._checked_outcome(target, outcome, outcome_park_id)
 
         def edit(session: Session, row: CaseRow) -> None:
             current = CaseStatus(row.status)
@@ -348,6 +430,15 @@ class Cases:
                     )
                 )
             row.status = target.value
+            if target == CaseStatus.IN_PROGRESS and row.in_progress_at is None:
+                row.in_progress_at = now
+            if target == CaseStatus.SHORTLISTED and row.shortlisted_at is None:
+                row.shortlisted_at = now
+            if target == CaseStatus.SENT and row.sent_at is None:
+                row.sent_at = now
+                row.sent_seconds = max(0, int((now - row.created_at).total_seconds()))
+            row.closed_at = now if target == CaseStatus.CLOSED else None
+            row.outcome, row.outcome_park_id = ending
             session.add(
                 StatusChangeRow(
                     case_id=row.id,
@@ -359,3 +450,31 @@ class Cases:
             )
 
         return self._editor.edit(case, actor, now, edit)
+
+    def _checked_outcome(
+        self, target: CaseStatus, outcome: CaseOutcome | str | None, park_id: str | None
+    ) -> tuple[str | None, str | None]:
+        """(outcome, park) to store for a move to `target`; StatusChangeError when closing
+        without an outcome, landing without a known park, or naming a park otherwise."""
+        if target != CaseStatus.CLOSED:
+            return None, None
+        known = joined(say(f"outcome_{o.value}") for o in CaseOutcome)
+        if outcome is None or not str(outcome).strip():
+            raise StatusChangeError(say("outcome_needed", known=known))
+        try:
+            ending = CaseOutcome(outcome)
+        except ValueError:
+            raise StatusChangeError(
+                say("outcome_unknown", outcome=str(outcome)[:40], known=known)
+            ) from None
+        park_id = (park_id or "").strip() or None
+        if ending != CaseOutcome.LANDED:
+            if park_id is not None:
+                raise StatusChangeError(say("outcome_park_only_landed"))
+            return ending.value, None
+        parks = {p.park_id for p in self._lexicon.base_ranker.catalogue.parks}
+        if park_id is None:
+            raise StatusChangeError(say("outcome_park_needed"))
+        if park_id not in parks:
+            raise StatusChangeError(say("outcome_park_unknown", park=park_id[:20]))
+        return ending.value, park_id

@@ -14,7 +14,7 @@ that lock stalls every writer until the busy timeout (20 parallel enquiries did)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from matcher.free_text import checked
 from matcher.models import Match, Requirement
 from matcher.workspace.db import Database
+from matcher.workspace.demand import demand_facts
 from matcher.workspace.errors import DETAIL_FIELDS, CaseNotFoundError, StaleCaseError
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.schema import (
@@ -39,6 +40,7 @@ from matcher.workspace.schema import (
 if TYPE_CHECKING:
     from matcher.scoring import Ranker
 from matcher.workspace.views import (
+    CaseOutcome,
     CaseSource,
     CaseStatus,
     CaseView,
@@ -128,6 +130,11 @@ class CaseEditor:
             shortlist_note=row.shortlist_note or "",
             investor_note=row.investor_note or "",
             exports=tuple(export_view(x) for x in exports),
+            first_response_due=row.first_response_due,
+            shortlist_due=row.shortlist_due,
+            first_action_at=row.first_action_at,
+            outcome=CaseOutcome(row.outcome) if row.outcome else None,
+            outcome_park_id=row.outcome_park_id,
         )
 
     def edit(
@@ -154,6 +161,7 @@ class CaseEditor:
             loaded = self.view(session, row, data_version) if base is None else base
             row.updated_at = now  # first, so an edit that flushes bumps the version only once
             row.updated_by = actor
+            mark_first_action(row, now)
             # The version is checked at the first flush, which may come inside `change` (a
             # query autoflushes the case's UPDATE) as well as at the commit: a writer who
             # committed in between is reported from either.
@@ -176,10 +184,16 @@ class CaseEditor:
         actor: str,
         now: datetime,
         ranker: Ranker,
+        matches: Sequence[Match] | None = None,
     ) -> SnapshotRow:
         """The requirement ranked by `ranker` (the lexicon's, asked for before the transaction),
-        kept as the case's latest ranking."""
-        matches = ranker.rank(requirement)
+        kept as the case's latest ranking, its demand facts on the case (`matches`: the
+        ranking already made, whose facts the caller set)."""
+        if matches is None:
+            matches = ranker.rank(requirement)
+            case = session.get(CaseRow, case_id)
+            if case is not None:
+                set_demand_facts(case, requirement, ranker, matches)
         row = SnapshotRow(
             case_id=case_id,
             requirement=requirement_json(requirement),
@@ -224,6 +238,22 @@ class CaseEditor:
         return StaleCaseError(
             row.id, changes, now.updated_by, now.updated_at, base.version, now.version
         )
+
+
+def set_demand_facts(
+    row: CaseRow, requirement: Requirement, ranker: Ranker, matches: Sequence[Match]
+) -> None:
+    """Keep what the requirement and its ranking say about demand on the case."""
+    facts = demand_facts(requirement, ranker.understand(requirement), matches)
+    for column, value in facts.columns().items():
+        setattr(row, column, value)
+
+
+def mark_first_action(row: CaseRow, now: datetime) -> None:
+    """The case's first staff action is `now`, unless one came before."""
+    if row.first_action_at is None:
+        row.first_action_at = now
+        row.first_action_seconds = max(0, int((now - row.created_at).total_seconds()))
 
 
 def requirement_json(requirement: Requirement) -> dict[str, Any]:

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select, update
+from sqlalchemy import String, case, cast, func, or_, select, update
 
 from matcher.workspace.availability import record_view
 from matcher.workspace.db import Database, utcnow
+from matcher.workspace.deadlines import first_response_overdue, shortlist_overdue
 from matcher.workspace.schema import (
     AvailabilityRow,
     CaseNoticeRow,
@@ -37,8 +38,13 @@ class Inbox:
         search: str = "",
         limit: int | None = 200,
         offset: int = 0,
+        overdue_only: bool = False,
+        now: datetime | None = None,
     ) -> InboxPage:
-        """The Inbox: cases newest-updated first, filtered, one page of them and the total."""
+        """The Inbox: cases newest-updated first, filtered, one page of them and the total;
+        each marked late for its first response or its shortlist at `now` (default: now)."""
+        now = now or utcnow()
+        late_first, late_list = first_response_overdue(now), shortlist_overdue(now)
         shortlist_size = (
             select(func.count(ShortlistEntryRow.id))
             .where(ShortlistEntryRow.case_id == CaseRow.id)
@@ -53,6 +59,8 @@ class Inbox:
             conditions.append(CaseRow.assigned_staff_id == assigned_staff_id)
         if unassigned:
             conditions.append(CaseRow.assigned_staff_id.is_(None))
+        if overdue_only:
+            conditions.append(or_(late_first, late_list))
         if source is not None:
             conditions.append(CaseRow.source == CaseSource(source).value)
         if search.strip():
@@ -78,6 +86,8 @@ class Inbox:
                 CaseRow.created_at,
                 CaseRow.updated_at,
                 CaseRow.version,
+                case((late_first, True), else_=False),
+                case((late_list, True), else_=False),
             )
             .outerjoin(StaffRow, StaffRow.id == CaseRow.assigned_staff_id)
             .where(*conditions)
@@ -103,6 +113,8 @@ class Inbox:
                     created_at=r[8],
                     updated_at=r[9],
                     version=r[10],
+                    first_response_overdue=bool(r[11]),
+                    shortlist_overdue=bool(r[12]),
                 )
                 for r in rows
             ),

@@ -105,6 +105,29 @@ class SessionRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+INSIGHT_COLUMNS = (
+    "created_at",
+    "demand_sector_id",
+    "received_week",
+    "received_month",
+    "status",
+    "source",
+    "unmet",
+    "space_fits",
+    "demand_min_area",
+    "demand_zone",
+    "demand_segment",
+    "outcome",
+    "outcome_park_id",
+    "first_action_at",
+    "in_progress_at",
+    "shortlisted_at",
+    "sent_at",
+    "first_response_due",
+    "shortlist_due",
+)
+
+
 class CaseRow(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,10 +154,49 @@ class CaseRow(Base):
     updated_by: Mapped[str] = mapped_column(String(100), default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
+    # -- the pipeline (issue 21): deadlines, milestones and the outcome -------------------
+    # Due dates are set when the case is created (matcher.workspace.deadlines); a case
+    # created before them has none and is never overdue.
+    first_response_due: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    shortlist_due: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Milestones, each set once, the first time it happens. The durations are kept beside
+    # them in seconds so medians are one ORDER BY on either database (no date arithmetic,
+    # which SQLite and PostgreSQL spell differently).
+    first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_action_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    in_progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    outcome_park_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # The Beijing week (its Monday, 'YYYY-MM-DD') and month ('YYYY-MM') the case arrived in:
+    # grouped by as they are, where a date function per row and per query cost more.
+    received_week: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    received_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    # -- demand facts, read from the latest ranking (matcher.workspace.demand) -------------
+    # Kept as columns so the dashboard aggregates in SQL: the snapshots are compressed JSON.
+    demand_sector_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    demand_segment: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    demand_min_area: Mapped[float | None] = mapped_column(Float, nullable=True)
+    demand_zone: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    best_fit: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    space_fits: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    unmet: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    unread_words: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
         Index("ix_cases_status_updated", "status", "updated_at"),
         Index("ix_cases_updated", "updated_at"),
+        # The dashboard's: every column its aggregates read, so each scans this index, a
+        # sixth of the table's width (the requirement's JSON stays out), never the rows.
+        Index("ix_cases_insights", *INSIGHT_COLUMNS),
+        Index("ix_cases_sector_created", "demand_sector_id", "created_at"),
+        # Medians walk these in order instead of sorting.
+        Index("ix_cases_first_action", "source", "first_action_seconds", "created_at"),
+        Index("ix_cases_sent", "source", "sent_seconds", "created_at"),
     )
 
 
@@ -178,7 +240,10 @@ class ShortlistEntryRow(Base):
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (UniqueConstraint("case_id", "park_id"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "park_id"),
+        Index("ix_shortlist_entries_park", "park_id", "case_id"),
+    )
 
 
 class ExportRow(Base):

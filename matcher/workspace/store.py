@@ -9,6 +9,7 @@
     ws.batch_runs  batch runs and their results, kept in the database     (batch_runs.py)
     ws.availability space available per park, history, re-matching cases (availability.py)
     ws.park_lists  park list versions: import, diff, publish, history     (park_lists.py)
+    ws.insights    the dashboard's and the monthly report's figures        (insights.py)
 
     ws.acting_as(account)   the same parts, each handed over only if the account's role
                             allows it (matcher.workspace.roles)
@@ -27,8 +28,10 @@ from matcher.workspace.availability import Availabilities
 from matcher.workspace.batch_runs import BatchRuns, Retention
 from matcher.workspace.cases import Cases
 from matcher.workspace.db import Database, ensure_schema, make_engine
+from matcher.workspace.deadlines import Deadlines
 from matcher.workspace.editing import CaseEditor
 from matcher.workspace.inbox import Inbox
+from matcher.workspace.insights import Insights
 from matcher.workspace.lexicon import Lexicon
 from matcher.workspace.park_lists import ParkLists
 from matcher.workspace.roles import Account, Action, require
@@ -47,15 +50,21 @@ class Workspace:
     in the workspace comes from `lexicon.ranker`."""
 
     def __init__(
-        self, engine: Engine, *, ranker: Ranker, retention: Retention | None = None
+        self,
+        engine: Engine,
+        *,
+        ranker: Ranker,
+        retention: Retention | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.engine = engine
         self.db = Database(engine)
         self.park_lists = ParkLists(self.db, ranker)
         self.lexicon = Lexicon(self.db, self.park_lists)
         editor = CaseEditor(self.db, self.lexicon)
-        self.cases = Cases(self.db, editor, self.lexicon)
+        self.cases = Cases(self.db, editor, self.lexicon, deadlines)
         self.inbox = Inbox(self.db)
+        self.insights = Insights(self.db)
         self.shortlists = Shortlists(self.db, editor, self.lexicon)
         self.staff = StaffAccounts(self.db)
         self.availability = Availabilities(self.db, editor, self.lexicon)
@@ -63,12 +72,18 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, url: str | None = None, *, ranker: Ranker, retention: Retention | None = None
+        cls,
+        url: str | None = None,
+        *,
+        ranker: Ranker,
+        retention: Retention | None = None,
+        deadlines: Deadlines | None = None,
     ) -> Workspace:
-        """The workspace at `url` ($MATCHER_DB_URL, else var/matcher.db, created on first use)."""
+        """The workspace at `url` ($MATCHER_DB_URL, else var/matcher.db, created on first use);
+        `deadlines` default to the environment's (matcher.workspace.deadlines)."""
         engine = make_engine(url)
         ensure_schema(engine)
-        return cls(engine, ranker=ranker, retention=retention)
+        return cls(engine, ranker=ranker, retention=retention, deadlines=deadlines)
 
     def acting_as(self, account: Account) -> Acting:
         """The workspace as `account` may use it (pages and the CLI go through this)."""
@@ -105,6 +120,10 @@ class Acting:
     @property
     def batch_runs(self) -> BatchRuns:
         return self._part(Action.WORK_CASES).batch_runs
+
+    @property
+    def insights(self) -> Insights:
+        return self._part(Action.WORK_CASES).insights
 
     @property
     def lexicon(self) -> Lexicon:

@@ -24,6 +24,17 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+class CaseOutcome(StrEnum):
+    """How a closed case ended; only LANDED names a park."""
+
+    LANDED = "landed"  # the investor settled in one of the parks
+    LOST_ELSEWHERE = "lost_elsewhere"  # lost to another district
+    NO_SPACE = "no_space"  # no suitable space
+    NO_SECTOR_FIT = "no_sector_fit"
+    WITHDRAWN = "withdrawn"  # the investor gave up the project
+    OTHER = "other"
+
+
 class CaseSource(StrEnum):
     INVESTOR_FORM = "investor_form"
     STAFF = "staff"
@@ -219,6 +230,12 @@ class CaseSummary(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    first_response_overdue: bool = False
+    shortlist_overdue: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return self.first_response_overdue or self.shortlist_overdue
 
 
 class InboxPage(BaseModel):
@@ -256,6 +273,11 @@ class CaseView(BaseModel):
     shortlist_note: str = ""  # internal note on the shortlist as a whole: never exported
     investor_note: str = ""  # the brief's covering note, for the investor: exported
     exports: tuple[ExportRecord, ...]
+    first_response_due: datetime | None = None
+    shortlist_due: datetime | None = None
+    first_action_at: datetime | None = None
+    outcome: CaseOutcome | None = None  # set while the case is closed
+    outcome_park_id: str | None = None  # the park it landed in
 
     @property
     def ranking_outdated(self) -> bool:
