@@ -100,7 +100,7 @@ def test_open_cases_whose_top_three_change_get_one_notice_per_change(
     ws = workspace.availability
     case = workspace.cases.create(NEED, actor="li", company="Xinhe")
     closed = workspace.cases.create(NEED, actor="li", company="Closed Co")
-    workspace.cases.set_status(closed.id, "closed", actor="li")
+    workspace.cases.set_status(closed.id, "closed", actor="li", outcome="withdrawn")
     before = top_three(workspace, case.id)
     assert before[0] == "P01"
     snapshots = len(workspace.cases.snapshots(case.id))

@@ -126,7 +126,7 @@ def test_cases_kept_before_the_pipeline_get_their_milestones_from_their_history(
     comes from its status changes, and the week and month it arrived from its time."""
     from sqlalchemy import text
 
-    from matcher.workspace.db import MIGRATIONS_DIR, make_engine, upgrade
+    from matcher.workspace.db import MIGRATIONS_DIR, downgrade, make_engine, upgrade
 
     spec = importlib.util.spec_from_file_location(
         "m0007", MIGRATIONS_DIR / "versions" / "0007_pipeline_insights.py"
@@ -143,9 +143,10 @@ def test_cases_kept_before_the_pipeline_get_their_milestones_from_their_history(
         ws.cases.set_status(case.id, status, actor="li", now=sunday_night + timedelta(hours=hours))
     ws.engine.dispose()
     engine = make_engine(db_url)
-    with engine.begin() as connection:  # as a database at 0005 holds it: no pipeline columns
+    downgrade(engine, "0007")  # what later migrations added goes first, as they undo it
+    with engine.begin() as connection:  # as a database before 0007 holds it: no pipeline columns
         connection.execute(text("DELETE FROM alembic_version"))
-        connection.execute(text("INSERT INTO alembic_version VALUES ('0005')"))
+        connection.execute(text("INSERT INTO alembic_version VALUES ('0006')"))
         connection.execute(
             text(
                 "UPDATE cases SET first_action_at = NULL, first_action_seconds = NULL, "
