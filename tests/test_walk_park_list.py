@@ -6,6 +6,7 @@ Parks only, and a case address leads nowhere near a case."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from matcher.i18n import label
@@ -40,8 +41,12 @@ def test_an_administrator_republishes_the_list_and_an_operator_sees_no_case(
         main.get_by_role("textbox", name=label("password", "en")).fill(PASSWORD)
         with app_run(page):
             main.get_by_role("button", name=label("sign_in", "en")).click()
-        # A typed address is a new session: it is signed in by the cookie sign-in sets.
-        page.wait_for_function("document.cookie.includes('matcher_session=')")
+        # A typed address is a new session: it is signed in by the cookie the server sets
+        # after sign-in (HttpOnly, so the page's scripts cannot see it: ask the browser).
+        deadline = time.monotonic() + 30
+        while not any(c["name"] == "matcher_session" for c in page.context.cookies()):
+            assert time.monotonic() < deadline, "no session cookie 30 s after signing in"
+            page.wait_for_timeout(100)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
