@@ -4,6 +4,7 @@ submit to the ranking delivered (p50, p95, max), errors, enquiries stored, and e
 memory (RSS) at the start, its peak and at the end.
 
 Run: .venv/bin/python benchmarks/investor_load.py [--sessions 20] [--seconds 120] [--no-browser]
+     [--pause SECONDS]   (time each visitor takes to type before each submit; 0: back to back)
 
 The 20 sessions speak Streamlit's own protocol over its WebSocket, as the browser does (a
 BackMsg with the form's widget values and the submit button's trigger; the ForwardMsgs back),
@@ -204,8 +205,11 @@ def widget_values(number: int, turn: int) -> dict[str, str]:
     }
 
 
-async def protocol_visitor(url: str, number: int, deadline: float, tally: Tally) -> None:
-    """One visitor over Streamlit's WebSocket: the page's first run, then up to 5 submits."""
+async def protocol_visitor(
+    url: str, number: int, deadline: float, tally: Tally, pause: float = 0.0
+) -> None:
+    """One visitor over Streamlit's WebSocket: the page's first run, then up to 5 submits,
+    each `pause` seconds after the ranking before it (the time a person takes to type)."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -260,6 +264,7 @@ async def protocol_visitor(url: str, number: int, deadline: float, tally: Tally)
         first = await run(socket, {})
         ids: dict[str, str] = first["ids"]  # type: ignore[assignment]
         for turn in range(PER_ADDRESS):
+            await asyncio.sleep(pause)
             if time.monotonic() >= deadline:
                 return
             states: dict[str, tuple[str, object]] = {
@@ -280,14 +285,19 @@ async def protocol_visitor(url: str, number: int, deadline: float, tally: Tally)
 
 
 async def protocol_seat(
-    url: str, deadline: float, numbers: itertools.count[int], tally: Tally, start: float
+    url: str,
+    deadline: float,
+    numbers: itertools.count[int],
+    tally: Tally,
+    start: float,
+    pause: float,
 ) -> None:
     await asyncio.sleep(start)
     while time.monotonic() < deadline:
         number = next(numbers)
         tally.sessions += 1
         try:
-            await protocol_visitor(url, number, deadline, tally)
+            await protocol_visitor(url, number, deadline, tally, pause)
         except Exception as error:  # a dropped connection or a timeout: counted, goes on
             tally.errors.append(f"{type(error).__name__}: {str(error)[:200]}")
 
@@ -309,7 +319,12 @@ async def browser_probe(
 
 
 async def load(
-    url: str, replica_urls: tuple[str, ...], sessions: int, seconds: float, browser: bool
+    url: str,
+    replica_urls: tuple[str, ...],
+    sessions: int,
+    seconds: float,
+    browser: bool,
+    pause: float = 0.0,
 ) -> tuple[Tally, Tally]:
     """The protocol sessions' tally, and the browser probe's."""
     # Warm-up, not timed: each replica loads the catalogue and the ranker once.
@@ -319,7 +334,8 @@ async def load(
     numbers = addresses()
     load_tally, probe_tally = Tally(), Tally()
     tasks = [
-        protocol_seat(url, deadline, numbers, load_tally, start=0.25 * i) for i in range(sessions)
+        protocol_seat(url, deadline, numbers, load_tally, start=0.25 * i, pause=pause)
+        for i in range(sessions)
     ]
     if browser:
         tasks.append(browser_probe(url, replica_urls, deadline, numbers, probe_tally))
@@ -372,6 +388,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--no-browser", action="store_true", help="no real-browser probe")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds each visitor takes to type before each submit (0: back to back)",
+    )
     args = parser.parse_args()
     with throwaway_postgresql() as db_url, running_replicas(db_url, trust_forwarded=True) as svc:
         replicas = svc.pids[:-1]  # the last is nginx
@@ -383,7 +405,14 @@ def main() -> None:
         cpu_before = sum(cpu_seconds(pid) for pid in replicas)
         try:
             tallies = asyncio.run(
-                load(svc.url, svc.replica_urls, args.sessions, args.seconds, not args.no_browser)
+                load(
+                    svc.url,
+                    svc.replica_urls,
+                    args.sessions,
+                    args.seconds,
+                    not args.no_browser,
+                    args.pause,
+                )
             )
         finally:
             stop.set()
@@ -391,7 +420,10 @@ def main() -> None:
         wall = time.monotonic() - started
         cpu = sum(cpu_seconds(pid) for pid in replicas) - cpu_before
         cases, counted_under = stored(db_url)
-    print(f"{args.sessions} investor sessions for {args.seconds:.0f} s, 2 replicas behind nginx")
+    print(
+        f"{args.sessions} investor sessions for {args.seconds:.0f} s, 2 replicas behind nginx, "
+        f"{args.pause:g} s typing before each submit"
+    )
     summary("submit → ranking delivered (protocol sessions)", tallies[0], args.seconds)
     if not args.no_browser:
         summary("submit → ranking shown (one real browser beside them)", tallies[1], args.seconds)
