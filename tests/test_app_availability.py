@@ -108,3 +108,93 @@ def test_staff_confirm_a_figure_in_one_click_and_the_inbox_lists_re_ranked_cases
     at.button(key=f"notice_done_{notices[0].id}").click()
     at.run()
     assert own_db.inbox.notices() == []
+
+
+# --- The date the investor needs the space by, asked in the requirement form ---
+
+
+def investor_page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def submit_requirement(at: AppTest, *, min_area: str, needed_by: str) -> None:
+    at.text_input(key="sector_text").input("新一代信息技术")
+    at.text_input(key="min_area").input(min_area)
+    at.text_input(key="location").input("东升")
+    at.text_input(key="needed_by").input(needed_by)
+    at.button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def every_card(at: AppTest) -> list[str]:
+    """The reason cards of every park (the first five, then the rest when shown)."""
+    more = [t for t in at.toggle if t.label == "Show all parks"]
+    if more:
+        more[0].set_value(True)
+        at.run()
+    return [e.value for e in at.text if e.value.startswith("•")]
+
+
+def test_an_investor_needing_space_before_a_park_frees_it_is_told_from_when(
+    own_db: Workspace,
+) -> None:
+    # A start always ahead of today, and a month needed before it.
+    start = date(utcnow().year + 1, 3, 1)
+    own_db.availability.record(
+        "P07",
+        area_m2=8000,
+        available_from=start,
+        status="available",
+        source="phone",
+        actor="li",
+    )
+    at = investor_page()
+    submit_requirement(at, min_area="5000", needed_by=f"{start.year}-01")
+    p07 = [c for c in every_card(at) if "8,000 m²" in c]
+    assert p07, every_card(at)  # its card, and the detail view when it ranks first
+    assert f"Available only from 1 March {start.year}" in p07[0]
+    assert f"later than the 1 January {start.year} needed" in p07[0]
+    assert "(phone call" in p07[0]
+
+
+def test_a_month_after_the_park_frees_its_space_is_in_time(own_db: Workspace) -> None:
+    start = date(utcnow().year + 1, 3, 1)
+    own_db.availability.record(
+        "P07",
+        area_m2=8000,
+        available_from=start,
+        status="available",
+        source="phone",
+        actor="li",
+    )
+    at = investor_page()
+    submit_requirement(at, min_area="5000", needed_by=f"{start.year}-06")
+    p07 = [c for c in every_card(at) if "8,000 m²" in c]
+    assert p07
+    assert "Available in time" in p07[0]
+    assert f"free from 1 March {start.year}, before the 1 June {start.year} needed" in p07[0]
+
+
+def test_the_date_needed_survives_a_refused_submit(own_db: Workspace) -> None:
+    at = investor_page()
+    submit_requirement(at, min_area="20亩", needed_by="2027-03")  # land, not floor area
+    assert len(at.error) == 1 and at.error[0].value.startswith("Minimum floor area")
+    assert at.text_input(key="needed_by").value == "2027-03"
+    assert not at.dataframe
+
+
+def test_a_date_that_cannot_be_read_is_one_message_naming_the_field(own_db: Workspace) -> None:
+    at = investor_page(lang="zh")
+    submit_requirement(at, min_area="5000", needed_by="明年春天")
+    # One message, naming the field and quoting the text (markdown-escaped on the page).
+    assert len(at.error) == 1
+    shown = at.error[0].value
+    assert shown.startswith("需要入驻日期") and "“明年春天”不是日期" in shown
+    assert at.text_input(key="needed_by").value == "明年春天"
+    assert at.text_input(key="min_area").value == "5000"
+    assert not at.dataframe
