@@ -198,3 +198,34 @@ def test_a_date_that_cannot_be_read_is_one_message_naming_the_field(own_db: Work
     assert at.text_input(key="needed_by").value == "明年春天"
     assert at.text_input(key="min_area").value == "5000"
     assert not at.dataframe
+
+
+def test_a_case_edit_refused_by_anothers_save_keeps_the_date_typed(own_db: Workspace) -> None:
+    case = own_db.cases.create(
+        Requirement.from_cells(sector_text="集成电路", min_area="5000"), actor="li", company="Xinhe"
+    )
+    assert case.snapshot is not None
+    # In Chinese: AppTest words the page's select options outside the session, in Chinese.
+    at = investor_page(lang="zh")
+    member = own_db.staff.add(f"t{uuid.uuid4().hex[:10]}", "correct-horse-battery")
+    at.session_state["staff_token"] = own_db.staff.start_session(member, utcnow())
+    at.run()
+    at.query_params["case"] = str(case.id)
+    at.switch_page("app_pages/case.py")
+    at.run()
+    assert not at.exception, at.exception
+    theirs = Requirement.from_cells(sector_text="人工智能", min_area="2000")
+    own_db.cases.set_requirement(case, theirs, actor="other")  # saved first
+    at.text_input(key=f"case{case.id}_s{case.snapshot.id}_needed_by").input("2027-09")
+    save = next(b for b in at.button if b.label == "保存需求并重新排名")
+    save.click()
+    at.run()
+    assert not at.exception and at.error  # refused: someone else saved first
+    stored = own_db.cases.get(case.id)
+    assert stored.requirement.needed_by is None and stored.snapshot is not None
+    # The form, under the new snapshot's keys, holds this person's date, read as its day.
+    kept = at.text_input(key=f"case{case.id}_s{stored.snapshot.id}_needed_by")
+    assert kept.value == "2027-09-01"
+    next(b for b in at.button if b.label == "保存需求并重新排名").click()
+    at.run()
+    assert own_db.cases.get(case.id).requirement.needed_by == date(2027, 9, 1)
