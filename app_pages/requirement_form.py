@@ -8,12 +8,15 @@ Not a page: st.navigation lists the pages explicitly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
 from app_pages.common import catalogue, lang, plain, ranker, t
 from matcher.areas import AreaError
+from matcher.availability import read_day
 from matcher.enquiry import enquiry_problems
+from matcher.errors import UserFacingError
 from matcher.models import Requirement, Weights
 from matcher.reasons import sector_name
 
@@ -31,6 +34,7 @@ class Cells:
     weights: Weights
     area_is_hard: bool
     location_is_hard: bool
+    needed_by: str = ""  # as typed: a month (2027-03) or a day, read by the library
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ class Contact:
 
 def _area_text(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
+
+
+def _day_text(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
 
 
 def requirement_fields(prefix: str = "", initial: Requirement | None = None) -> Cells:
@@ -76,6 +84,13 @@ def requirement_fields(prefix: str = "", initial: Requirement | None = None) -> 
         value=_area_text(start.max_area_m2),
         key=f"{prefix}max_area",
         help=t("area_help"),
+    )
+    needed_text = middle.text_input(
+        t("needed_by"),
+        value=_day_text(start.needed_by),
+        key=f"{prefix}needed_by",
+        help=t("needed_by_help"),
+        placeholder=t("needed_by_placeholder"),
     )
     location_text = right.text_input(
         t("location_text"),
@@ -119,6 +134,7 @@ def requirement_fields(prefix: str = "", initial: Requirement | None = None) -> 
         weights=Weights(sector=w_sector, area=w_area, location=w_location),
         area_is_hard=hard_area,
         location_is_hard=hard_location,
+        needed_by=needed_text,
     )
 
 
@@ -138,6 +154,15 @@ def contact_fields(prefix: str = "") -> Contact:
 def read_requirement(cells: Cells) -> Requirement | None:
     """The requirement, or None after one error message (the user's text shown literally)."""
     default = ranker().default_weights
+    needed_by: date | None = None
+    if cells.needed_by.strip():
+        try:
+            needed_by = read_day(cells.needed_by)
+        except UserFacingError as error:
+            # Named by the field's label; the message quotes the text, escaped for markdown.
+            message = t("field_value", field=t("needed_by"), value=error.message.in_(lang()))
+            st.error(plain(message))
+            return None
     try:
         return Requirement.from_cells(
             sector_text=cells.sector_text,
@@ -151,6 +176,7 @@ def read_requirement(cells: Cells) -> Requirement | None:
             area_is_hard=cells.area_is_hard,
             location_is_hard=cells.location_is_hard,
             area_limit_m2=ranker().area_limit_m2,
+            needed_by=needed_by,
         )
     except AreaError as error:
         # The message quotes what the user typed: escaped, so it is never read as markdown.
