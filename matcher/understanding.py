@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matcher.areas import AreaRange, area_in_text
-from matcher.cues import Cues, Strength
+from matcher.cues import Cues, Role, Strength
 from matcher.errors import UsageError
 from matcher.i18n import Text, both, joined, say
 from matcher.location import Gazetteer, PlaceHit
@@ -337,6 +337,28 @@ def _understood(
     )
 
 
+def _applications(hits: list[SectorHit], roles: list[Role], norm: str, cues: Cues) -> list[Role]:
+    """The roles with each sector named as a product's application domain ("optical modules
+    for data centres") read as the customers': only where a sector the company itself names
+    comes before the "for" in its clause."""
+    spans = cues.applications(norm)
+    if not spans:
+        return roles
+    own = ("own", "main", "secondary")
+    result = list(roles)
+    for i, hit in enumerate(hits):
+        if roles[i] not in own or hit.start < 0:
+            continue
+        for clause_start, cue_start, stop in spans:
+            if cue_start <= hit.start < stop and any(
+                roles[j] in own and clause_start <= other.start and other.end <= cue_start
+                for j, other in enumerate(hits)
+            ):
+                result[i] = "customers"
+                break
+    return result
+
+
 def _read_clauses(
     hits: list[SectorHit], norm: str, cues: Cues
 ) -> tuple[list[SectorHit], list[float], list[Text]]:
@@ -350,6 +372,7 @@ def _read_clauses(
     clauses = cues.clauses(norm)
     names = cues.company_names(norm)
     roles = [cues.role_of(clauses, h.start) if h.start >= 0 else "own" for h in hits]
+    roles = _applications(hits, roles, norm, cues)
     in_name = [any(s <= h.start < e for s, e in names) for h in hits]
     dropped: dict[str, list[str]] = {}
 
