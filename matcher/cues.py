@@ -429,6 +429,14 @@ class Cues:
                 chars[clause.cue_end : clause.end] = " " * (clause.end - clause.cue_end)
         return "".join(chars)
 
+    def where_unwanted(self, norm: str) -> str:
+        """The text with only what a negated clause says it does not want left ("不要北边")."""
+        chars = [" "] * len(norm)
+        for clause in self.clauses(norm):
+            if clause.role == "negated":
+                chars[clause.cue_end : clause.end] = norm[clause.cue_end : clause.end]
+        return "".join(chars)
+
     def cue_words(self) -> tuple[str, ...]:
         """Words that say how something is wanted, not which trade (taken out of an
         unrecognised sector before it is quoted back)."""

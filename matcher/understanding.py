@@ -260,6 +260,8 @@ def _places_many(
         named[i] = [
             h for h in hits if h.place.kind != "zone" or cues.zone_word_counts(norms[i], h.surface)
         ]
+        if not named[i]:
+            named[i] = _other_zone(gazetteer, cues, normalize(texts[i][0]))
     asked = [i for i, (_, location) in enumerate(texts) if location.strip()]
     in_location = gazetteer.find_many([texts[i][1].strip() for i in asked])
     for i, hits in zip(asked, in_location, strict=True):
@@ -271,6 +273,25 @@ def _places_many(
         must = any(cues.strength(norms[i], h.surface) == "must" for h in hits)
         places[i] = (hits, bool(hits), hits, "must" if must else "prefer")
     return places
+
+
+def _other_zone(gazetteer: Gazetteer, cues: Cues, norm: str) -> list[PlaceHit]:
+    """Where the text names no place it wants but one of the district's two zones it does not
+    ("不要北边，做卫星通信"): the other zone, preferred."""
+    zones = [p for p in gazetteer.places if p.kind == "zone"]
+    if len(zones) != 2:
+        return []
+    unwanted = _ASCII_PUNCT.sub(" ", cues.where_unwanted(norm))
+    if not unwanted.strip():
+        return []
+    hits = gazetteer.find(unwanted, fuzzy=False)
+    said = {h.place.place_id: h for h in hits if h.place.kind == "zone"}
+    said = {k: h for k, h in said.items() if cues.zone_word_counts(unwanted, h.surface)}
+    if len(said) != 1:
+        return []
+    (hit,) = said.values()
+    other = next(z for z in zones if z.place_id != hit.place.place_id)
+    return [PlaceHit(other, other.name_zh, instead_of=hit.surface)]
 
 
 def _places(

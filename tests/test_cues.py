@@ -313,3 +313,26 @@ def test_risk_control_for_banks_is_fintech(ranker: Ranker) -> None:
     assert weights["fintech"] >= 1.0
     top = [m.park_id for m in ranked(ranker, "面向银行提供大数据风控平台")[:3]]
     assert "P07" in top  # the one park publishing fintech (as a supporting direction)
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("不要北边，做卫星通信", "south"),
+        ("we do satellite communications, not in the south", "north"),
+    ],
+)
+def test_not_wanting_one_of_the_two_zones_prefers_the_other_and_says_so(
+    ranker: Ranker, text: str, wanted: str
+) -> None:
+    seen = ranker.understand(Requirement(sector_text=text))
+    assert [h.place.zone for h in seen.place_hits] == [wanted]
+    assert seen.location_must is False
+    top = ranked(ranker, text)[0]  # the sector orders first: a preference only orders within
+    assert "不要" in reasons(top) and "优先" in reasons(top)
+    assert "so" in reasons(top, "en") and "preferred" in reasons(top, "en")
+
+
+def test_a_zone_wanted_in_the_text_wins_over_one_not_wanted(ranker: Ranker) -> None:
+    seen = ranker.understand(Requirement(sector_text="不要南边的，北部的园区，做集成电路设计"))
+    assert [h.instead_of for h in seen.place_hits] == [""]
