@@ -929,7 +929,9 @@ class LocationComparison:
         place = hit.place
         reasons: list[Text] = []
         named = both(place.name_zh, place.name_en)
-        if seen.places_from_sector_text:
+        if seen.places_from_sector_text and hit.instead_of:
+            reasons.append(say_why.location_instead_of(_as_written(hit), hit.instead_of))
+        elif seen.places_from_sector_text:
             reasons.append(say_why.location_from_sector_text(_as_written(hit), seen.location_must))
         elif written := self._overruled(readings, row):
             words = joined(both(w, w) for w in written)

@@ -15,7 +15,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -34,6 +34,8 @@ Strength = Literal["prefer", "must"]
 
 # Clauses end at punctuation (half- and full-width after NFKC), a dash or an English " and ".
 _CLAUSE_END = re.compile(r"[,;。.!?:()\[\]【】/|\n、，；！？：（）—–]+|\s+-\s+|\s+and\s+")
+# Of those, the ones that only separate the items of a list ("政府、金融", "banks and insurers").
+_LIST_SEPARATORS = ("、", "and")
 
 
 class _Zones(BaseModel):
@@ -55,6 +57,7 @@ class _Clauses(BaseModel):
     customers: tuple[str, ...] = ()
     customers_for: tuple[str, ...] = ()
     customers_until: tuple[str, ...] = ()
+    customers_after_product: tuple[str, ...] = ()
     background: tuple[str, ...] = ()
     main: tuple[str, ...] = ()
     secondary: tuple[str, ...] = ()
@@ -187,6 +190,7 @@ class Cues:
     customers: tuple[str, ...] = ()
     customers_for: tuple[str, ...] = ()
     customers_until: tuple[str, ...] = ()
+    customers_after_product: tuple[str, ...] = ()
     background: tuple[str, ...] = ()
     main: tuple[str, ...] = ()
     secondary: tuple[str, ...] = ()
@@ -229,14 +233,55 @@ class Cues:
         return known
 
     def _clauses(self, norm: str) -> list[Clause]:
-        found = []
+        found: list[Clause] = []
         start = 0
-        for end_match in [*_CLAUSE_END.finditer(norm), None]:
+        ends = [*_CLAUSE_END.finditer(norm), None]
+        listing: tuple[str, ...] | None = None  # a customers' list goes on: its until-words
+        for at, end_match in enumerate(ends):
             end = end_match.start() if end_match else len(norm)
             if end > start:
-                found.append(self._clause(norm, start, end))
+                clause = self._clause(norm, start, end)
+                if listing is not None and clause.role == "own":
+                    clause = self._listed_customers(norm, start, end, listing)
+                elif listing is not None and clause.role == "customers":
+                    clause = replace(clause, cue_end=start)  # "…、能源行业客户"
+                found.append(clause)
+                listing = self._list_goes_on(norm, clause, end_match, ends[at + 1 :])
             start = end_match.end() if end_match else len(norm)
         return found
+
+    def _listed_customers(
+        self, norm: str, start: int, end: int, until_words: tuple[str, ...]
+    ) -> Clause:
+        """An item of a list that a customers' cue opened ("服务对象涵盖政府、金融和能源行业客户"):
+        the customers' too, up to where the company's own activity starts again."""
+        until = _find(until_words, norm[start:end]) if until_words else None
+        return Clause(start, end, "customers", start, -1 if until is None else start + until[0])
+
+    def _list_goes_on(
+        self,
+        norm: str,
+        clause: Clause,
+        end_match: re.Match[str] | None,
+        later: Sequence[re.Match[str] | None],
+    ) -> tuple[str, ...] | None:
+        """Whether the customers' list in `clause` goes on past its end: it names the customers
+        up to its end and is cut off by a list's separator (、, " and ", or a comma that a later
+        、 or " and " shows to be inside the list). Returns the words that would end the
+        customers' part in the next item (those of a "面向…" cue), or None."""
+        if clause.role != "customers" or clause.role_end >= 0 or end_match is None:
+            return None
+        separator = end_match.group().strip()
+        if separator not in _LIST_SEPARATORS:
+            if separator not in (",", "，") or not later or later[0] is None:
+                return None
+            if later[0].group().strip() not in _LIST_SEPARATORS:
+                return None
+        cue = _find(self._all_customers, norm[clause.start : clause.end])
+        opened_by_object = cue is not None and (
+            norm[clause.start + cue[0] : clause.start + cue[1]] in self.customers_for
+        )
+        return self.customers_until if opened_by_object else ()
 
     def _clause(self, norm: str, start: int, end: int) -> Clause:
         text = norm[start:end]
@@ -254,6 +299,10 @@ class Cues:
             cue = _find(words, text)
             if cue is None:
                 continue
+            if role == "background":
+                # Only the phrase from the cue on is background ("成立于2015年", "founded in
+                # 2020 by …"): a trade named before it in the clause is the company's own.
+                return Clause(start, end, "background", start + cue[0])
             if role != "customers":
                 return Clause(start, end, role, start)  # type: ignore[arg-type]
             until = self._customers_end(text, cue)
@@ -270,6 +319,26 @@ class Cues:
             return -1
         until = _find(self.customers_until, text, cue[1])
         return -1 if until is None else until[0]
+
+    def applications(self, norm: str) -> list[tuple[int, int, int]]:
+        """(clause start, cue start, end) of each application domain named after a
+        `customers_after_product` word ("optical modules for data centres"): from the word
+        to where the company's own activity starts again or its clause ends. Whether a
+        product comes before it (between clause start and cue start) is the caller's to say."""
+        spans: list[tuple[int, int, int]] = []
+        if not self.customers_after_product:
+            return spans
+        start = 0
+        for end_match in [*_CLAUSE_END.finditer(norm), None]:
+            end = end_match.start() if end_match else len(norm)
+            at = start
+            while at < end and (cue := _find(self.customers_after_product, norm[:end], at)):
+                until = _find(self.customers_until, norm[:end], cue[1])
+                stop = end if until is None else until[0]
+                spans.append((start, cue[0], stop))
+                at = max(stop, cue[1])
+            start = end_match.end() if end_match else len(norm)
+        return spans
 
     def role_of(self, clauses: Sequence[Clause], position: int) -> Role:
         """The role of the words at `position` (own where no clause holds it)."""
@@ -356,10 +425,16 @@ class Cues:
         negation ("不要南边的", "not in the south")."""
         chars = list(norm)
         for clause in self.clauses(norm):
-            if clause.role == "background":
-                chars[clause.start : clause.end] = " " * (clause.end - clause.start)
-            elif clause.role == "negated":
+            if clause.role == "background" or clause.role == "negated":
                 chars[clause.cue_end : clause.end] = " " * (clause.end - clause.cue_end)
+        return "".join(chars)
+
+    def where_unwanted(self, norm: str) -> str:
+        """The text with only what a negated clause says it does not want left ("不要北边")."""
+        chars = [" "] * len(norm)
+        for clause in self.clauses(norm):
+            if clause.role == "negated":
+                chars[clause.cue_end : clause.end] = norm[clause.cue_end : clause.end]
         return "".join(chars)
 
     def cue_words(self) -> tuple[str, ...]:
@@ -392,6 +467,7 @@ def load_cues(path: Path) -> Cues:
         customers=_words(clauses.customers),
         customers_for=_words(clauses.customers_for),
         customers_until=_words(clauses.customers_until),
+        customers_after_product=_words(clauses.customers_after_product),
         background=_words(clauses.background),
         main=_words(clauses.main),
         secondary=_words(clauses.secondary),

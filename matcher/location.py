@@ -31,6 +31,9 @@ class PlaceHit:
 
     place: Place
     surface: str
+    # Read as the other of the district's two zones because the text does not want this one
+    # ("不要北边"): the words as written, else "".
+    instead_of: str = ""
 
 
 def _pinyin_keys(place: Place) -> set[str]:

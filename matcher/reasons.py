@@ -336,6 +336,11 @@ def location_from_sector_text(place: Text, must: bool = False) -> Text:
     )
 
 
+def location_instead_of(place: Text, unwanted: str) -> Text:
+    """A zone preferred because the text does not want the district's other one."""
+    return say("reason_location_instead_of", place=place, unwanted=unwanted)
+
+
 def location_field_wins(words: Text, field: str) -> Text:
     """The sector text names a place too, but the location field was filled: it decides."""
     return say("reason_location_field_wins", words=words, field=field)

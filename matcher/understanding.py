@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matcher.areas import AreaRange, area_in_text
-from matcher.cues import Cues, Strength
+from matcher.cues import Cues, Role, Strength
 from matcher.errors import UsageError
 from matcher.i18n import Text, both, joined, say
 from matcher.location import Gazetteer, PlaceHit
@@ -260,6 +260,8 @@ def _places_many(
         named[i] = [
             h for h in hits if h.place.kind != "zone" or cues.zone_word_counts(norms[i], h.surface)
         ]
+        if not named[i]:
+            named[i] = _other_zone(gazetteer, cues, normalize(texts[i][0]))
     asked = [i for i, (_, location) in enumerate(texts) if location.strip()]
     in_location = gazetteer.find_many([texts[i][1].strip() for i in asked])
     for i, hits in zip(asked, in_location, strict=True):
@@ -271,6 +273,25 @@ def _places_many(
         must = any(cues.strength(norms[i], h.surface) == "must" for h in hits)
         places[i] = (hits, bool(hits), hits, "must" if must else "prefer")
     return places
+
+
+def _other_zone(gazetteer: Gazetteer, cues: Cues, norm: str) -> list[PlaceHit]:
+    """Where the text names no place it wants but one of the district's two zones it does not
+    ("不要北边，做卫星通信"): the other zone, preferred."""
+    zones = [p for p in gazetteer.places if p.kind == "zone"]
+    if len(zones) != 2:
+        return []
+    unwanted = _ASCII_PUNCT.sub(" ", cues.where_unwanted(norm))
+    if not unwanted.strip():
+        return []
+    hits = gazetteer.find(unwanted, fuzzy=False)
+    said = {h.place.place_id: h for h in hits if h.place.kind == "zone"}
+    said = {k: h for k, h in said.items() if cues.zone_word_counts(unwanted, h.surface)}
+    if len(said) != 1:
+        return []
+    (hit,) = said.values()
+    other = next(z for z in zones if z.place_id != hit.place.place_id)
+    return [PlaceHit(other, other.name_zh, instead_of=hit.surface)]
 
 
 def _places(
@@ -337,6 +358,28 @@ def _understood(
     )
 
 
+def _applications(hits: list[SectorHit], roles: list[Role], norm: str, cues: Cues) -> list[Role]:
+    """The roles with each sector named as a product's application domain ("optical modules
+    for data centres") read as the customers': only where a sector the company itself names
+    comes before the "for" in its clause."""
+    spans = cues.applications(norm)
+    if not spans:
+        return roles
+    own = ("own", "main", "secondary")
+    result = list(roles)
+    for i, hit in enumerate(hits):
+        if roles[i] not in own or hit.start < 0:
+            continue
+        for clause_start, cue_start, stop in spans:
+            if cue_start <= hit.start < stop and any(
+                roles[j] in own and clause_start <= other.start and other.end <= cue_start
+                for j, other in enumerate(hits)
+            ):
+                result[i] = "customers"
+                break
+    return result
+
+
 def _read_clauses(
     hits: list[SectorHit], norm: str, cues: Cues
 ) -> tuple[list[SectorHit], list[float], list[Text]]:
@@ -350,6 +393,7 @@ def _read_clauses(
     clauses = cues.clauses(norm)
     names = cues.company_names(norm)
     roles = [cues.role_of(clauses, h.start) if h.start >= 0 else "own" for h in hits]
+    roles = _applications(hits, roles, norm, cues)
     in_name = [any(s <= h.start < e for s, e in names) for h in hits]
     dropped: dict[str, list[str]] = {}
 

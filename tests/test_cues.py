@@ -224,3 +224,115 @@ def test_a_stage_refining_an_unknown_sector_is_refused(data_copy: Path) -> None:
     )
     with pytest.raises(CatalogueError, match="nosuch"):
         load_catalogue(data_copy)
+
+
+def weights_of(ranker: Ranker, text: str) -> dict[str, float]:
+    seen = ranker.understand(Requirement(sector_text=text))
+    found: dict[str, float] = {}
+    for hit, weight in zip(seen.sector_hits, seen.sector_weights, strict=True):
+        found[hit.sector_id] = max(found.get(hit.sector_id, 0.0), weight)
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本公司主要从事网络安全产品研发，服务对象涵盖政府、金融和能源行业客户。",
+        "we make cybersecurity software; our customers are banks, insurers and energy firms",
+    ],
+)
+def test_a_list_of_customers_stays_the_customers_until_its_clause_ends(
+    ranker: Ranker, text: str
+) -> None:
+    weights = weights_of(ranker, text)
+    assert weights["cybersecurity"] >= 1.0
+    assert weights.get("fintech", 0.0) < 0.5
+    assert weights.get("future_energy", 0.0) < 0.5
+
+
+def test_after_a_customers_list_the_company_own_activity_is_read_again(ranker: Ranker) -> None:
+    weights = weights_of(ranker, "客户包括银行、保险公司，我们做网络安全")
+    assert weights["cybersecurity"] >= 1.0
+    weights = weights_of(ranker, "面向医院、药企提供网络安全服务")
+    assert weights["cybersecurity"] >= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "domains"),
+    [
+        (
+            "一家新材料公司，主营碳纤维复合材料，产品用于航空航天和新能源汽车",
+            "new_materials",
+            {"aerospace"},
+        ),
+        ("silicon photonics optical modules for data centres", "optoelectronics", {"computing"}),
+        ("we design LiDAR for autonomous vehicles", "optoelectronics", {"autonomous"}),
+    ],
+)
+def test_what_a_product_is_used_for_counts_like_its_customers(
+    ranker: Ranker, text: str, own: str, domains: set[str]
+) -> None:
+    weights = weights_of(ranker, text)
+    assert weights[own] >= 1.0
+    for domain in domains:
+        assert 0.0 < weights[domain] < 0.5
+
+
+def test_for_without_a_product_before_it_is_no_application() -> None:
+    cues = load_cues(Path(__file__).parents[1] / "data" / "reading.toml")
+    norm = normalize("looking for an autonomous driving test site")
+    # A span is offered, but nothing the company names comes before "for" in its clause.
+    assert all(norm[start:cue].strip() == "looking" for start, cue, _ in cues.applications(norm))
+
+
+@pytest.mark.parametrize(
+    ("text", "trade"),
+    [
+        ("一家工业机器人企业，成立于2015年", "embodied"),
+        ("我们是做工业机器人的企业成立于2015年", "embodied"),
+        ("QuantaLeap is a quantum technology company founded in 2020 by physicists", "quantum"),
+    ],
+)
+def test_a_history_cue_leaves_out_only_its_own_phrase(
+    ranker: Ranker, text: str, trade: str
+) -> None:
+    seen = ranker.understand(Requirement(sector_text=text))
+    assert trade in {h.sector_id for h in seen.sector_hits}
+    assert not any("团队、融资或经历" in n.zh for n in seen.sector_notes)
+
+
+def test_the_team_after_a_history_cue_is_still_background(ranker: Ranker) -> None:
+    seen = ranker.understand(
+        Requirement(sector_text="a quantum computing company founded by aerospace engineers")
+    )
+    assert "aerospace" not in {h.sector_id for h in seen.sector_hits}
+
+
+def test_risk_control_for_banks_is_fintech(ranker: Ranker) -> None:
+    weights = weights_of(ranker, "面向银行提供大数据风控平台")
+    assert weights["fintech"] >= 1.0
+    top = [m.park_id for m in ranked(ranker, "面向银行提供大数据风控平台")[:3]]
+    assert "P07" in top  # the one park publishing fintech (as a supporting direction)
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("不要北边，做卫星通信", "south"),
+        ("we do satellite communications, not in the south", "north"),
+    ],
+)
+def test_not_wanting_one_of_the_two_zones_prefers_the_other_and_says_so(
+    ranker: Ranker, text: str, wanted: str
+) -> None:
+    seen = ranker.understand(Requirement(sector_text=text))
+    assert [h.place.zone for h in seen.place_hits] == [wanted]
+    assert seen.location_must is False
+    top = ranked(ranker, text)[0]  # the sector orders first: a preference only orders within
+    assert "不要" in reasons(top) and "优先" in reasons(top)
+    assert "so" in reasons(top, "en") and "preferred" in reasons(top, "en")
+
+
+def test_a_zone_wanted_in_the_text_wins_over_one_not_wanted(ranker: Ranker) -> None:
+    seen = ranker.understand(Requirement(sector_text="不要南边的，北部的园区，做集成电路设计"))
+    assert [h.instead_of for h in seen.place_hits] == [""]
