@@ -60,12 +60,12 @@ def safe_file_name(name: str) -> str:
 DOWNLOAD_CHUNK_ROWS = 50_000
 
 
-def reader_chunks(result: bytes, lang: Lang, scale: ShownScale) -> Iterator[pd.DataFrame]:
-    """A kept result (Parquet, for any reader) worded in `lang`, chunk by chunk; at least one
-    chunk (an empty result still has its headers)."""
+def reader_chunks(result: bytes | Path, lang: Lang, scale: ShownScale) -> Iterator[pd.DataFrame]:
+    """A kept result (Parquet, for any reader; its bytes or its file) worded in `lang`, chunk
+    by chunk; at least one chunk (an empty result still has its headers)."""
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(io.BytesIO(result))
+    parquet = pq.ParquetFile(str(result) if isinstance(result, Path) else io.BytesIO(result))
     empty = True
     for batch in parquet.iter_batches(batch_size=DOWNLOAD_CHUNK_ROWS):
         empty = False
@@ -140,6 +140,25 @@ def stored_for_reader(data: bytes, stored_as: str, lang: Lang, scale: ShownScale
     if not stored_as.endswith(".parquet"):
         return data
     return csv_file_bytes(reader_chunks(data, lang, scale))
+
+
+# Bytes a kept CSV (an earlier version's result) is sent in at a time.
+SEND_BYTES = 1024 * 1024
+
+
+def stored_csv_chunks(path: Path, stored_as: str, lang: Lang, scale: ShownScale) -> Iterator[bytes]:
+    """A kept result's file as stored_for_reader words it, piece by piece, the same bytes:
+    a Parquet result as the library's CSV chunk by chunk (memory holds one chunk); a CSV kept
+    by an earlier version, as it was."""
+    if not stored_as.endswith(".parquet"):
+        with path.open("rb") as handle:
+            while piece := handle.read(SEND_BYTES):
+                yield piece
+        return
+    for i, frame in enumerate(reader_chunks(path, lang, scale)):
+        buffer = io.BytesIO()
+        write_csv(frame, buffer, append=i > 0)
+        yield buffer.getvalue()
 
 
 def release_memory() -> None:
