@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from app_pages.batch_download import result_url
 from app_pages.batch_state import (
     HELD_KEY,
     BatchRun,
@@ -17,7 +18,6 @@ from app_pages.batch_state import (
     release_memory,
     run_key,
     safe_file_name,
-    stored_for_reader,
 )
 from app_pages.common import catalogue, lang, local_time, plain, require_staff, staff_workspace, t
 from matcher.batch import for_reader, run_batch
@@ -171,23 +171,21 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
 
 
 def fetch_result(past: StoredRun) -> HeldResult:
-    """A past run's result as a CSV in the page's language, or what to tell the person when
-    it cannot be had (let go, deleted, changed): read once, on the click that asks for it."""
+    """Where a past run's result downloads as a CSV in the page's language, or what to tell
+    the person when it cannot be had (let go, deleted, changed): checked once, on the click
+    that asks for it, part by part through a file (never the whole result in memory). The
+    download itself streams from the database (app_pages.batch_download), on any replica."""
     language = lang()
     try:
-        data = stored_for_reader(
-            staff_workspace().batch_runs.result(past.id),
-            past.result_path,
-            language,
-            catalogue().tuning.shown,
-        )
+        with tempfile.TemporaryDirectory() as folder, (Path(folder) / "result").open("wb") as out:
+            staff_workspace().batch_runs.result_into(past.id, out)
     except UserFacingError as error:
         return HeldResult(past.id, language, None, plain(error.message.in_(language)))
     except Exception:  # a result that cannot be read back: said, never a traceback
         LOG.exception("reading back the result of batch run %s failed", past.id)
         problem = say("batch_result_changed", run=past.id).in_(language)
         return HeldResult(past.id, language, None, plain(problem))
-    return HeldResult(past.id, language, data, None)
+    return HeldResult(past.id, language, result_url(past.id, language), None)
 
 
 def show_history() -> None:
@@ -225,17 +223,11 @@ def show_history() -> None:
             st.session_state[HELD_KEY] = held
         if held is None or held.run_id != past.id or held.lang != lang():
             continue
-        if held.data is None:
+        if held.url is None:
             st.error(held.problem)
             continue
-        right.download_button(
-            t("batch_redownload", run=past.id),
-            data=held.data,
-            file_name=f"batch-{past.id}-matches.csv",
-            mime="text/csv",
-            key=f"batch_history_{past.id}",
-            on_click="ignore",
-        )
+        # A link, not a download button: the server streams the file, and holds none of it.
+        right.link_button(t("batch_redownload", run=past.id), held.url)
 
 
 staff = require_staff()

@@ -32,12 +32,12 @@ HELD_KEY = "batch_history_held"
 
 @dataclass(frozen=True)
 class HeldResult:
-    """A past run's result asked for on the page: the CSV in `lang`, or the problem said
-    instead (`data` None)."""
+    """A past run's result asked for on the page: where its CSV in `lang` streams from
+    (app_pages.batch_download), or the problem said instead (`url` None)."""
 
     run_id: int
     lang: Lang
-    data: bytes | None
+    url: str | None
     problem: str | None
 
 

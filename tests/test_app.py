@@ -1003,12 +1003,14 @@ def test_a_batch_run_is_recorded_and_can_be_downloaded_again(app: AppTest) -> No
     stored = pd.read_csv(io.BytesIO(again), encoding="utf-8-sig")
     assert set(stored["Request ID"]) == {"A", "B"}
     assert any(name in t.value for t in app.text)  # the history lists it
-    # Its result is read on the click that asks for it, then offered as a download.
-    assert f"重新下载 #{run.id}" not in [b.label for b in app.get("download_button")]
+    # Its result is checked on the click that asks for it, then offered as a link the server
+    # streams (app_pages.batch_download), in the page's language.
+    assert not [b for b in app.get("link_button") if b.proto.label == f"重新下载 #{run.id}"]
     app.button(key=f"batch_get_{run.id}").click()
     app.run()
     assert not app.exception and not app.error
-    assert f"重新下载 #{run.id}" in [b.label for b in app.get("download_button")]
+    [link] = [b for b in app.get("link_button") if b.proto.label == f"重新下载 #{run.id}"]
+    assert link.proto.url == f"batch-result/{run.id}.csv?lang=zh"
 
 
 def test_a_deleted_batch_result_is_said_in_the_page(app: AppTest) -> None:
@@ -1031,7 +1033,7 @@ def test_a_deleted_batch_result_is_said_in_the_page(app: AppTest) -> None:
     assert [e.value.replace("\\#", "#") for e in app.error] == [
         f"批量匹配 #{run.id} 的结果已无法读取（已被删除），请重新运行该文件"
     ]
-    assert f"重新下载 #{run.id}" not in [b.label for b in app.get("download_button")]
+    assert not [b for b in app.get("link_button") if b.proto.label == f"重新下载 #{run.id}"]
 
 
 def test_the_preview_is_bounded_but_the_summary_counts_every_row(app: AppTest) -> None:
