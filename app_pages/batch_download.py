@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from app_pages.batch_state import stored_csv_chunks
+from app_pages.batch_state import release_memory, stored_csv_chunks
 from app_pages.gate import signed_in_staff
 from matcher.errors import UserFacingError
 from matcher.i18n import LANGS, Lang, say
@@ -73,6 +73,7 @@ async def _download(request: Request) -> Response:
 
     def forget() -> None:
         shutil.rmtree(folder, ignore_errors=True)
+        release_memory()
 
     try:
         body = fetched()

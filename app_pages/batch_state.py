@@ -60,14 +60,16 @@ def safe_file_name(name: str) -> str:
 DOWNLOAD_CHUNK_ROWS = 50_000
 
 
-def reader_chunks(result: bytes | Path, lang: Lang, scale: ShownScale) -> Iterator[pd.DataFrame]:
+def reader_chunks(
+    result: bytes | Path, lang: Lang, scale: ShownScale, rows: int = DOWNLOAD_CHUNK_ROWS
+) -> Iterator[pd.DataFrame]:
     """A kept result (Parquet, for any reader; its bytes or its file) worded in `lang`, chunk
     by chunk; at least one chunk (an empty result still has its headers)."""
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(str(result) if isinstance(result, Path) else io.BytesIO(result))
     empty = True
-    for batch in parquet.iter_batches(batch_size=DOWNLOAD_CHUNK_ROWS):
+    for batch in parquet.iter_batches(batch_size=rows):
         empty = False
         table = pa.Table.from_batches([batch], schema=parquet.schema_arrow)
         yield for_reader(table.to_pandas(), lang, scale)
@@ -142,8 +144,10 @@ def stored_for_reader(data: bytes, stored_as: str, lang: Lang, scale: ShownScale
     return csv_file_bytes(reader_chunks(data, lang, scale))
 
 
-# Bytes a kept CSV (an earlier version's result) is sent in at a time.
+# Bytes a kept CSV (an earlier version's result) is sent in at a time, and rows of a Parquet
+# result converted at a time: a streamed download holds one such piece while it is sent.
 SEND_BYTES = 1024 * 1024
+SEND_ROWS = 10_000
 
 
 def stored_csv_chunks(path: Path, stored_as: str, lang: Lang, scale: ShownScale) -> Iterator[bytes]:
@@ -155,7 +159,7 @@ def stored_csv_chunks(path: Path, stored_as: str, lang: Lang, scale: ShownScale)
             while piece := handle.read(SEND_BYTES):
                 yield piece
         return
-    for i, frame in enumerate(reader_chunks(path, lang, scale)):
+    for i, frame in enumerate(reader_chunks(path, lang, scale, SEND_ROWS)):
         buffer = io.BytesIO()
         write_csv(frame, buffer, append=i > 0)
         yield buffer.getvalue()
