@@ -131,15 +131,19 @@ def show_run(run: BatchRun) -> None:
     )
     a, b = st.columns(2)
     language, scale = lang(), catalogue().tuning.shown
-    # Deferred downloads that do not rerun the page: a click builds the file once.
-    a.download_button(
-        t("batch_download"),
-        data=lambda: run.csv(language, scale),
-        file_name="matches.csv",
-        mime="text/csv",
-        key="batch_csv",
-        on_click="ignore",
-    )
+    if run.stored_id is not None:
+        # Recorded: a link the server streams from the workspace, holding none of the file.
+        a.link_button(t("batch_download"), result_url(run.stored_id, language))
+    else:
+        # Deferred downloads that do not rerun the page: a click builds the file once.
+        a.download_button(
+            t("batch_download"),
+            data=lambda: run.csv(language, scale),
+            file_name="matches.csv",
+            mime="text/csv",
+            key="batch_csv",
+            on_click="ignore",
+        )
     b.download_button(
         t("batch_download_xlsx"),
         data=lambda: run.xlsx(language, scale),
@@ -154,7 +158,7 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
     """Keep the run and its result (Parquet) in the workspace, so it can be downloaded again."""
     summary = run.summary
     try:
-        staff_workspace().batch_runs.record(
+        stored = staff_workspace().batch_runs.record(
             file_name=run.file_name,
             input_data=content,
             options=options,
@@ -168,6 +172,8 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
     except Exception as error:  # the result is still shown and downloadable
         LOG.exception("recording the batch run of %r failed", run.file_name)
         st.warning(t("field_value", field=t("batch_record_failed"), value=plain(error)))
+        return
+    run.stored_id = stored.id
 
 
 def fetch_result(past: StoredRun) -> HeldResult:

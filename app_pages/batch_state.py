@@ -102,6 +102,8 @@ class BatchRun:
         self.file_name = file_name
         self.summary = summary
         self.result = result
+        # The run's id once recorded in the workspace: its CSV then streams from there.
+        self.stored_id: int | None = None
         parquet = pq.ParquetFile(io.BytesIO(result))
         self.rows = parquet.metadata.num_rows
         self.preview = next(iter(reader_chunks_raw(result, PREVIEW_ROWS)))

@@ -121,14 +121,18 @@ def rows_for_mb(megabytes: float) -> int:
         return int(megabytes * 1e6 / (sample.stat().st_size / 20_000))
 
 
-def streamed_download(page: Page, url: str, saved: Path) -> None:
-    """The run's CSV through the history's link (app_pages/batch_download.py), read by this
-    process in 1 MB pieces with the page's session cookie, so only the server's memory counts."""
+def streamed_download(page: Page, url: str, saved: Path, from_history: bool) -> None:
+    """The run's CSV through its link (app_pages/batch_download.py; the history's, checked
+    on a click first, with `from_history`), read by this process in 1 MB pieces with the
+    page's session cookie, so only the server's memory counts."""
     import urllib.request
     from urllib.parse import urljoin
 
-    page.get_by_role("button", name="取回 #1 的结果").click()
-    href = page.get_by_role("link", name="重新下载 #1").get_attribute("href", timeout=1_200_000)
+    link = page.get_by_role("link", name="下载结果 CSV")
+    if from_history:
+        page.get_by_role("button", name="取回 #1 的结果").click()
+        link = page.get_by_role("link", name="重新下载 #1")
+    href = link.get_attribute("href", timeout=1_200_000)
     assert href is not None
     cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "matcher_session")
     request = urllib.request.Request(urljoin(f"{url}/batch", href))
@@ -140,8 +144,8 @@ def streamed_download(page: Page, url: str, saved: Path) -> None:
 
 def one_in_browser(rows: int, streamed: bool = False) -> None:
     """The Batch page in a real `streamlit run serve.py` and chromium, signed in as staff:
-    upload, match, then one CSV download (the page's button, or with `streamed` the
-    history's streamed link); the server's memory at each step."""
+    upload, match, then one CSV download (the run's link, or with `streamed` the history's);
+    the server's memory at each step."""
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT))
@@ -171,12 +175,7 @@ def one_in_browser(rows: int, streamed: bool = False) -> None:
                 after_match = server_memory_mb(server.pid)
                 started = time.perf_counter()
                 saved = Path(folder) / "matches.csv"
-                if streamed:
-                    streamed_download(page, url, saved)
-                else:
-                    with page.expect_download(timeout=1_200_000) as download:
-                        page.get_by_role("button", name="下载结果 CSV").click()
-                    download.value.save_as(saved)
+                streamed_download(page, url, saved, from_history=streamed)
                 first_csv = time.perf_counter() - started
                 after_download = server_memory_mb(server.pid)
                 browser.close()
@@ -203,7 +202,7 @@ def main() -> None:
     parser.add_argument("--browser", action="store_true", help="real server and chromium")
     parser.add_argument("--mb", type=float, help="with --browser: one upload of about this size")
     parser.add_argument(
-        "--streamed", action="store_true", help="with --browser: download by the streamed link"
+        "--streamed", action="store_true", help="with --browser: download by the history's link"
     )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

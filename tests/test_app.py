@@ -743,7 +743,8 @@ def test_the_batch_page_matches_an_upload_and_lists_row_errors(app: AppTest) -> 
     assert errors["需求编号"].tolist() == ["B"] and "20亩" in errors["错误"].iloc[0]
     preview = app.dataframe[-1].value
     assert preview["匹配度"].iloc[0] in ("强", "部分", "弱", "无") and "score" not in preview
-    assert [d.label for d in result_buttons(app)] == ["下载结果 CSV", "下载结果 Excel"]
+    assert [d.label for d in result_buttons(app)] == ["下载结果 Excel"]
+    assert "下载结果 CSV" in [b.proto.label for b in app.get("link_button")]  # streamed
 
 
 def test_the_batch_page_reports_an_unreadable_file(app: AppTest) -> None:
@@ -885,7 +886,8 @@ def open_batch(app: AppTest) -> AppTest:
 
 
 def result_buttons(app: AppTest) -> list:  # type: ignore[type-arg]
-    """The current run's two downloads (the history below has its own)."""
+    """The current run's download buttons (its recorded CSV is a link; the history below has
+    its own)."""
     return [b for b in app.get("download_button") if b.key in ("batch_csv", "batch_xlsx")]
 
 
@@ -967,6 +969,11 @@ def test_result_downloads_are_built_on_click_from_the_kept_result(
 
     upload_and_run(open_batch(app), LEADS)
     buttons = result_buttons(app)
+    # The recorded run's CSV is a link the server streams; its Excel a download button.
+    run_id = max(r.id for r in workspace().batch_runs.recent())
+    [link] = [b for b in app.get("link_button") if b.proto.label == "下载结果 CSV"]
+    assert link.proto.url == f"batch-result/{run_id}.csv?lang=zh"
+    assert [b.key for b in buttons] == ["batch_xlsx"]
     # Deferred: the run registered a callable, no file bytes were made.
     assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
     assert all(b.proto.ignore_rerun for b in buttons)

@@ -78,7 +78,7 @@ def test_a_session_a_batch_result_and_a_change_cross_replicas(service: Replicas)
                 )
             with app_run(first):
                 main.get_by_role("button", name=label("batch_run", "zh")).click()
-            main.get_by_role("button", name=label("batch_download", "zh")).wait_for()
+            main.get_by_role("link", name=label("batch_download", "zh")).wait_for()
 
             # The other replica: still signed in, the case opens, the result downloads.
             second = context.new_page()
