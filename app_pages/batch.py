@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from app_pages.batch_download import result_url
 from app_pages.batch_state import (
     HELD_KEY,
     BatchRun,
@@ -17,7 +18,6 @@ from app_pages.batch_state import (
     release_memory,
     run_key,
     safe_file_name,
-    stored_for_reader,
 )
 from app_pages.common import catalogue, lang, local_time, plain, require_staff, staff_workspace, t
 from matcher.batch import for_reader, run_batch
@@ -131,15 +131,19 @@ def show_run(run: BatchRun) -> None:
     )
     a, b = st.columns(2)
     language, scale = lang(), catalogue().tuning.shown
-    # Deferred downloads that do not rerun the page: a click builds the file once.
-    a.download_button(
-        t("batch_download"),
-        data=lambda: run.csv(language, scale),
-        file_name="matches.csv",
-        mime="text/csv",
-        key="batch_csv",
-        on_click="ignore",
-    )
+    if run.stored_id is not None:
+        # Recorded: a link the server streams from the workspace, holding none of the file.
+        a.link_button(t("batch_download"), result_url(run.stored_id, language))
+    else:
+        # Deferred downloads that do not rerun the page: a click builds the file once.
+        a.download_button(
+            t("batch_download"),
+            data=lambda: run.csv(language, scale),
+            file_name="matches.csv",
+            mime="text/csv",
+            key="batch_csv",
+            on_click="ignore",
+        )
     b.download_button(
         t("batch_download_xlsx"),
         data=lambda: run.xlsx(language, scale),
@@ -154,7 +158,7 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
     """Keep the run and its result (Parquet) in the workspace, so it can be downloaded again."""
     summary = run.summary
     try:
-        staff_workspace().batch_runs.record(
+        stored = staff_workspace().batch_runs.record(
             file_name=run.file_name,
             input_data=content,
             options=options,
@@ -168,26 +172,26 @@ def record(run: BatchRun, content: bytes, options: dict[str, object], actor: str
     except Exception as error:  # the result is still shown and downloadable
         LOG.exception("recording the batch run of %r failed", run.file_name)
         st.warning(t("field_value", field=t("batch_record_failed"), value=plain(error)))
+        return
+    run.stored_id = stored.id
 
 
 def fetch_result(past: StoredRun) -> HeldResult:
-    """A past run's result as a CSV in the page's language, or what to tell the person when
-    it cannot be had (let go, deleted, changed): read once, on the click that asks for it."""
+    """Where a past run's result downloads as a CSV in the page's language, or what to tell
+    the person when it cannot be had (let go, deleted, changed): checked once, on the click
+    that asks for it, part by part through a file (never the whole result in memory). The
+    download itself streams from the database (app_pages.batch_download), on any replica."""
     language = lang()
     try:
-        data = stored_for_reader(
-            staff_workspace().batch_runs.result(past.id),
-            past.result_path,
-            language,
-            catalogue().tuning.shown,
-        )
+        with tempfile.TemporaryDirectory() as folder, (Path(folder) / "result").open("wb") as out:
+            staff_workspace().batch_runs.result_into(past.id, out)
     except UserFacingError as error:
         return HeldResult(past.id, language, None, plain(error.message.in_(language)))
     except Exception:  # a result that cannot be read back: said, never a traceback
         LOG.exception("reading back the result of batch run %s failed", past.id)
         problem = say("batch_result_changed", run=past.id).in_(language)
         return HeldResult(past.id, language, None, plain(problem))
-    return HeldResult(past.id, language, data, None)
+    return HeldResult(past.id, language, result_url(past.id, language), None)
 
 
 def show_history() -> None:
@@ -225,17 +229,11 @@ def show_history() -> None:
             st.session_state[HELD_KEY] = held
         if held is None or held.run_id != past.id or held.lang != lang():
             continue
-        if held.data is None:
+        if held.url is None:
             st.error(held.problem)
             continue
-        right.download_button(
-            t("batch_redownload", run=past.id),
-            data=held.data,
-            file_name=f"batch-{past.id}-matches.csv",
-            mime="text/csv",
-            key=f"batch_history_{past.id}",
-            on_click="ignore",
-        )
+        # A link, not a download button: the server streams the file, and holds none of it.
+        right.link_button(t("batch_redownload", run=past.id), held.url)
 
 
 staff = require_staff()

@@ -32,12 +32,12 @@ HELD_KEY = "batch_history_held"
 
 @dataclass(frozen=True)
 class HeldResult:
-    """A past run's result asked for on the page: the CSV in `lang`, or the problem said
-    instead (`data` None)."""
+    """A past run's result asked for on the page: where its CSV in `lang` streams from
+    (app_pages.batch_download), or the problem said instead (`url` None)."""
 
     run_id: int
     lang: Lang
-    data: bytes | None
+    url: str | None
     problem: str | None
 
 
@@ -60,14 +60,16 @@ def safe_file_name(name: str) -> str:
 DOWNLOAD_CHUNK_ROWS = 50_000
 
 
-def reader_chunks(result: bytes, lang: Lang, scale: ShownScale) -> Iterator[pd.DataFrame]:
-    """A kept result (Parquet, for any reader) worded in `lang`, chunk by chunk; at least one
-    chunk (an empty result still has its headers)."""
+def reader_chunks(
+    result: bytes | Path, lang: Lang, scale: ShownScale, rows: int = DOWNLOAD_CHUNK_ROWS
+) -> Iterator[pd.DataFrame]:
+    """A kept result (Parquet, for any reader; its bytes or its file) worded in `lang`, chunk
+    by chunk; at least one chunk (an empty result still has its headers)."""
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(io.BytesIO(result))
+    parquet = pq.ParquetFile(str(result) if isinstance(result, Path) else io.BytesIO(result))
     empty = True
-    for batch in parquet.iter_batches(batch_size=DOWNLOAD_CHUNK_ROWS):
+    for batch in parquet.iter_batches(batch_size=rows):
         empty = False
         table = pa.Table.from_batches([batch], schema=parquet.schema_arrow)
         yield for_reader(table.to_pandas(), lang, scale)
@@ -100,6 +102,8 @@ class BatchRun:
         self.file_name = file_name
         self.summary = summary
         self.result = result
+        # The run's id once recorded in the workspace: its CSV then streams from there.
+        self.stored_id: int | None = None
         parquet = pq.ParquetFile(io.BytesIO(result))
         self.rows = parquet.metadata.num_rows
         self.preview = next(iter(reader_chunks_raw(result, PREVIEW_ROWS)))
@@ -140,6 +144,27 @@ def stored_for_reader(data: bytes, stored_as: str, lang: Lang, scale: ShownScale
     if not stored_as.endswith(".parquet"):
         return data
     return csv_file_bytes(reader_chunks(data, lang, scale))
+
+
+# Bytes a kept CSV (an earlier version's result) is sent in at a time, and rows of a Parquet
+# result converted at a time: a streamed download holds one such piece while it is sent.
+SEND_BYTES = 1024 * 1024
+SEND_ROWS = 10_000
+
+
+def stored_csv_chunks(path: Path, stored_as: str, lang: Lang, scale: ShownScale) -> Iterator[bytes]:
+    """A kept result's file as stored_for_reader words it, piece by piece, the same bytes:
+    a Parquet result as the library's CSV chunk by chunk (memory holds one chunk); a CSV kept
+    by an earlier version, as it was."""
+    if not stored_as.endswith(".parquet"):
+        with path.open("rb") as handle:
+            while piece := handle.read(SEND_BYTES):
+                yield piece
+        return
+    for i, frame in enumerate(reader_chunks(path, lang, scale, SEND_ROWS)):
+        buffer = io.BytesIO()
+        write_csv(frame, buffer, append=i > 0)
+        yield buffer.getvalue()
 
 
 def release_memory() -> None:

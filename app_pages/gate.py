@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from matcher.workspace import Database, StaffAccounts, utcnow
+from matcher.workspace import Database, Staff, StaffAccounts, utcnow
 
 COOKIE = "matcher_session"
 SESSION_ROUTE = "/staff-session"  # POST a ticket: the cookie; DELETE: no cookie
@@ -100,15 +100,20 @@ def _cookie_token(scope: Scope) -> str:
     return ""
 
 
-async def _is_staff(scope: Scope) -> bool:
+async def signed_in_staff(scope: Scope) -> Staff | None:
+    """The live staff session the request's cookie belongs to; None for none (or when the
+    database cannot say: refuse, never guess)."""
     token = _cookie_token(scope)
     if not token:
-        return False
+        return None
     try:
-        staff = await run_in_threadpool(_staff_accounts().signed_in, token, utcnow())
-    except Exception:  # the database cannot say: refuse, never guess
-        return False
-    return staff is not None
+        return await run_in_threadpool(_staff_accounts().signed_in, token, utcnow())
+    except Exception:
+        return None
+
+
+async def _is_staff(scope: Scope) -> bool:
+    return await signed_in_staff(scope) is not None
 
 
 def _attachment_name(headers: list[tuple[bytes, bytes]]) -> str | None:
@@ -193,7 +198,10 @@ async def _session(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
-    """The cookie's own route (POST a ticket, DELETE to sign out)."""
+    """The cookie's own route (POST a ticket, DELETE to sign out) and the batch results'
+    download (app_pages.batch_download)."""
     global _installed
     _installed = True
-    return [Route(SESSION_ROUTE, _session, methods=["POST", "DELETE"])]
+    from app_pages.batch_download import route as batch_result_route
+
+    return [Route(SESSION_ROUTE, _session, methods=["POST", "DELETE"]), batch_result_route()]

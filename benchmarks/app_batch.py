@@ -8,7 +8,8 @@ With --browser the same steps run against a real `streamlit run serve.py`, signe
 staff, driven by Debian's chromium through Playwright; the server's memory is its VmRSS (now)
 and VmHWM (peak) from /proc, after the match and after a CSV download.
 
-Run:  .venv/bin/python benchmarks/app_batch.py [--sizes 20000 100000] [--browser [--mb 48.6]]
+Run:  .venv/bin/python benchmarks/app_batch.py [--sizes 20000 100000]
+      [--browser [--mb 48.6] [--streamed]]
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -116,9 +121,31 @@ def rows_for_mb(megabytes: float) -> int:
         return int(megabytes * 1e6 / (sample.stat().st_size / 20_000))
 
 
-def one_in_browser(rows: int) -> None:
+def streamed_download(page: Page, url: str, saved: Path, from_history: bool) -> None:
+    """The run's CSV through its link (app_pages/batch_download.py; the history's, checked
+    on a click first, with `from_history`), read by this process in 1 MB pieces with the
+    page's session cookie, so only the server's memory counts."""
+    import urllib.request
+    from urllib.parse import urljoin
+
+    link = page.get_by_role("link", name="下载结果 CSV")
+    if from_history:
+        page.get_by_role("button", name="取回 #1 的结果").click()
+        link = page.get_by_role("link", name="重新下载 #1")
+    href = link.get_attribute("href", timeout=1_200_000)
+    assert href is not None
+    cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "matcher_session")
+    request = urllib.request.Request(urljoin(f"{url}/batch", href))
+    request.add_header("Cookie", f"matcher_session={cookie}")
+    with urllib.request.urlopen(request, timeout=1_200) as answer, saved.open("wb") as out:
+        while piece := answer.read(1024 * 1024):
+            out.write(piece)
+
+
+def one_in_browser(rows: int, streamed: bool = False) -> None:
     """The Batch page in a real `streamlit run serve.py` and chromium, signed in as staff:
-    upload, match, then one CSV download; the server's memory at each step."""
+    upload, match, then one CSV download (the run's link, or with `streamed` the history's);
+    the server's memory at each step."""
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT))
@@ -147,10 +174,8 @@ def one_in_browser(rows: int) -> None:
                 end_to_end = time.perf_counter() - started
                 after_match = server_memory_mb(server.pid)
                 started = time.perf_counter()
-                with page.expect_download(timeout=1_200_000) as download:
-                    page.get_by_role("button", name="下载结果 CSV").click()
                 saved = Path(folder) / "matches.csv"
-                download.value.save_as(saved)
+                streamed_download(page, url, saved, from_history=streamed)
                 first_csv = time.perf_counter() - started
                 after_download = server_memory_mb(server.pid)
                 browser.close()
@@ -176,11 +201,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000])
     parser.add_argument("--browser", action="store_true", help="real server and chromium")
     parser.add_argument("--mb", type=float, help="with --browser: one upload of about this size")
+    parser.add_argument(
+        "--streamed", action="store_true", help="with --browser: download by the history's link"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.browser:
         for rows in [rows_for_mb(args.mb)] if args.mb else args.sizes:
-            one_in_browser(rows)
+            one_in_browser(rows, args.streamed)
         return
     if args.one:
         one(args.one)

@@ -743,7 +743,8 @@ def test_the_batch_page_matches_an_upload_and_lists_row_errors(app: AppTest) -> 
     assert errors["需求编号"].tolist() == ["B"] and "20亩" in errors["错误"].iloc[0]
     preview = app.dataframe[-1].value
     assert preview["匹配度"].iloc[0] in ("强", "部分", "弱", "无") and "score" not in preview
-    assert [d.label for d in result_buttons(app)] == ["下载结果 CSV", "下载结果 Excel"]
+    assert [d.label for d in result_buttons(app)] == ["下载结果 Excel"]
+    assert "下载结果 CSV" in [b.proto.label for b in app.get("link_button")]  # streamed
 
 
 def test_the_batch_page_reports_an_unreadable_file(app: AppTest) -> None:
@@ -885,7 +886,8 @@ def open_batch(app: AppTest) -> AppTest:
 
 
 def result_buttons(app: AppTest) -> list:  # type: ignore[type-arg]
-    """The current run's two downloads (the history below has its own)."""
+    """The current run's download buttons (its recorded CSV is a link; the history below has
+    its own)."""
     return [b for b in app.get("download_button") if b.key in ("batch_csv", "batch_xlsx")]
 
 
@@ -967,6 +969,11 @@ def test_result_downloads_are_built_on_click_from_the_kept_result(
 
     upload_and_run(open_batch(app), LEADS)
     buttons = result_buttons(app)
+    # The recorded run's CSV is a link the server streams; its Excel a download button.
+    run_id = max(r.id for r in workspace().batch_runs.recent())
+    [link] = [b for b in app.get("link_button") if b.proto.label == "下载结果 CSV"]
+    assert link.proto.url == f"batch-result/{run_id}.csv?lang=zh"
+    assert [b.key for b in buttons] == ["batch_xlsx"]
     # Deferred: the run registered a callable, no file bytes were made.
     assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
     assert all(b.proto.ignore_rerun for b in buttons)
@@ -1003,12 +1010,14 @@ def test_a_batch_run_is_recorded_and_can_be_downloaded_again(app: AppTest) -> No
     stored = pd.read_csv(io.BytesIO(again), encoding="utf-8-sig")
     assert set(stored["Request ID"]) == {"A", "B"}
     assert any(name in t.value for t in app.text)  # the history lists it
-    # Its result is read on the click that asks for it, then offered as a download.
-    assert f"重新下载 #{run.id}" not in [b.label for b in app.get("download_button")]
+    # Its result is checked on the click that asks for it, then offered as a link the server
+    # streams (app_pages.batch_download), in the page's language.
+    assert not [b for b in app.get("link_button") if b.proto.label == f"重新下载 #{run.id}"]
     app.button(key=f"batch_get_{run.id}").click()
     app.run()
     assert not app.exception and not app.error
-    assert f"重新下载 #{run.id}" in [b.label for b in app.get("download_button")]
+    [link] = [b for b in app.get("link_button") if b.proto.label == f"重新下载 #{run.id}"]
+    assert link.proto.url == f"batch-result/{run.id}.csv?lang=zh"
 
 
 def test_a_deleted_batch_result_is_said_in_the_page(app: AppTest) -> None:
@@ -1031,7 +1040,7 @@ def test_a_deleted_batch_result_is_said_in_the_page(app: AppTest) -> None:
     assert [e.value.replace("\\#", "#") for e in app.error] == [
         f"批量匹配 #{run.id} 的结果已无法读取（已被删除），请重新运行该文件"
     ]
-    assert f"重新下载 #{run.id}" not in [b.label for b in app.get("download_button")]
+    assert not [b for b in app.get("link_button") if b.proto.label == f"重新下载 #{run.id}"]
 
 
 def test_the_preview_is_bounded_but_the_summary_counts_every_row(app: AppTest) -> None:

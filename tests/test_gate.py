@@ -9,18 +9,21 @@ serve.py`:
   live session; a signed-in staff member still can;
 - /_stcore/metrics is not served;
 - the session cookie is HttpOnly and its token is nowhere in the page;
-- the investor's own ranking CSV still downloads for anyone.
+- the investor's own ranking CSV still downloads for anyone;
+- a batch result streams, as the library's CSV, to a signed-in staff member only.
 """
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from matcher.i18n import label
+from matcher.i18n import label, say
 from tests.e2e_fixtures import CHROMIUM, FLAGS, RUN_COUNTER, STAFF, app_run, settle
 from tests.test_screens import set_language
 from tests.test_walk_case import COMPANY, new_page, prepare_case, sign_in
@@ -261,3 +264,79 @@ def test_a_ticket_buys_the_cookie_once_httponly_and_secure_over_https(
         set_cookie(asgi_call(app, "POST", SESSION_ROUTE, scheme, ticket.encode())) == "none (403)"
     )
     assert set_cookie(asgi_call(app, "POST", SESSION_ROUTE, scheme, b"guess")) == "none (403)"
+
+
+def record_batch_run(db_url: str, folder: Path) -> tuple[int, bytes]:
+    """A batch run kept in the database as the Batch page keeps it (Parquet, for any reader),
+    with the library's CSV of it for an English reader."""
+    from app_pages.batch_state import stored_for_reader
+    from matcher.batch import run_batch
+    from matcher.scoring import ranker_for
+    from matcher.workspace import Workspace
+
+    ws = Workspace.open(db_url, ranker=ranker_for())
+    catalogue = ws.lexicon.ranker.catalogue
+    source = folder / "leads.csv"
+    source.write_bytes("需求,面积\n集成电路设计,3000\n人工智能,\n=1+2,abc\n".encode())
+    result = folder / "result.parquet"
+    summary, _ = run_batch(source, result, top_k=3, catalogue=catalogue, for_any_reader=True)
+    kept = result.read_bytes()
+    run = ws.batch_runs.record(
+        file_name="leads.csv",
+        input_data=source.read_bytes(),
+        options={"top_k": 3},
+        rows_read=summary.rows_read,
+        rows_matched=summary.rows_matched,
+        rows_error=summary.rows_with_errors,
+        result=kept,
+        result_suffix=".parquet",
+        actor=STAFF,
+    )
+    expected = stored_for_reader(kept, run.result_path, LANG, catalogue.tuning.shown)
+    ws.engine.dispose()
+    return run.id, expected
+
+
+def test_a_batch_result_streams_to_staff_only_as_the_librarys_csv(
+    own_server: tuple[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import delete
+
+    from matcher.workspace import Database
+    from matcher.workspace.schema import FilePartRow
+
+    server, db_url = own_server
+    run_id, expected = record_batch_run(db_url, tmp_path)
+    url = f"{server}/batch-result/{run_id}.csv?lang={LANG}"
+    assert anonymous_status(url) == 403
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = new_page(browser, LANG)
+            page.goto(f"{server}/batch")
+            settle(page)
+            set_language(page, LANG)
+            sign_in(page, STAFF, LANG)
+            page.get_by_role("heading", name=label("page_batch", LANG), exact=True).wait_for()
+            # The server sets the cookie after sign-in (HttpOnly: ask the browser for it).
+            deadline = time.monotonic() + 30
+            while not any(c["name"] == "matcher_session" for c in page.context.cookies()):
+                assert time.monotonic() < deadline, "no session cookie 30 s after signing in"
+                page.wait_for_timeout(100)
+            answer = page.context.request.get(url)
+            assert answer.status == 200
+            assert answer.headers["content-type"].startswith("text/csv")
+            assert answer.body() == expected and expected.startswith(b"\xef\xbb\xbf")
+            # A result no longer in the database: said in the reader's words, no traceback.
+            db = Database.open(db_url)
+            with db.session() as session:
+                session.execute(delete(FilePartRow))
+                session.commit()
+            db.engine.dispose()
+            gone = page.context.request.get(url)
+            assert gone.status == 404
+            assert gone.text() == say("batch_result_missing", run=run_id).in_(LANG)
+        finally:
+            browser.close()
+    assert anonymous_status(url) == 403

@@ -11,6 +11,7 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from urllib.parse import urljoin
 
 import pandas as pd
 import pytest
@@ -77,7 +78,7 @@ def test_a_session_a_batch_result_and_a_change_cross_replicas(service: Replicas)
                 )
             with app_run(first):
                 main.get_by_role("button", name=label("batch_run", "zh")).click()
-            main.get_by_role("button", name=label("batch_download", "zh")).wait_for()
+            main.get_by_role("link", name=label("batch_download", "zh")).wait_for()
 
             # The other replica: still signed in, the case opens, the result downloads.
             second = context.new_page()
@@ -91,10 +92,13 @@ def test_a_session_a_batch_result_and_a_change_cross_replicas(service: Replicas)
             get = there.get_by_role("button", name=label("batch_get_result", "zh", run=1))
             with app_run(second):
                 get.click()
-            with second.expect_download(timeout=60_000) as download:
-                there.get_by_role("button", name=label("batch_redownload", "zh", run=1)).click()
-            path = download.value.path()
-            frame = pd.read_csv(io.BytesIO(path.read_bytes()), encoding="utf-8-sig")
+            # A link the server streams from the database (this replica never ran the batch).
+            link = there.get_by_role("link", name=label("batch_redownload", "zh", run=1))
+            href = link.get_attribute("href", timeout=60_000)
+            assert href is not None
+            answer = second.context.request.get(urljoin(second.url, href))
+            assert answer.status == 200
+            frame = pd.read_csv(io.BytesIO(answer.body()), encoding="utf-8-sig")
             assert set(frame[label("column_request_id", "zh")]) == {"R1", "R2"}
 
             # A change saved on one replica: the case open on the other refuses a stale edit.

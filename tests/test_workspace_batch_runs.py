@@ -60,6 +60,33 @@ def test_a_large_result_is_kept_in_parts_and_read_back_whole(workspace: Workspac
         assert session.scalar(select(func.count()).select_from(FilePartRow)) == 2
 
 
+def test_a_large_result_is_written_out_part_by_part_as_kept(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    big = bytes(range(256)) * (5 * 1024 * 1024 // 256) + b"tail"  # more than one part
+    run_id = record(workspace, big)
+    target = tmp_path / "result"
+    with target.open("wb") as handle:
+        stored_as = workspace.batch_runs.result_into(run_id, handle)
+    assert target.read_bytes() == big and stored_as.endswith(".csv")
+
+
+def test_a_changed_or_deleted_result_is_refused_when_written_out(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    run_id = record(workspace)
+    with workspace.db.session() as session:
+        session.execute(update(FilePartRow).values(data=b"tampered"))
+        session.commit()
+    with (tmp_path / "a").open("wb") as handle, pytest.raises(DatabaseError, match="changed"):
+        workspace.batch_runs.result_into(run_id, handle)
+    with workspace.db.session() as session:
+        session.execute(delete(FilePartRow))
+        session.commit()
+    with (tmp_path / "b").open("wb") as handle, pytest.raises(DatabaseError, match="no longer"):
+        workspace.batch_runs.result_into(run_id, handle)
+
+
 def test_a_changed_result_is_refused_saying_so(workspace: Workspace) -> None:
     run_id = record(workspace)
     with workspace.db.session() as session:

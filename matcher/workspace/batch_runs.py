@@ -5,11 +5,14 @@ unchanged. Results are kept for the latest runs only (Retention); the records st
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import BinaryIO
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
 from matcher.errors import UsageError
 from matcher.i18n import say
@@ -142,29 +145,50 @@ class BatchRuns:
             ).all()
             return [_batch_view(r) for r in rows]
 
+    def _kept(self, session: Session, run_id: int) -> BatchRunRow:
+        row = session.get(BatchRunRow, run_id)
+        if row is None:
+            raise UsageError(say("batch_run_not_found", run=run_id))
+        if row.result_dropped_at is not None:
+            raise DatabaseError(
+                say(
+                    "batch_result_dropped",
+                    run=run_id,
+                    runs=self.retention.runs,
+                    days=self.retention.days,
+                )
+            )
+        return row
+
     def result(self, run_id: int) -> bytes:
         """The kept result of a run; refused, saying why, if it was let go, is missing or is
         not the bytes recorded."""
         with self._db.session() as session:
-            row = session.get(BatchRunRow, run_id)
-            if row is None:
-                raise UsageError(say("batch_run_not_found", run=run_id))
-            if row.result_dropped_at is not None:
-                raise DatabaseError(
-                    say(
-                        "batch_result_dropped",
-                        run=run_id,
-                        runs=self.retention.runs,
-                        days=self.retention.days,
-                    )
-                )
-            digest = row.result_sha256
+            digest = self._kept(session, run_id).result_sha256
             data = files.get(session, digest)
         if data is None:
             raise DatabaseError(say("batch_result_missing", run=run_id))
         if files.digest(data) != digest:
             raise DatabaseError(say("batch_result_changed", run=run_id))
         return data
+
+    def result_into(self, run_id: int, handle: BinaryIO) -> str:
+        """Write a run's kept result into `handle` part by part (memory holds one part); the
+        name it is kept under (its suffix says the format). Refused as `result` refuses; the
+        handle then holds a partial file the caller throws away."""
+        with self._db.session() as session:
+            row = self._kept(session, run_id)
+            digest, stored_as = row.result_sha256, row.result_path
+            hasher, written = hashlib.sha256(), 0
+            for part in files.parts(session, digest):
+                hasher.update(part)
+                handle.write(part)
+                written += 1
+        if not written:
+            raise DatabaseError(say("batch_result_missing", run=run_id))
+        if hasher.hexdigest() != digest:
+            raise DatabaseError(say("batch_result_changed", run=run_id))
+        return stored_as
 
 
 def _batch_view(row: BatchRunRow) -> BatchRun:

@@ -9,7 +9,7 @@ each statement's memory small). The caller compresses: results are zstd Parquet 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
@@ -44,6 +44,22 @@ def get(session: Session, key: str) -> bytes | None:
         select(FilePartRow.data).where(FilePartRow.file_sha256 == key).order_by(FilePartRow.part)
     ).all()
     return b"".join(parts) if parts else None
+
+
+def parts(session: Session, key: str) -> Iterator[bytes]:
+    """The file kept under `key`, part by part (nothing if it is not kept): memory holds one
+    part at a time. Not checked here, as with get."""
+    numbers = session.scalars(
+        select(FilePartRow.part).where(FilePartRow.file_sha256 == key).order_by(FilePartRow.part)
+    ).all()
+    for number in numbers:
+        data = session.scalar(
+            select(FilePartRow.data).where(
+                FilePartRow.file_sha256 == key, FilePartRow.part == number
+            )
+        )
+        if data is not None:
+            yield data
 
 
 def drop(session: Session, keys: Iterable[str]) -> None:
