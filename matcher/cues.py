@@ -105,6 +105,7 @@ class _Reading(BaseModel):
     stages: tuple[Stage, ...] = ()
     not_sectors: _NotSectors = _NotSectors()
     forms: _Forms = _Forms()
+    qualifiers: _Forms = _Forms()
 
 
 def _words(values: Sequence[str]) -> tuple[str, ...]:
@@ -198,6 +199,7 @@ class Cues:
     stages: tuple[Stage, ...] = ()
     not_sectors: tuple[str, ...] = ()
     forms: frozenset[str] = frozenset()
+    qualifiers: frozenset[str] = frozenset()
     weight_main: float = 2.0
     weight_secondary: float = 0.5
     weight_customers: float = 0.3
@@ -475,6 +477,7 @@ def load_cues(path: Path) -> Cues:
         stages=reading.stages,
         not_sectors=_words(reading.not_sectors.words),
         forms=frozenset(_words(reading.forms.words)),
+        qualifiers=frozenset(_words(reading.qualifiers.words)),
         weight_main=reading.weights.main,
         weight_secondary=reading.weights.secondary,
         weight_customers=reading.weights.customers,

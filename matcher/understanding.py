@@ -84,12 +84,16 @@ class Understanding:
 
 
 def _mention_weights(
-    hits: Sequence[SectorHit], norm: str, forms: frozenset[str] = frozenset()
+    hits: Sequence[SectorHit],
+    norm: str,
+    forms: frozenset[str] = frozenset(),
+    qualifiers: frozenset[str] = frozenset(),
 ) -> list[float]:
     """Weight of each hit: 1, HEAD_WEIGHT for the head of a compound naming several sectors,
     SECONDARY_WEIGHT for a chain term's secondary sector. A word naming only the form a
     product takes (`forms`: software, 平台) is no compound's head: "cybersecurity software"
-    and "辅助诊断软件" are about their trade, delivered as software."""
+    and "辅助诊断软件" are about their trade, delivered as software. A `qualifiers` word
+    (大数据, AI) before another trade's head counts SECONDARY_WEIGHT: it says how."""
     weights = [SECONDARY_WEIGHT if _secondary(h) else 1.0 for h in hits]
     # Mentions in reading order; a chain term's secondary hit shares its primary's place.
     mentions = sorted(
@@ -116,6 +120,11 @@ def _mention_weights(
             weights[head] = SECONDARY_WEIGHT
         elif len({hits[j].sector_id for j in whole}) > 1:
             weights[head] *= HEAD_WEIGHT
+            # "大数据风控", "AI制药": the modifier says how the head's trade is done; it may
+            # support its own sector but is no second main activity.
+            for j in group[:-1]:
+                if hits[j].sector_id != hits[head].sector_id and _form(hits[j], qualifiers):
+                    weights[j] = min(weights[j], SECONDARY_WEIGHT)
     return weights
 
 
@@ -128,12 +137,13 @@ def weigh(
     norm: str,
     factors: Sequence[float] | None = None,
     forms: frozenset[str] = frozenset(),
+    qualifiers: frozenset[str] = frozenset(),
 ) -> tuple[tuple[SectorHit, ...], tuple[float, ...]]:
     """One hit per sector and its weight: the sum over every mention of the sector, so several
     products of one chain ("CPUs and AI accelerators") reinforce it rather than the last word
     winning. The hit kept to explain a sector is its most confident own-chain mention.
     `factors` (aligned with hits) is what each mention's clause makes it count (Cues)."""
-    weights = _mention_weights(hits, norm, forms)
+    weights = _mention_weights(hits, norm, forms, qualifiers)
     if factors is not None:
         weights = [w * f for w, f in zip(weights, factors, strict=True)]
     best: dict[str, SectorHit] = {}
@@ -333,7 +343,7 @@ def _understood(
         name = taxonomy.sectors[sector_id].name_zh
         hits.append(SectorHit(sector_id, name, name, 1.0, "selected"))
         factors.append(1.0)
-    unique, weights = weigh(hits, norm, factors, cues.forms)
+    unique, weights = weigh(hits, norm, factors, cues.forms, cues.qualifiers)
     area = area_in_text(sector_text)
     unplaced = ""
     if not unique and sector_text.strip():

@@ -316,6 +316,20 @@ def test_risk_control_for_banks_is_fintech(ranker: Ranker) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["面向银行提供大数据风控平台", "大数据风控", "big data risk control for banks"]
+)
+def test_a_qualifying_trade_word_supports_the_head_it_qualifies_but_is_no_second_trade(
+    ranker: Ranker, text: str
+) -> None:
+    # 大数据风控 is risk control done with big data: fintech decides, big data only supports.
+    weights = weights_of(ranker, text)
+    assert weights["big_data"] <= 0.3 < weights["fintech"]
+    top = ranked(ranker, text)
+    assert top[0].park_id == "P07"
+    assert top[0].fit in (Fit.STRONG, Fit.PARTIAL)
+
+
+@pytest.mark.parametrize(
     ("text", "wanted"),
     [
         ("不要北边，做卫星通信", "south"),
