@@ -239,12 +239,16 @@ def chain_reason(
     park_term: str,
     level: str,
     relation: str,
+    primary_fits: bool = True,
 ) -> Text:
-    """The reason for a sector hit that came from a chain term, in the words of 产业链招商."""
+    """The reason for a sector hit that came from a chain term, in the words of 产业链招商.
+    `primary_fits`: whether the term's own chain earns credit at the park too."""
     term = both(link.term_zh, link.term_en)
     chain = _names(sectors, link.chain_sector)
     segment = both(link.segment.name_zh, link.segment.name_en)
     also = _names(sectors, hit_sector) if link.role == "secondary" else None
+    if also is not None and relation == "same" and not primary_fits:
+        return reasons.chain_secondary_only(query, term, chain, also, park_term, level)
     if relation == "same":
         return reasons.chain_same(query, term, chain, segment, also, park_term, level)
     return reasons.chain_related(

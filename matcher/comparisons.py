@@ -384,16 +384,30 @@ class SectorComparison:
             return Outcome((*seen.sector_notes, self.unrecognised_reason(seen)))
         terms: list[TermMatch] = []
         reasons: list[Text] = list(seen.sector_notes)
-        for hit in seen.sector_hits:
-            s = self.sector_index[hit.sector_id]
+        tags = [int(self.best_tag[self.sector_index[h.sector_id], park]) for h in seen.sector_hits]
+        # A chain term is explained once per park: where only its secondary sector earns
+        # credit, that one reason says the term's own chain is not listed.
+        fits_by_secondary = {
+            h.chain.term_zh
+            for h, t in zip(seen.sector_hits, tags, strict=True)
+            if t >= 0 and h.chain is not None and h.chain.role == "secondary"
+        }
+        unfit_primary = {
+            h.chain.term_zh
+            for h, t in zip(seen.sector_hits, tags, strict=True)
+            if t < 0 and h.chain is not None and h.chain.role != "secondary"
+        }
+        for hit, t in zip(seen.sector_hits, tags, strict=True):
             query_sector = self.taxonomy.sectors[hit.sector_id]
-            t = int(self.best_tag[s, park])
             if t < 0:
                 if hit.chain is None:
                     reasons.append(say_why.sector_missing(hit.surface, sector_name(query_sector)))
+                elif hit.chain.term_zh in fits_by_secondary:
+                    pass  # said by the secondary sector's reason
                 elif missing := chain_missing_reason(self.taxonomy.sectors, hit.chain, hit.surface):
                     reasons.append(missing)
                 continue
+            s = self.sector_index[hit.sector_id]
             tag = self.parks[park].sectors[t]
             relation = self.taxonomy.credit(hit.sector_id, tag.sector_id).relation
             term = TermMatch(
@@ -406,10 +420,17 @@ class SectorComparison:
                 credit=round(float(hit.confidence * self.credit[s, park]), 4),
             )
             terms.append(term)
-            reasons.append(self._reason(term, tag.level, hit.chain))
+            primary_fits = hit.chain is None or hit.chain.term_zh not in unfit_primary
+            reasons.append(self._reason(term, tag.level, hit.chain, primary_fits))
         return Outcome(tuple(reasons), tuple(terms))
 
-    def _reason(self, term: TermMatch, tag_level: SectorLevel, chain: ChainLink | None) -> Text:
+    def _reason(
+        self,
+        term: TermMatch,
+        tag_level: SectorLevel,
+        chain: ChainLink | None,
+        primary_fits: bool = True,
+    ) -> Text:
         query_sector = self.taxonomy.sectors[term.query_sector]
         if chain is not None:
             return chain_reason(
@@ -421,6 +442,7 @@ class SectorComparison:
                 term.park_term,
                 tag_level,
                 term.relation,
+                primary_fits,
             )
         if term.relation == "same":
             return say_why.sector_same(

@@ -176,6 +176,21 @@ def chain_related(
     )
 
 
+def chain_secondary_only(
+    query: str, term: Text, chain: Text, also: Text, park_term: str, level: str
+) -> Text:
+    """“光模块” belongs to the optoelectronics chain (not listed), also serves 5G, which the
+    park lists: one statement, not a mismatch beside a match."""
+    return say(
+        "reason_chain_secondary_only",
+        query=chain_words(query, term),
+        chain=chain,
+        also=also,
+        park_term=park_term,
+        level=say(f"sector_level_{level}"),
+    )
+
+
 def chain_missing(query: str, term: Text, chain: Text) -> Text:
     return say("reason_chain_missing", query=chain_words(query, term), chain=chain)
 

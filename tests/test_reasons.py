@@ -73,6 +73,9 @@ READINGS: dict[str, Text] = {
         "related",
     ),
     "chain_missing": reasons.chain_missing("photoresist", both("光刻胶", "photoresist"), IC),
+    "chain_secondary_only": reasons.chain_secondary_only(
+        "optical modules", both("光模块", "optical module"), IC, BIOMEDICINE, "5G", "primary"
+    ),
 }
 
 
@@ -285,3 +288,16 @@ def test_a_sector_field_with_only_an_area_and_a_place_says_no_sector_was_named(
 def test_a_recognised_sector_no_park_lists_still_quotes_the_users_words(ranker: Ranker) -> None:
     best = ranker.rank(Requirement(sector_text="服装批发"))[0]
     assert best.reasons_in("zh")[0] == "没有园区的产业定位包含“服装批发”，所有园区均不匹配该产业"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("规模化生产 光模块", "zh"), ("optical modules", "en")])
+def test_a_chain_term_fitting_a_park_only_by_its_secondary_sector_is_explained_once(
+    ranker: Ranker, text: str, lang: Lang
+) -> None:
+    # 光模块 is optoelectronics, also 5G; P04 lists 5G, not optoelectronics: one statement
+    # saying both, never "no sector fit" beside "industry-chain match".
+    p04 = next(m for m in ranker.rank(Requirement(sector_text=text)) if m.park_id == "P04")
+    said = "；".join(p04.reasons_zh) if lang == "zh" else " ".join(p04.reasons_en)
+    assert ("产业不符" if lang == "zh" else "No sector fit") not in said
+    assert ("产业链匹配" if lang == "zh" else "Industry-chain match") not in said
+    assert "5G" in said
