@@ -362,6 +362,7 @@ class SectorComparison:
                 if seen.sector_hits
                 else ("text", seen.unplaced_sector_words, seen.asks_sector),
                 seen.sector_notes,
+                tuple(sorted(seen.customers_sectors)),
             )
             for seen in readings.sector
         ]
@@ -399,7 +400,10 @@ class SectorComparison:
         }
         for hit, t in zip(seen.sector_hits, tags, strict=True):
             query_sector = self.taxonomy.sectors[hit.sector_id]
+            theirs = hit.sector_id in seen.customers_sectors  # said once, in sector_notes
             if t < 0:
+                if theirs:
+                    continue
                 if hit.chain is None:
                     reasons.append(say_why.sector_missing(hit.surface, sector_name(query_sector)))
                 elif hit.chain.term_zh in fits_by_secondary:
@@ -421,7 +425,8 @@ class SectorComparison:
             )
             terms.append(term)
             primary_fits = hit.chain is None or hit.chain.term_zh not in unfit_primary
-            reasons.append(self._reason(term, tag.level, hit.chain, primary_fits))
+            if not theirs:
+                reasons.append(self._reason(term, tag.level, hit.chain, primary_fits))
         return Outcome(tuple(reasons), tuple(terms))
 
     def _reason(

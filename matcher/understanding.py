@@ -68,6 +68,9 @@ class Understanding:
     # What the reading of the sentence left out or weighed differently, said to the reader:
     # a negated sector, the customers' trade, a stage word, a company's name.
     sector_notes: tuple[Text, ...] = ()
+    # Sectors named only as the customers' or users' trade: said once in sector_notes, not
+    # explained on each park.
+    customers_sectors: frozenset[str] = frozenset()
 
     @property
     def location_must(self) -> bool:
@@ -335,7 +338,10 @@ def _understood(
     """understand, given the sector hits already found in sector_text and the places (see
     _places)."""
     norm = normalize(sector_text)
-    hits, factors, notes = _read_clauses(list(found), norm, cues)
+    hits, factors, notes, theirs = _read_clauses(list(found), norm, cues)
+    customers = frozenset(h.sector_id for h, t in zip(hits, theirs, strict=True) if t) - {
+        h.sector_id for h, t in zip(hits, theirs, strict=True) if not t
+    }
     unknown = [sid for sid in sector_ids if sid not in taxonomy.sectors]
     if unknown:
         raise UsageError(say("unknown_sector_ids", ids=", ".join(unknown)[:200]))
@@ -365,6 +371,7 @@ def _understood(
         location_strength=places[3],
         text_places=tuple(places[2]),
         sector_notes=tuple(notes),
+        customers_sectors=customers,
     )
 
 
@@ -392,14 +399,15 @@ def _applications(hits: list[SectorHit], roles: list[Role], norm: str, cues: Cue
 
 def _read_clauses(
     hits: list[SectorHit], norm: str, cues: Cues
-) -> tuple[list[SectorHit], list[float], list[Text]]:
+) -> tuple[list[SectorHit], list[float], list[Text], list[bool]]:
     """The hits the company's own activity names, each with the factor its clause gives it
+    and whether it is the customers' trade
     (Cues.weight_of), and what the reader is told of those left out or weighed down: a
     negated sector, one named only in a clause on the team or funding, the customers' trade,
     a company name's words (when the text names a sector elsewhere), a stage word that
     refines no sector named."""
     if not hits:
-        return [], [], []
+        return [], [], [], []
     clauses = cues.clauses(norm)
     names = cues.company_names(norm)
     roles = [cues.role_of(clauses, h.start) if h.start >= 0 else "own" for h in hits]
@@ -449,4 +457,9 @@ def _read_clauses(
         )
         if (words := dropped.get(key))
     ]
-    return [hits[i] for i in read], [cues.weight_of(roles[i]) for i in read], notes
+    return (
+        [hits[i] for i in read],
+        [cues.weight_of(roles[i]) for i in read],
+        notes,
+        [roles[i] == "customers" for i in read],
+    )

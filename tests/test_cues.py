@@ -350,3 +350,19 @@ def test_not_wanting_one_of_the_two_zones_prefers_the_other_and_says_so(
 def test_a_zone_wanted_in_the_text_wins_over_one_not_wanted(ranker: Ranker) -> None:
     seen = ranker.understand(Requirement(sector_text="不要南边的，北部的园区，做集成电路设计"))
     assert [h.instead_of for h in seen.place_hits] == [""]
+
+
+def test_the_customers_trade_is_said_once_and_never_explained_on_each_park(
+    ranker: Ranker,
+) -> None:
+    text = (
+        "本公司主要从事网络安全产品研发，核心产品包括下一代防火墙，"
+        "服务对象涵盖政府、金融和能源行业客户。"
+    )
+    seen = ranker.understand(Requirement(sector_text=text))
+    assert {"fintech", "future_energy"} <= seen.customers_sectors
+    for match in ranked(ranker, text)[:5]:
+        said = reasons(match)
+        assert said.count("按客户或用户所在行业计，只作参考") == 1
+        for word in ("“金融”", "“能源”"):
+            assert word not in said.replace("“金融、能源”", "")
