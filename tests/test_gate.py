@@ -166,7 +166,7 @@ def test_anonymous_uploads_and_metrics_are_refused(own_server: tuple[str, str]) 
             settle(page)
             set_language(page, LANG)
             sign_in(page, STAFF, LANG)
-            page.get_by_role("heading", name=label("page_batch", LANG)).wait_for()
+            page.get_by_role("heading", name=label("page_batch", LANG), exact=True).wait_for()
             settle(page)
             # A staff upload goes through, and shows which address names a live session.
             with page.expect_response(lambda r: "/_stcore/upload_file/" in r.url) as answer:

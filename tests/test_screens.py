@@ -385,8 +385,15 @@ def streamed(page: Page, link: Locator) -> Path:
 
 def grid_on_screen(page: Page, grid: Locator) -> pd.DataFrame:
     """The cells a grid shows, as the grid itself exports them."""
-    grid.hover()
-    path = downloaded(page, grid.get_by_role("button", name="Download as CSV").click)
+    button = grid.get_by_role("button", name="Download as CSV")
+
+    def click() -> None:
+        # The toolbar shows while the pointer is over the grid: hover right before the click
+        # (a settle in between may have let it go, and the grid then takes the click).
+        grid.hover()
+        button.click()
+
+    path = downloaded(page, click)
     return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
