@@ -141,4 +141,6 @@ def test_a_case_whose_shortlisted_park_the_new_list_removed_still_opens(
     admin.switch_page("app_pages/case.py")
     admin.run()
     assert not admin.exception, admin.exception
-    assert any(c.value == "Ranked on: Park list published in 2025" for c in admin.caption)
+    # Its top three changed with the new list, which re-ranked it (published in this test's
+    # process a moment ago: the app's own process catches up rather than failing).
+    assert any(c.value.startswith("Ranked on: Park list of ") for c in admin.caption)

@@ -98,6 +98,13 @@ class ParkLists:
         self._checked = (clock, self._built[1])
         return self._built[1]
 
+    def catch_up(self, number: int) -> None:
+        """Something was made on version `number` (published by another process, say): when
+        this process ranks on an older list, the next `ranker` reads the latest at once
+        rather than after RECHECK_SECONDS, so that what was made can be shown."""
+        if self._built is None or self._built[0] < number:
+            self._checked = None
+
     def current(self) -> ParkListVersion:
         """The list in use now."""
         return self.version(self._latest_number())
