@@ -10,11 +10,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from matcher.catalogue import Catalogue
 from matcher.errors import UsageError
+from matcher.models import Requirement
 from matcher.park_lists import ParkList, read_park_list
 from matcher.workspace import Staff, Workspace
+from matcher.workspace.db import downgrade, upgrade
 from matcher.workspace.roles import NotAllowedError, Role
 from tests.park_list_fixtures import (
     ADDED,
@@ -228,3 +231,28 @@ def test_publishing_a_list_that_drops_a_case_s_top_park_tells_that_open_case_onc
 
 def top_three(workspace: Workspace, case_id: int) -> list[str]:
     return [m.park_id for m in workspace.cases.get(case_id).snapshot.matches[:3]]  # type: ignore[union-attr]
+
+
+def test_going_back_before_park_list_notices_keeps_the_availability_ones(
+    workspace: Workspace, people: dict[Role, Staff], catalogue: Catalogue, tmp_path: Path
+) -> None:
+    admin = people[Role.ADMIN]
+    need = Requirement.from_cells(sector_text="集成电路设计", min_area="5000", location="温泉")
+    case = workspace.cases.create(need, actor="sam")
+    assert top_three(workspace, case.id)[0] == "P01"
+    workspace.availability.record(
+        "P01", area_m2=0, status="full", source="park_operator", actor="sam"
+    )
+    first = top_three(workspace, case.id)[0]
+    rows = [r for r in published_rows() if r["park_id"] != first]
+    dropped = read_park_list(write_csv(tmp_path / "parks-2026.csv", rows), catalogue)
+    workspace.park_lists.import_list(dropped, by=admin, now=T0)
+    workspace.park_lists.publish(by=admin, now=T0)
+    kinds = {(n.record is not None, n.park_list) for n in workspace.inbox.notices()}
+    assert kinds == {(False, 2), (True, None)}
+
+    downgrade(workspace.engine, "0009")
+    with workspace.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM case_notices")).scalar() == 1
+    upgrade(workspace.engine)
+    assert [n.record is not None for n in workspace.inbox.notices()] == [True]
