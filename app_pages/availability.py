@@ -8,25 +8,16 @@ import streamlit as st
 
 from app_pages.common import catalogue, lang, local_time, park_label, t, workspace
 from matcher.availability import (
-    AvailabilityRecord,
     AvailabilitySource,
     AvailabilityStatus,
-    change_words,
     figure_words,
     provenance_words,
 )
 from matcher.errors import UserFacingError
-from matcher.reasons import park_named
 from matcher.workspace import Staff
 from matcher.workspace.roles import Action, can
 
 FORM_KEYS = ("availability_area", "availability_below", "availability_start", "availability_source")
-
-
-def change_text(record: AvailabilityRecord) -> str:
-    """An Inbox notice in the reader's language: what the park has available now."""
-    park = catalogue().park(record.park_id)
-    return change_words(park_named(park.park_id, park.name_zh, park.name_en), record).in_(lang())
 
 
 def keep_current(staff: Staff) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.availability import change_text
-from app_pages.common import local_time, plain, require_staff, staff_workspace, t
+from app_pages.common import lang, local_time, plain, require_staff, staff_workspace, t
 from app_pages.requirement_form import (
     asks_something,
     contact_fields,
@@ -57,7 +56,7 @@ if notices:
                 label=plain(f"#{notice.case_id} {notice.company or '—'}"),
                 query_params={"case": str(notice.case_id)},
             )
-            a.text(change_text(notice.record))
+            a.text(ws.inbox.notice_words(notice).in_(lang()))
             a.caption(local_time(notice.created_at))
             if b.button(t("notice_done"), key=f"notice_done_{notice.id}"):
                 ws.inbox.mark_read(notice.id, actor=staff.username)

@@ -445,7 +445,8 @@ def _add_workspace_commands(sub: argparse._SubParsersAction[Any]) -> None:
     status.add_argument("--park", default=None, help="the park a landed case landed in")
     status.add_argument("--json", action="store_true")
     notices = cases_sub.add_parser(
-        "notices", help="open cases re-ranked when a park's availability changed (the Inbox)"
+        "notices",
+        help="open cases re-ranked when availability or the park list changed (the Inbox)",
     )
     notices.add_argument("--all", action="store_true", help="read ones too")
     notices.add_argument("--json", action="store_true")
@@ -1233,18 +1234,14 @@ def _availability(args: argparse.Namespace, console: Console) -> int:
 
 
 def _print_notices(workspace: Workspace, args: argparse.Namespace, console: Console) -> int:
-    from matcher.availability import change_words
     from matcher.free_text import shown
-    from matcher.reasons import park_named
 
     notices = workspace.inbox.notices(unread_only=not args.all)
     if args.json:
         _print_json([n.model_dump(mode="json") for n in notices])
         return 0
-    catalogue = workspace.lexicon.ranker.catalogue
     for notice in notices:
-        park = catalogue.park(notice.record.park_id)
-        what = change_words(park_named(park.park_id, park.name_zh, park.name_en), notice.record)
+        what = workspace.inbox.notice_words(notice)
         console.print(
             f"{notice.case_id:>6}  {shown(notice.company) or '-'}  {what.in_(cli_lang())}  "
             f"{time_words(notice.created_at).in_(cli_lang())}",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from matcher.catalogue import Catalogue, ParkListEdition, check_parks, park_columns
 from matcher.errors import UserFacingError, on_file
-from matcher.i18n import Text, both, date_words, joined, say
+from matcher.i18n import Text, both, date_words, joined, same, say
 from matcher.models import Park
 from matcher.provenance import PARK_LIST_DATE
 from matcher.text import area_words
@@ -119,6 +119,12 @@ def edition_words(edition: ParkListEdition) -> Text:
     if edition.published_at is None:
         return say("park_list_first", year=both(*PARK_LIST_DATE))
     return say("park_list_of", date=date_words(edition.published_at))
+
+
+def republished_words(edition: Text, top: Sequence[str]) -> Text:
+    """An Inbox notice: 'Park list of 2 December 2026 was published: top three now P05, P01,
+    P03' (`edition` from edition_words)."""
+    return say("park_list_notice", edition=edition, top=joined(same(p) for p in top))
 
 
 def catalogue_words(catalogue: Catalogue) -> Text:

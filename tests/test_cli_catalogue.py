@@ -120,3 +120,17 @@ def test_staff_add_takes_a_role_and_an_operator_their_park(matcher: Matcher) -> 
     assert "admin" in _ok(matcher("staff", "list")) or "administrator" in _ok(
         matcher("staff", "list")
     )
+
+
+def test_publishing_a_list_leaves_open_cases_a_notice_read_by_cases_notices(
+    matcher: Matcher, tmp_path: Path
+) -> None:
+    _ok(matcher("cases", "add", "集成电路设计", "--min-area", "5000", "--location", "温泉"))
+    assert _ok(matcher("cases", "notices")) == ""
+    _ok(matcher("catalogue", "import", str(crafted_list(tmp_path))))
+    _ok(matcher("catalogue", "publish"))
+    # The crafted list changes this case's top three: one notice, in either language.
+    (line,) = _ok(matcher("cases", "notices")).splitlines()
+    assert "Park list of " in line and " was published: top three now P" in line
+    (zh,) = _ok(matcher("cases", "notices", lang="zh")).splitlines()
+    assert "已发布：排名前三变为 P" in zh

@@ -10,13 +10,24 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from matcher.catalogue import Catalogue
 from matcher.errors import UsageError
+from matcher.models import Requirement
 from matcher.park_lists import ParkList, read_park_list
 from matcher.workspace import Staff, Workspace
+from matcher.workspace.db import downgrade, upgrade
 from matcher.workspace.roles import NotAllowedError, Role
-from tests.park_list_fixtures import ADDED, CHANGED, NEW_TOTAL, REMOVED, crafted_list
+from tests.park_list_fixtures import (
+    ADDED,
+    CHANGED,
+    NEW_TOTAL,
+    REMOVED,
+    crafted_list,
+    published_rows,
+    write_csv,
+)
 from tests.workspace_fixtures import IC_DESIGN, T0
 
 PASSWORD = "correct horse battery"
@@ -77,12 +88,13 @@ def test_an_administrator_publishes_with_who_and_when_and_rankings_use_the_new_l
     ids = {m.park_id for m in ranker.rank(IC_DESIGN)}
     assert ADDED in ids and REMOVED not in ids
     assert ranker.catalogue.park(CHANGED).total_area_m2 == float(NEW_TOTAL)
-    # The case's ranking was made on the old list: it says so, and ranking again uses the new.
+    # The open case's top three changed with the new list: it was ranked again
+    # on the new list when it was published, and ranking again uses the new list too.
     case = workspace.cases.get(case.id)
-    assert case.ranking_outdated
+    assert not case.ranking_outdated
+    assert [s.park_list for s in workspace.cases.snapshots(case.id)] == [1, 2]  # oldest first
     case = workspace.cases.refresh_ranking(case, actor="sam")
     assert case.snapshot is not None and case.snapshot.park_list == 2
-    assert [s.park_list for s in workspace.cases.snapshots(case.id)] == [1, 2]  # oldest first
 
 
 def test_every_earlier_version_stays_readable(
@@ -174,3 +186,73 @@ def test_a_park_the_new_list_removes_is_still_named_where_it_was_shortlisted(
     data, record = workspace.shortlists.export(case.id, "csv", "en", actor="sam")
     assert record.park_ids == (REMOVED, "P05")
     assert catalogue.park(REMOVED).name_zh in data.decode("utf-8-sig")
+
+
+def test_publishing_a_list_that_drops_a_case_s_top_park_tells_that_open_case_once(
+    workspace: Workspace, people: dict[Role, Staff], catalogue: Catalogue, tmp_path: Path
+) -> None:
+    admin = people[Role.ADMIN]
+    case = workspace.cases.create(IC_DESIGN, actor="sam", company="Xinhe")
+    closed = workspace.cases.create(IC_DESIGN, actor="sam", company="Closed Co")
+    workspace.cases.set_status(closed.id, "closed", actor="sam", outcome="withdrawn")
+    before = top_three(workspace, case.id)
+    # A list without the case's first park: its top three cannot stay the same.
+    rows = [r for r in published_rows() if r["park_id"] != before[0]]
+    dropped = read_park_list(write_csv(tmp_path / "parks-2026.csv", rows), catalogue)
+    workspace.park_lists.import_list(dropped, by=admin, now=T0)
+    workspace.park_lists.publish(by=admin, now=T0)
+
+    after = top_three(workspace, case.id)
+    assert before[0] not in after
+    assert workspace.cases.get(case.id).snapshot.park_list == 2  # type: ignore[union-attr]
+    notices = workspace.inbox.notices()
+    assert [(n.case_id, n.company, n.park_list, n.record) for n in notices] == [
+        (case.id, "Xinhe", 2, None)
+    ]
+    assert list(notices[0].top) == after
+    assert top_three(workspace, closed.id) == before  # a closed case is left alone
+    words = workspace.inbox.notice_words(notices[0])
+    assert words.en == f"Park list of 2 March 2026 was published: top three now {', '.join(after)}"
+    assert words.zh == f"园区名录 2026年3月2日版已发布：排名前三变为 {'、'.join(after)}"
+
+    # Re-ranking for the same list again tells nobody twice; nor does publishing the same
+    # list once more (the top three no longer change).
+    assert workspace.availability.rematch_park_list(2, actor="ada") == 0
+    workspace.park_lists.import_list(dropped, by=admin, now=T0 + timedelta(days=1))
+    workspace.park_lists.publish(by=admin, now=T0 + timedelta(days=1))
+    assert [n.id for n in workspace.inbox.notices()] == [notices[0].id]
+
+    # Read, it leaves the unread list and is not announced again.
+    workspace.inbox.mark_read(notices[0].id, actor="sam")
+    assert workspace.inbox.notices() == []
+    assert workspace.availability.rematch_park_list(2, actor="ada") == 0
+    assert workspace.inbox.notices() == []
+
+
+def top_three(workspace: Workspace, case_id: int) -> list[str]:
+    return [m.park_id for m in workspace.cases.get(case_id).snapshot.matches[:3]]  # type: ignore[union-attr]
+
+
+def test_going_back_before_park_list_notices_keeps_the_availability_ones(
+    workspace: Workspace, people: dict[Role, Staff], catalogue: Catalogue, tmp_path: Path
+) -> None:
+    admin = people[Role.ADMIN]
+    need = Requirement.from_cells(sector_text="集成电路设计", min_area="5000", location="温泉")
+    case = workspace.cases.create(need, actor="sam")
+    assert top_three(workspace, case.id)[0] == "P01"
+    workspace.availability.record(
+        "P01", area_m2=0, status="full", source="park_operator", actor="sam"
+    )
+    first = top_three(workspace, case.id)[0]
+    rows = [r for r in published_rows() if r["park_id"] != first]
+    dropped = read_park_list(write_csv(tmp_path / "parks-2026.csv", rows), catalogue)
+    workspace.park_lists.import_list(dropped, by=admin, now=T0)
+    workspace.park_lists.publish(by=admin, now=T0)
+    kinds = {(n.record is not None, n.park_list) for n in workspace.inbox.notices()}
+    assert kinds == {(False, 2), (True, None)}
+
+    downgrade(workspace.engine, "0009")
+    with workspace.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM case_notices")).scalar() == 1
+    upgrade(workspace.engine)
+    assert [n.record is not None for n in workspace.inbox.notices()] == [True]

@@ -11,11 +11,11 @@ snapshot and one Inbox notice for that change, never a second one.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 
 from matcher.availability import (
@@ -216,6 +216,46 @@ class Availabilities:
         """Rank the open cases again (the newest-updated REMATCH_LIMIT); each whose top three
         parks changed gets a new snapshot and one notice of record `record_id`, once. Returns
         how many cases were told."""
+        with self._db.session() as session:
+            park_id = session.get_one(AvailabilityRow, record_id).park_id
+        return self._rematch(
+            CaseNoticeRow.record_id == record_id,
+            # Only this park's figure changed: a top three it is in neither before nor after
+            # changed for another reason (taught terms, say), which this notice would misname.
+            lambda before, after: park_id in (*before, *after),
+            lambda case_id, top, at: CaseNoticeRow(
+                case_id=case_id, record_id=record_id, top=top, created_at=at
+            ),
+            actor=actor,
+            now=now,
+        )
+
+    def rematch_park_list(
+        self, number: int, *, actor: Staff | str, now: datetime | None = None
+    ) -> int:
+        """As `rematch`, for the park list published as version `number` (which may change
+        any case's top three): one notice per case of that list, once."""
+        return self._rematch(
+            CaseNoticeRow.park_list == number,
+            lambda before, after: True,
+            lambda case_id, top, at: CaseNoticeRow(
+                case_id=case_id, park_list=number, top=top, created_at=at
+            ),
+            actor=actor,
+            now=now,
+        )
+
+    def _rematch(
+        self,
+        of_this_change: ColumnElement[bool],
+        concerns: Callable[[list[str], list[str]], bool],
+        notice: Callable[[int, list[str], datetime], CaseNoticeRow],
+        *,
+        actor: Staff | str,
+        now: datetime | None,
+    ) -> int:
+        """Re-rank the open cases not yet told of this change (`of_this_change` selects its
+        notices); a case whose top three changed and `concerns` the change is told once."""
         now = now or utcnow()
         ranker = self._lexicon.ranker  # before any transaction: see matcher.workspace.editing
         name = actor_name(actor)
@@ -226,13 +266,7 @@ class Availabilities:
                 .order_by(CaseRow.updated_at.desc(), CaseRow.id.desc())
                 .limit(REMATCH_LIMIT)
             ).all()
-            told = set(
-                session.scalars(
-                    select(CaseNoticeRow.case_id).where(CaseNoticeRow.record_id == record_id)
-                )
-            )
-        with self._db.session() as session:
-            park_id = session.get_one(AvailabilityRow, record_id).park_id
+            told = set(session.scalars(select(CaseNoticeRow.case_id).where(of_this_change)))
         changed = 0
         for case_id, stored in cases:
             if case_id in told:
@@ -240,13 +274,11 @@ class Availabilities:
             requirement = Requirement.model_validate(stored)
             now_top = [m.park_id for m in ranker.rank(requirement)[:TOP]]
             before = self._last_top(case_id)
-            # Only this park's figure changed: a top three it is in neither before nor after
-            # changed for another reason (taught terms, say), which this notice would misname.
-            if now_top == before or park_id not in (*before, *now_top):
+            if now_top == before or not concerns(before, now_top):
                 continue
             with self._db.session() as session:
                 self._editor.add_snapshot(session, case_id, requirement, name, now, ranker)
-                session.add(CaseNoticeRow(case_id=case_id, record_id=record_id, created_at=now))
+                session.add(notice(case_id, now_top, now))
                 try:
                     session.commit()
                 except IntegrityError:  # another process told this case of this change

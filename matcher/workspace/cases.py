@@ -240,8 +240,12 @@ class Cases:
             raise SubmissionLimitError(max(c.ends_at for c in over), shared=shared)
 
     def get(self, case_id: int) -> CaseView:
-        """Everything the case page shows, read in one transaction."""
-        return self._editor.load(case_id)
+        """Everything the case page shows, read in one transaction; its ranking may name
+        parks of a list published a moment ago elsewhere, which this process then reads."""
+        view = self._editor.load(case_id)
+        if view.snapshot is not None:
+            self._lexicon.catch_up(view.snapshot.park_list)
+        return view
 
     def overdue(self, case_id: int, now: datetime | None = None) -> tuple[bool, bool]:
         """(late for its first response, late for its shortlist) at `now`: the Inbox's rule

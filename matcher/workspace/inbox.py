@@ -9,9 +9,14 @@ from typing import Any
 
 from sqlalchemy import String, case, cast, func, or_, select, update
 
+from matcher.availability import change_words
+from matcher.i18n import Text
+from matcher.park_lists import republished_words
+from matcher.reasons import park_named
 from matcher.workspace.availability import record_view
 from matcher.workspace.db import Database, utcnow
 from matcher.workspace.deadlines import first_response_overdue, shortlist_overdue
+from matcher.workspace.park_lists import ParkLists
 from matcher.workspace.schema import (
     AvailabilityRow,
     CaseNoticeRow,
@@ -25,8 +30,9 @@ from matcher.workspace.views import CaseNotice, CaseSource, CaseStatus, CaseSumm
 class Inbox:
     """Lists cases (one query for the page, one for the total); reads, never writes."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, park_lists: ParkLists) -> None:
         self._db = db
+        self._park_lists = park_lists
 
     def page(
         self,
@@ -122,12 +128,12 @@ class Inbox:
         )
 
     def notices(self, *, unread_only: bool = True, limit: int = 50) -> list[CaseNotice]:
-        """Open cases whose top three parks changed with a park's availability, newest
-        first (one per case and change: see matcher.workspace.availability)."""
+        """Open cases whose top three parks changed with a park's availability or a park
+        list published, newest first (one per case and change: matcher.workspace.availability)."""
         query = (
             select(CaseNoticeRow, CaseRow.company, CaseRow.sector_text, AvailabilityRow)
             .join(CaseRow, CaseRow.id == CaseNoticeRow.case_id)
-            .join(AvailabilityRow, AvailabilityRow.id == CaseNoticeRow.record_id)
+            .outerjoin(AvailabilityRow, AvailabilityRow.id == CaseNoticeRow.record_id)
             .order_by(CaseNoticeRow.created_at.desc(), CaseNoticeRow.id.desc())
             .limit(limit)
         )
@@ -140,13 +146,24 @@ class Inbox:
                     case_id=notice.case_id,
                     company=company,
                     sector_text=sector_text,
-                    record=record_view(record),
+                    record=None if record is None else record_view(record),
+                    park_list=notice.park_list,
+                    top=tuple(notice.top or ()),
                     created_at=notice.created_at,
                     read_by=notice.read_by,
                     read_at=notice.read_at,
                 )
                 for notice, company, sector_text, record in session.execute(query).all()
             ]
+
+    def notice_words(self, notice: CaseNotice) -> Text:
+        """What a notice says: the park's new figure, or the park list published and the
+        case's top three now."""
+        if notice.record is not None:
+            park = self._park_lists.ranker.catalogue.park(notice.record.park_id)
+            named = park_named(park.park_id, park.name_zh, park.name_en)
+            return change_words(named, notice.record)
+        return republished_words(self._park_lists.words(notice.park_list or 1), notice.top)
 
     def mark_read(self, notice_id: int, *, actor: str, now: datetime | None = None) -> None:
         """Done with a notice: it leaves the unread list (kept, with who read it and when)."""

@@ -49,6 +49,10 @@ class Lexicon:
         """The curated data with the published park list in use, without taught terms."""
         return self._park_lists.ranker
 
+    def catch_up(self, park_list: int) -> None:
+        """A ranking was made on park list `park_list`: rank on it (or a later one) from now."""
+        self._park_lists.catch_up(park_list)
+
     @property
     def ranker(self) -> Ranker:
         """The curated data plus the terms staff taught (active ones), comparing areas with

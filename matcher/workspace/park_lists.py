@@ -10,6 +10,7 @@ a list are the library's (matcher.park_lists).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,9 @@ class ParkLists:
         self.curated = curated  # data/ as it is, version 1 of the park list
         self._built: tuple[int, Ranker] | None = None
         self._checked: tuple[float, Ranker] | None = None
+        # Called with each version published, who published it and when (the workspace
+        # re-ranks open cases with it: matcher.workspace.availability).
+        self.on_publish: Callable[[int, str, datetime], object] | None = None
 
     # ---------------------------------------------------------------------------- reading
 
@@ -93,6 +97,13 @@ class ParkLists:
             self._built = (latest, ranker)
         self._checked = (clock, self._built[1])
         return self._built[1]
+
+    def catch_up(self, number: int) -> None:
+        """Something was made on version `number` (published by another process, say): when
+        this process ranks on an older list, the next `ranker` reads the latest at once
+        rather than after RECHECK_SECONDS, so that what was made can be shown."""
+        if self._built is None or self._built[0] < number:
+            self._checked = None
 
     def current(self) -> ParkListVersion:
         """The list in use now."""
@@ -167,7 +178,8 @@ class ParkLists:
             return self._view(row)
 
     def publish(self, *, by: Account, now: datetime | None = None) -> ParkListVersion:
-        """Make the draft the list in use, recording who and when (administrators only)."""
+        """Make the draft the list in use, recording who and when (administrators only), then
+        tell `on_publish` (open cases are re-ranked before this returns)."""
         require(by, Action.PUBLISH_PARK_LIST)
         with self._db.session() as session:
             row = session.scalar(
@@ -180,7 +192,10 @@ class ParkLists:
             row.published_by, row.published_at = by.username, now or utcnow()
             session.commit()
             self._checked = None
-            return self._view(row)
+            published = self._view(row)
+        if self.on_publish is not None and published.number is not None:
+            self.on_publish(published.number, by.username, published.published_at or utcnow())
+        return published
 
     def discard(self, *, by: Account) -> None:
         """Drop the draft without publishing it (whoever may import may discard)."""

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Dialect,
@@ -369,17 +370,28 @@ class AvailabilityCheckRow(Base):
 
 class CaseNoticeRow(Base):
     """What changed for an open case since staff last saw its ranking (an Inbox notice): one
-    per case and availability record, so a change is never announced twice."""
+    per case and change (an availability record, or a published park list), so a change is
+    never announced twice."""
 
     __tablename__ = "case_notices"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("park_availability.id", ondelete="CASCADE"))
+    record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("park_availability.id", ondelete="CASCADE"), nullable=True
+    )
+    # The park list published (park_lists.number) when that, not a park's figure, changed.
+    park_list: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The case's top three park ids after the change (what the notice says).
+    top: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
-    __table_args__ = (UniqueConstraint("case_id", "record_id"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "record_id"),
+        UniqueConstraint("case_id", "park_list", name="uq_case_notices_case_id_park_list"),
+        CheckConstraint("(record_id IS NULL) <> (park_list IS NULL)", name="one_change"),
+    )
 
 
 class ParkListRow(Base):

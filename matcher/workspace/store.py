@@ -63,11 +63,14 @@ class Workspace:
         self.lexicon = Lexicon(self.db, self.park_lists)
         editor = CaseEditor(self.db, self.lexicon)
         self.cases = Cases(self.db, editor, self.lexicon, deadlines)
-        self.inbox = Inbox(self.db)
+        self.inbox = Inbox(self.db, self.park_lists)
         self.insights = Insights(self.db)
         self.shortlists = Shortlists(self.db, editor, self.lexicon)
         self.staff = StaffAccounts(self.db)
         self.availability = Availabilities(self.db, editor, self.lexicon)
+        self.park_lists.on_publish = lambda number, by, at: self.availability.rematch_park_list(
+            number, actor=by, now=at
+        )
         self.batch_runs = BatchRuns(self.db, self.lexicon, retention)
 
     @classmethod

@@ -304,14 +304,17 @@ class AvailabilityEntry(BaseModel):
 
 
 class CaseNotice(BaseModel):
-    """An open case's top three parks changed when a park's availability did (the Inbox)."""
+    """An open case's top three parks changed when a park's availability did, or when a
+    park list was published (the Inbox): exactly one of `record` and `park_list` is set."""
 
     model_config = _FROZEN
     id: int
     case_id: int
     company: str
     sector_text: str
-    record: AvailabilityRecord  # the change that re-ranked the case
+    record: AvailabilityRecord | None = None  # the availability change that re-ranked the case
+    park_list: int | None = None  # or the park list version published
+    top: tuple[str, ...] = ()  # the case's top three park ids after the change
     created_at: datetime
     read_by: str | None = None
     read_at: datetime | None = None
