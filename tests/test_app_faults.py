@@ -5,6 +5,7 @@ real: a database nothing listens on, and SQLite's own "database or disk is full"
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,6 +89,11 @@ def full_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     url = f"sqlite:///{tmp_path / 'full.db'}"
     monkeypatch.setenv("MATCHER_DB_URL", url)
     Database.open(url).engine.dispose()  # the app was started before the disk filled
+    # Migrations that rebuild a table leave free pages, which new rows would reuse without
+    # growing the file: give them back, so the next row needs a page the disk has not got.
+    connection = sqlite3.connect(tmp_path / "full.db")
+    connection.execute("VACUUM")
+    connection.close()
 
     def no_room(connection: object, _record: object, _proxy: object) -> None:
         cursor = connection.cursor()  # type: ignore[attr-defined]
