@@ -126,6 +126,17 @@ def received_chart(table: Table) -> alt.Chart:
     )
 
 
+def label_axis(column: str, sort: list[str] | None = None) -> alt.Y:
+    """A bar chart's axis of names: in `sort`'s order (else the table's), labels kept whole
+    up to 150 px and never dropped for overlapping."""
+    return alt.Y(
+        f"{column}:N",
+        sort=sort,
+        title=None,
+        axis=alt.Axis(labelLimit=150, labelOverlap=False),
+    )
+
+
 def bars(table: Table, label_at: int, value_at: int, height: int = 34) -> alt.Chart:
     """Horizontal bars, one per row, in the table's order: long labels stay readable."""
     frame = table.frame
@@ -134,12 +145,7 @@ def bars(table: Table, label_at: int, value_at: int, height: int = 34) -> alt.Ch
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                f"{name}:N",
-                sort=None,
-                title=None,
-                axis=alt.Axis(labelLimit=150, labelOverlap=False),
-            ),
+            y=label_axis(name),
             x=alt.X(f"{value}:Q", title=value),
             tooltip=list(frame.columns),
         )
@@ -157,12 +163,7 @@ def unmet_chart(table: Table) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                f"{sector_col}:N",
-                sort=list(order),
-                title=None,
-                axis=alt.Axis(labelLimit=150, labelOverlap=False),
-            ),
+            y=label_axis(sector_col, list(order)),
             x=alt.X(f"{unmet_col}:Q", title=unmet_col),
             color=alt.Color(
                 f"{size_col}:N", title=size_col, legend=alt.Legend(orient="bottom", columns=1)
@@ -181,12 +182,7 @@ def parks_chart(table: Table) -> alt.Chart:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                f"{park}:N",
-                sort=None,
-                title=None,
-                axis=alt.Axis(labelLimit=150, labelOverlap=False),
-            ),
+            y=label_axis(park),
             x=alt.X(f"{n}:Q", title=None),
             color=alt.Color(f"{measure}:N", title=None, legend=alt.Legend(orient="bottom")),
             yOffset=f"{measure}:N",
