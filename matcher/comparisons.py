@@ -463,6 +463,11 @@ class SectorComparison:
         )
 
 
+def _given(bounds: FloatArray) -> list[float | None]:
+    """Each bound as a float, None where it was not given (nan)."""
+    return [None if b != b else b for b in bounds.tolist()]
+
+
 class AreaComparison:
     """Minimum floor area against above-ground space first, total floor area second."""
 
@@ -549,17 +554,15 @@ class AreaComparison:
             for bound in (readings.min_area, readings.max_area)
         )
         first, codes = first_and_codes(low[1] * (len(high[0]) + 1) + high[1])
-        keys: list[Hashable] = [
-            (float(readings.min_area[i]), float(readings.max_area[i])) for i in first.tolist()
-        ]
+        # A bound not given is None in the key: nan never equals itself, so a key holding it
+        # would be a new requirement in every call and nothing would be kept across chunks.
+        lows, highs = _given(readings.min_area), _given(readings.max_area)
+        keys: list[Hashable] = [(lows[i], highs[i]) for i in first.tolist()]
         if self.availability is None or readings.needed_by is None:
             return codes, keys
         # Compared with the space available, the date needed counts too.
         dates = readings.needed_by
-        lows, highs = readings.min_area, readings.max_area
-        with_dates: list[Hashable] = [
-            (float(lows[i]), float(highs[i]), str(dates[i])) for i in range(len(dates))
-        ]
+        with_dates: list[Hashable] = [(lows[i], highs[i], str(dates[i])) for i in range(len(dates))]
         return _keys_of(with_dates), list(dict.fromkeys(with_dates))
 
     def holds(self, scored: Scored) -> BoolArray:

@@ -225,13 +225,17 @@ class Cues:
     def clauses(self, norm: str) -> tuple[Clause, ...]:
         """The clauses of a normalised text, each with its role (a text without a word that
         gives any clause another role is one clause: the company's own activity)."""
-        if _find(self._role_words, norm) is None:  # most texts: one search, no split
-            return (Clause(0, len(norm), "own", 0),)
+        # A text is asked for its clauses several times while it is read: kept, the split
+        # and the search for role words that most texts fail are done once.
         known = self._split.get(norm)
         if known is None:
             if len(self._split) >= SPLITS_KEPT:
                 self._split.clear()
-            known = self._split[norm] = tuple(self._clauses(norm))
+            if _find(self._role_words, norm) is None:  # most texts: one search, no split
+                known = (Clause(0, len(norm), "own", 0),)
+            else:
+                known = tuple(self._clauses(norm))
+            self._split[norm] = known
         return known
 
     def _clauses(self, norm: str) -> list[Clause]:

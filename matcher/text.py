@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -15,7 +16,21 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width, ㎡ to m2), case-folded, whitespace collapsed."""
+    # Reading a sentence normalises it several times over; short texts are kept so that is
+    # done once (a long one is rare and would hold memory the cache never gives back).
+    if len(text) <= _KEPT_LENGTH:
+        return _normalize_kept(text)
+    return _normalized(text)
+
+
+_KEPT_LENGTH = 512
+
+
+def _normalized(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+_normalize_kept = functools.lru_cache(maxsize=8192)(_normalized)
 
 
 def normalize_keep_case(text: str) -> str:

@@ -173,6 +173,28 @@ def test_blocking_visits_few_parks_when_candidates_fill_the_top() -> None:
     assert len(blocked._groups) == 1
 
 
+def test_a_requirement_seen_in_an_earlier_chunk_is_not_scored_again() -> None:
+    """A lead list's chunks repeat most requirements, with and without areas given: the
+    second time, each is taken from what was kept (a bound not given is nan, which never
+    equals itself, so it must not be part of the key as it is)."""
+    ranker = ranker_of(18, 0)
+    rows = [
+        ("集成电路", "", 3000.0, np.nan),
+        ("人工智能", "north", np.nan, np.nan),
+        ("量子", "温泉", np.nan, 8000.0),
+    ]
+    no = np.zeros((3, 3), dtype=bool)
+    w = np.repeat([[0.6, 0.25, 0.15]], 3, axis=0)
+    blocked = BlockedTop(ranker)
+    first = blocked.top(readings_of(ranker, rows), w, no, 5, blocking=False)
+    kept = len(blocked._kept_rows)
+    # The next chunk reads the same texts afresh: new Understanding objects, new arrays.
+    again = blocked.top(readings_of(ranker, rows[::-1]), w, no, 5, blocking=False)
+    assert kept == 3
+    assert len(blocked._kept_rows) == kept
+    assert np.array_equal(again.parks, first.parks[::-1])
+
+
 def test_a_catalogue_of_one_park_and_k_of_one() -> None:
     ranker = ranker_of(1, 0)
     readings = readings_of(ranker, [("量子", "", np.nan, np.nan), ("", "Mars", np.nan, np.nan)])
